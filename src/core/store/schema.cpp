@@ -1,0 +1,134 @@
+#include "core/store/schema.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+namespace kiln::store {
+
+// ---------------------------------------------------------------------------------------------
+// The released migrations. Never edit one that has shipped: append a new one.
+// ---------------------------------------------------------------------------------------------
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> kMigrations = {
+        {1, "projects, versions and settings", R"sql(
+CREATE TABLE projects (
+    id          INTEGER PRIMARY KEY,
+    public_id   TEXT    NOT NULL UNIQUE,           -- stable id for links: 16 hex digits
+    name        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,                  -- milliseconds since 1970, UTC
+    updated_at  INTEGER NOT NULL,
+    deleted_at  INTEGER                            -- set while in the trash; NULL otherwise
+);
+CREATE INDEX projects_by_update ON projects (updated_at DESC, id DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE versions (
+    id                INTEGER PRIMARY KEY,
+    project_id        INTEGER NOT NULL REFERENCES projects (id),
+    number            INTEGER NOT NULL,            -- 1, 2, 3, ... within the project
+    parent_id         INTEGER REFERENCES versions (id),
+    prompt            TEXT    NOT NULL DEFAULT '',
+    code              TEXT    NOT NULL,
+    model             TEXT    NOT NULL DEFAULT '',
+    endpoint_label    TEXT    NOT NULL DEFAULT '',
+    created_at        INTEGER NOT NULL,
+    ttft_ms           INTEGER,                     -- time to first token
+    duration_ms       INTEGER,
+    prompt_tokens     INTEGER,
+    completion_tokens INTEGER,
+    finish_reason     TEXT    NOT NULL DEFAULT '',
+    UNIQUE (project_id, number)
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+    };
+    return kMigrations;
+}
+
+int currentSchemaVersion() { return migrations().back().version; }
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+std::string hex32(int64_t value) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%08X", static_cast<unsigned>(value));
+    return buffer;
+}
+
+void runMigration(Database& db, const Migration& migration) {
+    try {
+        Transaction transaction(db);
+        db.exec(migration.sql);
+        if (migration.version == 1) db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+        db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+        transaction.commit();
+    } catch (const SqliteError& error) {
+        throw StoreError(StoreErrorKind::MigrationFailed,
+                         "Upgrading the database to schema version " + std::to_string(migration.version) + " (" +
+                             migration.name + ") failed: " + error.what() +
+                             ". That step was undone, so the database is as it was before it. "
+                             "Export a copy of it and report the problem.");
+    }
+}
+
+}  // namespace
+
+SchemaStatus openSchema(Database& db, const std::vector<Migration>& list) {
+    int64_t application_id = 0;
+    int64_t found = 0;
+    try {
+        Statement header(db, "SELECT (SELECT application_id FROM pragma_application_id),"
+                             " (SELECT user_version FROM pragma_user_version)");
+        header.step();
+        application_id = header.columnInt(0);
+        found = header.columnInt(1);
+    } catch (const SqliteError& error) {
+        if (error.primaryCode() == SQLITE_NOTADB || error.primaryCode() == SQLITE_CORRUPT) {
+            throw StoreError(StoreErrorKind::NotSqlite,
+                             std::string("This file is not a Kiln database: it is not a SQLite database, or it is "
+                                         "damaged (") + error.what() + "). Nothing was changed.");
+        }
+        throw;
+    }
+
+    if (application_id != kApplicationId) {
+        bool empty = application_id == 0 && found == 0 && db.queryInt("SELECT count(*) FROM sqlite_schema") == 0;
+        if (!empty) {
+            throw StoreError(StoreErrorKind::NotKiln,
+                             application_id == 0
+                                 ? "This SQLite database belongs to another application (it has tables but no Kiln "
+                                   "application id). Nothing was changed."
+                                 : "This SQLite database belongs to another application (application id " +
+                                       hex32(application_id) + "). Nothing was changed.");
+        }
+    }
+
+    SchemaStatus status;
+    status.found_version = static_cast<int>(found);
+    const int current = list.empty() ? 0 : list.back().version;
+    if (found > current) {
+        db.exec("PRAGMA query_only = 1");
+        status.schema_version = static_cast<int>(found);
+        status.read_only = true;
+        status.message = "This database was made by a newer Kiln (schema version " + std::to_string(found) +
+                         "; this Kiln knows up to " + std::to_string(current) +
+                         "). It is open read-only so that nothing in it is lost: update Kiln to change it.";
+        return status;
+    }
+    for (const Migration& migration : list) {
+        if (migration.version > found) runMigration(db, migration);
+    }
+    status.schema_version = current;
+    return status;
+}
+
+}  // namespace kiln::store

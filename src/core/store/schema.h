@@ -1,0 +1,71 @@
+// Kiln: the database schema and its migrations.
+//
+// Index
+//   StoreError        a failure Kiln explains to the user (not SQLite's words alone)
+//   Migration         one released, never-edited step of the schema
+//   migrations()      the ordered list; its last version is the current schema
+//   openSchema()      checks a freshly opened database and brings it to the current schema
+//
+// Rules (see README, "Adding a migration"): append only; expand only (new tables, new columns
+// with defaults, new indexes); a released migration is never edited; each runs in its own
+// transaction together with the PRAGMA user_version that records it.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/store/sqlite.h"
+
+namespace kiln::store {
+
+enum class StoreErrorKind {
+    NotSqlite,        // the bytes are not a SQLite database (or are damaged beyond reading)
+    NotKiln,          // a SQLite database, but another application's
+    MigrationFailed,  // a migration failed; its transaction was rolled back
+    ReadOnly,         // the database was opened read-only (made by a newer Kiln)
+    NotFound,         // no such project or version
+    InvalidArgument,  // a value the user gave cannot be stored as it is
+};
+
+// what() is a complete sentence for the user: what happened, and what to do about it.
+class StoreError : public std::runtime_error {
+public:
+    StoreError(StoreErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    StoreErrorKind kind() const { return kind_; }
+
+private:
+    StoreErrorKind kind_;
+};
+
+// "KILN" in ASCII, stored in the database header (PRAGMA application_id).
+constexpr int32_t kApplicationId = 0x4B494C4E;
+
+struct Migration {
+    int version;       // the PRAGMA user_version after it ran: 1, 2, 3, ... without gaps
+    const char* name;  // shown in errors and the README
+    const char* sql;   // one or more statements
+};
+
+// The released migrations, oldest first.
+const std::vector<Migration>& migrations();
+int currentSchemaVersion();
+
+struct SchemaStatus {
+    int found_version = 0;    // user_version when opened (0 for a new database)
+    int schema_version = 0;   // user_version now
+    bool read_only = false;   // made by a newer Kiln: opened read-only, never written
+    std::string message;      // why it is read-only; empty otherwise
+};
+
+// Checks that db is empty or Kiln's, then runs the migrations of `list` that it lacks, each in
+// its own transaction. When the schema is current this costs one query of the header.
+//
+// Throws StoreError: NotSqlite (not a database), NotKiln (another application id, or tables
+// without Kiln's id), MigrationFailed (the failing migration was rolled back: the database is as
+// it was before that migration). A database whose user_version is newer than `list` knows is set
+// to PRAGMA query_only and reported read_only; nothing is ever written to it.
+SchemaStatus openSchema(Database& db, const std::vector<Migration>& list = migrations());
+
+}  // namespace kiln::store

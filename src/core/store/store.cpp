@@ -1,0 +1,376 @@
+#include "core/store/store.h"
+
+#include <chrono>
+#include <limits>
+
+namespace kiln::store {
+
+// ---------------------------------------------------------------------------------------------
+// SQL. Every statement the store runs is here, named after its function, so that each release
+// can keep them as a fixture (tests/fixtures/queries-v<N>.json) and the next one can prove
+// they still run on its schema.
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char kCreateProject[] =
+    "INSERT INTO projects (public_id, name, created_at, updated_at) "
+    "VALUES (lower(hex(randomblob(8))), :name, :now, :now) "
+    "RETURNING id, public_id, name, created_at, updated_at, deleted_at";
+constexpr const char kGetProject[] =
+    "SELECT id, public_id, name, created_at, updated_at, deleted_at FROM projects WHERE id = :project_id";
+constexpr const char kGetProjectByPublicId[] =
+    "SELECT id, public_id, name, created_at, updated_at, deleted_at FROM projects WHERE public_id = :public_id";
+constexpr const char kRenameProject[] =
+    "UPDATE projects SET name = :name, updated_at = :now WHERE id = :project_id AND deleted_at IS NULL";
+constexpr const char kDeleteProject[] =
+    "UPDATE projects SET deleted_at = :now WHERE id = :project_id AND deleted_at IS NULL";
+constexpr const char kRestoreProject[] = "UPDATE projects SET deleted_at = NULL WHERE id = :project_id";
+constexpr const char kListProjects[] =
+    "SELECT p.id, p.public_id, p.name, p.created_at, p.updated_at, p.deleted_at,"
+    " v.id, v.project_id, v.number, v.parent_id, v.prompt, v.model, v.endpoint_label, v.created_at,"
+    " v.ttft_ms, v.duration_ms, v.prompt_tokens, v.completion_tokens, v.finish_reason, octet_length(v.code) "
+    "FROM projects p LEFT JOIN versions v ON v.project_id = p.id"
+    " AND v.number = (SELECT max(number) FROM versions WHERE project_id = p.id) "
+    "WHERE p.deleted_at IS NULL AND (p.updated_at, p.id) < (:after_updated_at, :after_id) "
+    "ORDER BY p.updated_at DESC, p.id DESC LIMIT :limit";
+constexpr const char kListDeletedProjects[] =
+    "SELECT id, public_id, name, created_at, updated_at, deleted_at FROM projects "
+    "WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC";
+constexpr const char kNextVersionNumber[] =
+    "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE project_id = :project_id";
+constexpr const char kInsertVersion[] =
+    "INSERT INTO versions (project_id, number, parent_id, prompt, code, model, endpoint_label, created_at,"
+    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason) "
+    "SELECT :project_id, coalesce(max(number), 0) + 1, :parent_id, :prompt, :code, :model, :endpoint_label, :now,"
+    " :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason "
+    "FROM versions WHERE project_id = :project_id "
+    "RETURNING id, number";
+constexpr const char kTouchProject[] = "UPDATE projects SET updated_at = :now WHERE id = :project_id";
+constexpr const char kGetCode[] =
+    "SELECT code FROM versions WHERE project_id = :project_id AND (:number IS NULL OR number = :number) "
+    "ORDER BY number DESC LIMIT 1";
+constexpr const char kGetVersion[] =
+    "SELECT id, project_id, number, parent_id, prompt, model, endpoint_label, created_at,"
+    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason, octet_length(code), code "
+    "FROM versions WHERE project_id = :project_id AND number = :number";
+constexpr const char kListVersions[] =
+    "SELECT id, project_id, number, parent_id, prompt, model, endpoint_label, created_at,"
+    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason, octet_length(code) "
+    "FROM versions WHERE project_id = :project_id ORDER BY number";
+constexpr const char kGetSetting[] = "SELECT value FROM settings WHERE key = :key";
+constexpr const char kSetSetting[] =
+    "INSERT INTO settings (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+constexpr size_t kMaxNameBytes = 200;
+
+Project readProject(const Statement& row, int first = 0) {
+    Project project;
+    project.id = row.columnInt(first);
+    project.public_id = row.columnText(first + 1);
+    project.name = row.columnText(first + 2);
+    project.created_at = row.columnInt(first + 3);
+    project.updated_at = row.columnInt(first + 4);
+    project.deleted_at = row.columnOptionalInt(first + 5);
+    return project;
+}
+
+// Reads the 14 summary columns that kListVersions, kGetVersion and kListProjects share.
+VersionSummary readVersionSummary(const Statement& row, int first = 0) {
+    VersionSummary version;
+    version.id = row.columnInt(first);
+    version.project_id = row.columnInt(first + 1);
+    version.number = static_cast<int>(row.columnInt(first + 2));
+    version.parent_id = row.columnOptionalInt(first + 3);
+    version.prompt = row.columnText(first + 4);
+    version.model = row.columnText(first + 5);
+    version.endpoint_label = row.columnText(first + 6);
+    version.created_at = row.columnInt(first + 7);
+    version.stats.ttft_ms = row.columnOptionalInt(first + 8);
+    version.stats.duration_ms = row.columnOptionalInt(first + 9);
+    version.stats.prompt_tokens = row.columnOptionalInt(first + 10);
+    version.stats.completion_tokens = row.columnOptionalInt(first + 11);
+    version.stats.finish_reason = row.columnText(first + 12);
+    version.code_bytes = row.columnInt(first + 13);
+    return version;
+}
+
+std::string trimmedName(const std::string& name) {
+    const char* kSpace = " \t\r\n";
+    size_t begin = name.find_first_not_of(kSpace);
+    if (begin == std::string::npos) {
+        throw StoreError(StoreErrorKind::InvalidArgument, "A project needs a name: type at least one character.");
+    }
+    std::string trimmed = name.substr(begin, name.find_last_not_of(kSpace) - begin + 1);
+    if (trimmed.size() > kMaxNameBytes) {
+        throw StoreError(StoreErrorKind::InvalidArgument,
+                         "That name is too long: keep it under " + std::to_string(kMaxNameBytes) + " characters.");
+    }
+    return trimmed;
+}
+
+[[noreturn]] void throwProjectNotFound(int64_t project_id) {
+    throw StoreError(StoreErrorKind::NotFound,
+                     "Project " + std::to_string(project_id) + " does not exist or is in the trash.");
+}
+
+}  // namespace
+
+const std::vector<NamedQuery>& storeQueries() {
+    static const std::vector<NamedQuery> kQueries = {
+        {"createProject", kCreateProject},
+        {"getProject", kGetProject},
+        {"getProjectByPublicId", kGetProjectByPublicId},
+        {"renameProject", kRenameProject},
+        {"deleteProject", kDeleteProject},
+        {"restoreProject", kRestoreProject},
+        {"listProjects", kListProjects},
+        {"listDeletedProjects", kListDeletedProjects},
+        {"getNextVersionNumber", kNextVersionNumber},
+        {"insertVersion", kInsertVersion},
+        {"insertVersion.touchProject", kTouchProject},
+        {"getCode", kGetCode},
+        {"getVersion", kGetVersion},
+        {"listVersions", kListVersions},
+        {"getSetting", kGetSetting},
+        {"setSetting", kSetSetting},
+    };
+    return kQueries;
+}
+
+// A cached statement, borrowed for one use: reset and unbound on the way in, reset on the way
+// out, so that no statement holds a read transaction open between calls.
+class Store::Query {
+public:
+    Query(Store& store, const char* sql) : statement_(store.prepared(sql)) {}
+    ~Query() { statement_.reset(); }
+    Statement* operator->() { return &statement_; }
+    Statement& operator*() { return statement_; }
+
+private:
+    Statement& statement_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+// ---------------------------------------------------------------------------------------------
+
+Store Store::open(const std::string& path, StoreOptions options) {
+    return Store(Database(path), std::move(options));
+}
+
+Store Store::openInMemory(StoreOptions options) { return Store(Database(":memory:"), std::move(options)); }
+
+Store::Store(Database db, StoreOptions options) : db_(std::move(db)), options_(std::move(options)) {
+    if (!options_.clock) {
+        options_.clock = [] {
+            using namespace std::chrono;
+            return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+        };
+    }
+    status_ = openSchema(db_, options_.migrations);
+}
+
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Statement& Store::prepared(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
+    slot->reset();
+    slot->clearBindings();
+    return *slot;
+}
+
+void Store::requireWritable() const {
+    if (status_.read_only) throw StoreError(StoreErrorKind::ReadOnly, status_.message);
+}
+
+int64_t Store::now() const { return options_.clock(); }
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+// ---------------------------------------------------------------------------------------------
+
+Project Store::createProject(const std::string& name) {
+    requireWritable();
+    Query query(*this, kCreateProject);
+    query->bind(":name", trimmedName(name)).bind(":now", now());
+    query->step();
+    return readProject(*query);
+}
+
+std::optional<Project> Store::getProject(int64_t project_id) {
+    Query query(*this, kGetProject);
+    query->bind(":project_id", project_id);
+    if (!query->step()) return std::nullopt;
+    return readProject(*query);
+}
+
+std::optional<Project> Store::getProjectByPublicId(const std::string& public_id) {
+    Query query(*this, kGetProjectByPublicId);
+    query->bind(":public_id", public_id);
+    if (!query->step()) return std::nullopt;
+    return readProject(*query);
+}
+
+Project Store::requireLiveProject(int64_t project_id) {
+    std::optional<Project> project = getProject(project_id);
+    if (!project || project->deleted_at) throwProjectNotFound(project_id);
+    return *project;
+}
+
+void Store::renameProject(int64_t project_id, const std::string& name) {
+    requireWritable();
+    Query query(*this, kRenameProject);
+    query->bind(":name", trimmedName(name)).bind(":now", now()).bind(":project_id", project_id);
+    query->run();
+    if (db_.changes() == 0) throwProjectNotFound(project_id);
+}
+
+void Store::deleteProject(int64_t project_id) {
+    requireWritable();
+    Query query(*this, kDeleteProject);
+    query->bind(":now", now()).bind(":project_id", project_id);
+    query->run();
+    if (db_.changes() == 0) throwProjectNotFound(project_id);
+}
+
+void Store::restoreProject(int64_t project_id) {
+    requireWritable();
+    if (!getProject(project_id)) throwProjectNotFound(project_id);
+    Query query(*this, kRestoreProject);
+    query->bind(":project_id", project_id);
+    query->run();
+}
+
+ProjectPage Store::listProjects(int limit, std::optional<ProjectCursor> after) {
+    constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
+    ProjectCursor from = after.value_or(ProjectCursor{kEnd, kEnd});
+    Query query(*this, kListProjects);
+    // One extra row tells whether another page follows.
+    query->bind(":after_updated_at", from.updated_at).bind(":after_id", from.id).bind(":limit", limit + 1);
+    ProjectPage page;
+    while (query->step()) {
+        if (static_cast<int>(page.items.size()) == limit) {
+            const Project& last = page.items.back().project;
+            page.next = ProjectCursor{last.updated_at, last.id};
+            break;
+        }
+        ProjectSummary item;
+        item.project = readProject(*query);
+        if (!query->isNull(6)) {
+            item.latest = readVersionSummary(*query, 6);
+            item.version_count = item.latest->number;
+        }
+        page.items.push_back(std::move(item));
+    }
+    return page;
+}
+
+std::vector<Project> Store::listDeletedProjects() {
+    Query query(*this, kListDeletedProjects);
+    std::vector<Project> projects;
+    while (query->step()) projects.push_back(readProject(*query));
+    return projects;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+// ---------------------------------------------------------------------------------------------
+
+int Store::getNextVersionNumber(int64_t project_id) {
+    Query query(*this, kNextVersionNumber);
+    query->bind(":project_id", project_id);
+    query->step();
+    return static_cast<int>(query->columnInt(0));
+}
+
+Version Store::insertVersion(const NewVersion& version) {
+    requireWritable();
+    Transaction transaction(db_);
+    requireLiveProject(version.project_id);
+    const int64_t created_at = now();
+    Version stored;
+    {
+        Query insert(*this, kInsertVersion);
+        insert->bind(":project_id", version.project_id)
+            .bind(":parent_id", version.parent_id)
+            .bind(":prompt", version.prompt)
+            .bind(":code", version.code)
+            .bind(":model", version.model)
+            .bind(":endpoint_label", version.endpoint_label)
+            .bind(":now", created_at)
+            .bind(":ttft_ms", version.stats.ttft_ms)
+            .bind(":duration_ms", version.stats.duration_ms)
+            .bind(":prompt_tokens", version.stats.prompt_tokens)
+            .bind(":completion_tokens", version.stats.completion_tokens)
+            .bind(":finish_reason", version.stats.finish_reason);
+        insert->step();
+        stored.summary.id = insert->columnInt(0);
+        stored.summary.number = static_cast<int>(insert->columnInt(1));
+    }
+    {
+        Query touch(*this, kTouchProject);
+        touch->bind(":now", created_at).bind(":project_id", version.project_id);
+        touch->run();
+    }
+    transaction.commit();
+
+    stored.summary.project_id = version.project_id;
+    stored.summary.parent_id = version.parent_id;
+    stored.summary.prompt = version.prompt;
+    stored.summary.model = version.model;
+    stored.summary.endpoint_label = version.endpoint_label;
+    stored.summary.created_at = created_at;
+    stored.summary.stats = version.stats;
+    stored.summary.code_bytes = static_cast<int64_t>(version.code.size());
+    stored.code = version.code;
+    return stored;
+}
+
+std::optional<std::string> Store::getCode(int64_t project_id, std::optional<int> number) {
+    Query query(*this, kGetCode);
+    query->bind(":project_id", project_id).bind(":number", number);
+    if (!query->step()) return std::nullopt;
+    return query->columnText(0);
+}
+
+std::optional<Version> Store::getVersion(int64_t project_id, int number) {
+    Query query(*this, kGetVersion);
+    query->bind(":project_id", project_id).bind(":number", number);
+    if (!query->step()) return std::nullopt;
+    Version version;
+    version.summary = readVersionSummary(*query);
+    version.code = query->columnText(14);
+    return version;
+}
+
+std::vector<VersionSummary> Store::listVersions(int64_t project_id) {
+    Query query(*this, kListVersions);
+    query->bind(":project_id", project_id);
+    std::vector<VersionSummary> versions;
+    while (query->step()) versions.push_back(readVersionSummary(*query));
+    return versions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+std::optional<std::string> Store::getSetting(const std::string& key) {
+    Query query(*this, kGetSetting);
+    query->bind(":key", key);
+    if (!query->step()) return std::nullopt;
+    return query->columnText(0);
+}
+
+void Store::setSetting(const std::string& key, const std::string& value) {
+    requireWritable();
+    Query query(*this, kSetSetting);
+    query->bind(":key", key).bind(":value", value);
+    query->run();
+}
+
+}  // namespace kiln::store

@@ -1,0 +1,166 @@
+// Kiln: projects, their numbered versions, and settings, stored in SQLite.
+//
+// Index
+//   Value types      Project, GenerationStats, NewVersion, Version, VersionSummary, ProjectSummary
+//   Store            opens a database (migrating it), then the queries users of Kiln know by name
+//   storeQueries()   every SQL statement the store runs, by name (kept as a fixture per release)
+//
+// Every query throws StoreError for what the user can act on (not found, read-only, bad name)
+// and SqliteError for anything else SQLite reports (I/O error, full disk, corruption).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/store/schema.h"
+#include "core/store/sqlite.h"
+
+namespace kiln::store {
+
+struct Project {
+    int64_t id = 0;
+    std::string public_id;  // stable, for links (#/p/<public_id>)
+    std::string name;
+    int64_t created_at = 0;  // milliseconds since 1970, UTC
+    int64_t updated_at = 0;
+    std::optional<int64_t> deleted_at;  // set while the project is in the trash
+};
+
+// How a version was generated. Empty for versions made by hand (manual edits, restores).
+struct GenerationStats {
+    std::optional<int64_t> ttft_ms;  // time to first token
+    std::optional<int64_t> duration_ms;
+    std::optional<int64_t> prompt_tokens;
+    std::optional<int64_t> completion_tokens;
+    std::string finish_reason;  // "stop", "length", ... or empty
+};
+
+struct NewVersion {
+    int64_t project_id = 0;
+    std::optional<int64_t> parent_id;  // the version it was made from (any project, for forks)
+    std::string prompt;
+    std::string code;
+    std::string model;
+    std::string endpoint_label;
+    GenerationStats stats;
+};
+
+// A version without its code, for timelines.
+struct VersionSummary {
+    int64_t id = 0;
+    int64_t project_id = 0;
+    int number = 0;
+    std::optional<int64_t> parent_id;
+    std::string prompt;
+    std::string model;
+    std::string endpoint_label;
+    int64_t created_at = 0;
+    GenerationStats stats;
+    int64_t code_bytes = 0;
+};
+
+struct Version {
+    VersionSummary summary;
+    std::string code;
+};
+
+struct ProjectSummary {
+    Project project;
+    int version_count = 0;                 // the latest version's number (numbers have no gaps)
+    std::optional<VersionSummary> latest;  // without stats; empty for a project with no version yet
+};
+
+// Where the next page of listProjects starts: the last item of the previous page.
+struct ProjectCursor {
+    int64_t updated_at = 0;
+    int64_t id = 0;
+};
+
+struct ProjectPage {
+    std::vector<ProjectSummary> items;
+    std::optional<ProjectCursor> next;  // empty on the last page
+};
+
+struct StoreOptions {
+    // Milliseconds since 1970, UTC. Tests and fixture tools set a fixed clock.
+    std::function<int64_t()> clock;
+    std::vector<Migration> migrations = store::migrations();
+};
+
+struct NamedQuery {
+    const char* name;
+    const char* sql;
+};
+
+// Every statement the store prepares, by the name of the function that runs it.
+const std::vector<NamedQuery>& storeQueries();
+
+class Store {
+public:
+    // Opens (creating if missing) the database file at path and brings it to the current schema.
+    // Throws StoreError as openSchema() does; a file that is refused is left untouched.
+    static Store open(const std::string& path, StoreOptions options = {});
+    // A new, empty database in memory.
+    static Store openInMemory(StoreOptions options = {});
+    // Takes an open connection (for example over Kiln's browser storage) and migrates it.
+    Store(Database db, StoreOptions options);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    const SchemaStatus& schemaStatus() const { return status_; }
+    bool readOnly() const { return status_.read_only; }
+    Database& database() { return db_; }
+
+    // Creates a project with a new public id. The name is trimmed; an empty name is refused.
+    Project createProject(const std::string& name);
+    std::optional<Project> getProject(int64_t project_id);
+    std::optional<Project> getProjectByPublicId(const std::string& public_id);
+    // Renames a live project and marks it updated. NotFound if missing or in the trash.
+    void renameProject(int64_t project_id, const std::string& name);
+    // Moves a project to the trash (recoverable). Its versions are kept. NotFound if missing.
+    void deleteProject(int64_t project_id);
+    // Takes a project out of the trash. NotFound if missing; a live project is left as it is.
+    void restoreProject(int64_t project_id);
+
+    // Live projects, most recently updated first, `limit` at a time; pass the previous page's
+    // `next` to continue. Each item carries the version count and the latest version's summary.
+    ProjectPage listProjects(int limit, std::optional<ProjectCursor> after = std::nullopt);
+    // Projects in the trash, most recently deleted first.
+    std::vector<Project> listDeletedProjects();
+
+    // The number the next version of the project will get (1 for a project with none).
+    int getNextVersionNumber(int64_t project_id);
+    // Stores a new version of a live project, numbered inside the same transaction (so two
+    // inserts never share a number), and marks the project updated. Returns it as stored.
+    Version insertVersion(const NewVersion& version);
+    // The code of version `number` of the project, or of its latest version when number is empty.
+    // Empty if there is no such version.
+    std::optional<std::string> getCode(int64_t project_id, std::optional<int> number = std::nullopt);
+    std::optional<Version> getVersion(int64_t project_id, int number);
+    // All versions of the project, oldest first, without their code.
+    std::vector<VersionSummary> listVersions(int64_t project_id);
+
+    std::optional<std::string> getSetting(const std::string& key);
+    void setSetting(const std::string& key, const std::string& value);
+
+private:
+    class Query;
+    Statement& prepared(const char* sql);
+    void requireWritable() const;
+    int64_t now() const;
+    Project requireLiveProject(int64_t project_id);
+
+    Database db_;
+    StoreOptions options_;
+    SchemaStatus status_;
+    std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+}  // namespace kiln::store

@@ -1,0 +1,257 @@
+// The store's queries, as a user of Kiln knows them.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/store/store.h"
+#include "test_support.h"
+
+using namespace kiln::store;
+using kiln::test::steppingClock;
+using kiln::test::TempPath;
+
+namespace {
+
+class StoreTest : public ::testing::Test {
+protected:
+    Store store = Store::openInMemory(steppingClock());
+
+    Version addVersion(int64_t project_id, const std::string& code, const std::string& prompt = "make it") {
+        return store.insertVersion({project_id, {}, prompt, code, "test-model", "Loopback", {}});
+    }
+};
+
+}  // namespace
+
+TEST_F(StoreTest, CreateProjectTrimsNameAndGivesAPublicId) {
+    Project project = store.createProject("  Pomodoro timer \n");
+    EXPECT_GT(project.id, 0);
+    EXPECT_EQ(project.name, "Pomodoro timer");
+    EXPECT_EQ(project.public_id.size(), 16u);
+    EXPECT_EQ(project.public_id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    EXPECT_EQ(project.created_at, project.updated_at);
+    EXPECT_FALSE(project.deleted_at);
+    EXPECT_NE(store.createProject("Other").public_id, project.public_id);
+    EXPECT_EQ(store.getProjectByPublicId(project.public_id)->id, project.id);
+}
+
+TEST_F(StoreTest, ProjectNamesMustHaveTextAndAReasonableLength) {
+    for (const std::string& bad : {std::string(""), std::string(" \t\n"), std::string(201, 'x')}) {
+        try {
+            store.createProject(bad);
+            FAIL() << "accepted '" << bad << "'";
+        } catch (const StoreError& error) {
+            EXPECT_EQ(error.kind(), StoreErrorKind::InvalidArgument);
+        }
+    }
+    EXPECT_EQ(store.createProject("Καλημέρα, мир").name, "Καλημέρα, мир");
+}
+
+TEST_F(StoreTest, VersionsAreNumberedFromOneAndKeepEverything) {
+    Project project = store.createProject("App");
+    EXPECT_EQ(store.getNextVersionNumber(project.id), 1);
+    Version first = addVersion(project.id, "<h1>1</h1>", "first");
+    NewVersion second_in;
+    second_in.project_id = project.id;
+    second_in.parent_id = first.summary.id;
+    second_in.prompt = "make it blue";
+    second_in.code = "<h1 style=color:blue>2</h1>";
+    second_in.model = "llama-4";
+    second_in.endpoint_label = "Cerebras";
+    second_in.stats = {120, 2300, 812, 1533, "stop"};
+    Version second = store.insertVersion(second_in);
+
+    EXPECT_EQ(first.summary.number, 1);
+    EXPECT_EQ(second.summary.number, 2);
+    EXPECT_EQ(store.getNextVersionNumber(project.id), 3);
+
+    std::optional<Version> read = store.getVersion(project.id, 2);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->code, second_in.code);
+    EXPECT_EQ(read->summary.parent_id, first.summary.id);
+    EXPECT_EQ(read->summary.prompt, "make it blue");
+    EXPECT_EQ(read->summary.model, "llama-4");
+    EXPECT_EQ(read->summary.endpoint_label, "Cerebras");
+    EXPECT_EQ(read->summary.stats.ttft_ms, 120);
+    EXPECT_EQ(read->summary.stats.duration_ms, 2300);
+    EXPECT_EQ(read->summary.stats.prompt_tokens, 812);
+    EXPECT_EQ(read->summary.stats.completion_tokens, 1533);
+    EXPECT_EQ(read->summary.stats.finish_reason, "stop");
+    EXPECT_EQ(read->summary.code_bytes, static_cast<int64_t>(second_in.code.size()));
+    EXPECT_EQ(read->summary.created_at, second.summary.created_at);
+    EXPECT_FALSE(store.getVersion(project.id, 3));
+}
+
+TEST_F(StoreTest, GetCodeReturnsAGivenVersionOrTheLatest) {
+    Project project = store.createProject("App");
+    EXPECT_EQ(store.getCode(project.id), std::nullopt);
+    addVersion(project.id, "one");
+    addVersion(project.id, "two");
+    EXPECT_EQ(store.getCode(project.id), "two");
+    EXPECT_EQ(store.getCode(project.id, 1), "one");
+    EXPECT_EQ(store.getCode(project.id, 7), std::nullopt);
+}
+
+TEST_F(StoreTest, ListVersionsIsOldestFirstWithoutCode) {
+    Project project = store.createProject("App");
+    Project other = store.createProject("Other");
+    addVersion(project.id, "a", "p1");
+    addVersion(other.id, "x", "elsewhere");
+    addVersion(project.id, "bb", "p2");
+    std::vector<VersionSummary> versions = store.listVersions(project.id);
+    ASSERT_EQ(versions.size(), 2u);
+    EXPECT_EQ(versions[0].number, 1);
+    EXPECT_EQ(versions[0].prompt, "p1");
+    EXPECT_EQ(versions[1].number, 2);
+    EXPECT_EQ(versions[1].code_bytes, 2);
+}
+
+TEST_F(StoreTest, InsertVersionMarksTheProjectUpdated) {
+    Project older = store.createProject("Older");
+    Project newer = store.createProject("Newer");
+    EXPECT_EQ(store.listProjects(10).items.at(0).project.id, newer.id);
+    Version version = addVersion(older.id, "code");
+    EXPECT_EQ(store.getProject(older.id)->updated_at, version.summary.created_at);
+    EXPECT_EQ(store.listProjects(10).items.at(0).project.id, older.id);
+}
+
+TEST(StoreFile, TwoConnectionsNeverShareAVersionNumber) {
+    // Two stores on one file, as two tabs would be: the number is taken inside the insert's
+    // transaction, so alternating inserts still get 1..100 with no repeat.
+    TempPath path;
+    Store a = Store::open(path.str());
+    Store b = Store::open(path.str());
+    int64_t project_id = a.createProject("Shared").id;
+    std::set<int> numbers;
+    for (int i = 0; i < 50; ++i) {
+        numbers.insert(a.insertVersion({project_id, {}, "a", "a", "", "", {}}).summary.number);
+        numbers.insert(b.insertVersion({project_id, {}, "b", "b", "", "", {}}).summary.number);
+    }
+    EXPECT_EQ(numbers.size(), 100u);
+    EXPECT_EQ(*numbers.begin(), 1);
+    EXPECT_EQ(*numbers.rbegin(), 100);
+}
+
+TEST_F(StoreTest, AFailedInsertLeavesNoTrace) {
+    Project project = store.createProject("App");
+    addVersion(project.id, "kept");
+    // Make the second statement of insertVersion's transaction fail.
+    store.database().exec(
+        "CREATE TEMP TRIGGER fail_touch BEFORE UPDATE OF updated_at ON projects "
+        "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END");
+    EXPECT_THROW(addVersion(project.id, "lost"), SqliteError);
+    store.database().exec("DROP TRIGGER fail_touch");
+    EXPECT_EQ(store.listVersions(project.id).size(), 1u);
+    EXPECT_EQ(store.getCode(project.id), "kept");
+    EXPECT_EQ(addVersion(project.id, "next").summary.number, 2);
+}
+
+TEST_F(StoreTest, ListProjectsPagesMostRecentFirstWithLatestVersion) {
+    std::vector<int64_t> ids;
+    for (int i = 0; i < 120; ++i) ids.push_back(store.createProject("P" + std::to_string(i)).id);
+    addVersion(ids[5], "v1", "first prompt");
+    addVersion(ids[5], "v2", "second prompt");  // P5 is now the most recently updated
+
+    ProjectPage first = store.listProjects(50);
+    ASSERT_EQ(first.items.size(), 50u);
+    ASSERT_TRUE(first.next);
+    EXPECT_EQ(first.items[0].project.id, ids[5]);
+    EXPECT_EQ(first.items[0].version_count, 2);
+    ASSERT_TRUE(first.items[0].latest);
+    EXPECT_EQ(first.items[0].latest->number, 2);
+    EXPECT_EQ(first.items[0].latest->prompt, "second prompt");
+    EXPECT_EQ(first.items[1].project.id, ids[119]);
+    EXPECT_EQ(first.items[1].version_count, 0);
+    EXPECT_FALSE(first.items[1].latest);
+
+    std::set<int64_t> seen;
+    std::optional<ProjectCursor> cursor;
+    std::vector<size_t> sizes;
+    do {
+        ProjectPage page = store.listProjects(50, cursor);
+        sizes.push_back(page.items.size());
+        for (const ProjectSummary& item : page.items) EXPECT_TRUE(seen.insert(item.project.id).second);
+        cursor = page.next;
+    } while (cursor);
+    EXPECT_EQ(sizes, (std::vector<size_t>{50, 50, 20}));
+    EXPECT_EQ(seen.size(), 120u);
+}
+
+TEST(StorePaging, ProjectsWithTheSameTimeAreNeitherSkippedNorRepeated) {
+    StoreOptions options;
+    options.clock = [] { return int64_t{42}; };
+    Store store = Store::openInMemory(options);
+    for (int i = 0; i < 7; ++i) store.createProject("Same " + std::to_string(i));
+    std::set<int64_t> seen;
+    std::optional<ProjectCursor> cursor;
+    do {
+        ProjectPage page = store.listProjects(3, cursor);
+        for (const ProjectSummary& item : page.items) EXPECT_TRUE(seen.insert(item.project.id).second);
+        cursor = page.next;
+    } while (cursor);
+    EXPECT_EQ(seen.size(), 7u);
+}
+
+TEST_F(StoreTest, RenameChangesTheNameAndMarksItUpdated) {
+    Project project = store.createProject("Old");
+    store.renameProject(project.id, " New ");
+    Project renamed = *store.getProject(project.id);
+    EXPECT_EQ(renamed.name, "New");
+    EXPECT_GT(renamed.updated_at, project.updated_at);
+    EXPECT_THROW(store.renameProject(project.id, ""), StoreError);
+    EXPECT_THROW(store.renameProject(999, "x"), StoreError);
+}
+
+TEST_F(StoreTest, DeleteIsRecoverableAndKeepsVersions) {
+    Project project = store.createProject("Doomed");
+    addVersion(project.id, "precious");
+    store.deleteProject(project.id);
+
+    EXPECT_TRUE(store.listProjects(10).items.empty());
+    std::vector<Project> trash = store.listDeletedProjects();
+    ASSERT_EQ(trash.size(), 1u);
+    EXPECT_EQ(trash[0].id, project.id);
+    EXPECT_TRUE(trash[0].deleted_at);
+    EXPECT_EQ(store.getCode(project.id), "precious");
+
+    try {
+        addVersion(project.id, "into the trash");
+        FAIL() << "a project in the trash takes no new version";
+    } catch (const StoreError& error) {
+        EXPECT_EQ(error.kind(), StoreErrorKind::NotFound);
+    }
+    EXPECT_THROW(store.renameProject(project.id, "x"), StoreError);
+    EXPECT_THROW(store.deleteProject(project.id), StoreError) << "deleting twice says it is gone";
+
+    store.restoreProject(project.id);
+    ProjectPage page = store.listProjects(10);
+    ASSERT_EQ(page.items.size(), 1u);
+    EXPECT_EQ(page.items[0].version_count, 1);
+    EXPECT_TRUE(store.listDeletedProjects().empty());
+    EXPECT_THROW(store.restoreProject(12345), StoreError);
+}
+
+TEST_F(StoreTest, SettingsAreSetReadAndOverwritten) {
+    EXPECT_EQ(store.getSetting("theme"), std::nullopt);
+    store.setSetting("theme", "dark");
+    EXPECT_EQ(store.getSetting("theme"), "dark");
+    store.setSetting("theme", "light");
+    EXPECT_EQ(store.getSetting("theme"), "light");
+    store.setSetting("empty", "");
+    EXPECT_EQ(store.getSetting("empty"), "");
+}
+
+TEST(StoreFile, EverythingSurvivesReopening) {
+    TempPath path;
+    int64_t project_id = 0;
+    {
+        Store store = Store::open(path.str());
+        project_id = store.createProject("Durable").id;
+        store.insertVersion({project_id, {}, "p", "<b>kept</b>", "", "", {}});
+        store.setSetting("endpoint", "http://127.0.0.1:11434/v1");
+    }
+    Store store = Store::open(path.str());
+    EXPECT_EQ(store.getProject(project_id)->name, "Durable");
+    EXPECT_EQ(store.getCode(project_id), "<b>kept</b>");
+    EXPECT_EQ(store.getSetting("endpoint"), "http://127.0.0.1:11434/v1");
+}
