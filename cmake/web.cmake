@@ -1,1 +1,61 @@
+# The web app. build/web/ ends up holding everything a static host serves:
+#   index.html (from shell/), kiln.js + kiln.wasm, the files of web/, assets/, and the fonts
+#   copied in from Debian's packages.
+set(KILN_WEB_OUTPUT "${CMAKE_SOURCE_DIR}/build/web" CACHE PATH "Where the served files go")
 
+add_library(kiln_imgui STATIC
+  "${KILN_IMGUI_DIR}/imgui.cpp"
+  "${KILN_IMGUI_DIR}/imgui_draw.cpp"
+  "${KILN_IMGUI_DIR}/imgui_tables.cpp"
+  "${KILN_IMGUI_DIR}/imgui_widgets.cpp"
+  "${KILN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
+# The test-engine hooks feed the item locator behind window.kilnTest (off unless ?test=1).
+target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+
+add_executable(kiln
+  src/main.cpp
+  src/ui/home.cpp
+  src/ui/theme.cpp
+  src/ui/test_locator.cpp
+  src/platform/web/imgui_backend.cpp
+  src/platform/web/test_bridge.cpp)
+target_link_libraries(kiln PRIVATE kiln_core kiln_imgui)
+set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")
+target_link_options(kiln PRIVATE
+  -sENVIRONMENT=web
+  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+  -sFORCE_FILESYSTEM=1
+  -sDYNAMIC_EXECUTION=0
+  -sEXPORTED_RUNTIME_METHODS=FS,UTF8ToString,ccall,addRunDependency,removeRunDependency
+  -sINITIAL_MEMORY=32MB)
+
+# Files served as they are.
+file(GLOB_RECURSE kiln_web_sources CONFIGURE_DEPENDS RELATIVE "${CMAKE_SOURCE_DIR}"
+  "${CMAKE_SOURCE_DIR}/web/*" "${CMAKE_SOURCE_DIR}/assets/*")
+set(kiln_served_files "")
+foreach(source IN LISTS kiln_web_sources)
+  string(REGEX REPLACE "^web/" "" target "${source}")
+  list(APPEND kiln_served_files "${KILN_WEB_OUTPUT}/${target}")
+  add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/${target}"
+    COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${CMAKE_SOURCE_DIR}/${source}" "${KILN_WEB_OUTPUT}/${target}"
+    DEPENDS "${CMAKE_SOURCE_DIR}/${source}")
+endforeach()
+list(APPEND kiln_served_files "${KILN_WEB_OUTPUT}/index.html")
+add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/index.html"
+  COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${CMAKE_SOURCE_DIR}/shell/index.html" "${KILN_WEB_OUTPUT}/index.html"
+  DEPENDS "${CMAKE_SOURCE_DIR}/shell/index.html")
+
+# Fonts from Debian's packages (fonts-noto-core, fonts-jetbrains-mono).
+foreach(font IN ITEMS
+    /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
+    /usr/share/fonts/truetype/noto/NotoSans-Bold.ttf
+    /usr/share/fonts/truetype/jetbrains-mono/JetBrainsMono-Regular.ttf)
+  get_filename_component(name "${font}" NAME)
+  list(APPEND kiln_served_files "${KILN_WEB_OUTPUT}/assets/fonts/${name}")
+  add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/assets/fonts/${name}"
+    COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${font}" "${KILN_WEB_OUTPUT}/assets/fonts/${name}"
+    DEPENDS "${font}")
+endforeach()
+add_custom_target(kiln_served_files ALL DEPENDS ${kiln_served_files})
+add_dependencies(kiln kiln_served_files)

@@ -1,0 +1,99 @@
+// Kiln's entry point: wires the app state, the ImGui panels and the browser platform together,
+// and owns the only globals. Each frame: input has been queued by the platform; build the UI
+// from app state; render.
+#include <GLES3/gl3.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include "core/app/app.h"
+#include "platform/web/imgui_backend.h"
+#include "platform/web/test_bridge.h"
+#include "ui/home.h"
+#include "ui/test_locator.h"
+#include "ui/theme.h"
+
+namespace {
+
+constexpr const char* kCanvas = "#canvas";
+constexpr const char* kFontDir = "/assets/fonts";
+
+struct Globals {
+    kiln::app::App app;
+    kiln::ui::Fonts fonts;
+    float font_pixel_ratio = 0;  // the ratio the font atlas was built for
+    bool dark = true;
+    int frames_drawn = 0;
+};
+
+Globals& globals() {
+    static Globals instance;
+    return instance;
+}
+
+// Rebuilds the font atlas when the page moves to a screen with another pixel ratio (or zooms).
+void syncFonts(float pixel_ratio) {
+    Globals& g = globals();
+    if (pixel_ratio == g.font_pixel_ratio) return;
+    g.font_pixel_ratio = pixel_ratio;
+    g.fonts = kiln::ui::loadFonts(kFontDir, pixel_ratio);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+void frame() {
+    Globals& g = globals();
+    syncFonts(kiln::web::canvasSize().pixel_ratio);
+    kiln::ui::beginLocatorFrame();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    ImGui::PushFont(g.fonts.body);
+    kiln::ui::drawHome(g.app, g.fonts);
+    ImGui::PopFont();
+    ImGui::Render();
+
+    const ImGuiIO& io = ImGui::GetIO();
+    glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+               static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+    const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(background.x, background.y, background.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ++g.frames_drawn;
+}
+
+}  // namespace
+
+int main() {
+    Globals& g = globals();
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // layout state will live in Kiln's own settings, not a file
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.BackendPlatformName = "kiln_web";
+
+    if (std::string error = kiln::web::initCanvas(kCanvas); !error.empty()) {
+        kiln::web::showFatalError(error);
+        return 0;
+    }
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    g.dark = kiln::web::prefersDarkColorScheme();
+    kiln::ui::applyTheme(g.dark);
+
+    kiln::app::openInMemory(g.app);
+
+    if (kiln::web::testModeRequested()) {
+        kiln::ui::enableTestLocator();
+        kiln::web::installTestHandlers({
+            [] {
+                nlohmann::json state = kiln::app::stateSnapshot(globals().app);
+                state["ready"] = state["ready"].get<bool>() && globals().frames_drawn > 0;
+                state["frames_drawn"] = globals().frames_drawn;
+                return state.dump();
+            },
+            [](const std::string& label) { return kiln::ui::itemRectJson(label); },
+        });
+    }
+    kiln::web::runFrameLoop(frame);
+    return 0;
+}

@@ -1,0 +1,39 @@
+// Kiln: Dear ImGui's platform backend for the browser, over Emscripten's html5.h.
+//
+// Owns the WebGL2 context of the page's canvas, keeps the canvas's backing store at
+// CSS size x devicePixelRatio, turns DOM input events into ImGui IO events, and runs the
+// on-demand frame loop: a frame is drawn only after something woke it (input, resize, a
+// timer, or requestFrame() from anywhere), so an idle page draws nothing.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace kiln::web {
+
+struct CanvasSize {
+    float css_width = 0;
+    float css_height = 0;
+    float pixel_ratio = 1;  // window.devicePixelRatio
+};
+
+// Creates the WebGL2 context on the canvas matching `selector` and installs the input handlers.
+// Returns an empty string, or why it failed (for the fatal-error screen).
+std::string initCanvas(const char* selector);
+
+CanvasSize canvasSize();
+
+// Starts the loop. `frame` is called inside requestAnimationFrame whenever a frame is due; it
+// builds and renders one ImGui frame. Returns at once (the browser drives the loop).
+void runFrameLoop(std::function<void()> frame);
+
+// Asks for `frames` more frames (ImGui needs a second frame to settle hover and layout).
+void requestFrame(int frames = 2);
+
+// Whether the page asks for dark colours (prefers-color-scheme).
+bool prefersDarkColorScheme();
+
+// Shows a fatal error on the page (the shell's error screen) and stops drawing.
+void showFatalError(const std::string& message);
+
+}  // namespace kiln::web

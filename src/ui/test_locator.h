@@ -1,0 +1,18 @@
+// Kiln: where each labelled ImGui item was drawn, for browser tests that click like a person.
+//
+// Built on ImGui's test-engine hooks (IMGUI_ENABLE_TEST_ENGINE): every widget reports its label
+// and rectangle as it is drawn. Recording is off unless enabled (?test=1 pages).
+#pragma once
+
+#include <string>
+
+namespace kiln::ui {
+
+void enableTestLocator();
+// Call once per frame before ImGui::NewFrame(): the frame just drawn becomes the one answered.
+void beginLocatorFrame();
+// The last drawn item whose label (without any "##id" part) is `label`, as JSON
+// {"x","y","w","h"} in CSS pixels; "null" if no such item was drawn in the last frame.
+std::string itemRectJson(const std::string& label);
+
+}  // namespace kiln::ui
