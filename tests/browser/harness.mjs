@@ -1,0 +1,243 @@
+// Shared helpers for Kiln's browser tests: start the static server, launch Chromium or Firefox
+// through puppeteer-core, open Kiln in test mode (`?test=1`, which exposes `window.kilnTest`),
+// read its state, click its ImGui items with real mouse events, take screenshots.
+//
+// Chromium runs headless with SwiftShader (software WebGL2). Firefox ESR has no WebGL2 when
+// headless here, so it runs headful and needs an X display: run the tests under
+//   xvfb-run -a -s "-screen 0 1280x800x24" ...
+// Software WebGL is slow (a few frames per second in Chromium), so tests wait on app state,
+// never on a number of frames or a fixed delay.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'build/screenshots');
+const ENGINES = ['chromium', 'firefox'];
+
+// The built web app to test: $KILN_WEB_DIR (set by run.mjs), else build/web.
+export function webDir() {
+  const dir = path.resolve(process.env.KILN_WEB_DIR ?? path.join(REPO_ROOT, 'build/web'));
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    throw new Error(`no index.html in ${dir}: build Kiln first or set KILN_WEB_DIR`);
+  }
+  return dir;
+}
+
+// Engines to run: both, or the comma-separated subset in $KILN_BROWSERS (e.g. "chromium").
+export function browsers() {
+  if (!process.env.KILN_BROWSERS) return [...ENGINES];
+  const wanted = process.env.KILN_BROWSERS.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted.filter((name) => !ENGINES.includes(name));
+  if (unknown.length) throw new Error(`KILN_BROWSERS: unknown engine(s) ${unknown.join(', ')}; known: ${ENGINES.join(', ')}`);
+  return wanted;
+}
+
+// Launches Debian's browser for `engine`. Puppeteer gives each launch a fresh temporary profile
+// (user-data-dir) and deletes it on browser.close().
+export async function launch(engine) {
+  if (engine === 'chromium') {
+    return puppeteer.launch({
+      browser: 'chrome',
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      timeout: 60_000,
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-swiftshader',
+        '--use-angle=swiftshader',
+        '--disable-gpu',
+        // Without these Chromium keeps trying to reach the (closed) network.
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }
+  if (engine === 'firefox') {
+    if (!process.env.DISPLAY) {
+      throw new Error('Firefox needs an X display for WebGL2: run under xvfb-run -a -s "-screen 0 1280x800x24"');
+    }
+    return puppeteer.launch({
+      browser: 'firefox',
+      executablePath: '/usr/bin/firefox-esr',
+      headless: false,
+      timeout: 60_000,
+      extraPrefsFirefox: { 'webgl.force-enabled': true },
+    });
+  }
+  throw new Error(`unknown engine: ${engine}`);
+}
+
+// Serves `dir` with scripts/serve.mjs on a free port. Resolves to {url, stop()} once listening.
+export async function startServer(dir) {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killChild = () => child.kill();
+  process.on('exit', killChild); // never leave a server behind, even if a test forgets stop()
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+
+  const url = await new Promise((resolve, reject) => {
+    const onExit = (code) => fail(`exited with code ${code}`);
+    const timer = setTimeout(() => fail('no "Kiln is running at" line within 10 s'), 10_000);
+    const fail = (why) => {
+      clearTimeout(timer);
+      child.kill();
+      reject(new Error(`serve.mjs: ${why}\n${stderr}`));
+    };
+    child.once('exit', onExit);
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^Kiln is running at (http:\/\/\S+)$/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(match[1]);
+      }
+    });
+  });
+
+  return {
+    url,
+    async stop() {
+      process.off('exit', killChild);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+// Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
+// keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
+export async function openKiln(browser, url, { width = 1280, height = 800, deviceScaleFactor = 1 } = {}) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
+  await page.setViewport({ width, height, deviceScaleFactor });
+
+  const testUrl = new URL(url);
+  testUrl.searchParams.set('test', '1');
+  await page.goto(testUrl.href);
+  try {
+    await page.waitForFunction(
+      () => {
+        try {
+          return window.kilnTest?.state().ready === true;
+        } catch {
+          return false; // state() may throw while the module is still starting
+        }
+      },
+      { timeout: 60_000, polling: 100 },
+    );
+  } catch (error) {
+    // The page's visible text shows Kiln's loading or error screen, if any.
+    const seen = await page.evaluate(() => ({
+      kilnTest: Boolean(window.kilnTest),
+      text: document.body?.innerText.trim().replace(/\s+/g, ' ').slice(0, 500),
+    })).catch(() => ({}));
+    throw new Error(`Kiln did not become ready at ${testUrl.href}: ${error.message}\n` +
+      `window.kilnTest ${seen.kilnTest ? 'exists' : 'is missing'}; page text: ${JSON.stringify(seen.text)}` +
+      (errors.length ? `\npage errors:\n  ${errors.join('\n  ')}` : ''));
+  }
+  return { page, errors };
+}
+
+// Kiln's test state, as the plain object window.kilnTest.state() returns.
+export function state(page) {
+  return page.evaluate(() => window.kilnTest.state());
+}
+
+// Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle.
+export async function clickItem(page, label) {
+  const target = await page.evaluate((itemLabel) => {
+    const rect = window.kilnTest.itemRect(itemLabel);
+    if (!rect) return null;
+    // itemRect is in CSS pixels of the viewport, as mouse coordinates are.
+    return { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
+  }, label);
+  if (!target) throw new Error(`clickItem: no item "${label}" (kilnTest.itemRect returned null)`);
+  // Hover first and let the app draw a frame or two, so ImGui sees the mouse over the item
+  // before the button goes down, as with a person's click.
+  await page.mouse.move(target.x, target.y);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.mouse.click(target.x, target.y, { delay: 50 });
+}
+
+// Polls state() until predicate(state) is true; on timeout throws with the last state in the message.
+// `predicate` is a function of the state, or the source of an expression over `s` ("s.ready").
+export async function waitForState(page, predicate, timeoutMs = 30_000) {
+  const test = typeof predicate === 'function' ? predicate : new Function('s', `return (${predicate});`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = await state(page);
+    if (test(current)) return current;
+    if (Date.now() >= deadline) {
+      throw new Error(`waitForState: timed out after ${timeoutMs} ms waiting for ${predicate}\n` +
+        `last state: ${JSON.stringify(current)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// Saves a screenshot of the viewport as build/screenshots/<file>; returns the PNG bytes.
+export async function screenshot(page, file) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return Buffer.from(await page.screenshot({ path: path.join(SCREENSHOT_DIR, file) }));
+}
+
+// Number of distinct colours in a PNG as puppeteer writes them (8-bit RGB or RGBA, not
+// interlaced). A blank or single-colour canvas gives 1 or 2; any real UI gives far more.
+export function distinctColors(png) {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const [bitDepth, colorType, , , interlace] = png.subarray(24, 29);
+  const channels = { 2: 3, 6: 4 }[colorType];
+  if (bitDepth !== 8 || !channels || interlace !== 0) throw new Error('distinctColors: unsupported PNG format');
+
+  const idat = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const data = zlib.inflateSync(Buffer.concat(idat));
+
+  // Undo the per-row filters (PNG spec, section 9) while collecting the colours.
+  const stride = width * channels;
+  let previous = new Uint8Array(stride);
+  const colors = new Set();
+  for (let y = 0; y < height; y++) {
+    const filter = data[y * (stride + 1)];
+    const row = data.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const left = i >= channels ? row[i - channels] : 0;
+      const up = previous[i];
+      const upLeft = i >= channels ? previous[i - channels] : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = left;
+      else if (filter === 2) predictor = up;
+      else if (filter === 3) predictor = (left + up) >> 1;
+      else if (filter === 4) {
+        const p = left + up - upLeft;
+        const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+        predictor = pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+      }
+      row[i] = (row[i] + predictor) & 0xff; // in place: `row` becomes the decoded row
+    }
+    for (let i = 0; i < stride; i += channels) colors.add((row[i] << 16) | (row[i + 1] << 8) | row[i + 2]);
+    previous = row;
+  }
+  return colors.size;
+}

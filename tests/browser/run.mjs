@@ -1,0 +1,62 @@
+// Runs every tests/browser/*.test.mjs against a built Kiln, with node's own test runner:
+//
+//   xvfb-run -a -s "-screen 0 1280x800x24" node tests/browser/run.mjs <build/web dir>
+//
+// Test files read the web folder from $KILN_WEB_DIR, which this script sets; $KILN_BROWSERS
+// (e.g. "chromium") limits the engines. The files run one after the other (each in its own
+// process) and their progress is printed with node's "spec" reporter.
+//
+// For scripts/test: the exit code is 0 only if every test passed and at least one ran.
+// Once the tests have run, the very last line of output is
+//
+//   browser tests: pass <P> fail <F>
+//
+// e.g. `tail -n 1 "$log" | sed -n 's/^browser tests: pass \([0-9]*\) fail \([0-9]*\)$/\1 \2/p'`.
+// P and F are node:test's counts (subtests count on their own); F includes tests cancelled by
+// a timeout, and is at least 1 whenever the exit code is not 0 (no test ran, a file crashed
+// before reporting), so "fail 0" always means success. No such line (bad arguments: exit
+// code 2 and a usage message) is a failure too.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const testsDir = path.dirname(fileURLToPath(import.meta.url));
+
+const webDir = process.argv[2];
+if (!webDir || !fs.existsSync(path.join(webDir, 'index.html'))) {
+  console.error(`usage: node tests/browser/run.mjs <build/web dir>  (${webDir ? `no index.html in ${webDir}` : 'missing dir'})`);
+  process.exit(2);
+}
+const files = fs.readdirSync(testsDir).filter((name) => name.endsWith('.test.mjs')).sort()
+  .map((name) => path.join(testsDir, name));
+
+// Besides the spec output, node writes a TAP copy whose closing "# pass N" / "# fail N" /
+// "# cancelled N" lines give the totals.
+const tapDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-browser-tests-'));
+const tapFile = path.join(tapDir, 'results.tap');
+const child = spawn(process.execPath, [
+  '--test',
+  '--test-concurrency=1',     // two browsers at once would starve software GL
+  '--test-timeout=600000',    // safety net: each test sets its own, shorter timeout
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+  ...files,
+], { stdio: 'inherit', env: { ...process.env, KILN_WEB_DIR: path.resolve(webDir) } });
+
+// Ctrl-C reaches the child too (same process group), so just wait for it; pass SIGTERM on.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+const exitCode = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+
+const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
+fs.rmSync(tapDir, { recursive: true, force: true });
+const total = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+const pass = total('pass');
+const ok = exitCode === 0 && pass > 0 && total('fail') + total('cancelled') === 0;
+const fail = Math.max(total('fail') + total('cancelled'), ok ? 0 : 1);
+
+console.log(`browser tests: pass ${pass} fail ${fail}`);
+process.exit(ok ? 0 : 1);
