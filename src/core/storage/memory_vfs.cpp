@@ -57,9 +57,10 @@ MemoryFileEntry& entryOf(sqlite3_file* file) {
     return *handleOf(file).entry;
 }
 
+// Never destroyed: an AttachedMemoryFile held by a global may detach after static destructors ran.
 std::map<std::string, std::shared_ptr<MemoryFileEntry>>& registry() {
-    static std::map<std::string, std::shared_ptr<MemoryFileEntry>> files;
-    return files;
+    static auto* files = new std::map<std::string, std::shared_ptr<MemoryFileEntry>>();
+    return *files;
 }
 
 // Drops a file SQLite created by name (a journal, say) once no handle uses it. Attached files
