@@ -721,6 +721,31 @@ TEST(DurableDatabase, ImportIsCrashSafeAtEveryStep) {
     }
 }
 
+TEST(DurableDatabase, ImportAtAnyPointOfACompactionWins) {
+    const Bytes file = kilnFile(300);
+    for (int released = 0;; ++released) {
+        FakeBackend backend;
+        Session session(backend);
+        std::mt19937 random(67);
+        session.randomCommits(random, 20);
+        backend.hold();
+        ASSERT_TRUE(session.database->compact());
+        int done = 0;
+        while (done < released && backend.releaseOne()) ++done;
+        const bool compaction_over = !session.database->compacting();
+        session.database->importBytes(file);
+        const Bytes imported = session.database->exportBytes();
+        backend.releaseAll();
+        EXPECT_EQ(session.database->status().state, SaveState::Saved) << released;
+        EXPECT_EQ(reopened(backend.state()), imported) << released;
+        for (const FakeBackend::State& state : backend.history()) {
+            const Bytes bytes = reopened(state);
+            EXPECT_TRUE(bytes == imported || session.commitOf(bytes) >= 0) << released;
+        }
+        if (compaction_over) break;
+    }
+}
+
 TEST(DurableDatabase, ImportWhileSavingFailsIsSavedWhenStorageWorksAgain) {
     FakeBackend backend;
     Session session(backend);
