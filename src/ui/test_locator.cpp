@@ -20,9 +20,10 @@ Locator& locator() {
     return instance;
 }
 
+// The label as shown; an item shown without one ("##prompt") is found by its whole label.
 std::string visibleLabel(const char* label) {
     const char* end = ImGui::FindRenderedTextEnd(label);
-    return std::string(label, end);
+    return end == label ? std::string(label) : std::string(label, end);
 }
 
 }  // namespace
@@ -32,11 +33,11 @@ void enableTestLocator() {
     ImGui::GetCurrentContext()->TestEngineHookItems = true;
 }
 
-void beginLocatorFrame() {
+void beginLocatorFrame() { locator().drawing.clear(); }
+
+void endLocatorFrame() {
     Locator& l = locator();
-    if (!l.enabled) return;
-    l.drawn.swap(l.drawing);
-    l.drawing.clear();
+    if (l.enabled) l.drawn.swap(l.drawing);
 }
 
 std::string itemRectJson(const std::string& label) {
