@@ -55,6 +55,22 @@ void mutedWrapped(const char* text) {
     ImGui::PopStyleColor();
 }
 
+// A row of tabs drawn as buttons; the chosen one is highlighted. Returns the chosen index.
+int tabRow(const char* const* labels, int count, int selected) {
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(4, 4));
+    for (int i = 0; i < count; ++i) {
+        if (i > 0) ImGui::SameLine();
+        const bool chosen = i == selected;
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_Text : ImGuiCol_TextDisabled));
+        if (ImGui::Button(labels[i])) selected = i;
+        ImGui::PopStyleColor(2);
+    }
+    ImGui::PopStyleVar();
+    ImGui::Separator();
+    return selected;
+}
+
 bool anyPopupOpen() { return ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel); }
 
 void errorBanner(app::App& app) {
@@ -111,7 +127,7 @@ void drawProjectList(app::App& app, UiState& ui, bool phone) {
         bool selected = app.open && app.open->project.id == project.id;
         if (ImGui::Selectable(project.name.c_str(), selected, ImGuiSelectableFlags_AllowOverlap)) {
             app::openProject(app, project.public_id);
-            if (phone) ui.phone_tab_request = 1;
+            if (phone) ui.phone_tab = 1;
         }
         if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
         if (ImGui::BeginPopupContextItem("project menu")) {
@@ -153,7 +169,7 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::BeginDisabled(!writable);
     if (primaryButton("New project", -1)) {
         app::newProject(app);
-        if (phone) ui.phone_tab_request = 1;
+        if (phone) ui.phone_tab = 1;
     }
     ImGui::EndDisabled();
     ImGui::SetNextItemWidth(-1);
@@ -208,15 +224,20 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     for (const std::string& prompt : app.starter_prompts) {
         if (starterCard(prompt, width)) {
             app::startFromPrompt(app, prompt);
-            if (phone) ui.phone_tab_request = 1;
+            if (phone) ui.phone_tab = 1;
         }
     }
     ImGui::Dummy(ImVec2(0, 8));
     if (primaryButton("Start an empty project")) {
         app::newProject(app);
-        if (phone) ui.phone_tab_request = 1;
+        if (phone) ui.phone_tab = 1;
     }
     ImGui::EndDisabled();
+    ImGui::Dummy(ImVec2(0, 16));
+    const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
+    std::string about = "Projects are kept by SQLite " + store::Database::libraryVersion() + " (schema version " +
+                        std::to_string(status ? status->schema_version : 0) + "). " + app.storage_label + ".";
+    mutedWrapped(about.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
 }
@@ -329,17 +350,14 @@ PreviewPlacement drawPreview(app::App& app) {
     return placement;
 }
 
-void drawPreviewAndCode(app::App& app, const Fonts& fonts, FrameOutput& out) {
-    if (!ImGui::BeginTabBar("views")) return;
-    if (ImGui::BeginTabItem("Preview")) {
+void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
+    const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code"};
+    ui.view_tab = tabRow(labels, 2, ui.view_tab);
+    if (ui.view_tab == 0) {
         out.preview = drawPreview(app);
-        ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(app::codeEdited(app) ? "Code •###Code" : "Code###Code")) {
+    } else {
         drawCode(app, fonts);
-        ImGui::EndTabItem();
     }
-    ImGui::EndTabBar();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +412,7 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
         ImGui::EndChild();
         verticalSplitter("##prompt splitter", ui.prompt_width, 240.0f, main_width - 280.0f, height);
         ImGui::BeginChild("views", ImVec2(0, height));
-        drawPreviewAndCode(app, fonts, out);
+        drawPreviewAndCode(app, ui, fonts, out);
         ImGui::EndChild();
     }
     ImGui::EndChild();
@@ -404,29 +422,21 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
     ImGui::BeginChild("phone", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     errorBanner(app);
     static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
-    if (ImGui::BeginTabBar("phone tabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
-        for (int i = 0; i < 5; ++i) {
-            ImGuiTabItemFlags flags = ui.phone_tab_request == i ? ImGuiTabItemFlags_SetSelected : 0;
-            if (!ImGui::BeginTabItem(kTabs[i], nullptr, flags)) continue;
-            if (i == 0) {
-                drawSidebar(app, ui, fonts, true);
-            } else if (!app.open) {
-                drawWelcome(app, ui, fonts, true);
-            } else if (i == 1) {
-                drawHeader(app, ui, fonts);
-                drawPromptBox(app);
-            } else if (i == 2) {
-                drawCode(app, fonts);
-            } else if (i == 3) {
-                out.preview = drawPreview(app);
-            } else {
-                drawVersions(app);
-            }
-            ImGui::EndTabItem();
-        }
-        ImGui::EndTabBar();
+    ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab);
+    if (ui.phone_tab == 0) {
+        drawSidebar(app, ui, fonts, true);
+    } else if (!app.open) {
+        drawWelcome(app, ui, fonts, true);
+    } else if (ui.phone_tab == 1) {
+        drawHeader(app, ui, fonts);
+        drawPromptBox(app);
+    } else if (ui.phone_tab == 2) {
+        drawCode(app, fonts);
+    } else if (ui.phone_tab == 3) {
+        out.preview = drawPreview(app);
+    } else {
+        drawVersions(app);
     }
-    ui.phone_tab_request = -1;
     ImGui::EndChild();
 }
 

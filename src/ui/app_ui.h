@@ -13,7 +13,8 @@ namespace kiln::ui {
 struct UiState {
     float sidebar_width = 260.0f;
     float prompt_width = 360.0f;
-    int phone_tab_request = -1;  // a tab to switch to next frame: 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
+    int phone_tab = 1;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
+    int view_tab = 0;   // 0 preview, 1 code
     std::string rename_text;
     int64_t rename_project = 0;
     bool open_rename = false;
