@@ -8,14 +8,15 @@ add_library(kiln_imgui STATIC
   "${KILN_IMGUI_DIR}/imgui_draw.cpp"
   "${KILN_IMGUI_DIR}/imgui_tables.cpp"
   "${KILN_IMGUI_DIR}/imgui_widgets.cpp"
-  "${KILN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+  "${KILN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp"
+  "${KILN_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp")
 target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
 # The test-engine hooks feed the item locator behind window.kilnTest (off unless ?test=1).
 target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
 
 add_executable(kiln
   src/main.cpp
-  src/ui/home.cpp
+  src/ui/app_ui.cpp
   src/ui/theme.cpp
   src/ui/test_locator.cpp
   src/platform/web/imgui_backend.cpp

@@ -5,10 +5,13 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "core/app/app.h"
 #include "platform/web/imgui_backend.h"
 #include "platform/web/test_bridge.h"
-#include "ui/home.h"
+#include "ui/app_ui.h"
 #include "ui/test_locator.h"
 #include "ui/theme.h"
 
@@ -16,12 +19,14 @@ namespace {
 
 constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontDir = "/assets/fonts";
+constexpr const char* kStarterPrompts = "/assets/prompts/starters.txt";
 
 struct Globals {
     kiln::app::App app;
+    kiln::ui::UiState ui;
     kiln::ui::Fonts fonts;
     float font_pixel_ratio = 0;  // the ratio the font atlas was built for
-    bool dark = true;
+    int dark = -1;               // the theme applied: 1 dark, 0 light, -1 none yet
     int frames_drawn = 0;
 };
 
@@ -40,16 +45,35 @@ void syncFonts(float pixel_ratio) {
     ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
+// Applies the theme the user chose, or the page's colour scheme for "system".
+void syncTheme() {
+    Globals& g = globals();
+    const std::string& theme = g.app.theme;
+    int dark = theme == "dark" || (theme != "light" && kiln::web::prefersDarkColorScheme()) ? 1 : 0;
+    if (dark == g.dark) return;
+    g.dark = dark;
+    kiln::ui::applyTheme(dark == 1);
+}
+
+std::string readFile(const char* path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
 void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
+    syncTheme();
     kiln::ui::beginLocatorFrame();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
-    kiln::ui::drawHome(g.app, g.fonts);
+    kiln::ui::drawApp(g.app, g.ui, g.fonts);
     ImGui::PopFont();
     ImGui::Render();
+    kiln::ui::endLocatorFrame();
 
     const ImGuiIO& io = ImGui::GetIO();
     glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
@@ -77,10 +101,9 @@ int main() {
         return 0;
     }
     ImGui_ImplOpenGL3_Init("#version 300 es");
-    g.dark = kiln::web::prefersDarkColorScheme();
-    kiln::ui::applyTheme(g.dark);
 
     kiln::app::openInMemory(g.app);
+    kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
 
     if (kiln::web::testModeRequested()) {
         kiln::ui::enableTestLocator();

@@ -11,6 +11,8 @@ namespace {
 
 struct Locator {
     bool enabled = false;
+    std::unordered_map<ImGuiID, ImRect> added;         // this frame's item boxes, by id
+    std::unordered_map<ImGuiID, std::string> waiting;  // labels reported before their item
     std::unordered_map<std::string, ImRect> drawing;  // the frame being built
     std::unordered_map<std::string, ImRect> drawn;    // the last complete frame
 };
@@ -20,9 +22,17 @@ Locator& locator() {
     return instance;
 }
 
+// The label as shown; an item shown without one ("##prompt") is found by its whole label.
 std::string visibleLabel(const char* label) {
     const char* end = ImGui::FindRenderedTextEnd(label);
-    return std::string(label, end);
+    return end == label ? std::string(label) : std::string(label, end);
+}
+
+// Keeps the visible part of an item's box: a click must land inside the window that shows it.
+void record(ImGuiContext* ctx, const std::string& label, ImRect rect) {
+    if (ctx->CurrentWindow) rect.ClipWith(ctx->CurrentWindow->ClipRect);
+    if (rect.GetWidth() <= 0 || rect.GetHeight() <= 0) return;
+    locator().drawing[label] = rect;
 }
 
 }  // namespace
@@ -34,9 +44,14 @@ void enableTestLocator() {
 
 void beginLocatorFrame() {
     Locator& l = locator();
-    if (!l.enabled) return;
-    l.drawn.swap(l.drawing);
     l.drawing.clear();
+    l.added.clear();
+    l.waiting.clear();
+}
+
+void endLocatorFrame() {
+    Locator& l = locator();
+    if (l.enabled) l.drawn.swap(l.drawing);
 }
 
 std::string itemRectJson(const std::string& label) {
@@ -52,17 +67,28 @@ std::string itemRectJson(const std::string& label) {
 
 }  // namespace kiln::ui
 
-// ImGui's test-engine hooks. Only ItemInfo, which carries the label, is needed; the others must
-// exist once IMGUI_ENABLE_TEST_ENGINE is defined.
-void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, ImGuiID, const ImRect&, const ImGuiLastItemData*) {}
+// ImGui's test-engine hooks: ItemAdd gives each item's box, ItemInfo its label. Most widgets
+// report the label after adding the item; some report it before, so a label whose item is not
+// added yet waits for it. Log and FindItemDebugLabel must exist with IMGUI_ENABLE_TEST_ENGINE.
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
+    if (id == 0) return;
+    kiln::ui::Locator& l = kiln::ui::locator();
+    l.added[id] = bb;
+    auto waiting = l.waiting.find(id);
+    if (waiting == l.waiting.end()) return;
+    kiln::ui::record(ctx, waiting->second, bb);
+    l.waiting.erase(waiting);
+}
 
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID, const char* label, ImGuiItemStatusFlags) {
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
     if (!label || !*label) return;
-    ImRect rect = ctx->LastItemData.Rect;
-    // Only the visible part counts: a click must land inside the window that shows the item.
-    if (ctx->CurrentWindow) rect.ClipWith(ctx->CurrentWindow->ClipRect);
-    if (rect.GetWidth() <= 0 || rect.GetHeight() <= 0) return;
-    kiln::ui::locator().drawing[kiln::ui::visibleLabel(label)] = rect;
+    kiln::ui::Locator& l = kiln::ui::locator();
+    auto added = l.added.find(id);
+    if (added == l.added.end()) {
+        l.waiting[id] = kiln::ui::visibleLabel(label);
+        return;
+    }
+    kiln::ui::record(ctx, kiln::ui::visibleLabel(label), added->second);
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}

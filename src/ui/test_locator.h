@@ -9,9 +9,12 @@
 namespace kiln::ui {
 
 void enableTestLocator();
-// Call once per frame before ImGui::NewFrame(): the frame just drawn becomes the one answered.
+// Call before ImGui::NewFrame() and after ImGui::Render(): the frame just drawn becomes the one
+// answered.
 void beginLocatorFrame();
-// The last drawn item whose label (without any "##id" part) is `label`, as JSON
+void endLocatorFrame();
+// The last drawn item whose label (without any "##id" part; the whole "##id" for an item shown
+// without a label) is `label`, as JSON
 // {"x","y","w","h"} in CSS pixels; "null" if no such item was drawn in the last frame.
 std::string itemRectJson(const std::string& label);
 

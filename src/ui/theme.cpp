@@ -8,6 +8,8 @@ namespace kiln::ui {
 
 namespace {
 
+ImVec4 g_accent, g_accent_hover;
+
 // Latin (with Extended-A/B and Vietnamese), Greek, Cyrillic, and the punctuation, currency,
 // arrow and symbol blocks that code and prompts use.
 const ImWchar kGlyphRanges[] = {
@@ -64,21 +66,40 @@ void applyTheme(bool dark) {
     style.WindowBorderSize = 0;
 
     // Kiln's accent: a warm ember orange on neutral greys.
-    const ImVec4 accent = dark ? ImVec4(0.93f, 0.45f, 0.20f, 1.00f) : ImVec4(0.85f, 0.36f, 0.10f, 1.00f);
-    const ImVec4 accent_hover = dark ? ImVec4(0.98f, 0.55f, 0.30f, 1.00f) : ImVec4(0.92f, 0.45f, 0.18f, 1.00f);
+    g_accent = dark ? ImVec4(0.89f, 0.42f, 0.17f, 1.00f) : ImVec4(0.82f, 0.33f, 0.08f, 1.00f);
+    g_accent_hover = dark ? ImVec4(0.96f, 0.52f, 0.27f, 1.00f) : ImVec4(0.90f, 0.42f, 0.15f, 1.00f);
     ImVec4* colors = style.Colors;
     colors[ImGuiCol_WindowBg] = dark ? ImVec4(0.10f, 0.10f, 0.11f, 1.00f) : ImVec4(0.97f, 0.97f, 0.96f, 1.00f);
     colors[ImGuiCol_ChildBg] = dark ? ImVec4(0.14f, 0.14f, 0.15f, 1.00f) : ImVec4(1.00f, 1.00f, 1.00f, 1.00f);
     colors[ImGuiCol_Text] = dark ? ImVec4(0.92f, 0.92f, 0.90f, 1.00f) : ImVec4(0.12f, 0.12f, 0.12f, 1.00f);
     colors[ImGuiCol_TextDisabled] = dark ? ImVec4(0.58f, 0.58f, 0.56f, 1.00f) : ImVec4(0.42f, 0.42f, 0.40f, 1.00f);
-    colors[ImGuiCol_Button] = accent;
-    colors[ImGuiCol_ButtonHovered] = accent_hover;
-    colors[ImGuiCol_ButtonActive] = accent;
+    colors[ImGuiCol_Button] = dark ? ImVec4(0.22f, 0.22f, 0.23f, 1.00f) : ImVec4(0.90f, 0.89f, 0.87f, 1.00f);
+    colors[ImGuiCol_ButtonHovered] = dark ? ImVec4(0.29f, 0.29f, 0.30f, 1.00f) : ImVec4(0.84f, 0.83f, 0.80f, 1.00f);
+    colors[ImGuiCol_ButtonActive] = dark ? ImVec4(0.34f, 0.34f, 0.35f, 1.00f) : ImVec4(0.79f, 0.78f, 0.75f, 1.00f);
+    colors[ImGuiCol_CheckMark] = g_accent;
+    colors[ImGuiCol_SliderGrab] = g_accent;
+    colors[ImGuiCol_TextSelectedBg] = ImVec4(g_accent.x, g_accent.y, g_accent.z, 0.35f);
+    colors[ImGuiCol_NavHighlight] = g_accent;
+    colors[ImGuiCol_Tab] = colors[ImGuiCol_WindowBg];
+    colors[ImGuiCol_TabHovered] = dark ? ImVec4(0.29f, 0.29f, 0.30f, 1.00f) : ImVec4(0.86f, 0.85f, 0.82f, 1.00f);
+    colors[ImGuiCol_TabActive] = dark ? ImVec4(0.22f, 0.22f, 0.23f, 1.00f) : ImVec4(0.90f, 0.89f, 0.87f, 1.00f);
+    colors[ImGuiCol_SeparatorHovered] = g_accent_hover;
+    colors[ImGuiCol_SeparatorActive] = g_accent;
     colors[ImGuiCol_Header] = dark ? ImVec4(0.22f, 0.22f, 0.23f, 1.00f) : ImVec4(0.90f, 0.89f, 0.87f, 1.00f);
     colors[ImGuiCol_HeaderHovered] = dark ? ImVec4(0.28f, 0.28f, 0.29f, 1.00f) : ImVec4(0.86f, 0.85f, 0.82f, 1.00f);
     colors[ImGuiCol_HeaderActive] = colors[ImGuiCol_HeaderHovered];
     colors[ImGuiCol_Separator] = dark ? ImVec4(0.25f, 0.25f, 0.26f, 1.00f) : ImVec4(0.85f, 0.84f, 0.82f, 1.00f);
     colors[ImGuiCol_FrameBg] = dark ? ImVec4(0.18f, 0.18f, 0.19f, 1.00f) : ImVec4(0.93f, 0.92f, 0.90f, 1.00f);
+}
+
+bool primaryButton(const char* label, float width) {
+    ImGui::PushStyleColor(ImGuiCol_Button, g_accent);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, g_accent_hover);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, g_accent);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    bool pressed = ImGui::Button(label, ImVec2(width, 0));
+    ImGui::PopStyleColor(4);
+    return pressed;
 }
 
 }  // namespace kiln::ui

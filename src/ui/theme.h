@@ -2,6 +2,7 @@
 #pragma once
 
 struct ImFont;
+struct ImVec4;
 
 namespace kiln::ui {
 
@@ -18,5 +19,8 @@ struct Fonts {
 Fonts loadFonts(const char* dir, float pixel_ratio);
 
 void applyTheme(bool dark);
+
+// A button in Kiln's accent colour, for the one main action of a panel.
+bool primaryButton(const char* label, float width = 0.0f);
 
 }  // namespace kiln::ui

@@ -1,38 +1,180 @@
-// The app's actions, as the home screen uses them.
+// The app's actions, as the panels use them.
 #include <gtest/gtest.h>
 
 #include "core/app/app.h"
 
 using namespace kiln;
+using app::App;
+
+namespace {
+
+App openApp() {
+    App app;
+    app::openInMemory(app);
+    return app;
+}
+
+// Adds a version to the open project the way a generation will.
+void generate(App& app, const std::string& prompt, const std::string& code) {
+    app.store->insertVersion({app.open->project.id, {}, prompt, code, "model", "Loopback", {}});
+    app::openProject(app, app.open->project.public_id);
+}
+
+}  // namespace
 
 TEST(App, OpensAnEmptyLibraryInMemory) {
-    app::App app;
-    app::openInMemory(app);
+    App app = openApp();
     nlohmann::json state = app::stateSnapshot(app);
     EXPECT_TRUE(state["ready"].get<bool>());
     EXPECT_EQ(state["schema_version"], store::currentSchemaVersion());
     EXPECT_EQ(state["sqlite_version"], "3.50.4");
     EXPECT_TRUE(state["projects"].empty());
+    EXPECT_TRUE(state["open"].is_null());
+    EXPECT_EQ(state["route"], "#/");
     EXPECT_TRUE(state["errors"].empty());
 }
 
-TEST(App, NewProjectShowsUpFirstWithAFreshName) {
-    app::App app;
-    app::openInMemory(app);
+TEST(App, NewProjectIsListedFirstAndOpened) {
+    App app = openApp();
     app::newProject(app);
     app::newProject(app);
     ASSERT_EQ(app.projects.size(), 2u);
     EXPECT_EQ(app.projects[0].project.name, "Untitled 2");
-    EXPECT_EQ(app.projects[1].project.name, "Untitled 1");
-    nlohmann::json state = app::stateSnapshot(app);
-    EXPECT_EQ(state["projects"][0]["name"], "Untitled 2");
-    EXPECT_EQ(state["projects"][0]["versions"], 0);
+    ASSERT_TRUE(app.open);
+    EXPECT_EQ(app.open->project.name, "Untitled 2");
+    EXPECT_EQ(app.open->selected, 0);
+    EXPECT_EQ(app::stateSnapshot(app)["open"]["name"], "Untitled 2");
+}
+
+TEST(App, StarterPromptNamesTheProjectAndFillsThePromptBox) {
+    App app = openApp();
+    app::startFromPrompt(app, "a pomodoro timer with a dark theme and a very long description that goes on");
+    ASSERT_TRUE(app.open);
+    EXPECT_EQ(app.open->project.name, "A pomodoro timer with a dark theme and a very…");
+    EXPECT_EQ(app.prompt, "a pomodoro timer with a dark theme and a very long description that goes on");
+}
+
+TEST(App, SearchFiltersByNameIgnoringCase) {
+    App app = openApp();
+    app::startFromPrompt(app, "Pomodoro timer");
+    app::startFromPrompt(app, "Snake game");
+    app.search = "TIMER";
+    std::vector<const store::ProjectSummary*> visible = app::visibleProjects(app);
+    ASSERT_EQ(visible.size(), 1u);
+    EXPECT_EQ(visible[0]->project.name, "Pomodoro timer");
+    app.search.clear();
+    EXPECT_EQ(app::visibleProjects(app).size(), 2u);
+}
+
+TEST(App, VersionsCanBeSelectedRestoredAndForked) {
+    App app = openApp();
+    app::newProject(app);
+    generate(app, "first", "<p>one</p>");
+    generate(app, "second", "<p>two</p>");
+    EXPECT_EQ(app.open->selected, 2);
+    EXPECT_EQ(app.open->code, "<p>two</p>");
+
+    uint64_t revision = app.open->preview_revision;
+    app::selectVersion(app, 1);
+    EXPECT_EQ(app.open->code, "<p>one</p>");
+    EXPECT_GT(app.open->preview_revision, revision) << "the preview reloads";
+    EXPECT_EQ(app::formatRoute(app::currentRoute(app)), "#/p/" + app.open->project.public_id + "/v/1");
+
+    app::restoreVersion(app, 1);
+    EXPECT_EQ(app.open->selected, 3);
+    EXPECT_EQ(app.open->code, "<p>one</p>");
+    EXPECT_EQ(app.open->versions.back().prompt, "Restored version 1");
+    EXPECT_EQ(app.open->versions.back().parent_id, app.open->versions.front().id);
+
+    const std::string source = app.open->project.public_id;
+    app::forkVersion(app, 2);
+    EXPECT_NE(app.open->project.public_id, source);
+    EXPECT_EQ(app.open->project.name, "Untitled 1 (fork)");
+    ASSERT_EQ(app.open->versions.size(), 1u);
+    EXPECT_EQ(app.open->code, "<p>two</p>");
+    EXPECT_EQ(app.projects.size(), 2u);
+}
+
+TEST(App, AManualEditIsSavedAsANewVersionOrDiscarded) {
+    App app = openApp();
+    app::newProject(app);
+    generate(app, "first", "<p>one</p>");
+    app.open->code = "<p>edited</p>";
+    EXPECT_TRUE(app::codeEdited(app));
+    app::discardCodeEdit(app);
+    EXPECT_FALSE(app::codeEdited(app));
+    EXPECT_EQ(app.open->code, "<p>one</p>");
+
+    app.open->code = "<p>edited</p>";
+    app::saveCodeEdit(app);
+    EXPECT_FALSE(app::codeEdited(app));
+    EXPECT_EQ(app.open->selected, 2);
+    EXPECT_EQ(app.store->getCode(app.open->project.id), "<p>edited</p>");
+    EXPECT_EQ(app.open->versions.back().prompt, "Edited by hand");
+}
+
+TEST(App, DeleteCanBeUndone) {
+    App app = openApp();
+    app::newProject(app);
+    generate(app, "first", "<p>kept</p>");
+    int64_t id = app.open->project.id;
+    app::deleteProject(app, id);
+    EXPECT_FALSE(app.open);
+    EXPECT_TRUE(app.projects.empty());
+    EXPECT_EQ(app::stateSnapshot(app)["undo_delete"], "Untitled 1");
+    app::undoDelete(app);
+    ASSERT_EQ(app.projects.size(), 1u);
+    ASSERT_TRUE(app.open);
+    EXPECT_EQ(app.open->code, "<p>kept</p>");
+    EXPECT_FALSE(app.undo_delete);
+}
+
+TEST(App, RenameShowsAtOnceAndRefusesAnEmptyName) {
+    App app = openApp();
+    app::newProject(app);
+    app::renameProject(app, app.open->project.id, "Timer");
+    EXPECT_EQ(app.open->project.name, "Timer");
+    EXPECT_EQ(app.projects[0].project.name, "Timer");
+    app::renameProject(app, app.open->project.id, "   ");
+    EXPECT_FALSE(app.error.empty());
+    EXPECT_EQ(app.open->project.name, "Timer");
+}
+
+TEST(App, RoutesRoundTripAndRejectOtherHashes) {
+    EXPECT_EQ(app::formatRoute({}), "#/");
+    EXPECT_EQ(app::formatRoute({"ab12", 0}), "#/p/ab12");
+    EXPECT_EQ(app::formatRoute({"ab12", 3}), "#/p/ab12/v/3");
+    EXPECT_EQ(app::parseRoute("#/p/ab12/v/3"), (app::Route{"ab12", 3}));
+    EXPECT_EQ(app::parseRoute("#/p/ab12"), (app::Route{"ab12", 0}));
+    EXPECT_EQ(app::parseRoute(""), app::Route{});
+    EXPECT_EQ(app::parseRoute("#/"), app::Route{});
+    for (const char* bad : {"#/p/", "#/p/zz", "#/p/ab12/v/0", "#/p/ab12/v/x", "#/p/ab12/x/1", "#/p/ab12/v/3x",
+                            "#settings"}) {
+        EXPECT_EQ(app::parseRoute(bad), std::nullopt) << bad;
+    }
+}
+
+TEST(App, NavigateOpensWhatALinkNames) {
+    App app = openApp();
+    app::newProject(app);
+    generate(app, "first", "<p>one</p>");
+    generate(app, "second", "<p>two</p>");
+    const std::string id = app.open->project.public_id;
+    app::navigate(app, {});
+    EXPECT_FALSE(app.open);
+    app::navigate(app, {id, 1});
+    ASSERT_TRUE(app.open);
+    EXPECT_EQ(app.open->code, "<p>one</p>");
+    app::navigate(app, {id, 9});
+    EXPECT_NE(app.error.find("no version 9"), std::string::npos) << app.error;
+    app::dismissError(app);
+    app::navigate(app, {"0123456789abcdef", 0});
+    EXPECT_NE(app.error.find("not in this library"), std::string::npos) << app.error;
 }
 
 TEST(App, AStoreFailureBecomesAVisibleErrorAndCanBeDismissed) {
-    app::App app;
-    app::openInMemory(app);
-    app.store->database().exec("DROP TABLE projects");
+    App app = openApp();
+    app.store->database().exec("DROP TABLE versions");
     app::newProject(app);
     ASSERT_FALSE(app.error.empty());
     EXPECT_EQ(app::stateSnapshot(app)["errors"].size(), 1u);
@@ -41,8 +183,22 @@ TEST(App, AStoreFailureBecomesAVisibleErrorAndCanBeDismissed) {
 }
 
 TEST(App, WithoutAStoreActionsDoNothing) {
-    app::App app;
+    App app;
     app::newProject(app);
+    app::openProject(app, "ab12");
     EXPECT_FALSE(app::stateSnapshot(app)["ready"].get<bool>());
     EXPECT_TRUE(app.projects.empty());
+}
+
+TEST(App, StarterPromptsAreOnePerLine) {
+    App app = openApp();
+    app::setStarterPrompts(app, "a pomodoro timer\r\n\n  \nsnake game  \n");
+    EXPECT_EQ(app.starter_prompts, (std::vector<std::string>{"a pomodoro timer", "snake game"}));
+}
+
+TEST(App, ThemeChoiceIsKeptInTheSettings) {
+    App app = openApp();
+    EXPECT_EQ(app.theme, "system");
+    app::setTheme(app, "dark");
+    EXPECT_EQ(app.store->getSetting("theme"), "dark");
 }

@@ -4,7 +4,9 @@
 'use strict';
 
 (function () {
-  const kFonts = ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf', 'JetBrainsMono-Regular.ttf'];
+  // Files the module reads at start, from assets/ into the same path of its file system.
+  const kAssets = ['fonts/NotoSans-Regular.ttf', 'fonts/NotoSans-Bold.ttf', 'fonts/JetBrainsMono-Regular.ttf',
+                   'prompts/starters.txt'];
   const loading = document.getElementById('loading');
   const fill = document.getElementById('loading-fill');
   const status = document.getElementById('loading-status');
@@ -71,7 +73,7 @@
   if (problem) { fatal(problem); return; }
 
   const wasmBytes = download('kiln.wasm');
-  const fontBytes = Promise.all(kFonts.map((name) => download('assets/fonts/' + name)));
+  const assetBytes = Promise.all(kAssets.map((name) => download('assets/' + name)));
   const failedToLoad = (error) => fatal('Kiln could not be downloaded: ' + describe(error) +
     '. Check your connection and reload.');
 
@@ -88,11 +90,13 @@
       return {};
     },
     preRun: [() => {
-      Module.addRunDependency('fonts');
-      fontBytes.then((buffers) => {
-        Module.FS.mkdirTree('/assets/fonts');
-        kFonts.forEach((name, i) => Module.FS.writeFile('/assets/fonts/' + name, new Uint8Array(buffers[i])));
-        Module.removeRunDependency('fonts');
+      Module.addRunDependency('assets');
+      assetBytes.then((buffers) => {
+        kAssets.forEach((name, i) => {
+          Module.FS.mkdirTree('/assets/' + name.slice(0, name.lastIndexOf('/')));
+          Module.FS.writeFile('/assets/' + name, new Uint8Array(buffers[i]));
+        });
+        Module.removeRunDependency('assets');
       }, failedToLoad);
     }],
     onRuntimeInitialized() { loading.hidden = true; },

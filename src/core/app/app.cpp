@@ -1,10 +1,14 @@
 #include "core/app/app.h"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
 namespace kiln::app {
 
 namespace {
 
-constexpr int kProjectPageSize = 100;
+constexpr int kProjectPageSize = 500;
 
 // Runs a store action; a failure becomes the visible error instead of escaping to the loop.
 template <typename Action>
@@ -16,14 +20,153 @@ void guarded(App& app, Action action) {
     }
 }
 
+std::string lowerAscii(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+}
+
+// Loads the open project's versions and shows version `number` (0: the latest).
+void loadProject(App& app, const store::Project& project, int number) {
+    OpenProject open;
+    open.project = project;
+    open.versions = app.store->listVersions(project.id);
+    if (number == 0 && !open.versions.empty()) number = open.versions.back().number;
+    if (number != 0) {
+        std::optional<std::string> code = app.store->getCode(project.id, number);
+        if (!code) {
+            throw store::StoreError(store::StoreErrorKind::NotFound,
+                                    "\"" + project.name + "\" has no version " + std::to_string(number) + ".");
+        }
+        open.selected = number;
+        open.stored_code = *code;
+        open.code = *code;
+    }
+    open.preview_revision = app.open ? app.open->preview_revision + 1 : 1;
+    app.open = std::move(open);
+}
+
+// Stores `code` as the open project's next version and shows it.
+void addVersion(App& app, const std::string& prompt, const std::string& code, std::optional<int64_t> parent_id) {
+    store::NewVersion version;
+    version.project_id = app.open->project.id;
+    version.parent_id = parent_id;
+    version.prompt = prompt;
+    version.code = code;
+    store::Version stored = app.store->insertVersion(version);
+    loadProject(app, *app.store->getProject(version.project_id), stored.summary.number);
+    refreshProjects(app);
+}
+
+const store::VersionSummary* findVersion(const OpenProject& open, int number) {
+    for (const store::VersionSummary& version : open.versions) {
+        if (version.number == number) return &version;
+    }
+    return nullptr;
+}
+
+// The id and code of version `number` of the open project; NotFound if it is gone.
+std::pair<int64_t, std::string> storedVersion(App& app, int number) {
+    const store::VersionSummary* version = findVersion(*app.open, number);
+    std::optional<std::string> code = app.store->getCode(app.open->project.id, number);
+    if (!version || !code) throw store::StoreError(store::StoreErrorKind::NotFound, "That version no longer exists.");
+    return {version->id, *code};
+}
+
+// A project name from the first words of a prompt.
+std::string nameFromPrompt(const std::string& prompt) {
+    constexpr size_t kMaxName = 48;
+    std::string name = prompt.substr(0, prompt.find('\n'));
+    if (name.size() > kMaxName) {
+        size_t cut = name.rfind(' ', kMaxName);
+        name = name.substr(0, cut == std::string::npos ? kMaxName : cut);
+        // Never end inside a UTF-8 sequence.
+        while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) name.pop_back();
+        if (!name.empty() && static_cast<unsigned char>(name.back()) >= 0xC0) name.pop_back();
+        name += "…";
+    }
+    if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------------------------
+
+std::string formatRoute(const Route& route) {
+    if (route.project.empty()) return "#/";
+    std::string hash = "#/p/" + route.project;
+    if (route.version > 0) hash += "/v/" + std::to_string(route.version);
+    return hash;
+}
+
+std::optional<Route> parseRoute(std::string_view hash) {
+    if (hash.empty() || hash == "#" || hash == "#/") return Route{};
+    constexpr std::string_view kProject = "#/p/";
+    if (hash.substr(0, kProject.size()) != kProject) return std::nullopt;
+    hash.remove_prefix(kProject.size());
+    Route route;
+    size_t slash = hash.find('/');
+    route.project = std::string(hash.substr(0, slash));
+    if (route.project.empty() ||
+        !std::all_of(route.project.begin(), route.project.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+        return std::nullopt;
+    }
+    if (slash == std::string_view::npos) return route;
+    std::string_view rest = hash.substr(slash);
+    constexpr std::string_view kVersion = "/v/";
+    if (rest.substr(0, kVersion.size()) != kVersion) return std::nullopt;
+    rest.remove_prefix(kVersion.size());
+    auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), route.version);
+    if (error != std::errc() || end != rest.data() + rest.size() || route.version < 1) return std::nullopt;
+    return route;
+}
+
+Route currentRoute(const App& app) {
+    if (!app.open) return {};
+    return {app.open->project.public_id, app.open->selected};
+}
+
+void navigate(App& app, const Route& route) {
+    if (route == currentRoute(app)) return;
+    if (route.project.empty()) {
+        closeProject(app);
+        return;
+    }
+    openProject(app, route.project, route.version);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library
+// ---------------------------------------------------------------------------------------------
 
 void openInMemory(App& app) {
     guarded(app, [&] {
         app.store = store::Store::openInMemory();
         app.storage_label = "In memory: nothing is saved when this tab closes";
+        app.theme = app.store->getSetting("theme").value_or("system");
         refreshProjects(app);
     });
+}
+
+void setStarterPrompts(App& app, const std::string& text) {
+    app.starter_prompts.clear();
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (!line.empty()) app.starter_prompts.push_back(line);
+        start = end + 1;
+    }
+}
+
+void setTheme(App& app, const std::string& theme) {
+    app.theme = theme;
+    if (app.store && !app.store->readOnly()) guarded(app, [&] { app.store->setSetting("theme", theme); });
 }
 
 void refreshProjects(App& app) {
@@ -31,15 +174,129 @@ void refreshProjects(App& app) {
     guarded(app, [&] { app.projects = app.store->listProjects(kProjectPageSize).items; });
 }
 
+std::vector<const store::ProjectSummary*> visibleProjects(const App& app) {
+    const std::string needle = lowerAscii(app.search);
+    std::vector<const store::ProjectSummary*> visible;
+    for (const store::ProjectSummary& item : app.projects) {
+        if (needle.empty() || lowerAscii(item.project.name).find(needle) != std::string::npos) visible.push_back(&item);
+    }
+    return visible;
+}
+
 void newProject(App& app) {
     if (!app.store) return;
     guarded(app, [&] {
-        app.store->createProject("Untitled " + std::to_string(app.projects.size() + 1));
+        store::Project project = app.store->createProject("Untitled " + std::to_string(app.projects.size() + 1));
+        refreshProjects(app);
+        loadProject(app, project, 0);
+    });
+}
+
+void startFromPrompt(App& app, const std::string& prompt) {
+    if (!app.store) return;
+    guarded(app, [&] {
+        store::Project project = app.store->createProject(nameFromPrompt(prompt));
+        refreshProjects(app);
+        loadProject(app, project, 0);
+        app.prompt = prompt;
+    });
+}
+
+void renameProject(App& app, int64_t project_id, const std::string& name) {
+    guarded(app, [&] {
+        app.store->renameProject(project_id, name);
+        if (app.open && app.open->project.id == project_id) app.open->project = *app.store->getProject(project_id);
         refreshProjects(app);
     });
 }
 
+void deleteProject(App& app, int64_t project_id) {
+    guarded(app, [&] {
+        std::optional<store::Project> project = app.store->getProject(project_id);
+        app.store->deleteProject(project_id);
+        app.undo_delete = project;
+        if (app.open && app.open->project.id == project_id) app.open.reset();
+        refreshProjects(app);
+    });
+}
+
+void undoDelete(App& app) {
+    if (!app.undo_delete) return;
+    store::Project project = *app.undo_delete;
+    app.undo_delete.reset();
+    guarded(app, [&] {
+        app.store->restoreProject(project.id);
+        refreshProjects(app);
+        loadProject(app, *app.store->getProject(project.id), 0);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Project and versions
+// ---------------------------------------------------------------------------------------------
+
+void openProject(App& app, const std::string& public_id, int version) {
+    if (!app.store) return;
+    guarded(app, [&] {
+        std::optional<store::Project> project = app.store->getProjectByPublicId(public_id);
+        if (!project || project->deleted_at) {
+            throw store::StoreError(store::StoreErrorKind::NotFound,
+                                    "That link names a project that is not in this library (it may have been deleted, "
+                                    "or made in another browser).");
+        }
+        loadProject(app, *project, version);
+    });
+}
+
+void closeProject(App& app) { app.open.reset(); }
+
+void selectVersion(App& app, int number) {
+    if (!app.open || app.open->selected == number) return;
+    guarded(app, [&] { loadProject(app, app.open->project, number); });
+}
+
+void restoreVersion(App& app, int number) {
+    if (!app.open) return;
+    guarded(app, [&] {
+        auto [version_id, code] = storedVersion(app, number);
+        addVersion(app, "Restored version " + std::to_string(number), code, version_id);
+    });
+}
+
+void forkVersion(App& app, int number) {
+    if (!app.open) return;
+    guarded(app, [&] {
+        auto [version_id, code] = storedVersion(app, number);
+        const std::string source = app.open->project.name;
+        store::Project fork = app.store->createProject(source.size() > 190 ? "Fork" : source + " (fork)");
+        loadProject(app, fork, 0);
+        addVersion(app, "Forked from " + source + ", version " + std::to_string(number), code, version_id);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code
+// ---------------------------------------------------------------------------------------------
+
+bool codeEdited(const App& app) { return app.open && app.open->code != app.open->stored_code; }
+
+void saveCodeEdit(App& app) {
+    if (!codeEdited(app)) return;
+    guarded(app, [&] {
+        const store::VersionSummary* parent = findVersion(*app.open, app.open->selected);
+        addVersion(app, "Edited by hand", app.open->code, parent ? std::optional<int64_t>(parent->id) : std::nullopt);
+    });
+}
+
+void discardCodeEdit(App& app) {
+    if (app.open) app.open->code = app.open->stored_code;
+}
+
 void dismissError(App& app) { app.error.clear(); }
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot
+// ---------------------------------------------------------------------------------------------
 
 nlohmann::json stateSnapshot(const App& app) {
     nlohmann::json projects = nlohmann::json::array();
@@ -49,6 +306,20 @@ nlohmann::json stateSnapshot(const App& app) {
                             {"versions", item.version_count},
                             {"updated_at", item.project.updated_at}});
     }
+    nlohmann::json open = nullptr;
+    if (app.open) {
+        nlohmann::json versions = nlohmann::json::array();
+        for (const store::VersionSummary& version : app.open->versions) {
+            versions.push_back({{"number", version.number}, {"prompt", version.prompt}, {"model", version.model}});
+        }
+        open = {{"id", app.open->project.public_id},
+                {"name", app.open->project.name},
+                {"version", app.open->selected},
+                {"versions", versions},
+                {"code_bytes", app.open->code.size()},
+                {"code_edited", codeEdited(app)},
+                {"preview_revision", app.open->preview_revision}};
+    }
     const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
     return {
         {"ready", app.store.has_value()},
@@ -57,6 +328,13 @@ nlohmann::json stateSnapshot(const App& app) {
         {"read_only", status ? status->read_only : false},
         {"storage", app.storage_label},
         {"projects", projects},
+        {"search", app.search},
+        {"open", open},
+        {"route", formatRoute(currentRoute(app))},
+        {"prompt", app.prompt},
+        {"theme", app.theme},
+        {"starter_prompts", app.starter_prompts},
+        {"undo_delete", app.undo_delete ? nlohmann::json(app.undo_delete->name) : nlohmann::json(nullptr)},
         {"errors", app.error.empty() ? nlohmann::json::array() : nlohmann::json::array({app.error})},
     };
 }

@@ -27,8 +27,9 @@ CanvasSize canvasSize();
 // builds and renders one ImGui frame. Returns at once (the browser drives the loop).
 void runFrameLoop(std::function<void()> frame);
 
-// Asks for `frames` more frames (ImGui needs a second frame to settle hover and layout).
-void requestFrame(int frames = 2);
+// Asks for `frames` more frames: the first handles the input, the second shows what an action
+// it triggered changed, the third lets ImGui settle hover and layout.
+void requestFrame(int frames = 3);
 
 // Whether the page asks for dark colours (prefers-color-scheme).
 bool prefersDarkColorScheme();

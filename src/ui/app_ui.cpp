@@ -1,0 +1,476 @@
+// Index
+//   Helpers          time format, splitters, hints
+//   Sidebar          search, new project, the list, rename and delete, theme
+//   Welcome          the greeting of an empty library, starter prompts
+//   Project panels   header, prompt box, versions timeline, code, preview
+//   Status bar       saved state, undo of a delete, version position
+//   Layouts          desktop (sidebar | prompt and versions | preview and code), phone (tabs)
+#include "ui/app_ui.h"
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include <algorithm>
+#include <ctime>
+
+namespace kiln::ui {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+constexpr float kSplitterWidth = 6.0f;
+
+std::string formatTime(int64_t ms) {
+    std::time_t when = static_cast<std::time_t>(ms / 1000);
+    std::time_t now = std::time(nullptr);
+    std::tm local{}, today{};
+    localtime_r(&when, &local);
+    localtime_r(&now, &today);
+    char buffer[32];
+    bool same_day = local.tm_year == today.tm_year && local.tm_yday == today.tm_yday;
+    std::strftime(buffer, sizeof buffer, same_day ? "%H:%M" : "%d %b %H:%M", &local);
+    return buffer;
+}
+
+// A draggable vertical bar between two panels; drags change `width` within [min, max].
+void verticalSplitter(const char* id, float& width, float min_width, float max_width, float height) {
+    ImGui::SameLine(0, 0);
+    ImGui::InvisibleButton(id, ImVec2(kSplitterWidth, height));
+    bool active = ImGui::IsItemActive();
+    if (active || ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    if (active) width = std::clamp(width + ImGui::GetIO().MouseDelta.x, min_width, std::max(min_width, max_width));
+    ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    float x = (min.x + max.x) * 0.5f;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, min.y), ImVec2(x, max.y),
+                                        ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive : ImGuiCol_Separator));
+    ImGui::SameLine(0, 0);
+}
+
+void mutedWrapped(const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
+// A row of tabs drawn as buttons; the chosen one is highlighted. Returns the chosen index.
+int tabRow(const char* const* labels, int count, int selected) {
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(4, 4));
+    for (int i = 0; i < count; ++i) {
+        if (i > 0) ImGui::SameLine();
+        const bool chosen = i == selected;
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_Text : ImGuiCol_TextDisabled));
+        if (ImGui::Button(labels[i])) selected = i;
+        ImGui::PopStyleColor(2);
+    }
+    ImGui::PopStyleVar();
+    ImGui::Separator();
+    return selected;
+}
+
+bool anyPopupOpen() { return ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel); }
+
+void errorBanner(app::App& app) {
+    if (app.error.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.62f, 0.16f, 0.12f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.96f, 0.94f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1.0f, 1.0f, 1.0f, 0.18f));
+    ImGui::BeginChild("error", ImVec2(0, 0), ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+    ImGui::TextWrapped("%s", app.error.c_str());
+    if (ImGui::SmallButton("Dismiss")) app::dismissError(app);
+    ImGui::EndChild();
+    ImGui::PopStyleColor(3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sidebar
+// ---------------------------------------------------------------------------------------------
+
+void beginRename(UiState& ui, const store::Project& project) {
+    ui.rename_project = project.id;
+    ui.rename_text = project.name;
+    ui.open_rename = true;
+}
+
+void drawRenamePopup(app::App& app, UiState& ui) {
+    if (ui.open_rename) {
+        ImGui::OpenPopup("Rename project");
+        ui.open_rename = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(360, 0));
+    if (!ImGui::BeginPopupModal("Rename project", nullptr, ImGuiWindowFlags_NoResize)) return;
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(-1);
+    bool enter = ImGui::InputText("##name", &ui.rename_text, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button("Save") || enter) {
+        app::renameProject(app, ui.rename_project, ui.rename_text);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+void drawProjectList(app::App& app, UiState& ui, bool phone) {
+    std::vector<const store::ProjectSummary*> visible = app::visibleProjects(app);
+    if (app.projects.empty()) {
+        mutedWrapped("No projects yet.");
+        return;
+    }
+    if (visible.empty()) mutedWrapped("No project matches the search.");
+    for (const store::ProjectSummary* item : visible) {
+        const store::Project& project = item->project;
+        ImGui::PushID(project.public_id.c_str());
+        bool selected = app.open && app.open->project.id == project.id;
+        if (ImGui::Selectable(project.name.c_str(), selected, ImGuiSelectableFlags_AllowOverlap)) {
+            app::openProject(app, project.public_id);
+            if (phone) ui.phone_tab = 1;
+        }
+        if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
+        if (ImGui::BeginPopupContextItem("project menu")) {
+            if (ImGui::MenuItem("Rename")) beginRename(ui, project);
+            if (ImGui::MenuItem("Delete")) app::deleteProject(app, project.id);
+            ImGui::EndPopup();
+        }
+        char count[24];
+        std::snprintf(count, sizeof count, "%d", item->version_count);
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(count).x);
+        ImGui::TextDisabled("%s", count);
+        ImGui::PopID();
+    }
+}
+
+void drawThemeChoice(app::App& app) {
+    static const char* kThemes[] = {"system", "light", "dark"};
+    static const char* kNames[] = {"Theme: system", "Theme: light", "Theme: dark"};
+    int current = 0;
+    for (int i = 0; i < 3; ++i) {
+        if (app.theme == kThemes[i]) current = i;
+    }
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##theme", kNames[current])) {
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Selectable(kNames[i], i == current)) app::setTheme(app, kThemes[i]);
+        }
+        ImGui::EndCombo();
+    }
+}
+
+void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
+    if (!phone) {
+        ImGui::PushFont(fonts.title);
+        ImGui::TextUnformatted("Kiln");
+        ImGui::PopFont();
+    }
+    bool writable = app.store && !app.store->readOnly();
+    ImGui::BeginDisabled(!writable);
+    if (primaryButton("New project", -1)) {
+        app::newProject(app);
+        if (phone) ui.phone_tab = 1;
+    }
+    ImGui::EndDisabled();
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##search", "Search projects", &app.search);
+    ImGui::Spacing();
+    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+    ImGui::BeginChild("projects", ImVec2(0, -footer));
+    drawProjectList(app, ui, phone);
+    ImGui::EndChild();
+    drawThemeChoice(app);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Welcome
+// ---------------------------------------------------------------------------------------------
+
+// A starter prompt as a clickable card with wrapped text. Its test label is "##" + the prompt.
+bool starterCard(const std::string& prompt, float width) {
+    const ImVec2 padding = ImGui::GetStyle().FramePadding;
+    const float wrap = width - padding.x * 2;
+    const ImVec2 text = ImGui::CalcTextSize(prompt.c_str(), nullptr, false, wrap);
+    const ImVec2 position = ImGui::GetCursorScreenPos();
+    bool pressed = ImGui::Selectable(("##" + prompt).c_str(), false, 0, ImVec2(width, text.y + padding.y * 2));
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    if (!ImGui::IsItemHovered()) {
+        draw->AddRect(position, ImVec2(position.x + width, position.y + text.y + padding.y * 2),
+                      ImGui::GetColorU32(ImGuiCol_Separator), ImGui::GetStyle().FrameRounding);
+    }
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(position.x + padding.x, position.y + padding.y),
+                  ImGui::GetColorU32(ImGuiCol_Text), prompt.c_str(), nullptr, wrap);
+    return pressed;
+}
+
+void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
+    const float width = std::min(560.0f, ImGui::GetContentRegionAvail().x);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - width) * 0.5f);
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::Dummy(ImVec2(width, phone ? 8.0f : 40.0f));
+    ImGui::PushFont(fonts.title);
+    ImGui::TextWrapped("Describe an app. Kiln builds it.");
+    ImGui::PopFont();
+    mutedWrapped("Type what you want and a working single-file web app appears beside your prompt. Refine it "
+                 "with follow-ups; every result is kept as a numbered version you can compare, restore or fork.");
+    ImGui::Spacing();
+    mutedWrapped("Kiln writes code with a model endpoint you choose: OpenAI, Anthropic, Cerebras, Groq, "
+                 "OpenRouter, or a local Ollama or LM Studio.");
+    ImGui::Dummy(ImVec2(0, 12));
+    ImGui::TextUnformatted("Start from an idea");
+    bool writable = app.store && !app.store->readOnly();
+    ImGui::BeginDisabled(!writable);
+    for (const std::string& prompt : app.starter_prompts) {
+        if (starterCard(prompt, width)) {
+            app::startFromPrompt(app, prompt);
+            if (phone) ui.phone_tab = 1;
+        }
+    }
+    ImGui::Dummy(ImVec2(0, 8));
+    if (primaryButton("Start an empty project")) {
+        app::newProject(app);
+        if (phone) ui.phone_tab = 1;
+    }
+    ImGui::EndDisabled();
+    ImGui::Dummy(ImVec2(0, 16));
+    const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
+    std::string about = "Projects are kept by SQLite " + store::Database::libraryVersion() + " (schema version " +
+                        std::to_string(status ? status->schema_version : 0) + "). " + app.storage_label + ".";
+    mutedWrapped(about.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Project panels
+// ---------------------------------------------------------------------------------------------
+
+void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
+    app::OpenProject& open = *app.open;
+    ImGui::PushFont(fonts.title);
+    ImGui::TextUnformatted(open.project.name.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6.0f);
+    if (ImGui::SmallButton("Rename")) beginRename(ui, open.project);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Delete")) app::deleteProject(app, open.project.id);
+}
+
+void drawPromptBox(app::App& app) {
+    ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
+    const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
+    ImVec2 top_left = ImGui::GetCursorScreenPos();
+    ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue);
+    if (app.prompt.empty() && !ImGui::IsItemActive()) {
+        const ImVec2 padding = ImGui::GetStyle().FramePadding;
+        ImGui::GetWindowDrawList()->AddText(ImVec2(top_left.x + padding.x, top_left.y + padding.y),
+                                            ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                                            "A pomodoro timer with a dark theme…");
+    }
+    mutedWrapped("Ctrl+Enter sends. Sending needs a model endpoint, set up in Settings.");
+}
+
+void drawVersions(app::App& app) {
+    app::OpenProject& open = *app.open;
+    ImGui::TextUnformatted("Versions");
+    if (open.versions.empty()) {
+        mutedWrapped("No versions yet: the first prompt makes version 1.");
+        return;
+    }
+    const float actions = ImGui::GetFrameHeightWithSpacing();
+    ImGui::BeginChild("timeline", ImVec2(0, -actions), ImGuiChildFlags_Border);
+    for (auto it = open.versions.rbegin(); it != open.versions.rend(); ++it) {
+        const store::VersionSummary& version = *it;
+        ImGui::PushID(version.number);
+        char label[16];
+        std::snprintf(label, sizeof label, "v%d", version.number);
+        const float row_height = ImGui::GetTextLineHeightWithSpacing() * 2;
+        if (ImGui::Selectable(label, version.number == open.selected, ImGuiSelectableFlags_AllowOverlap,
+                              ImVec2(0, row_height))) {
+            app::selectVersion(app, version.number);
+        }
+        ImVec2 after = ImGui::GetCursorPos();
+        ImGui::SameLine(48.0f);
+        ImGui::BeginGroup();
+        ImGui::TextUnformatted(version.prompt.empty() ? "(no prompt)" : version.prompt.c_str());
+        std::string meta = formatTime(version.created_at);
+        if (!version.model.empty()) meta += "  ·  " + version.model;
+        ImGui::TextDisabled("%s", meta.c_str());
+        ImGui::EndGroup();
+        ImGui::SetCursorPos(after);
+        ImGui::PopID();
+    }
+    ImGui::EndChild();
+    bool latest = open.selected == open.versions.back().number;
+    ImGui::BeginDisabled(latest);
+    if (ImGui::Button("Restore")) app::restoreVersion(app, open.selected);
+    ImGui::EndDisabled();
+    if (latest && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+        ImGui::SetTooltip("This is already the latest version.");
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Fork")) app::forkVersion(app, open.selected);
+}
+
+void drawCode(app::App& app, const Fonts& fonts) {
+    app::OpenProject& open = *app.open;
+    const bool edited = app::codeEdited(app);
+    const float actions = edited ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+    ImGui::PushFont(fonts.code);
+    ImGui::InputTextMultiline("##code", &open.code, ImVec2(-1, -actions), ImGuiInputTextFlags_AllowTabInput);
+    ImGui::PopFont();
+    if (!edited) return;
+    if (ImGui::Button("Save as new version") ||
+        (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_S, false))) {
+        app::saveCodeEdit(app);
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Discard changes")) app::discardCodeEdit(app);
+}
+
+PreviewPlacement drawPreview(app::App& app) {
+    PreviewPlacement placement;
+    const app::OpenProject& open = *app.open;
+    ImVec2 position = ImGui::GetCursorScreenPos();
+    ImVec2 size = ImGui::GetContentRegionAvail();
+    if (open.code.empty() || open.selected == 0) {
+        mutedWrapped("Nothing to preview yet: send a prompt to make the first version.");
+        return placement;
+    }
+    ImGui::Dummy(size);
+    placement.visible = size.x > 1 && size.y > 1;
+    placement.x = position.x;
+    placement.y = position.y;
+    placement.w = size.x;
+    placement.h = size.y;
+    placement.revision = open.preview_revision;
+    placement.code = &open.stored_code;
+    return placement;
+}
+
+void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
+    const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code"};
+    ui.view_tab = tabRow(labels, 2, ui.view_tab);
+    if (ui.view_tab == 0) {
+        out.preview = drawPreview(app);
+    } else {
+        drawCode(app, fonts);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status bar
+// ---------------------------------------------------------------------------------------------
+
+void drawStatusBar(app::App& app) {
+    ImGui::Separator();
+    ImGui::AlignTextToFramePadding();
+    const bool read_only = app.store && app.store->readOnly();
+    ImGui::TextDisabled("%s", read_only ? "Read-only: made by a newer Kiln" : "Not saved: in memory");
+    if (app.undo_delete) {
+        ImGui::SameLine(0, 24.0f);
+        ImGui::Text("Deleted \"%s\".", app.undo_delete->name.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Undo")) app::undoDelete(app);
+        ImGui::SameLine();
+        if (ImGui::SmallButton("×")) app.undo_delete.reset();
+    }
+    if (app.open && app.open->selected > 0) {
+        char position[48];
+        std::snprintf(position, sizeof position, "Version %d of %d", app.open->selected,
+                      app.open->versions.empty() ? 0 : app.open->versions.back().number);
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(position).x);
+        ImGui::TextDisabled("%s", position);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts
+// ---------------------------------------------------------------------------------------------
+
+void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_height, FrameOutput& out) {
+    const float total = ImGui::GetContentRegionAvail().x;
+    ImGui::BeginChild("sidebar", ImVec2(ui.sidebar_width, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
+    drawSidebar(app, ui, fonts, false);
+    ImGui::EndChild();
+    verticalSplitter("##sidebar splitter", ui.sidebar_width, 180.0f, total * 0.4f, body_height);
+
+    ImGui::BeginChild("main", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
+    errorBanner(app);
+    if (!app.open) {
+        drawWelcome(app, ui, fonts, false);
+    } else {
+        drawHeader(app, ui, fonts);
+        const float height = ImGui::GetContentRegionAvail().y;
+        const float main_width = ImGui::GetContentRegionAvail().x;
+        ImGui::BeginChild("prompt and versions", ImVec2(ui.prompt_width, height));
+        drawPromptBox(app);
+        ImGui::Spacing();
+        drawVersions(app);
+        ImGui::EndChild();
+        verticalSplitter("##prompt splitter", ui.prompt_width, 240.0f, main_width - 280.0f, height);
+        ImGui::BeginChild("views", ImVec2(0, height));
+        drawPreviewAndCode(app, ui, fonts, out);
+        ImGui::EndChild();
+    }
+    ImGui::EndChild();
+}
+
+void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height, FrameOutput& out) {
+    ImGui::BeginChild("phone", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
+    errorBanner(app);
+    static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
+    ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab);
+    if (ui.phone_tab == 0) {
+        drawSidebar(app, ui, fonts, true);
+    } else if (!app.open) {
+        drawWelcome(app, ui, fonts, true);
+    } else if (ui.phone_tab == 1) {
+        drawHeader(app, ui, fonts);
+        drawPromptBox(app);
+    } else if (ui.phone_tab == 2) {
+        drawCode(app, fonts);
+    } else if (ui.phone_tab == 3) {
+        out.preview = drawPreview(app);
+    } else {
+        drawVersions(app);
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace
+
+FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
+    FrameOutput out;
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::Begin("Kiln", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImGui::PopStyleVar();
+
+    const float status_height = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2;
+    const float body_height = ImGui::GetContentRegionAvail().y - status_height;
+    if (viewport->WorkSize.x < kPhoneWidth) {
+        drawPhone(app, ui, fonts, body_height, out);
+    } else {
+        drawDesktop(app, ui, fonts, body_height, out);
+    }
+    ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
+    ImGui::BeginGroup();
+    ImGui::PushItemWidth(-1);
+    drawStatusBar(app);
+    ImGui::PopItemWidth();
+    ImGui::EndGroup();
+
+    drawRenamePopup(app, ui);
+    if (anyPopupOpen()) out.preview.visible = false;
+    ImGui::End();
+    return out;
+}
+
+}  // namespace kiln::ui

@@ -1,0 +1,40 @@
+// Kiln: the whole interface, drawn from app state once per frame.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/app/app.h"
+#include "ui/theme.h"
+
+namespace kiln::ui {
+
+// What only the interface remembers: panel sizes, the phone tab, text being typed in popups.
+struct UiState {
+    float sidebar_width = 260.0f;
+    float prompt_width = 360.0f;
+    int phone_tab = 1;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
+    int view_tab = 0;   // 0 preview, 1 code
+    std::string rename_text;
+    int64_t rename_project = 0;
+    bool open_rename = false;
+};
+
+// Where the page must place the live preview this frame; the platform puts a real <iframe> there.
+struct PreviewPlacement {
+    bool visible = false;
+    float x = 0, y = 0, w = 0, h = 0;  // CSS pixels
+    uint64_t revision = 0;             // reload the document when this changes
+    const std::string* code = nullptr;
+};
+
+struct FrameOutput {
+    PreviewPlacement preview;
+};
+
+// Below this width (CSS pixels) the interface is one column with tabs.
+constexpr float kPhoneWidth = 720.0f;
+
+FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts);
+
+}  // namespace kiln::ui
