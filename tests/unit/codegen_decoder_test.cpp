@@ -280,6 +280,16 @@ TEST(CodegenStreamDecoder, PlainTextInsteadOfAStreamFailsQuotingIt) {
         << result.error;
 }
 
+TEST(CodegenStreamDecoder, AStreamCutInsideItsFirstEventIsTruncatedNotPlainText) {
+    // Found by the fuzzer: the check for plain text once depended on the first piece's size.
+    const std::string body = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.compl";
+    for (size_t cut = 0; cut <= body.size(); ++cut) {
+        const StreamResult result = decodeSplit(body, {cut});
+        ASSERT_EQ(result.status, StreamStatus::Truncated) << "cut at " << cut;
+        EXPECT_NE(result.error.find("without sending an answer"), std::string::npos) << result.error;
+    }
+}
+
 TEST(CodegenStreamDecoder, AnEmptyBodyIsTruncated) {
     for (const char* body : {"", "\n\n  \r\n", ": only a comment\n\n"}) {
         const StreamResult result = decode(body);

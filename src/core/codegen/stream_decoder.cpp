@@ -32,6 +32,14 @@ bool carriesError(const ChunkScan& scan) {
            (scan.isString(ChunkMember::Object) && scan[ChunkMember::Object].raw == "error");
 }
 
+// Whether text starts with a line an event stream could hold (a comment or a known field), as
+// opposed to plain text that happens not to start with "{" or "<".
+bool startsLikeAnEventStream(std::string_view text) {
+    for (std::string_view start : {":", "data", "event", "id", "retry"})
+        if (text.substr(0, start.size()) == start) return true;
+    return false;
+}
+
 std::string streamErrorMessage(const ChunkScan& scan) {
     std::string message;
     if (const JsonMember* text = firstString(scan, {ChunkMember::ErrorMessage, ChunkMember::Error, ChunkMember::Message}))
@@ -84,6 +92,8 @@ void StreamDecoder::feed(std::string_view bytes, int64_t now_ms) {
         decideBodyKind(bytes);
         break;
     case BodyKind::EventStream:
+        if (body_start_.size() < kBodyStartLength)
+            body_start_.append(bytes.substr(0, kBodyStartLength - body_start_.size()));
         parser_.feed(bytes, [this](const SseEvent& event) { onEvent(event); });
         break;
     case BodyKind::Json:
@@ -189,8 +199,7 @@ void StreamDecoder::finish(int64_t now_ms) {
         const bool cut_inside_event = parser_.finish();
         if (finish_seen_) {
             settle(StreamStatus::Done, {});
-        } else if (events_ == 0 && body_start_.front() != ':') {
-            // Lines without a single event: plain text, not an event stream.
+        } else if (events_ == 0 && !startsLikeAnEventStream(body_start_)) {
             settle(StreamStatus::Failed, "The endpoint answered with " + errorBodyDetail(body_start_) +
                                              ", which is not a stream of completion chunks. " + kCheckBaseUrl);
         } else if (events_ == 0) {
