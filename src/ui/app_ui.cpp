@@ -121,24 +121,30 @@ void drawProjectList(app::App& app, UiState& ui, bool phone) {
         return;
     }
     if (visible.empty()) mutedWrapped("No project matches the search.");
+    // Actions change the list and the open project, so they run once the frame is drawn.
+    std::function<void()>& action = ui.deferred;
     for (const store::ProjectSummary* item : visible) {
         const store::Project& project = item->project;
         ImGui::PushID(project.public_id.c_str());
         bool selected = app.open && app.open->project.id == project.id;
-        if (ImGui::Selectable(project.name.c_str(), selected, ImGuiSelectableFlags_AllowOverlap)) {
-            app::openProject(app, project.public_id);
-            if (phone) ui.phone_tab = 1;
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        if (ImGui::Selectable(project.name.c_str(), selected)) {
+            action = [&app, &ui, phone, id = project.public_id] {
+                app::openProject(app, id);
+                if (phone) ui.phone_tab = 1;
+            };
         }
         if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
         if (ImGui::BeginPopupContextItem("project menu")) {
             if (ImGui::MenuItem("Rename")) beginRename(ui, project);
-            if (ImGui::MenuItem("Delete")) app::deleteProject(app, project.id);
+            if (ImGui::MenuItem("Delete")) action = [&app, id = project.id] { app::deleteProject(app, id); };
             ImGui::EndPopup();
         }
+        // The version count is drawn on the row, not as an item, so nothing overlaps the click target.
         char count[24];
         std::snprintf(count, sizeof count, "%d", item->version_count);
-        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(count).x);
-        ImGui::TextDisabled("%s", count);
+        ImGui::GetWindowDrawList()->AddText(ImVec2(ImGui::GetItemRectMax().x - ImGui::CalcTextSize(count).x, top.y),
+                                            ImGui::GetColorU32(ImGuiCol_TextDisabled), count);
         ImGui::PopID();
     }
 }
@@ -255,7 +261,8 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6.0f);
     if (ImGui::SmallButton("Rename")) beginRename(ui, open.project);
     ImGui::SameLine();
-    if (ImGui::SmallButton("Delete")) app::deleteProject(app, open.project.id);
+    // Deleting closes the project the rest of this frame draws, so it waits for the frame's end.
+    if (ImGui::SmallButton("Delete")) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
 }
 
 void drawPromptBox(app::App& app) {
@@ -280,29 +287,32 @@ void drawVersions(app::App& app) {
         return;
     }
     const float actions = ImGui::GetFrameHeightWithSpacing();
+    int clicked = 0;  // selecting reloads the version list, so it happens after the loop
     ImGui::BeginChild("timeline", ImVec2(0, -actions), ImGuiChildFlags_Border);
     for (auto it = open.versions.rbegin(); it != open.versions.rend(); ++it) {
         const store::VersionSummary& version = *it;
         ImGui::PushID(version.number);
         char label[16];
         std::snprintf(label, sizeof label, "v%d", version.number);
-        const float row_height = ImGui::GetTextLineHeightWithSpacing() * 2;
-        if (ImGui::Selectable(label, version.number == open.selected, ImGuiSelectableFlags_AllowOverlap,
-                              ImVec2(0, row_height))) {
-            app::selectVersion(app, version.number);
-        }
-        ImVec2 after = ImGui::GetCursorPos();
-        ImGui::SameLine(48.0f);
-        ImGui::BeginGroup();
-        ImGui::TextUnformatted(version.prompt.empty() ? "(no prompt)" : version.prompt.c_str());
+        // The row is one selectable; its prompt and details are drawn on it, not as items, so
+        // nothing overlaps the click target.
+        const float line = ImGui::GetTextLineHeightWithSpacing();
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        if (ImGui::Selectable(label, version.number == open.selected, 0, ImVec2(0, line * 2))) clicked = version.number;
+        const float text_x = top.x + 40.0f;
+        const float clip_x = ImGui::GetItemRectMax().x;
+        ImDrawList* draw = ImGui::GetWindowDrawList();
+        const char* prompt = version.prompt.empty() ? "(no prompt)" : version.prompt.c_str();
+        draw->PushClipRect(ImVec2(text_x, top.y), ImVec2(clip_x, top.y + line * 2), true);
+        draw->AddText(ImVec2(text_x, top.y), ImGui::GetColorU32(ImGuiCol_Text), prompt);
         std::string meta = formatTime(version.created_at);
         if (!version.model.empty()) meta += "  ·  " + version.model;
-        ImGui::TextDisabled("%s", meta.c_str());
-        ImGui::EndGroup();
-        ImGui::SetCursorPos(after);
+        draw->AddText(ImVec2(text_x, top.y + line), ImGui::GetColorU32(ImGuiCol_TextDisabled), meta.c_str());
+        draw->PopClipRect();
         ImGui::PopID();
     }
     ImGui::EndChild();
+    if (clicked != 0) app::selectVersion(app, clicked);
     bool latest = open.selected == open.versions.back().number;
     ImGui::BeginDisabled(latest);
     if (ImGui::Button("Restore")) app::restoreVersion(app, open.selected);
@@ -317,9 +327,10 @@ void drawVersions(app::App& app) {
 void drawCode(app::App& app, const Fonts& fonts) {
     app::OpenProject& open = *app.open;
     const bool edited = app::codeEdited(app);
-    const float actions = edited ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+    // A height of 0 would mean ImGui's default, not "fill": -FLT_MIN fills the panel.
+    const float actions = edited ? ImGui::GetFrameHeightWithSpacing() : FLT_MIN;
     ImGui::PushFont(fonts.code);
-    ImGui::InputTextMultiline("##code", &open.code, ImVec2(-1, -actions), ImGuiInputTextFlags_AllowTabInput);
+    ImGui::InputTextMultiline("##code", &open.code, ImVec2(-FLT_MIN, -actions), ImGuiInputTextFlags_AllowTabInput);
     ImGui::PopFont();
     if (!edited) return;
     if (ImGui::Button("Save as new version") ||
@@ -366,6 +377,7 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
 
 void drawStatusBar(app::App& app) {
     ImGui::Separator();
+    ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
     const bool read_only = app.store && app.store->readOnly();
     ImGui::TextDisabled("%s", read_only ? "Read-only: made by a newer Kiln" : "Not saved: in memory");
@@ -381,7 +393,7 @@ void drawStatusBar(app::App& app) {
         char position[48];
         std::snprintf(position, sizeof position, "Version %d of %d", app.open->selected,
                       app.open->versions.empty() ? 0 : app.open->versions.back().number);
-        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(position).x);
+        ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(position).x - ImGui::GetStyle().ItemSpacing.x * 2);
         ImGui::TextDisabled("%s", position);
     }
 }
@@ -460,16 +472,16 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     } else {
         drawDesktop(app, ui, fonts, body_height, out);
     }
-    ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
-    ImGui::BeginGroup();
-    ImGui::PushItemWidth(-1);
     drawStatusBar(app);
-    ImGui::PopItemWidth();
-    ImGui::EndGroup();
 
     drawRenamePopup(app, ui);
     if (anyPopupOpen()) out.preview.visible = false;
     ImGui::End();
+    if (ui.deferred) {
+        std::function<void()> action = std::move(ui.deferred);
+        ui.deferred = nullptr;
+        action();
+    }
     return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/app/app.h"
@@ -15,6 +16,9 @@ struct UiState {
     float prompt_width = 360.0f;
     int phone_tab = 1;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
     int view_tab = 0;   // 0 preview, 1 code
+    // An action that changes what the rest of the frame draws (the project list, the open
+    // project) runs after the frame instead of in the middle of it.
+    std::function<void()> deferred;
     std::string rename_text;
     int64_t rename_project = 0;
     bool open_rename = false;

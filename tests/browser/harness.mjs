@@ -160,14 +160,21 @@ export function state(page) {
 }
 
 // Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle.
-export async function clickItem(page, label) {
-  const target = await page.evaluate((itemLabel) => {
-    const rect = window.kilnTest.itemRect(itemLabel);
-    if (!rect) return null;
-    // itemRect is in CSS pixels of the viewport, as mouse coordinates are.
-    return { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
-  }, label);
-  if (!target) throw new Error(`clickItem: no item "${label}" (kilnTest.itemRect returned null)`);
+export async function clickItem(page, label, timeoutMs = 10_000) {
+  // The item may appear a frame after the state that calls for it: wait for it to be drawn.
+  let target = null;
+  for (const deadline = Date.now() + timeoutMs; !target && Date.now() < deadline;) {
+    target = await page.evaluate((itemLabel) => {
+      const rect = window.kilnTest.itemRect(itemLabel);
+      // itemRect is in CSS pixels of the viewport, as mouse coordinates are.
+      return rect && { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
+    }, label);
+    if (!target) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!target) {
+    const last = JSON.stringify(await state(page));
+    throw new Error(`clickItem: no item "${label}" (kilnTest.itemRect returned null for ${timeoutMs} ms); state: ${last}`);
+  }
   // Hover first and let the app draw a frame or two, so ImGui sees the mouse over the item
   // before the button goes down, as with a person's click.
   await page.mouse.move(target.x, target.y);

@@ -10,6 +10,7 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <cmath>
 #include <cstring>
@@ -237,6 +238,10 @@ EM_BOOL onAnimationFrame(double now_ms, void*) {
         EM_ASM({ document.querySelector(UTF8ToString($0)).style.cursor = UTF8ToString($1); }, b.selector.c_str(),
                cssCursor(cursor));
     }
+    // ImGui trickles input (at most one change per key or button each frame, so a quick click
+    // still has a pressed frame): while events wait, keep the frames every event is owed (one to
+    // handle it, one to show what it did, one to settle).
+    if (!ImGui::GetCurrentContext()->InputEventsQueue.empty()) b.frames_left = std::max(b.frames_left, 3);
     if (--b.frames_left > 0) return true;  // the browser calls us again next frame
     b.frame_pending = false;
     b.last_frame_ms = 0;  // the next wake-up starts a fresh delta

@@ -1,0 +1,93 @@
+// The app used like a person would: start a project, write code by hand, keep versions, move
+// between them, rename, delete and undo, and the phone layout.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  browsers, clickItem, launch, openKiln, screenshot, startServer, state, waitForState, webDir,
+} from './harness.mjs';
+
+const modifier = 'Control';
+
+// Clicks a text field, replaces its text with `text` by real key presses.
+async function replaceText(page, label, text) {
+  await clickItem(page, label);
+  await page.keyboard.down(modifier);
+  await page.keyboard.press('KeyA');
+  await page.keyboard.up(modifier);
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text);
+}
+
+for (const engine of browsers()) {
+  test(`projects, code and versions (${engine})`, { timeout: 240_000 }, async (t) => {
+    const server = await startServer(webDir());
+    t.after(() => server.stop());
+    const browser = await launch(engine);
+    t.after(() => browser.close());
+    const { page, errors } = await openKiln(browser, server.url, { width: 1280, height: 720 });
+    t.after(async () => { if (!t.passed) await screenshot(page, `app-failed-${engine}.png`).catch(() => {}); });
+
+    // The empty library greets with starter prompts; one click starts a project from one.
+    const first = await state(page);
+    assert.ok(first.starter_prompts.length >= 3, 'starter prompts are offered');
+    await clickItem(page, '##' + first.starter_prompts[0]);
+    let s = await waitForState(page, (x) => x.open !== null, 30_000);
+    assert.equal(s.prompt, first.starter_prompts[0], 'the starter prompt is in the prompt box');
+
+    // Typing in the prompt box.
+    await replaceText(page, '##prompt', 'a counter with a big button');
+    await waitForState(page, (x) => x.prompt === 'a counter with a big button', 30_000);
+
+    // Code written by hand becomes version 1, then version 2.
+    await clickItem(page, 'Code');
+    await replaceText(page, '##code', '<h1>One</h1>');
+    await waitForState(page, (x) => x.open.code_edited, 30_000);
+    await clickItem(page, 'Save as new version');
+    s = await waitForState(page, (x) => x.open.version === 1 && !x.open.code_edited, 30_000);
+    await replaceText(page, '##code', '<h1>Two</h1>');
+    await clickItem(page, 'Save as new version');
+    s = await waitForState(page, (x) => x.open.version === 2, 30_000);
+    assert.equal(s.open.versions.length, 2);
+    assert.equal(s.route, `#/p/${s.open.id}/v/2`);
+
+    // Back to version 1, restore it as version 3.
+    await clickItem(page, 'v1');
+    s = await waitForState(page, (x) => x.open.version === 1, 30_000);
+    assert.equal(s.route, `#/p/${s.open.id}/v/1`);
+    await clickItem(page, 'Restore');
+    s = await waitForState(page, (x) => x.open.version === 3, 30_000);
+    assert.equal(s.open.versions[2].prompt, 'Restored version 1');
+
+    // Rename through the popup.
+    await clickItem(page, 'Rename');
+    await waitForState(page, () => true, 1_000);
+    await page.keyboard.down(modifier);
+    await page.keyboard.press('KeyA');
+    await page.keyboard.up(modifier);
+    await page.keyboard.type('Counter');
+    await page.keyboard.press('Enter');
+    s = await waitForState(page, (x) => x.open && x.open.name === 'Counter', 30_000);
+    assert.equal(s.projects[0].name, 'Counter');
+
+    // Delete, then undo from the status bar.
+    await clickItem(page, 'Delete');
+    s = await waitForState(page, (x) => x.projects.length === 0 && x.undo_delete === 'Counter', 30_000);
+    await clickItem(page, 'Undo');
+    s = await waitForState(page, (x) => x.projects.length === 1 && x.open && x.open.versions.length === 3, 30_000);
+
+    await screenshot(page, `app-desktop-${engine}.png`);
+
+    // Phone portrait: one column with tabs.
+    await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1 });
+    await clickItem(page, 'Versions');
+    await clickItem(page, 'v2');
+    s = await waitForState(page, (x) => x.open.version === 2, 30_000);
+    await clickItem(page, 'Projects');
+    await clickItem(page, 'New project');
+    s = await waitForState(page, (x) => x.projects.length === 2, 30_000);
+    await screenshot(page, `app-phone-${engine}.png`);
+
+    assert.deepEqual(errors, [], 'the page reported errors');
+  });
+}
