@@ -48,76 +48,62 @@ using syntax::TokenKind;
 // Palettes
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+// Each colour as {dark, light}.
+struct ColorPair {
+    ImU32 dark;
+    ImU32 light;
+};
+
+constexpr ColorPair kText{IM_COL32(212, 212, 210, 255), IM_COL32(30, 30, 30, 255)};
+constexpr ColorPair kPunctuation{IM_COL32(180, 180, 178, 255), IM_COL32(70, 70, 70, 255)};
+constexpr ColorPair kString{IM_COL32(214, 157, 133, 255), IM_COL32(163, 21, 21, 255)};
+constexpr ColorPair kNumber{IM_COL32(181, 206, 168, 255), IM_COL32(9, 134, 88, 255)};
+constexpr ColorPair kName{IM_COL32(156, 220, 254, 255), IM_COL32(0, 16, 128, 255)};
+constexpr ColorPair kKeyword{IM_COL32(197, 134, 192, 255), IM_COL32(175, 0, 219, 255)};
+constexpr ColorPair kTag{IM_COL32(86, 156, 214, 255), IM_COL32(128, 0, 0, 255)};
+constexpr ColorPair kProperty{IM_COL32(156, 220, 254, 255), IM_COL32(200, 40, 30, 255)};
+
+// Indexed by TokenKind.
+constexpr ColorPair kTokenColors[syntax::kTokenKindCount] = {
+    kText,                                                         // Text
+    kTag,                                                          // Tag
+    kProperty,                                                     // AttributeName
+    {IM_COL32(214, 157, 133, 255), IM_COL32(0, 0, 220, 255)},      // AttributeValue
+    {IM_COL32(106, 153, 85, 255), IM_COL32(0, 128, 0, 255)},       // Comment
+    {IM_COL32(128, 128, 128, 255), IM_COL32(120, 120, 120, 255)},  // Doctype
+    {IM_COL32(220, 190, 120, 255), IM_COL32(180, 80, 0, 255)},     // Entity
+    {IM_COL32(215, 186, 125, 255), IM_COL32(128, 0, 0, 255)},      // CssSelector
+    kProperty,                                                     // CssProperty
+    {IM_COL32(214, 157, 133, 255), IM_COL32(4, 81, 165, 255)},     // CssValue
+    kNumber,                                                       // CssNumber
+    kKeyword,                                                      // CssAtRule
+    kString,                                                       // CssString
+    kPunctuation,                                                  // CssPunctuation
+    kKeyword,                                                      // JsKeyword
+    kName,                                                         // JsIdentifier
+    kString,                                                       // JsString
+    {IM_COL32(224, 170, 120, 255), IM_COL32(150, 60, 20, 255)},    // JsTemplate
+    kNumber,                                                       // JsNumber
+    {IM_COL32(209, 105, 105, 255), IM_COL32(129, 31, 63, 255)},    // JsRegex
+    kPunctuation,                                                  // JsPunctuation
+};
+
+}  // namespace
+
 CodeEditorStyle codeEditorStyle(bool dark) {
+    const auto pick = [dark](ColorPair pair) { return dark ? pair.dark : pair.light; };
     CodeEditorStyle style{};
-    auto set = [&](TokenKind kind, ImU32 color) { style.token_colors[static_cast<int>(kind)] = color; };
-    if (dark) {
-        const ImU32 text = IM_COL32(212, 212, 210, 255), punctuation = IM_COL32(180, 180, 178, 255);
-        const ImU32 string = IM_COL32(214, 157, 133, 255), number = IM_COL32(181, 206, 168, 255);
-        const ImU32 name = IM_COL32(156, 220, 254, 255), keyword = IM_COL32(197, 134, 192, 255);
-        set(TokenKind::Text, text);
-        set(TokenKind::Tag, IM_COL32(86, 156, 214, 255));
-        set(TokenKind::AttributeName, name);
-        set(TokenKind::AttributeValue, string);
-        set(TokenKind::Comment, IM_COL32(106, 153, 85, 255));
-        set(TokenKind::Doctype, IM_COL32(128, 128, 128, 255));
-        set(TokenKind::Entity, IM_COL32(220, 190, 120, 255));
-        set(TokenKind::CssSelector, IM_COL32(215, 186, 125, 255));
-        set(TokenKind::CssProperty, name);
-        set(TokenKind::CssValue, string);
-        set(TokenKind::CssNumber, number);
-        set(TokenKind::CssAtRule, keyword);
-        set(TokenKind::CssString, string);
-        set(TokenKind::CssPunctuation, punctuation);
-        set(TokenKind::JsKeyword, keyword);
-        set(TokenKind::JsIdentifier, name);
-        set(TokenKind::JsString, string);
-        set(TokenKind::JsTemplate, IM_COL32(224, 170, 120, 255));
-        set(TokenKind::JsNumber, number);
-        set(TokenKind::JsRegex, IM_COL32(209, 105, 105, 255));
-        set(TokenKind::JsPunctuation, punctuation);
-        style.background = IM_COL32(30, 30, 32, 255);
-        style.gutter_background = IM_COL32(30, 30, 32, 255);
-        style.line_number = IM_COL32(110, 110, 112, 255);
-        style.line_number_current = IM_COL32(210, 210, 208, 255);
-        style.selection = IM_COL32(38, 79, 120, 255);
-        style.caret = IM_COL32(238, 115, 51, 255);
-        style.match = IM_COL32(234, 160, 60, 70);
-        style.current_match = IM_COL32(234, 120, 40, 150);
-    } else {
-        const ImU32 text = IM_COL32(30, 30, 30, 255), punctuation = IM_COL32(70, 70, 70, 255);
-        const ImU32 string = IM_COL32(163, 21, 21, 255), number = IM_COL32(9, 134, 88, 255);
-        const ImU32 name = IM_COL32(0, 16, 128, 255), keyword = IM_COL32(175, 0, 219, 255);
-        set(TokenKind::Text, text);
-        set(TokenKind::Tag, IM_COL32(128, 0, 0, 255));
-        set(TokenKind::AttributeName, IM_COL32(200, 40, 30, 255));
-        set(TokenKind::AttributeValue, IM_COL32(0, 0, 220, 255));
-        set(TokenKind::Comment, IM_COL32(0, 128, 0, 255));
-        set(TokenKind::Doctype, IM_COL32(120, 120, 120, 255));
-        set(TokenKind::Entity, IM_COL32(180, 80, 0, 255));
-        set(TokenKind::CssSelector, IM_COL32(128, 0, 0, 255));
-        set(TokenKind::CssProperty, IM_COL32(200, 40, 30, 255));
-        set(TokenKind::CssValue, IM_COL32(4, 81, 165, 255));
-        set(TokenKind::CssNumber, number);
-        set(TokenKind::CssAtRule, keyword);
-        set(TokenKind::CssString, string);
-        set(TokenKind::CssPunctuation, punctuation);
-        set(TokenKind::JsKeyword, keyword);
-        set(TokenKind::JsIdentifier, name);
-        set(TokenKind::JsString, string);
-        set(TokenKind::JsTemplate, IM_COL32(150, 60, 20, 255));
-        set(TokenKind::JsNumber, number);
-        set(TokenKind::JsRegex, IM_COL32(129, 31, 63, 255));
-        set(TokenKind::JsPunctuation, punctuation);
-        style.background = IM_COL32(255, 255, 255, 255);
-        style.gutter_background = IM_COL32(247, 247, 245, 255);
-        style.line_number = IM_COL32(150, 150, 148, 255);
-        style.line_number_current = IM_COL32(40, 40, 40, 255);
-        style.selection = IM_COL32(173, 214, 255, 255);
-        style.caret = IM_COL32(217, 92, 26, 255);
-        style.match = IM_COL32(255, 190, 0, 90);
-        style.current_match = IM_COL32(244, 140, 0, 170);
-    }
+    for (int kind = 0; kind < syntax::kTokenKindCount; ++kind) style.token_colors[kind] = pick(kTokenColors[kind]);
+    style.background = pick({IM_COL32(30, 30, 32, 255), IM_COL32(255, 255, 255, 255)});
+    style.gutter_background = pick({IM_COL32(30, 30, 32, 255), IM_COL32(247, 247, 245, 255)});
+    style.line_number = pick({IM_COL32(110, 110, 112, 255), IM_COL32(150, 150, 148, 255)});
+    style.line_number_current = pick({IM_COL32(210, 210, 208, 255), IM_COL32(40, 40, 40, 255)});
+    style.selection = pick({IM_COL32(38, 79, 120, 255), IM_COL32(173, 214, 255, 255)});
+    style.caret = pick({IM_COL32(238, 115, 51, 255), IM_COL32(217, 92, 26, 255)});  // Kiln's ember
+    style.match = pick({IM_COL32(234, 160, 60, 70), IM_COL32(255, 190, 0, 90)});
+    style.current_match = pick({IM_COL32(234, 120, 40, 150), IM_COL32(244, 140, 0, 170)});
     style.caret_width = 2.0f;
     return style;
 }

@@ -23,8 +23,8 @@ namespace {
 enum class Html : uint8_t { Text, Tag, AttributeValue, Comment, Bogus, Script, Style };
 enum class TagKind : uint8_t { None, Script, Style, Other };
 enum class AttributeKind : uint8_t { None, Style, Event, Other };
-enum class Js : uint8_t { Code, BlockComment, SingleQuoted, DoubleQuoted, Template };
-enum class Css : uint8_t { Normal, Comment, SingleQuoted, DoubleQuoted };
+// What is open in JavaScript (LineState::js) or CSS (LineState::css); only JavaScript has templates.
+enum class Mode : uint8_t { Code, BlockComment, SingleQuoted, DoubleQuoted, Template };
 enum class CssContext : uint8_t { Selector, AtRulePrelude, Property, Value };
 
 constexpr int kMaxSubstitutions = 4;  // = size of LineState::js_braces
@@ -141,6 +141,40 @@ bool takeQuoted(Cursor& c, char quote, TokenKind kind) {
     return false;
 }
 
+// Opens a block comment or a quoted string if one starts at c.pos, setting `mode` (a JavaScript
+// or CSS mode); returns whether it did.
+bool openCommentOrString(Cursor& c, uint8_t& mode, TokenKind string_kind) {
+    const char ch = c.at();
+    if (c.startsWith("/*")) {
+        c.take(2, TokenKind::Comment);
+        mode = static_cast<uint8_t>(Mode::BlockComment);
+    } else if (ch == '"' || ch == '\'') {
+        c.take(1, string_kind);
+        mode = static_cast<uint8_t>(ch == '"' ? Mode::DoubleQuoted : Mode::SingleQuoted);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// Goes on with the block comment or quoted string that `mode` says is open (a JavaScript or CSS
+// mode), returning true; returns false, having read nothing, when none is.
+bool continueCommentOrString(Cursor& c, uint8_t& mode, TokenKind string_kind) {
+    switch (static_cast<Mode>(mode)) {
+        case Mode::BlockComment:
+            if (c.takeThrough("*/", TokenKind::Comment)) mode = static_cast<uint8_t>(Mode::Code);
+            return true;
+        case Mode::SingleQuoted:
+        case Mode::DoubleQuoted:
+            if (!takeQuoted(c, static_cast<Mode>(mode) == Mode::DoubleQuoted ? '"' : '\'', string_kind)) {
+                mode = static_cast<uint8_t>(Mode::Code);
+            }
+            return true;
+        default:
+            return false;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JavaScript
 // ---------------------------------------------------------------------------------------------
@@ -222,15 +256,11 @@ void jsCode(Cursor& c, LineState& s) {
         c.takeSpaces();
     } else if (c.startsWith("//")) {
         c.take(c.end - c.pos, TokenKind::Comment);
-    } else if (c.startsWith("/*")) {
-        c.take(2, TokenKind::Comment);
-        s.js = static_cast<uint8_t>(Js::BlockComment);
-    } else if (ch == '\'' || ch == '"') {
-        c.take(1, TokenKind::JsString);
-        s.js = static_cast<uint8_t>(ch == '"' ? Js::DoubleQuoted : Js::SingleQuoted);
+    } else if (openCommentOrString(c, s.js, TokenKind::JsString)) {
+        if (s.js != static_cast<uint8_t>(Mode::BlockComment)) s.js_regex_allowed = 0;  // after a string, '/' divides
     } else if (ch == '`') {
         c.take(1, TokenKind::JsTemplate);
-        s.js = static_cast<uint8_t>(Js::Template);
+        s.js = static_cast<uint8_t>(Mode::Template);
     } else if (isDigit(ch) || (ch == '.' && isDigit(c.at(1)))) {
         c.take(numberLength(c), TokenKind::JsNumber);
         s.js_regex_allowed = 0;
@@ -249,7 +279,7 @@ void jsCode(Cursor& c, LineState& s) {
         // The end of a template ${ } substitution: back into the template's text.
         c.take(1, TokenKind::JsPunctuation);
         --s.js_substitutions;
-        s.js = static_cast<uint8_t>(Js::Template);
+        s.js = static_cast<uint8_t>(Mode::Template);
     } else {
         if (s.js_substitutions > 0) {
             uint8_t& braces = s.js_braces[s.js_substitutions - 1];
@@ -269,14 +299,14 @@ void jsTemplate(Cursor& c, LineState& s) {
             i += 2;
         } else if (ch == '`') {
             c.take(i + 1 - c.pos, TokenKind::JsTemplate);
-            s.js = static_cast<uint8_t>(Js::Code);
+            s.js = static_cast<uint8_t>(Mode::Code);
             s.js_regex_allowed = 0;
             return;
         } else if (ch == '$' && i + 1 < c.end && c.text[i + 1] == '{' && s.js_substitutions < kMaxSubstitutions) {
             c.take(i - c.pos, TokenKind::JsTemplate);
             c.take(2, TokenKind::JsPunctuation);
             s.js_braces[s.js_substitutions++] = 0;
-            s.js = static_cast<uint8_t>(Js::Code);
+            s.js = static_cast<uint8_t>(Mode::Code);
             s.js_regex_allowed = 1;
             return;
         } else {
@@ -289,23 +319,11 @@ void jsTemplate(Cursor& c, LineState& s) {
 // JavaScript up to c.end.
 void javascript(Cursor& c, LineState& s) {
     while (!c.done()) {
-        switch (static_cast<Js>(s.js)) {
-            case Js::Code:
-                jsCode(c, s);
-                break;
-            case Js::BlockComment:
-                if (c.takeThrough("*/", TokenKind::Comment)) s.js = static_cast<uint8_t>(Js::Code);
-                break;
-            case Js::SingleQuoted:
-            case Js::DoubleQuoted:
-                if (!takeQuoted(c, s.js == static_cast<uint8_t>(Js::DoubleQuoted) ? '"' : '\'', TokenKind::JsString)) {
-                    s.js = static_cast<uint8_t>(Js::Code);
-                }
-                s.js_regex_allowed = 0;
-                break;
-            case Js::Template:
-                jsTemplate(c, s);
-                break;
+        if (continueCommentOrString(c, s.js, TokenKind::JsString)) continue;
+        if (s.js == static_cast<uint8_t>(Mode::Template)) {
+            jsTemplate(c, s);
+        } else {
+            jsCode(c, s);
         }
     }
 }
@@ -384,12 +402,8 @@ void cssNormal(Cursor& c, LineState& s) {
     const auto context = static_cast<CssContext>(s.css_context);
     if (isSpace(ch)) {
         c.takeSpaces();
-    } else if (c.startsWith("/*")) {
-        c.take(2, TokenKind::Comment);
-        s.css = static_cast<uint8_t>(Css::Comment);
-    } else if (ch == '"' || ch == '\'') {
-        c.take(1, TokenKind::CssString);
-        s.css = static_cast<uint8_t>(ch == '"' ? Css::DoubleQuoted : Css::SingleQuoted);
+    } else if (openCommentOrString(c, s.css, TokenKind::CssString)) {
+        // opened: css() reads on in the new mode
     } else if (ch == '{' || ch == '}') {
         cssBrace(c, s);
     } else if (ch == ';') {
@@ -428,21 +442,7 @@ void cssNormal(Cursor& c, LineState& s) {
 // CSS up to c.end.
 void css(Cursor& c, LineState& s) {
     while (!c.done()) {
-        switch (static_cast<Css>(s.css)) {
-            case Css::Normal:
-                cssNormal(c, s);
-                break;
-            case Css::Comment:
-                if (c.takeThrough("*/", TokenKind::Comment)) s.css = static_cast<uint8_t>(Css::Normal);
-                break;
-            case Css::SingleQuoted:
-            case Css::DoubleQuoted:
-                if (!takeQuoted(c, s.css == static_cast<uint8_t>(Css::DoubleQuoted) ? '"' : '\'',
-                                TokenKind::CssString)) {
-                    s.css = static_cast<uint8_t>(Css::Normal);
-                }
-                break;
-        }
+        if (!continueCommentOrString(c, s.css, TokenKind::CssString)) cssNormal(c, s);
     }
 }
 
@@ -451,12 +451,12 @@ void css(Cursor& c, LineState& s) {
 // ---------------------------------------------------------------------------------------------
 
 void enterJavascript(LineState& s) {
-    s.js = static_cast<uint8_t>(Js::Code);
+    s.js = static_cast<uint8_t>(Mode::Code);
     s.js_regex_allowed = 1;
 }
 
 void enterCss(LineState& s, bool declarations_only) {
-    s.css = static_cast<uint8_t>(Css::Normal);
+    s.css = static_cast<uint8_t>(Mode::Code);
     s.css_rule_levels = declarations_only ? 0u : 1u;
     setCssContextForLevel(s);
 }
