@@ -326,3 +326,23 @@ TEST_F(CodeEditorTest, ATextChangedOutsideIsFollowedAndImGuiForgetsTheOldOne) {
     typeText("y");
     EXPECT_EQ(text, "y<p>two</p>\n<p>three</p>\n") << "the field edits the new text, not a stale copy";
 }
+
+TEST_F(CodeEditorTest, TheWheelScrollsBothWaysAlsoOverTheGutter) {
+    open(numberedLines(300, std::string(200, 'x')));
+    ImGuiIO& io = ImGui::GetIO();
+    const ImRect view = scrollWindow()->InnerRect;
+    io.AddMousePosEvent(view.GetCenter().x, view.GetCenter().y);
+    io.AddMouseWheelEvent(0, -2);  // two notches down
+    frames(2);
+    const float down = scrollWindow()->Scroll.y;
+    EXPECT_GT(down, 0);
+    io.AddMouseWheelEvent(-2, 0);  // two notches right (a trackpad, or Shift with a wheel)
+    frames(2);
+    EXPECT_GT(scrollWindow()->Scroll.x, 0);
+
+    io.AddMousePosEvent(view.Min.x - 10, view.GetCenter().y);  // over the line numbers
+    frame();
+    io.AddMouseWheelEvent(0, -2);
+    frames(2);
+    EXPECT_GT(scrollWindow()->Scroll.y, down);
+}
