@@ -153,7 +153,8 @@ void measureLines(CodeEditorState& s, const std::string& text, size_t first, siz
 }
 
 // Brings the bookkeeping up to `text`; returns whether the text differs from what it knew. Costs a
-// comparison with the known text (memcmp speed) and work in proportion to the lines changed.
+// comparison with the known text (memcmp speed), a pass over the line table, and decoding the
+// changed lines; nothing is re-tokenized here (that happens lazily when lines are drawn).
 bool followText(CodeEditorState& s, const std::string& text) {
     if (!s.synced) {
         s.tokenizer.reset(text);
@@ -205,8 +206,12 @@ size_t byteOfChar(const CodeEditorState& s, const std::string& text, int index) 
 int charOfByte(const CodeEditorState& s, const std::string& text, size_t offset) {
     const size_t line = s.tokenizer.lineOf(offset);
     const std::string_view bytes = s.tokenizer.line(text, line);
-    const size_t within = std::min(offset - s.tokenizer.lineStart(line), bytes.size());
-    return s.line_char_starts[line] + ImTextCountCharsFromUtf8(bytes.data(), bytes.data() + within);
+    int index = s.line_char_starts[line];
+    for (const char *p = bytes.data(), *end = p + std::min(offset - s.tokenizer.lineStart(line), bytes.size()); p < end;
+         ++index) {
+        nextChar(p, end);
+    }
+    return index;
 }
 
 // ---------------------------------------------------------------------------------------------

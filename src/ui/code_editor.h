@@ -76,8 +76,10 @@ struct CodeEditorState {
 // Draws the editor for `text` in a region of `size` (ImGui conventions: 0 fills, negative leaves
 // that much room) and returns true when the user changed the text this frame. The caller pushes
 // a monospace font first. `read_only` allows selecting, copying and finding, not changing.
-// `id` must be unique in the current ID scope. Cost per frame does not grow with the text's
-// length beyond ImGui's own text field work; nothing is allocated per frame.
+// `id` must be unique in the current ID scope. `text` is UTF-8 without NUL bytes (ImGui's text
+// field ends the text at one); anything else is shown without failing, the caret may be off.
+// Cost per frame does not grow with the text's length beyond ImGui's own text field work (a few
+// linear scans while the field has the keyboard); nothing is allocated per frame.
 bool codeEditor(const char* id, std::string& text, CodeEditorState& state, const CodeEditorStyle& style, ImVec2 size,
                 bool read_only);
 
