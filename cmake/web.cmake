@@ -17,6 +17,7 @@ target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISA
 add_executable(kiln
   src/main.cpp
   src/ui/app_ui.cpp
+  src/ui/code_editor.cpp
   src/ui/theme.cpp
   src/ui/test_locator.cpp
   src/platform/web/imgui_backend.cpp
