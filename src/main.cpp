@@ -52,6 +52,7 @@ void syncTheme() {
     int dark = theme == "dark" || (theme != "light" && kiln::web::prefersDarkColorScheme()) ? 1 : 0;
     if (dark == g.dark) return;
     g.dark = dark;
+    g.ui.dark = dark == 1;
     kiln::ui::applyTheme(dark == 1);
 }
 

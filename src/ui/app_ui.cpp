@@ -324,13 +324,18 @@ void drawVersions(app::App& app) {
     if (ImGui::Button("Fork")) app::forkVersion(app, open.selected);
 }
 
-void drawCode(app::App& app, const Fonts& fonts) {
+void drawCode(app::App& app, UiState& ui, const Fonts& fonts) {
     app::OpenProject& open = *app.open;
+    // Another version (or project) replaced the text: the editor re-colours and drops its undo.
+    if (ui.code_editor_revision != open.preview_revision) {
+        ui.code_editor_revision = open.preview_revision;
+        markCodeEditorTextChanged(ui.code_editor);
+    }
     const bool edited = app::codeEdited(app);
-    // A height of 0 would mean ImGui's default, not "fill": -FLT_MIN fills the panel.
-    const float actions = edited ? ImGui::GetFrameHeightWithSpacing() : FLT_MIN;
+    const float actions = edited ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
     ImGui::PushFont(fonts.code);
-    ImGui::InputTextMultiline("##code", &open.code, ImVec2(-FLT_MIN, -actions), ImGuiInputTextFlags_AllowTabInput);
+    codeEditor("code", open.code, ui.code_editor, codeEditorStyle(ui.dark),
+               ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - actions), false);
     ImGui::PopFont();
     if (!edited) return;
     if (ImGui::Button("Save as new version") ||
@@ -338,7 +343,10 @@ void drawCode(app::App& app, const Fonts& fonts) {
         app::saveCodeEdit(app);
     }
     ImGui::SameLine();
-    if (ImGui::Button("Discard changes")) app::discardCodeEdit(app);
+    if (ImGui::Button("Discard changes")) {
+        app::discardCodeEdit(app);
+        markCodeEditorTextChanged(ui.code_editor);
+    }
 }
 
 PreviewPlacement drawPreview(app::App& app) {
@@ -367,7 +375,7 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
     if (ui.view_tab == 0) {
         out.preview = drawPreview(app);
     } else {
-        drawCode(app, fonts);
+        drawCode(app, ui, fonts);
     }
 }
 
@@ -443,7 +451,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawHeader(app, ui, fonts);
         drawPromptBox(app);
     } else if (ui.phone_tab == 2) {
-        drawCode(app, fonts);
+        drawCode(app, ui, fonts);
     } else if (ui.phone_tab == 3) {
         out.preview = drawPreview(app);
     } else {

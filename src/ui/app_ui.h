@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/app/app.h"
+#include "ui/code_editor.h"
 #include "ui/theme.h"
 
 namespace kiln::ui {
@@ -19,6 +20,9 @@ struct UiState {
     // An action that changes what the rest of the frame draws (the project list, the open
     // project) runs after the frame instead of in the middle of it.
     std::function<void()> deferred;
+    CodeEditorState code_editor;
+    uint64_t code_editor_revision = 0;  // the preview revision the editor last showed
+    bool dark = false;                  // the theme applied, for the code editor's palette
     std::string rename_text;
     int64_t rename_project = 0;
     bool open_rename = false;

@@ -41,11 +41,11 @@ for (const engine of browsers()) {
 
     // Code written by hand becomes version 1, then version 2.
     await clickItem(page, 'Code');
-    await replaceText(page, '##code', '<h1>One</h1>');
+    await replaceText(page, '##text', '<h1>One</h1>');
     await waitForState(page, (x) => x.open.code_edited, 30_000);
     await clickItem(page, 'Save as new version');
     s = await waitForState(page, (x) => x.open.version === 1 && !x.open.code_edited, 30_000);
-    await replaceText(page, '##code', '<h1>Two</h1>');
+    await replaceText(page, '##text', '<h1>Two</h1>');
     await clickItem(page, 'Save as new version');
     s = await waitForState(page, (x) => x.open.version === 2, 30_000);
     assert.equal(s.open.versions.length, 2);
