@@ -56,17 +56,21 @@ void mutedWrapped(const char* text) {
 }
 
 // A row of tabs drawn as buttons; the chosen one is highlighted. Returns the chosen index.
-int tabRow(const char* const* labels, int count, int selected) {
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(4, 4));
+// With `fill`, the tabs share the whole width (the phone layout).
+int tabRow(const char* const* labels, int count, int selected, bool fill) {
+    constexpr float kGap = 4.0f;
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(kGap, kGap));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(fill ? 2.0f : 10.0f, ImGui::GetStyle().FramePadding.y));
+    const float width = fill ? (ImGui::GetContentRegionAvail().x - kGap * (count - 1)) / count : 0.0f;
     for (int i = 0; i < count; ++i) {
         if (i > 0) ImGui::SameLine();
         const bool chosen = i == selected;
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_Text : ImGuiCol_TextDisabled));
-        if (ImGui::Button(labels[i])) selected = i;
+        if (ImGui::Button(labels[i], ImVec2(width, 0))) selected = i;
         ImGui::PopStyleColor(2);
     }
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar(2);
     ImGui::Separator();
     return selected;
 }
@@ -143,7 +147,8 @@ void drawProjectList(app::App& app, UiState& ui, bool phone) {
         // The version count is drawn on the row, not as an item, so nothing overlaps the click target.
         char count[24];
         std::snprintf(count, sizeof count, "%d", item->version_count);
-        ImGui::GetWindowDrawList()->AddText(ImVec2(ImGui::GetItemRectMax().x - ImGui::CalcTextSize(count).x, top.y),
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        ImGui::GetWindowDrawList()->AddText(ImVec2(right - ImGui::CalcTextSize(count).x, top.y),
                                             ImGui::GetColorU32(ImGuiCol_TextDisabled), count);
         ImGui::PopID();
     }
@@ -371,7 +376,7 @@ PreviewPlacement drawPreview(app::App& app) {
 
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code"};
-    ui.view_tab = tabRow(labels, 2, ui.view_tab);
+    ui.view_tab = tabRow(labels, 2, ui.view_tab, false);
     if (ui.view_tab == 0) {
         out.preview = drawPreview(app);
     } else {
@@ -442,7 +447,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
     ImGui::BeginChild("phone", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     errorBanner(app);
     static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
-    ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab);
+    ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab, true);
     if (ui.phone_tab == 0) {
         drawSidebar(app, ui, fonts, true);
     } else if (!app.open) {
