@@ -12,13 +12,17 @@ add_library(kiln_imgui STATIC
 target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
 # The test-engine hooks feed the item locator behind window.kilnTest (off unless ?test=1).
 target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+# Characters beyond the Basic Multilingual Plane (emoji, some CJK) survive typing and pasting.
+target_compile_definitions(kiln_imgui PUBLIC IMGUI_USE_WCHAR32)
 
 add_executable(kiln
   src/main.cpp
   src/ui/home.cpp
   src/ui/theme.cpp
   src/ui/test_locator.cpp
+  src/ui/input_probe.cpp
   src/platform/web/imgui_backend.cpp
+  src/platform/web/text_input.cpp
   src/platform/web/test_bridge.cpp)
 target_link_libraries(kiln PRIVATE kiln_core kiln_imgui)
 set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")

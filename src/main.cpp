@@ -5,10 +5,13 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <optional>
+
 #include "core/app/app.h"
 #include "platform/web/imgui_backend.h"
 #include "platform/web/test_bridge.h"
 #include "ui/home.h"
+#include "ui/input_probe.h"
 #include "ui/test_locator.h"
 #include "ui/theme.h"
 
@@ -23,6 +26,7 @@ struct Globals {
     float font_pixel_ratio = 0;  // the ratio the font atlas was built for
     bool dark = true;
     int frames_drawn = 0;
+    std::optional<kiln::ui::InputProbe> input_probe;  // test pages with ?probe=input only
 };
 
 Globals& globals() {
@@ -48,6 +52,7 @@ void frame() {
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
     kiln::ui::drawHome(g.app, g.fonts);
+    if (g.input_probe) kiln::ui::drawInputProbe(*g.input_probe);
     ImGui::PopFont();
     ImGui::Render();
 
@@ -84,11 +89,13 @@ int main() {
 
     if (kiln::web::testModeRequested()) {
         kiln::ui::enableTestLocator();
+        if (kiln::web::inputProbeRequested()) g.input_probe.emplace();
         kiln::web::installTestHandlers({
             [] {
                 nlohmann::json state = kiln::app::stateSnapshot(globals().app);
                 state["ready"] = state["ready"].get<bool>() && globals().frames_drawn > 0;
                 state["frames_drawn"] = globals().frames_drawn;
+                if (globals().input_probe) state["probe"] = kiln::ui::inputProbeState(*globals().input_probe);
                 return state.dump();
             },
             [](const std::string& label) { return kiln::ui::itemRectJson(label); },

@@ -118,14 +118,19 @@ export async function startServer(dir) {
 
 // Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
 // keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
-export async function openKiln(browser, url, { width = 1280, height = 800, deviceScaleFactor = 1 } = {}) {
+// `hasTouch` makes the page a touch device (touch events, puppeteer's page.touchscreen);
+// `onNewDocument` (a function) runs in the page before any of Kiln's scripts.
+export async function openKiln(browser, url, {
+  width = 1280, height = 800, deviceScaleFactor = 1, hasTouch = false, onNewDocument = null,
+} = {}) {
   const page = await browser.newPage();
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
-  await page.setViewport({ width, height, deviceScaleFactor });
+  await page.setViewport({ width, height, deviceScaleFactor, hasTouch });
+  if (onNewDocument) await page.evaluateOnNewDocument(onNewDocument);
 
   const testUrl = new URL(url);
   testUrl.searchParams.set('test', '1');

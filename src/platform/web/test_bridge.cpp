@@ -6,8 +6,12 @@ namespace kiln::web {
 
 namespace {
 
-TestHandlers& handlers() {
-    static TestHandlers instance;
+struct TestBridge {
+    TestHandlers handlers;
+};
+
+TestBridge& bridge() {
+    static TestBridge instance;
     return instance;
 }
 
@@ -18,25 +22,36 @@ const char* answer(std::string text) {
     return last.c_str();
 }
 
-}  // namespace
-
-bool testModeRequested() {
-    return EM_ASM_INT({ return new URLSearchParams(location.search).get('test') === '1' ? 1 : 0; }) != 0;
+bool queryParameterIs(const char* name, const char* value) {
+    return EM_ASM_INT(
+               {
+                   const wanted = UTF8ToString($1);
+                   return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
+               },
+               name, value) != 0;
 }
 
-void installTestHandlers(TestHandlers handlers_in) { handlers() = std::move(handlers_in); }
+}  // namespace
+
+bool testModeRequested() { return queryParameterIs("test", "1"); }
+
+bool inputProbeRequested() { return testModeRequested() && queryParameterIs("probe", "input"); }
+
+void installTestHandlers(TestHandlers handlers) {
+    bridge().handlers = std::move(handlers);
+}
 
 }  // namespace kiln::web
 
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_state() {
-    auto& h = kiln::web::handlers();
+    auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.state ? h.state() : "null");
 }
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_item_rect(const char* label) {
-    auto& h = kiln::web::handlers();
+    auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.item_rect ? h.item_rect(label) : "null");
 }
 

@@ -13,6 +13,8 @@ struct TestHandlers {
 
 // Whether the page was opened with ?test=1.
 bool testModeRequested();
+// Whether a test page asks for the input probe (?test=1&probe=input: ui/input_probe.h).
+bool inputProbeRequested();
 void installTestHandlers(TestHandlers handlers);
 
 }  // namespace kiln::web
