@@ -114,6 +114,10 @@
         const canvas = Module.canvas.getBoundingClientRect();
         return { x: rect.x + canvas.left, y: rect.y + canvas.top, w: rect.w, h: rect.h };
       },
+      // src/platform/web/preview.h's showPreview() and hidePreview(), called from C++.
+      showPreview: (x, y, w, h, revision, html) => Module.ccall('kiln_test_show_preview', null,
+        ['number', 'number', 'number', 'number', 'number', 'string'], [x, y, w, h, revision, html]),
+      hidePreview: () => Module.ccall('kiln_test_hide_preview', null, [], []),
     };
   }
 

@@ -2,6 +2,10 @@
 
 #include <emscripten.h>
 
+#include <cstdint>
+
+#include "platform/web/preview.h"
+
 namespace kiln::web {
 
 namespace {
@@ -54,5 +58,13 @@ EMSCRIPTEN_KEEPALIVE const char* kiln_test_item_rect(const char* label) {
     auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.item_rect ? h.item_rect(label) : "null");
 }
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, double h, double revision,
+                                                 const char* html) {
+    kiln::web::showPreview(static_cast<float>(x), static_cast<float>(y), static_cast<float>(w), static_cast<float>(h),
+                           static_cast<std::uint64_t>(revision), html);
+}
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_hide_preview() { kiln::web::hidePreview(); }
 
 }  // extern "C"

@@ -15,6 +15,8 @@ struct TestHandlers {
 bool testModeRequested();
 // Whether a test page asks for the input probe (?test=1&probe=input: ui/input_probe.h).
 bool inputProbeRequested();
+// Installs the app's handlers, and the platform's own test hooks: kilnTest.showPreview() and
+// kilnTest.hidePreview().
 void installTestHandlers(TestHandlers handlers);
 
 }  // namespace kiln::web
