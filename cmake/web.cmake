@@ -24,6 +24,8 @@ add_executable(kiln
   src/platform/web/imgui_backend.cpp
   src/platform/web/text_input.cpp
   src/platform/web/preview.cpp
+  src/platform/web/router.cpp
+  src/platform/web/embed.cpp
   src/platform/web/test_bridge.cpp)
 target_link_libraries(kiln PRIVATE kiln_core kiln_imgui)
 set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")

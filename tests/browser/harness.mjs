@@ -75,9 +75,10 @@ export async function launch(engine) {
   throw new Error(`unknown engine: ${engine}`);
 }
 
-// Serves `dir` with scripts/serve.mjs on a free port. Resolves to {url, stop()} once listening.
-export async function startServer(dir) {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0'], {
+// Serves `dir` with scripts/serve.mjs on a free port of `host` (another loopback address, e.g.
+// 127.0.0.2, is another site). Resolves to {url, stop()} once listening.
+export async function startServer(dir, { host = '127.0.0.1' } = {}) {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0', '--host', host], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killChild = () => child.kill();
@@ -135,8 +136,15 @@ export async function openKiln(browser, url, {
   const testUrl = new URL(url);
   testUrl.searchParams.set('test', '1');
   await page.goto(testUrl.href);
+  await waitForKiln(page, errors);
+  return { page, errors };
+}
+
+// Waits until the Kiln in `target` (a page, or a frame holding Kiln) reports ready, e.g. after a
+// reload; on timeout throws with what the page shows and the `errors` collected so far.
+export async function waitForKiln(target, errors = []) {
   try {
-    await page.waitForFunction(
+    await target.waitForFunction(
       () => {
         try {
           return window.kilnTest?.state().ready === true;
@@ -148,15 +156,14 @@ export async function openKiln(browser, url, {
     );
   } catch (error) {
     // The page's visible text shows Kiln's loading or error screen, if any.
-    const seen = await page.evaluate(() => ({
+    const seen = await target.evaluate(() => ({
       kilnTest: Boolean(window.kilnTest),
       text: document.body?.innerText.trim().replace(/\s+/g, ' ').slice(0, 500),
     })).catch(() => ({}));
-    throw new Error(`Kiln did not become ready at ${testUrl.href}: ${error.message}\n` +
+    throw new Error(`Kiln did not become ready at ${target.url()}: ${error.message}\n` +
       `window.kilnTest ${seen.kilnTest ? 'exists' : 'is missing'}; page text: ${JSON.stringify(seen.text)}` +
       (errors.length ? `\npage errors:\n  ${errors.join('\n  ')}` : ''));
   }
-  return { page, errors };
 }
 
 // Kiln's test state, as the plain object window.kilnTest.state() returns.

@@ -114,6 +114,9 @@
         const canvas = Module.canvas.getBoundingClientRect();
         return { x: rect.x + canvas.left, y: rect.y + canvas.top, w: rect.w, h: rect.h };
       },
+      // The platform layer: {hash, hash_changes, embed} (src/platform/web/test_bridge.cpp).
+      platform: () => call('kiln_test_platform'),
+      setHash: (hash, push) => Module.ccall('kiln_test_set_hash', null, ['string', 'number'], [hash, push ? 1 : 0]),
       // src/platform/web/preview.h's showPreview() and hidePreview(), called from C++.
       showPreview: (x, y, w, h, revision, html) => Module.ccall('kiln_test_show_preview', null,
         ['number', 'number', 'number', 'number', 'number', 'string'], [x, y, w, h, revision, html]),

@@ -3,8 +3,12 @@
 #include <emscripten.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
 
+#include "platform/web/embed.h"
 #include "platform/web/preview.h"
+#include "platform/web/router.h"
 
 namespace kiln::web {
 
@@ -12,6 +16,7 @@ namespace {
 
 struct TestBridge {
     TestHandlers handlers;
+    std::vector<std::string> hash_changes;  // as onHashChange callbacks received them
 };
 
 TestBridge& bridge() {
@@ -43,6 +48,7 @@ bool inputProbeRequested() { return testModeRequested() && queryParameterIs("pro
 
 void installTestHandlers(TestHandlers handlers) {
     bridge().handlers = std::move(handlers);
+    onHashChange([](const std::string& hash) { bridge().hash_changes.push_back(hash); });
 }
 
 }  // namespace kiln::web
@@ -58,6 +64,17 @@ EMSCRIPTEN_KEEPALIVE const char* kiln_test_item_rect(const char* label) {
     auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.item_rect ? h.item_rect(label) : "null");
 }
+
+EMSCRIPTEN_KEEPALIVE const char* kiln_test_platform() {
+    const nlohmann::json platform = {
+        {"hash", kiln::web::currentHash()},
+        {"hash_changes", kiln::web::bridge().hash_changes},
+        {"embed", kiln::web::embedMode()},
+    };
+    return kiln::web::answer(platform.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_set_hash(const char* hash, int push) { kiln::web::setHash(hash, push != 0); }
 
 EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, double h, double revision,
                                                  const char* html) {
