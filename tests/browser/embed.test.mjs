@@ -1,7 +1,7 @@
 // Embedding: another site (a page served from 127.0.0.2, while Kiln is on 127.0.0.1: another
 // origin and another site) embeds Kiln with `?embed=1` in an iframe. Kiln starts in the frame,
-// knows it is embedded, takes real clicks, and nothing leaves the frame: the top page is not
-// navigated (not even by a preview trying to) and no window is opened.
+// knows it is embedded, its service worker runs, it takes real clicks, and nothing leaves the
+// frame: the top page is not navigated (not even by a preview trying to) and no window is opened.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -52,6 +52,9 @@ for (const engine of browsers()) {
         return 'another origin';
       }
     }), 'another origin', 'the test page is not cross-origin to Kiln');
+
+    // The service worker runs in the frame too (with storage partitioned by the top site).
+    await frame.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 90_000 });
 
     // A real click inside the frame: page coordinates are the frame's plus its offset.
     const before = (await frame.evaluate(() => window.kilnTest.state())).projects.length;

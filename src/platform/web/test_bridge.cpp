@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "platform/web/embed.h"
+#include "platform/web/offline.h"
 #include "platform/web/preview.h"
 #include "platform/web/router.h"
 
@@ -70,9 +71,12 @@ EMSCRIPTEN_KEEPALIVE const char* kiln_test_platform() {
         {"hash", kiln::web::currentHash()},
         {"hash_changes", kiln::web::bridge().hash_changes},
         {"embed", kiln::web::embedMode()},
+        {"update_waiting", kiln::web::updateWaiting()},
     };
     return kiln::web::answer(platform.dump());
 }
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_apply_update() { kiln::web::applyUpdate(); }
 
 EMSCRIPTEN_KEEPALIVE void kiln_test_set_hash(const char* hash, int push) { kiln::web::setHash(hash, push != 0); }
 
