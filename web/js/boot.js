@@ -11,13 +11,17 @@
   const fill = document.getElementById('loading-fill');
   const status = document.getElementById('loading-status');
 
-  function fatal(message) {
+  // Replaces everything with the error page: `message` in words for the user, `detail` (the
+  // browser's own error, optional) in small print for whoever helps them.
+  function fatal(message, detail = '') {
     loading.hidden = true;
     document.getElementById('canvas').hidden = true;
     document.getElementById('fatal-message').textContent = message;
+    document.getElementById('fatal-detail').textContent = detail;
     document.getElementById('fatal').hidden = false;
   }
   window.kilnShell = { fatal };
+  document.getElementById('fatal-reload').addEventListener('click', () => location.reload());
 
   function unsupported() {
     if (typeof WebAssembly !== 'object') {
@@ -74,8 +78,10 @@
 
   const wasmBytes = download('kiln.wasm');
   const fontBytes = Promise.all(kFonts.map((name) => download('assets/fonts/' + name)));
-  const failedToLoad = (error) => fatal('Kiln could not be downloaded: ' + describe(error) +
-    '. Check your connection and reload.');
+  const failedToLoad = (error) => fatal('Kiln could not be downloaded. Check your connection and reload.',
+    describe(error));
+  const failedToCompile = (error) => fatal('Kiln\'s code (kiln.wasm) arrived damaged, or does not belong to ' +
+    'this version of the page. Reload; if it happens again, the site is serving a broken copy of Kiln.', describe(error));
 
   // --- Offline: the service worker and its updates -------------------------------------------
   let started = false;
@@ -127,12 +133,10 @@
     canvas: document.getElementById('canvas'),
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
-    onAbort: (what) => fatal('Kiln stopped because of an internal error: ' + describe(what)),
+    onAbort: (what) => fatal('Kiln stopped because of an internal error.', describe(what)),
     instantiateWasm(imports, done) {
-      wasmBytes
-        .then((bytes) => WebAssembly.instantiate(bytes, imports))
-        .then((result) => done(result.instance, result.module))
-        .catch(failedToLoad);
+      wasmBytes.then((bytes) => WebAssembly.instantiate(bytes, imports).then(
+        (result) => done(result.instance, result.module), failedToCompile), failedToLoad);
       return {};
     },
     preRun: [() => {
