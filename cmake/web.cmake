@@ -13,6 +13,8 @@ add_library(kiln_imgui STATIC
 target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
 # The test-engine hooks feed the item locator behind window.kilnTest (off unless ?test=1).
 target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+# Characters beyond the Basic Multilingual Plane (emoji, some CJK) survive typing and pasting.
+target_compile_definitions(kiln_imgui PUBLIC IMGUI_USE_WCHAR32)
 
 add_executable(kiln
   src/main.cpp
@@ -20,7 +22,13 @@ add_executable(kiln
   src/ui/code_editor.cpp
   src/ui/theme.cpp
   src/ui/test_locator.cpp
+  src/ui/input_probe.cpp
   src/platform/web/imgui_backend.cpp
+  src/platform/web/text_input.cpp
+  src/platform/web/preview.cpp
+  src/platform/web/router.cpp
+  src/platform/web/embed.cpp
+  src/platform/web/offline.cpp
   src/platform/web/test_bridge.cpp)
 target_link_libraries(kiln PRIVATE kiln_core kiln_imgui)
 set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")
@@ -59,5 +67,13 @@ foreach(font IN ITEMS
     COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${font}" "${KILN_WEB_OUTPUT}/assets/fonts/${name}"
     DEPENDS "${font}")
 endforeach()
-add_custom_target(kiln_served_files ALL DEPENDS ${kiln_served_files})
+# The service worker's manifest (cmake/sw_manifest.cmake) hashes everything served: rewritten
+# when a served file changes, and after each link of kiln.js and kiln.wasm.
+set(kiln_sw_manifest_command "${CMAKE_COMMAND}" "-DWEB_DIR=${KILN_WEB_OUTPUT}" -P "${CMAKE_SOURCE_DIR}/cmake/sw_manifest.cmake")
+add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/sw-manifest.js"
+  COMMAND ${kiln_sw_manifest_command}
+  DEPENDS ${kiln_served_files} "${CMAKE_SOURCE_DIR}/cmake/sw_manifest.cmake")
+add_custom_command(TARGET kiln POST_BUILD COMMAND ${kiln_sw_manifest_command})
+
+add_custom_target(kiln_served_files ALL DEPENDS ${kiln_served_files} "${KILN_WEB_OUTPUT}/sw-manifest.js")
 add_dependencies(kiln kiln_served_files)

@@ -6,12 +6,14 @@
 #include <imgui_impl_opengl3.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/app/app.h"
 #include "platform/web/imgui_backend.h"
 #include "platform/web/test_bridge.h"
 #include "ui/app_ui.h"
+#include "ui/input_probe.h"
 #include "ui/test_locator.h"
 #include "ui/theme.h"
 
@@ -28,6 +30,7 @@ struct Globals {
     float font_pixel_ratio = 0;  // the ratio the font atlas was built for
     int dark = -1;               // the theme applied: 1 dark, 0 light, -1 none yet
     int frames_drawn = 0;
+    std::optional<kiln::ui::InputProbe> input_probe;  // test pages with ?probe=input only
 };
 
 Globals& globals() {
@@ -72,6 +75,7 @@ void frame() {
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
     kiln::ui::drawApp(g.app, g.ui, g.fonts);
+    if (g.input_probe) kiln::ui::drawInputProbe(*g.input_probe);
     ImGui::PopFont();
     ImGui::Render();
     kiln::ui::endLocatorFrame();
@@ -108,11 +112,13 @@ int main() {
 
     if (kiln::web::testModeRequested()) {
         kiln::ui::enableTestLocator();
+        if (kiln::web::inputProbeRequested()) g.input_probe.emplace();
         kiln::web::installTestHandlers({
             [] {
                 nlohmann::json state = kiln::app::stateSnapshot(globals().app);
                 state["ready"] = state["ready"].get<bool>() && globals().frames_drawn > 0;
                 state["frames_drawn"] = globals().frames_drawn;
+                if (globals().input_probe) state["probe"] = kiln::ui::inputProbeState(*globals().input_probe);
                 return state.dump();
             },
             [](const std::string& label) { return kiln::ui::itemRectJson(label); },

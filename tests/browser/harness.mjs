@@ -75,9 +75,10 @@ export async function launch(engine) {
   throw new Error(`unknown engine: ${engine}`);
 }
 
-// Serves `dir` with scripts/serve.mjs on a free port. Resolves to {url, stop()} once listening.
-export async function startServer(dir) {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0'], {
+// Serves `dir` with scripts/serve.mjs on a free port of `host` (another loopback address, e.g.
+// 127.0.0.2, is another site). Resolves to {url, stop()} once listening.
+export async function startServer(dir, { host = '127.0.0.1' } = {}) {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0', '--host', host], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killChild = () => child.kill();
@@ -118,20 +119,32 @@ export async function startServer(dir) {
 
 // Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
 // keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
-export async function openKiln(browser, url, { width = 1280, height = 800, deviceScaleFactor = 1 } = {}) {
+// `hasTouch` makes the page a touch device (touch events, puppeteer's page.touchscreen);
+// `onNewDocument` (a function) runs in the page before any of Kiln's scripts.
+export async function openKiln(browser, url, {
+  width = 1280, height = 800, deviceScaleFactor = 1, hasTouch = false, onNewDocument = null,
+} = {}) {
   const page = await browser.newPage();
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
-  await page.setViewport({ width, height, deviceScaleFactor });
+  await page.setViewport({ width, height, deviceScaleFactor, hasTouch });
+  if (onNewDocument) await page.evaluateOnNewDocument(onNewDocument);
 
   const testUrl = new URL(url);
   testUrl.searchParams.set('test', '1');
   await page.goto(testUrl.href);
+  await waitForKiln(page, errors);
+  return { page, errors };
+}
+
+// Waits until the Kiln in `target` (a page, or a frame holding Kiln) reports ready, e.g. after a
+// reload; on timeout throws with what the page shows and the `errors` collected so far.
+export async function waitForKiln(target, errors = []) {
   try {
-    await page.waitForFunction(
+    await target.waitForFunction(
       () => {
         try {
           return window.kilnTest?.state().ready === true;
@@ -143,15 +156,14 @@ export async function openKiln(browser, url, { width = 1280, height = 800, devic
     );
   } catch (error) {
     // The page's visible text shows Kiln's loading or error screen, if any.
-    const seen = await page.evaluate(() => ({
+    const seen = await target.evaluate(() => ({
       kilnTest: Boolean(window.kilnTest),
       text: document.body?.innerText.trim().replace(/\s+/g, ' ').slice(0, 500),
     })).catch(() => ({}));
-    throw new Error(`Kiln did not become ready at ${testUrl.href}: ${error.message}\n` +
+    throw new Error(`Kiln did not become ready at ${target.url()}: ${error.message}\n` +
       `window.kilnTest ${seen.kilnTest ? 'exists' : 'is missing'}; page text: ${JSON.stringify(seen.text)}` +
       (errors.length ? `\npage errors:\n  ${errors.join('\n  ')}` : ''));
   }
-  return { page, errors };
 }
 
 // Kiln's test state, as the plain object window.kilnTest.state() returns.

@@ -1,5 +1,7 @@
 // Kiln's loader: checks that the browser can run Kiln, downloads the wasm and fonts with a
-// progress bar, starts the module, and shows a readable error page if anything fails.
+// progress bar, starts the module, and shows a readable error page if anything fails. Once Kiln
+// runs it registers the service worker (web/sw.js) and tracks its updates (window.kilnOffline,
+// the JS half of src/platform/web/offline.cpp).
 // On ?test=1 pages it also exposes window.kilnTest for the browser tests.
 'use strict';
 
@@ -11,13 +13,17 @@
   const fill = document.getElementById('loading-fill');
   const status = document.getElementById('loading-status');
 
-  function fatal(message) {
+  // Replaces everything with the error page: `message` in words for the user, `detail` (the
+  // browser's own error, optional) in small print for whoever helps them.
+  function fatal(message, detail = '') {
     loading.hidden = true;
     document.getElementById('canvas').hidden = true;
     document.getElementById('fatal-message').textContent = message;
+    document.getElementById('fatal-detail').textContent = detail;
     document.getElementById('fatal').hidden = false;
   }
   window.kilnShell = { fatal };
+  document.getElementById('fatal-reload').addEventListener('click', () => location.reload());
 
   function unsupported() {
     if (typeof WebAssembly !== 'object') {
@@ -74,19 +80,65 @@
 
   const wasmBytes = download('kiln.wasm');
   const assetBytes = Promise.all(kAssets.map((name) => download('assets/' + name)));
-  const failedToLoad = (error) => fatal('Kiln could not be downloaded: ' + describe(error) +
-    '. Check your connection and reload.');
+  const failedToLoad = (error) => fatal('Kiln could not be downloaded. Check your connection and reload.',
+    describe(error));
+  const failedToCompile = (error) => fatal('Kiln\'s code (kiln.wasm) arrived damaged, or does not belong to ' +
+    'this version of the page. Reload; if it happens again, the site is serving a broken copy of Kiln.', describe(error));
 
+  // --- Offline: the service worker and its updates -------------------------------------------
+  let started = false;
+  let waitingWorker = null; // a new version, completely downloaded, waiting to take over
+  let applying = false;
+  const hadController = Boolean(navigator.serviceWorker?.controller);
+
+  function watchForUpdates(registration) {
+    const waitFor = (worker) => worker.addEventListener('statechange', () => {
+      if (worker.state === 'installed') updateFound(registration);
+    });
+    registration.addEventListener('updatefound', () => waitFor(registration.installing));
+    if (registration.installing) waitFor(registration.installing);
+    updateFound(registration);
+    // A tab left open for days still hears of new versions.
+    setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
+  }
+  function updateFound(registration) {
+    // On the first visit the installed worker is the first version, not an update.
+    if (!registration.waiting || !navigator.serviceWorker.controller) return;
+    waitingWorker = registration.waiting;
+    Module.ccall('kiln_request_frame', null, [], []);
+  }
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator)) return; // not a secure context, or an old browser
+    navigator.serviceWorker.register('sw.js', { updateViaCache: 'none' }).then(watchForUpdates, (error) => {
+      // Kiln still works, only not offline (storage blocked for the site, a private window).
+      console.warn(`Kiln will not work offline: the service worker could not be registered: ${describe(error)}`);
+    });
+  }
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      // A page still starting when another tab switched versions could pair this version's kiln.js
+      // with the next one's kiln.wasm: it starts again instead.
+      if (applying || (hadController && !started)) location.reload();
+    });
+  }
+  window.kilnOffline = {
+    updateWaiting: () => waitingWorker !== null,
+    applyUpdate() {
+      if (!waitingWorker) return;
+      applying = true;
+      waitingWorker.postMessage({ type: 'kiln:skip-waiting' });
+    },
+  };
+
+  // --- The module -----------------------------------------------------------------------------
   const Module = {
     canvas: document.getElementById('canvas'),
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
-    onAbort: (what) => fatal('Kiln stopped because of an internal error: ' + describe(what)),
+    onAbort: (what) => fatal('Kiln stopped because of an internal error.', describe(what)),
     instantiateWasm(imports, done) {
-      wasmBytes
-        .then((bytes) => WebAssembly.instantiate(bytes, imports))
-        .then((result) => done(result.instance, result.module))
-        .catch(failedToLoad);
+      wasmBytes.then((bytes) => WebAssembly.instantiate(bytes, imports).then(
+        (result) => done(result.instance, result.module), failedToCompile), failedToLoad);
       return {};
     },
     preRun: [() => {
@@ -99,7 +151,11 @@
         Module.removeRunDependency('assets');
       }, failedToLoad);
     }],
-    onRuntimeInitialized() { loading.hidden = true; },
+    onRuntimeInitialized() {
+      loading.hidden = true;
+      started = true;
+      registerServiceWorker();
+    },
   };
   window.Module = Module;
 
@@ -118,6 +174,14 @@
         const canvas = Module.canvas.getBoundingClientRect();
         return { x: rect.x + canvas.left, y: rect.y + canvas.top, w: rect.w, h: rect.h };
       },
+      // The platform layer: {hash, hash_changes, embed, update_waiting} (src/platform/web/test_bridge.cpp).
+      platform: () => call('kiln_test_platform'),
+      setHash: (hash, push) => Module.ccall('kiln_test_set_hash', null, ['string', 'number'], [hash, push ? 1 : 0]),
+      applyUpdate: () => Module.ccall('kiln_test_apply_update', null, [], []),
+      // src/platform/web/preview.h's showPreview() and hidePreview(), called from C++.
+      showPreview: (x, y, w, h, revision, html) => Module.ccall('kiln_test_show_preview', null,
+        ['number', 'number', 'number', 'number', 'number', 'string'], [x, y, w, h, revision, html]),
+      hidePreview: () => Module.ccall('kiln_test_hide_preview', null, [], []),
     };
   }
 

@@ -1,9 +1,10 @@
 // Index
 //   State and helpers
 //   Keyboard: DOM key names to ImGuiKey
-//   Input callbacks: mouse, wheel, keys, text, focus, resize
+//   Input callbacks: mouse, wheel, touch, keys, focus, resize
 //   Frame loop
 //   Public functions
+//   JS entry points
 #include "platform/web/imgui_backend.h"
 
 #include <GLES3/gl3.h>
@@ -12,9 +13,13 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string_view>
+#include <vector>
+
+#include "platform/web/text_input.h"
 
 namespace kiln::web {
 
@@ -24,14 +29,30 @@ namespace kiln::web {
 
 namespace {
 
+// How far (CSS pixels) a finger may wander and still count as a tap rather than a drag.
+constexpr float kTapSlop = 10.0f;
+// runFramesNow() plays queued input out within one event handler, up to this many frames.
+constexpr int kMaxCatchUpFrames = 64;
+
+struct Touch {
+    int id = -1;  // the DOM identifier of the finger being followed; -1 when none is down
+    ImVec2 start;
+    ImVec2 last;
+    bool scrolling = false;  // the finger moved beyond kTapSlop: a drag scrolls, it never clicks
+};
+
 struct Backend {
     std::string selector;
     EMSCRIPTEN_WEBGL_CONTEXT_HANDLE context = 0;
     std::function<void()> frame;
     bool frame_pending = false;  // a requestAnimationFrame is scheduled
-    int frames_left = 0;         // frames still to draw before the loop sleeps
+    bool in_frame = false;
+    int frames_left = 0;  // frames still to draw before the loop sleeps
     double last_frame_ms = 0;
     ImGuiMouseCursor cursor = ImGuiMouseCursor_Arrow;
+    Touch touch;
+    // macOS sends no keyup for a key released while Cmd is held; these are released with Cmd.
+    std::vector<ImGuiKey> keys_down_with_meta;
     bool failed = false;
 };
 
@@ -54,6 +75,8 @@ void updateModifiers(bool ctrl, bool shift, bool alt, bool meta) {
     io.AddKeyEvent(ImGuiMod_Alt, alt);
     io.AddKeyEvent(ImGuiMod_Super, meta);
 }
+
+bool inputQueued() { return ImGui::GetCurrentContext()->InputEventsQueue.Size > 0; }
 
 // ---------------------------------------------------------------------------------------------
 // Keyboard: DOM key names to ImGuiKey
@@ -102,16 +125,25 @@ ImGuiKey keyFromDom(std::string_view key) {
     return ImGuiKey_None;
 }
 
-// Whether the browser's default action for this key must be suppressed. Keys that make text are
-// let through (the keypress event that follows carries the character); so are browser shortcuts
-// Kiln does not use (reload, devtools, zoom) and the clipboard keys.
+// Ctrl/Cmd + C, X or V: the browser follows these with a copy, cut or paste event, which
+// text_input.cpp turns into the ImGui shortcut with the clipboard's text in hand. Fed on keydown
+// as well, they would act twice (and a paste would use a stale clipboard).
+bool isClipboardShortcut(const EmscriptenKeyboardEvent& e, ImGuiKey key) {
+    return (e.ctrlKey || e.metaKey) && (key == ImGuiKey_C || key == ImGuiKey_X || key == ImGuiKey_V);
+}
+
+// Whether the browser's default action for this key must be suppressed. While a text field is
+// edited, keys that make text are let through: the hidden text element turns them into `input`
+// events, including composed (IME) text. Browser shortcuts Kiln does not use (reload, devtools,
+// full screen) and the clipboard keys are let through too.
 bool suppressDefault(const EmscriptenKeyboardEvent& e, ImGuiKey key) {
     if (key == ImGuiKey_None) return false;
     if (e.ctrlKey || e.metaKey) {
         return key == ImGuiKey_A || key == ImGuiKey_Z || key == ImGuiKey_Y || key == ImGuiKey_F || key == ImGuiKey_S ||
                key == ImGuiKey_Enter;
     }
-    return std::strlen(e.key) > 1 && key != ImGuiKey_F5 && key != ImGuiKey_F11 && key != ImGuiKey_F12;
+    if (std::strlen(e.key) == 1) return !textInputActive();  // e.g. Firefox's quick find on '/'
+    return key != ImGuiKey_F5 && key != ImGuiKey_F11 && key != ImGuiKey_F12;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +152,9 @@ bool suppressDefault(const EmscriptenKeyboardEvent& e, ImGuiKey key) {
 
 EM_BOOL onMouseMove(int, const EmscriptenMouseEvent* e, void*) {
     // The canvas fills the page from its top-left corner, so client coordinates are canvas ones.
-    ImGui::GetIO().AddMousePosEvent(static_cast<float>(e->clientX), static_cast<float>(e->clientY));
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
+    io.AddMousePosEvent(static_cast<float>(e->clientX), static_cast<float>(e->clientY));
     requestFrame();
     return false;
 }
@@ -130,6 +164,7 @@ EM_BOOL onMouseButton(int type, const EmscriptenMouseEvent* e, void*) {
     if (e->button >= 5) return false;
     ImGuiIO& io = ImGui::GetIO();
     updateModifiers(e->ctrlKey, e->shiftKey, e->altKey, e->metaKey);
+    io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
     io.AddMousePosEvent(static_cast<float>(e->clientX), static_cast<float>(e->clientY));
     io.AddMouseButtonEvent(kDomToImGui[e->button], type == EMSCRIPTEN_EVENT_MOUSEDOWN);
     requestFrame();
@@ -145,26 +180,85 @@ EM_BOOL onMouseLeave(int, const EmscriptenMouseEvent*, void*) {
 EM_BOOL onWheel(int, const EmscriptenWheelEvent* e, void*) {
     // One notch of a wheel: 100 CSS pixels in Chromium, 3 lines in Firefox. ImGui counts notches.
     double scale = e->deltaMode == DOM_DELTA_PIXEL ? 1.0 / 100.0 : e->deltaMode == DOM_DELTA_LINE ? 1.0 / 3.0 : 1.0;
-    ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(-e->deltaX * scale), static_cast<float>(-e->deltaY * scale));
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
+    io.AddMouseWheelEvent(static_cast<float>(-e->deltaX * scale), static_cast<float>(-e->deltaY * scale));
+    requestFrame();
+    return true;
+}
+
+// One finger drives ImGui's mouse: a tap is a click where the finger lifted, a drag scrolls what
+// is under the finger (as wheel events, so no text gets selected and no slider moves). Returning
+// true cancels the browser's own handling, including the mouse events it would emulate.
+EM_BOOL onTouch(int type, const EmscriptenTouchEvent* e, void*) {
+    Backend& b = backend();
+    ImGuiIO& io = ImGui::GetIO();
+    for (int i = 0; i < e->numTouches; ++i) {
+        const EmscriptenTouchPoint& point = e->touches[i];
+        if (!point.isChanged) continue;
+        const ImVec2 position(static_cast<float>(point.clientX), static_cast<float>(point.clientY));
+        if (type == EMSCRIPTEN_EVENT_TOUCHSTART) {
+            if (b.touch.id >= 0) continue;  // a second finger: ignored
+            b.touch = Touch{point.identifier, position, position, false};
+            io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+            io.AddMousePosEvent(position.x, position.y);
+            continue;
+        }
+        if (point.identifier != b.touch.id) continue;
+        if (type == EMSCRIPTEN_EVENT_TOUCHMOVE) {
+            const float moved_x = position.x - b.touch.start.x, moved_y = position.y - b.touch.start.y;
+            if (!b.touch.scrolling && moved_x * moved_x + moved_y * moved_y > kTapSlop * kTapSlop) {
+                b.touch.scrolling = true;
+            }
+            if (b.touch.scrolling) {
+                // ImGui scrolls 5 lines per wheel notch; the content follows the finger.
+                const float notch = 5.0f * std::max(ImGui::GetFontSize(), 1.0f);
+                io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+                io.AddMouseWheelEvent((position.x - b.touch.last.x) / notch, (position.y - b.touch.last.y) / notch);
+            }
+            b.touch.last = position;
+            continue;
+        }
+        // touchend, touchcancel
+        const bool tapped = type == EMSCRIPTEN_EVENT_TOUCHEND && !b.touch.scrolling;
+        b.touch = Touch{};
+        io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+        if (tapped) {
+            io.AddMousePosEvent(position.x, position.y);
+            io.AddMouseButtonEvent(ImGuiMouseButton_Left, true);
+            io.AddMouseButtonEvent(ImGuiMouseButton_Left, false);
+        }
+        // No finger hovers once lifted: nothing stays highlighted under it.
+        io.AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+        // Play the tap out now, inside the gesture: a text field it activates gets the hidden text
+        // element focused while the browser still lets that open the touch keyboard.
+        if (tapped) runFramesNow();
+    }
     requestFrame();
     return true;
 }
 
 EM_BOOL onKey(int type, const EmscriptenKeyboardEvent* e, void*) {
-    updateModifiers(e->ctrlKey, e->shiftKey, e->altKey, e->metaKey);
-    ImGuiKey key = keyFromDom(e->key);
-    if (key != ImGuiKey_None) ImGui::GetIO().AddKeyEvent(key, type == EMSCRIPTEN_EVENT_KEYDOWN);
-    requestFrame();
-    return type == EMSCRIPTEN_EVENT_KEYDOWN && suppressDefault(*e, key);
-}
+    // Keys typed into an IME composition belong to the IME (Enter picks a candidate, arrows move
+    // in its list): the composed text arrives on its own when the composition ends.
+    if (e->keyCode == 229 || std::strcmp(e->key, "Process") == 0) return false;
+    Backend& b = backend();
+    if (b.failed) return false;  // the error page's Reload button takes the keyboard
 
-EM_BOOL onKeyPress(int, const EmscriptenKeyboardEvent* e, void*) {
-    // `key` holds the typed character as UTF-8; named keys ("Enter") are longer words.
-    std::string_view key = e->key;
-    bool one_character = !key.empty() && (static_cast<unsigned char>(key[0]) >= 0x80 || key.size() == 1);
-    if (one_character && !e->ctrlKey && !e->metaKey) ImGui::GetIO().AddInputCharactersUTF8(e->key);
+    ImGuiIO& io = ImGui::GetIO();
+    const bool down = type == EMSCRIPTEN_EVENT_KEYDOWN;
+    updateModifiers(e->ctrlKey, e->shiftKey, e->altKey, e->metaKey);
+    if (!down && std::strcmp(e->key, "Meta") == 0) {
+        for (ImGuiKey key : b.keys_down_with_meta) io.AddKeyEvent(key, false);
+        b.keys_down_with_meta.clear();
+    }
+    ImGuiKey key = keyFromDom(e->key);
+    if (key != ImGuiKey_None && !isClipboardShortcut(*e, key)) {
+        io.AddKeyEvent(key, down);
+        if (down && e->metaKey) b.keys_down_with_meta.push_back(key);
+    }
     requestFrame();
-    return one_character;
+    return down && suppressDefault(*e, key);
 }
 
 EM_BOOL onFocus(int type, const EmscriptenFocusEvent*, void*) {
@@ -187,9 +281,12 @@ void installInputHandlers(const char* canvas) {
     emscripten_set_mousemove_callback(window, nullptr, false, onMouseMove);
     emscripten_set_mouseleave_callback(canvas, nullptr, false, onMouseLeave);
     emscripten_set_wheel_callback(canvas, nullptr, false, onWheel);
+    emscripten_set_touchstart_callback(canvas, nullptr, false, onTouch);
+    emscripten_set_touchmove_callback(canvas, nullptr, false, onTouch);
+    emscripten_set_touchend_callback(canvas, nullptr, false, onTouch);
+    emscripten_set_touchcancel_callback(canvas, nullptr, false, onTouch);
     emscripten_set_keydown_callback(window, nullptr, false, onKey);
     emscripten_set_keyup_callback(window, nullptr, false, onKey);
-    emscripten_set_keypress_callback(window, nullptr, false, onKeyPress);
     emscripten_set_focus_callback(window, nullptr, false, onFocus);
     emscripten_set_blur_callback(window, nullptr, false, onFocus);
     emscripten_set_resize_callback(window, nullptr, false, onResize);
@@ -214,6 +311,27 @@ const char* cssCursor(ImGuiMouseCursor cursor) {
     }
 }
 
+void drawFrame(double now_ms) {
+    Backend& b = backend();
+    ImGuiIO& io = ImGui::GetIO();
+    CanvasSize size = canvasSize();
+    io.DisplaySize = ImVec2(size.css_width, size.css_height);
+    io.DisplayFramebufferScale = ImVec2(size.pixel_ratio, size.pixel_ratio);
+    io.DeltaTime = b.last_frame_ms > 0 ? static_cast<float>(std::max(now_ms - b.last_frame_ms, 1.0) / 1000.0) : 1.0f / 60.0f;
+    b.last_frame_ms = now_ms;
+
+    b.in_frame = true;
+    b.frame();
+    b.in_frame = false;
+
+    ImGuiMouseCursor cursor = ImGui::GetMouseCursor();
+    if (cursor != b.cursor) {
+        b.cursor = cursor;
+        EM_ASM({ document.querySelector(UTF8ToString($0)).style.cursor = UTF8ToString($1); }, b.selector.c_str(),
+               cssCursor(cursor));
+    }
+}
+
 EM_BOOL onAnimationFrame(double now_ms, void*) {
     Backend& b = backend();
     // frame_pending stays true while the frame runs: a requestFrame() from inside it only adds
@@ -222,26 +340,11 @@ EM_BOOL onAnimationFrame(double now_ms, void*) {
         b.frame_pending = false;
         return false;
     }
-
-    ImGuiIO& io = ImGui::GetIO();
-    CanvasSize size = canvasSize();
-    io.DisplaySize = ImVec2(size.css_width, size.css_height);
-    io.DisplayFramebufferScale = ImVec2(size.pixel_ratio, size.pixel_ratio);
-    io.DeltaTime = b.last_frame_ms > 0 ? static_cast<float>(std::max(now_ms - b.last_frame_ms, 1.0) / 1000.0) : 1.0f / 60.0f;
-    b.last_frame_ms = now_ms;
-
-    b.frame();
-
-    ImGuiMouseCursor cursor = ImGui::GetMouseCursor();
-    if (cursor != b.cursor) {
-        b.cursor = cursor;
-        EM_ASM({ document.querySelector(UTF8ToString($0)).style.cursor = UTF8ToString($1); }, b.selector.c_str(),
-               cssCursor(cursor));
-    }
-    // ImGui trickles input (at most one change per key or button each frame, so a quick click
-    // still has a pressed frame): while events wait, keep the frames every event is owed (one to
-    // handle it, one to show what it did, one to settle).
-    if (!ImGui::GetCurrentContext()->InputEventsQueue.empty()) b.frames_left = std::max(b.frames_left, 3);
+    drawFrame(now_ms);
+    // ImGui applies at most one change per input per frame (a press and its release take two):
+    // while events wait, keep the frames every event is owed (one to handle it, one to show what
+    // it did, one to settle), so the loop sleeps only after the last one's result is drawn.
+    if (inputQueued()) b.frames_left = std::max(b.frames_left, 3);
     if (--b.frames_left > 0) return true;  // the browser calls us again next frame
     b.frame_pending = false;
     b.last_frame_ms = 0;  // the next wake-up starts a fresh delta
@@ -272,7 +375,15 @@ std::string initCanvas(const char* selector) {
     }
     emscripten_webgl_make_context_current(b.context);
     syncCanvasSize();
+
+    ImGuiIO& io = ImGui::GetIO();
+    // Cmd instead of Ctrl for shortcuts, Alt+arrows by word: what Mac, iPhone and iPad users expect.
+    io.ConfigMacOSXBehaviors =
+        EM_ASM_INT({ return /Mac|iPhone|iPad|iPod/.test(navigator.platform) ? 1 : 0; }) != 0;
+    // A blinking caret would need a frame every half second while a field is edited: idle is idle.
+    io.ConfigInputTextCursorBlink = false;
     installInputHandlers(selector);
+    installTextInput();
     return {};
 }
 
@@ -299,6 +410,15 @@ void requestFrame(int frames) {
     emscripten_request_animation_frame_loop(onAnimationFrame, nullptr);
 }
 
+void runFramesNow() {
+    Backend& b = backend();
+    if (!b.frame || b.failed || b.in_frame) return;
+    for (int frame = 0; frame < kMaxCatchUpFrames && (frame == 0 || inputQueued()); ++frame) {
+        drawFrame(emscripten_get_now());
+    }
+    requestFrame();
+}
+
 bool prefersDarkColorScheme() {
     return EM_ASM_INT({ return window.matchMedia('(prefers-color-scheme: dark)').matches ? 1 : 0; }) != 0;
 }
@@ -309,3 +429,14 @@ void showFatalError(const std::string& message) {
 }
 
 }  // namespace kiln::web
+
+// ---------------------------------------------------------------------------------------------
+// JS entry points
+// ---------------------------------------------------------------------------------------------
+
+extern "C" {
+
+// Wakes the loop for something that happened on the JS side (a route change, a waiting update).
+EMSCRIPTEN_KEEPALIVE void kiln_request_frame() { kiln::web::requestFrame(); }
+
+}  // extern "C"

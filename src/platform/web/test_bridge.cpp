@@ -2,12 +2,26 @@
 
 #include <emscripten.h>
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "platform/web/embed.h"
+#include "platform/web/offline.h"
+#include "platform/web/preview.h"
+#include "platform/web/router.h"
+
 namespace kiln::web {
 
 namespace {
 
-TestHandlers& handlers() {
-    static TestHandlers instance;
+struct TestBridge {
+    TestHandlers handlers;
+    std::vector<std::string> hash_changes;  // as onHashChange callbacks received them
+};
+
+TestBridge& bridge() {
+    static TestBridge instance;
     return instance;
 }
 
@@ -18,26 +32,60 @@ const char* answer(std::string text) {
     return last.c_str();
 }
 
-}  // namespace
-
-bool testModeRequested() {
-    return EM_ASM_INT({ return new URLSearchParams(location.search).get('test') === '1' ? 1 : 0; }) != 0;
+bool queryParameterIs(const char* name, const char* value) {
+    return EM_ASM_INT(
+               {
+                   const wanted = UTF8ToString($1);
+                   return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
+               },
+               name, value) != 0;
 }
 
-void installTestHandlers(TestHandlers handlers_in) { handlers() = std::move(handlers_in); }
+}  // namespace
+
+bool testModeRequested() { return queryParameterIs("test", "1"); }
+
+bool inputProbeRequested() { return testModeRequested() && queryParameterIs("probe", "input"); }
+
+void installTestHandlers(TestHandlers handlers) {
+    bridge().handlers = std::move(handlers);
+    onHashChange([](const std::string& hash) { bridge().hash_changes.push_back(hash); });
+}
 
 }  // namespace kiln::web
 
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_state() {
-    auto& h = kiln::web::handlers();
+    auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.state ? h.state() : "null");
 }
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_item_rect(const char* label) {
-    auto& h = kiln::web::handlers();
+    auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.item_rect ? h.item_rect(label) : "null");
 }
+
+EMSCRIPTEN_KEEPALIVE const char* kiln_test_platform() {
+    const nlohmann::json platform = {
+        {"hash", kiln::web::currentHash()},
+        {"hash_changes", kiln::web::bridge().hash_changes},
+        {"embed", kiln::web::embedMode()},
+        {"update_waiting", kiln::web::updateWaiting()},
+    };
+    return kiln::web::answer(platform.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_apply_update() { kiln::web::applyUpdate(); }
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_set_hash(const char* hash, int push) { kiln::web::setHash(hash, push != 0); }
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, double h, double revision,
+                                                 const char* html) {
+    kiln::web::showPreview(static_cast<float>(x), static_cast<float>(y), static_cast<float>(w), static_cast<float>(h),
+                           static_cast<std::uint64_t>(revision), html);
+}
+
+EMSCRIPTEN_KEEPALIVE void kiln_test_hide_preview() { kiln::web::hidePreview(); }
 
 }  // extern "C"

@@ -13,6 +13,11 @@ struct TestHandlers {
 
 // Whether the page was opened with ?test=1.
 bool testModeRequested();
+// Whether a test page asks for the input probe (?test=1&probe=input: ui/input_probe.h).
+bool inputProbeRequested();
+// Installs the app's handlers, and the platform's own test hooks: kilnTest.platform() (the hash
+// and every change of it reported to onHashChange callbacks, embed mode, a waiting update),
+// kilnTest.setHash(), kilnTest.applyUpdate(), kilnTest.showPreview() and kilnTest.hidePreview().
 void installTestHandlers(TestHandlers handlers);
 
 }  // namespace kiln::web

@@ -1,0 +1,92 @@
+// Embedding: another site (a page served from 127.0.0.2, while Kiln is on 127.0.0.1: another
+// origin and another site) embeds Kiln with `?embed=1` in an iframe. Kiln starts in the frame,
+// knows it is embedded, its service worker runs, it takes real clicks, and nothing leaves the
+// frame: the top page is not navigated (not even by a preview trying to) and no window is opened.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { browsers, launch, screenshot, startServer, waitForKiln, webDir } from './harness.mjs';
+
+function embedderSite(t, kilnUrl) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-embedder-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const src = new URL(kilnUrl);
+  src.search = '?embed=1&test=1';
+  fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html>
+<html><head><meta charset="utf-8"><title>Another site</title><link rel="icon" href="data:,"></head>
+<body style="margin: 0; font: 16px sans-serif; background: #dde6f0">
+  <p style="margin: 12px 20px">Another site, with Kiln embedded:</p>
+  <iframe id="kiln" src="${src.href}" title="Kiln" style="position: absolute; left: 20px; top: 50px; width: 960px; height: 640px; border: 1px solid #888"></iframe>
+</body></html>`);
+  return dir;
+}
+
+for (const engine of browsers()) {
+  test(`Kiln works embedded in another site's page (${engine})`, { timeout: 240_000 }, async (t) => {
+    const kiln = await startServer(webDir());
+    t.after(() => kiln.stop());
+    const embedder = await startServer(embedderSite(t, kiln.url), { host: '127.0.0.2' });
+    t.after(() => embedder.stop());
+    const browser = await launch(engine);
+    t.after(() => browser.close());
+
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
+    await page.setViewport({ width: 1100, height: 760 });
+    await page.goto(embedder.url);
+    const kilnOrigin = new URL(kiln.url).origin;
+    const frame = await page.waitForFrame((f) => f.url().startsWith(kilnOrigin), { timeout: 30_000 });
+    await waitForKiln(frame, errors);
+    const pages = (await browser.pages()).length;
+
+    assert.equal((await frame.evaluate(() => window.kilnTest.platform())).embed, true);
+    assert.equal(await frame.evaluate(() => {
+      try {
+        return top.location.href;
+      } catch {
+        return 'another origin';
+      }
+    }), 'another origin', 'the test page is not cross-origin to Kiln');
+
+    // The service worker runs in the frame too (with storage partitioned by the top site).
+    await frame.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 90_000 });
+
+    // A real click inside the frame: page coordinates are the frame's plus its offset.
+    const before = (await frame.evaluate(() => window.kilnTest.state())).projects.length;
+    const target = await frame.evaluate(() => {
+      const r = window.kilnTest.itemRect('New project');
+      return { x: r.x + r.w / 2, y: r.y + r.h / 2 };
+    });
+    const offset = await page.evaluate(() => {
+      const r = document.getElementById('kiln').getBoundingClientRect();
+      return { x: r.x + 1, y: r.y + 1 }; // inside the 1 px border
+    });
+    await page.mouse.move(offset.x + target.x, offset.y + target.y);
+    await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.mouse.click(offset.x + target.x, offset.y + target.y, { delay: 50 });
+    await frame.waitForFunction((n) => window.kilnTest.state().projects.length === n + 1, { timeout: 30_000 }, before);
+
+    // A preview inside the embedded Kiln tries to take over the top page.
+    await frame.evaluate(() => new Promise((resolve) => {
+      addEventListener('message', (event) => { if (event.data?.kilnTried) resolve(); });
+      window.kilnTest.showPreview(20, 360, 400, 240, 1, `<!doctype html><body><p>Trying to leave</p><script>
+        try { top.location.href = 'about:blank'; } catch {}
+        try { parent.parent.location.href = 'about:blank'; } catch {}
+        parent.parent.postMessage({ kilnTried: true }, '*'); // Kiln's page: the host's parent
+      </script></body>`);
+    }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await page.evaluate(() => location.href), embedder.url, 'the embedding page was navigated');
+    assert.equal((await browser.pages()).length, pages, 'a window was opened');
+    await screenshot(page, `embedded-${engine}.png`);
+
+    // Chromium names the refused top navigation in the console; nothing else may appear.
+    const unexpected = errors.filter((line) => !/Unsafe attempt to initiate navigation/.test(line));
+    assert.deepEqual(unexpected, [], 'the pages reported errors');
+  });
+}

@@ -1,0 +1,66 @@
+// Idle is idle: with nothing happening, Kiln draws no frame (kilnTest.state().frames_drawn stays
+// put for 3 s), also while a text field is being edited (the hidden text element has the focus)
+// and while an animated app runs in the preview.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { browsers, clickItem, launch, openKiln, startServer, state, webDir } from './harness.mjs';
+
+const kIdleMs = 3000;
+
+// Waits until no frame has been drawn for half a second (the frames an event asked for are
+// done), then returns the count.
+async function settledFrames(page) {
+  let last = (await state(page)).frames_drawn;
+  for (let quiet = 0; quiet < 5;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = (await state(page)).frames_drawn;
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+async function assertIdle(page, what) {
+  const before = await settledFrames(page);
+  await new Promise((resolve) => setTimeout(resolve, kIdleMs));
+  const after = (await state(page)).frames_drawn;
+  assert.equal(after, before, `${after - before} frames were drawn in ${kIdleMs} ms of idle ${what}`);
+}
+
+// An app that animates every frame and reports each second that it is running.
+const kAnimated = `<!doctype html><body><div id="box">0</div><script>
+  let frames = 0;
+  const tick = () => { document.getElementById('box').textContent = ++frames; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  setInterval(() => top.postMessage({ kilnAnimated: frames }, '*'), 250);
+</script></body>`;
+
+for (const engine of browsers()) {
+  test(`no frames are drawn when nothing changes (${engine})`, { timeout: 240_000 }, async (t) => {
+    const server = await startServer(webDir());
+    t.after(() => server.stop());
+    const browser = await launch(engine);
+    t.after(() => browser.close());
+    const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
+
+    await assertIdle(page, 'after start');
+
+    await clickItem(page, 'Probe text');
+    await page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000 });
+    await page.keyboard.type('idle');
+    await assertIdle(page, 'with a text field being edited');
+
+    await page.evaluate(() => {
+      window.animatedFrames = 0;
+      addEventListener('message', (event) => { if (event.data?.kilnAnimated) window.animatedFrames = event.data.kilnAnimated; });
+    });
+    await page.evaluate((html) => window.kilnTest.showPreview(40, 420, 400, 300, 1, html), kAnimated);
+    await page.waitForFunction(() => window.animatedFrames > 0, { timeout: 30_000 });
+    const animatedBefore = await page.evaluate(() => window.animatedFrames);
+    await assertIdle(page, 'with an animated preview');
+    assert.ok(await page.evaluate(() => window.animatedFrames) > animatedBefore, 'the preview stopped animating');
+
+    assert.deepEqual(errors, [], 'the page reported errors');
+  });
+}

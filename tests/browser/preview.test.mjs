@@ -1,0 +1,116 @@
+// The live preview (src/platform/web/preview.h, web/js/preview.js), called from C++ through
+// kilnTest.showPreview/hidePreview: the code runs with its inline scripts and styles, in a frame
+// placed exactly over the requested rectangle, reloaded only for a new revision, and it cannot
+// reach anything of Kiln's: its IndexedDB, localStorage, cookies, caches, parent.document or
+// top.document, nor navigate the page.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { browsers, launch, openKiln, screenshot, startServer, webDir } from './harness.mjs';
+
+// A generated app that tries everything it must not be able to do, and reports to Kiln's page.
+const kIntruder = `<!doctype html>
+<html><head><style>body { background: rgb(10, 200, 30); }</style></head>
+<body><h1>Preview</h1><script>
+  const report = { origin: String(self.origin) };
+  const attempt = async (name, act) => {
+    try { report[name] = 'allowed: ' + JSON.stringify(await act()); } catch (error) { report[name] = 'refused: ' + error.name; }
+  };
+  addEventListener('load', async () => {
+    report.background = getComputedStyle(document.body).backgroundColor;
+    await attempt('localStorage', () => localStorage.getItem('kiln-secret'));
+    await attempt('indexedDB', () => new Promise((resolve, reject) => {
+      const request = indexedDB.open('kiln-secret');
+      request.onsuccess = () => resolve(Array.from(request.result.objectStoreNames));
+      request.onerror = () => reject(request.error);
+    }));
+    await attempt('cookie', () => document.cookie);
+    await attempt('caches', () => caches.keys());
+    await attempt('parentDocument', () => parent.document.title);
+    await attempt('topDocument', () => top.document.title);
+    await attempt('topNavigation', () => { top.location.href = 'about:blank'; return top.location.href; });
+    top.postMessage({ kilnProbe: report }, '*');
+  });
+</script></body></html>`;
+
+const kRevisionPage = (label) => `<!doctype html><body><p>${label}</p><script>
+  top.postMessage({ kilnProbe: { label: ${JSON.stringify(label)} } }, '*');
+</script></body>`;
+
+async function nextReport(page, trigger) {
+  await page.evaluate(() => { window.lastProbe = null; });
+  await trigger();
+  await page.waitForFunction(() => window.lastProbe !== null, { timeout: 30_000 });
+  return page.evaluate(() => window.lastProbe);
+}
+
+const frameBox = (page) => page.evaluate(() => {
+  const host = document.getElementById('kiln-preview');
+  const r = host.getBoundingClientRect();
+  return { x: r.x, y: r.y, w: r.width, h: r.height, hidden: host.hidden };
+});
+
+for (const engine of browsers()) {
+  test(`the preview runs generated code isolated from Kiln (${engine})`, { timeout: 240_000 }, async (t) => {
+    const server = await startServer(webDir());
+    t.after(() => server.stop());
+    const browser = await launch(engine);
+    t.after(() => browser.close());
+    const { page, errors } = await openKiln(browser, server.url);
+
+    // Secrets of Kiln's origin, and a listener for the preview's reports.
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      localStorage.setItem('kiln-secret', 'key');
+      document.cookie = 'kiln-secret=1';
+      const request = indexedDB.open('kiln-secret');
+      request.onupgradeneeded = () => request.result.createObjectStore('secrets');
+      request.onsuccess = () => { request.result.close(); resolve(); };
+      request.onerror = () => reject(request.error);
+      addEventListener('message', (event) => { if (event.data?.kilnProbe) window.lastProbe = event.data.kilnProbe; });
+    }));
+    const historyLength = await page.evaluate(() => history.length);
+
+    const report = await nextReport(page, () => page.evaluate(
+      (html) => window.kilnTest.showPreview(100, 380, 500, 300, 1, html), kIntruder));
+    assert.equal(report.origin, 'null', 'the preview has an origin of its own');
+    assert.equal(report.background, 'rgb(10, 200, 30)', 'the inline style did not apply (a CSP reached the preview)');
+    for (const name of ['localStorage', 'indexedDB', 'cookie', 'caches', 'parentDocument', 'topDocument', 'topNavigation']) {
+      assert.match(report[name], /^refused: /, `the preview could use ${name}: ${report[name]}`);
+    }
+    assert.equal(new URL(page.url()).origin, new URL(server.url).origin, 'the page was navigated away');
+
+    // Where the code runs: a sandboxed frame without allow-same-origin, inside the host frame.
+    const frames = await page.evaluate(() => {
+      const host = document.getElementById('kiln-preview');
+      const inner = host.contentDocument.querySelector('iframe');
+      window.firstFrame = inner;
+      return { host: host.getAttribute('src'), sandbox: inner.getAttribute('sandbox'), srcdoc: inner.hasAttribute('srcdoc') };
+    });
+    assert.deepEqual(frames, {
+      host: 'preview.html', sandbox: 'allow-scripts allow-forms allow-modals allow-popups allow-downloads', srcdoc: true,
+    });
+    assert.deepEqual(await frameBox(page), { x: 100, y: 380, w: 500, h: 300, hidden: false });
+    await screenshot(page, `preview-${engine}.png`);
+
+    // Same revision: no reload, whatever the html; the frame follows the rectangle.
+    await page.evaluate(() => window.kilnTest.showPreview(120, 400, 480, 260, 1, 'ignored'));
+    assert.deepEqual(await frameBox(page), { x: 120, y: 400, w: 480, h: 260, hidden: false });
+    await page.evaluate(() => window.kilnTest.hidePreview());
+    assert.equal((await frameBox(page)).hidden, true);
+    await page.evaluate(() => window.kilnTest.showPreview(120, 400, 480, 260, 1, 'ignored'));
+    assert.equal((await frameBox(page)).hidden, false);
+    assert.equal(await page.evaluate(() =>
+      document.getElementById('kiln-preview').contentDocument.querySelector('iframe') === window.firstFrame), true,
+    'the same revision was reloaded');
+
+    // A new revision runs the new code, and adds no step to the page's history.
+    const second = await nextReport(page, () => page.evaluate(
+      (html) => window.kilnTest.showPreview(120, 400, 480, 260, 2, html), kRevisionPage('revision 2')));
+    assert.equal(second.label, 'revision 2');
+    assert.equal(await page.evaluate(() => history.length), historyLength, 'running new code added a history entry');
+
+    // The one console error allowed: Chromium's notice that the top navigation was refused.
+    const unexpected = errors.filter((line) => !/Unsafe attempt to initiate navigation/.test(line));
+    assert.deepEqual(unexpected, [], 'the page reported errors');
+  });
+}
