@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "core/codegen/text.h"
 #include "core/codegen/utf8.h"
 
 namespace kiln::codegen {
@@ -41,44 +42,44 @@ constexpr Target kChoice{Frame::Choice, Frame::Ignore, -1, index(ChunkMember::De
 Target memberTarget(Frame parent, std::string_view name) {
     switch (parent) {
     case Frame::Root:
-        if (name == "choices") return {Frame::Ignore, Frame::Choices, -1, kChoice.clear_begin, kChoice.clear_end};
-        if (name == "usage")
+        if (equals(name, "choices")) return {Frame::Ignore, Frame::Choices, -1, kChoice.clear_begin, kChoice.clear_end};
+        if (equals(name, "usage"))
             return {Frame::Usage, Frame::Ignore, -1, index(ChunkMember::PromptTokens),
                     index(ChunkMember::CompletionTokens) + 1};
-        if (name == "error")
+        if (equals(name, "error"))
             return {Frame::Error, Frame::Ignore, index(ChunkMember::Error), index(ChunkMember::Error),
                     index(ChunkMember::ErrorCode) + 1};
-        if (name == "model") return leaf(ChunkMember::Model);
-        if (name == "object") return leaf(ChunkMember::Object);
-        if (name == "message") return leaf(ChunkMember::Message);
+        if (equals(name, "model")) return leaf(ChunkMember::Model);
+        if (equals(name, "object")) return leaf(ChunkMember::Object);
+        if (equals(name, "message")) return leaf(ChunkMember::Message);
         break;
     case Frame::Choice:
-        if (name == "delta")
+        if (equals(name, "delta"))
             return {Frame::Delta, Frame::Ignore, -1, index(ChunkMember::DeltaContent),
                     index(ChunkMember::DeltaReasoningContent) + 1};
-        if (name == "message")
+        if (equals(name, "message"))
             return {Frame::Message, Frame::Ignore, -1, index(ChunkMember::MessageContent),
                     index(ChunkMember::MessageReasoningContent) + 1};
-        if (name == "finish_reason") return leaf(ChunkMember::FinishReason);
+        if (equals(name, "finish_reason")) return leaf(ChunkMember::FinishReason);
         break;
     case Frame::Delta:
-        if (name == "content") return leaf(ChunkMember::DeltaContent);
-        if (name == "reasoning") return leaf(ChunkMember::DeltaReasoning);
-        if (name == "reasoning_content") return leaf(ChunkMember::DeltaReasoningContent);
+        if (equals(name, "content")) return leaf(ChunkMember::DeltaContent);
+        if (equals(name, "reasoning")) return leaf(ChunkMember::DeltaReasoning);
+        if (equals(name, "reasoning_content")) return leaf(ChunkMember::DeltaReasoningContent);
         break;
     case Frame::Message:
-        if (name == "content") return leaf(ChunkMember::MessageContent);
-        if (name == "reasoning") return leaf(ChunkMember::MessageReasoning);
-        if (name == "reasoning_content") return leaf(ChunkMember::MessageReasoningContent);
+        if (equals(name, "content")) return leaf(ChunkMember::MessageContent);
+        if (equals(name, "reasoning")) return leaf(ChunkMember::MessageReasoning);
+        if (equals(name, "reasoning_content")) return leaf(ChunkMember::MessageReasoningContent);
         break;
     case Frame::Usage:
-        if (name == "prompt_tokens") return leaf(ChunkMember::PromptTokens);
-        if (name == "completion_tokens") return leaf(ChunkMember::CompletionTokens);
+        if (equals(name, "prompt_tokens")) return leaf(ChunkMember::PromptTokens);
+        if (equals(name, "completion_tokens")) return leaf(ChunkMember::CompletionTokens);
         break;
     case Frame::Error:
-        if (name == "message") return leaf(ChunkMember::ErrorMessage);
-        if (name == "type") return leaf(ChunkMember::ErrorType);
-        if (name == "code") return leaf(ChunkMember::ErrorCode);
+        if (equals(name, "message")) return leaf(ChunkMember::ErrorMessage);
+        if (equals(name, "type")) return leaf(ChunkMember::ErrorType);
+        if (equals(name, "code")) return leaf(ChunkMember::ErrorCode);
         break;
     case Frame::Ignore:
     case Frame::Choices:
@@ -95,6 +96,19 @@ Target elementTarget(Frame parent, uint32_t element) {
 // Scanner
 // ---------------------------------------------------------------------------------------------
 
+// The scanner keeps its position in locals and passes it by value (each step returns where it
+// stopped, or nullptr on failure): in wasm, state kept in memory costs a load and a store per use.
+
+struct Failure {
+    const char* why = nullptr;
+    const char* at = nullptr;
+};
+
+const char* failAt(Failure& failure, const char* why, const char* at) {
+    failure = {why, at};
+    return nullptr;
+}
+
 int hexValue(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -102,12 +116,12 @@ int hexValue(char c) {
     return -1;
 }
 
-// The four hex digits at text[pos], or -1.
-int32_t hex4(std::string_view text, size_t pos) {
-    if (pos + 4 > text.size()) return -1;
+// The four hex digits at p, or -1.
+int32_t hex4(const char* p, const char* end) {
+    if (end - p < 4) return -1;
     int32_t value = 0;
-    for (size_t i = pos; i < pos + 4; ++i) {
-        const int digit = hexValue(text[i]);
+    for (int i = 0; i < 4; ++i) {
+        const int digit = hexValue(p[i]);
         if (digit < 0) return -1;
         value = value * 16 + digit;
     }
@@ -116,270 +130,249 @@ int32_t hex4(std::string_view text, size_t pos) {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-class Scanner {
-public:
-    Scanner(std::string_view text, ChunkScan& scan) : text_(text), scan_(scan) {}
+const char* skipWhitespace(const char* p, const char* end) {
+    if (p < end && static_cast<unsigned char>(*p) > ' ') return p;  // the usual case
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+    return p;
+}
 
-    bool run() {
-        for (JsonMember& member : scan_.members) member = JsonMember{};
-        scan_.error = nullptr;
-        scan_.error_offset = 0;
-        if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-        Target target = kRoot;
-        for (;;) {
-            // A value for target.
-            skipWhitespace();
-            if (pos_ >= text_.size()) return fail("expected a value");
-            const char c = text_[pos_];
-            if (c == '{' || c == '[') {
-                if (depth_ == kMaxJsonDepth) return fail("nested too deeply");
-                const bool is_array = c == '[';
-                JsonMember container;
-                container.kind = is_array ? JsonKind::Array : JsonKind::Object;
-                record(target, container);
-                stack_[depth_++] = {is_array ? target.array_frame : target.object_frame, is_array, 0};
-                ++pos_;
-                skipWhitespace();
-                if (pos_ < text_.size() && text_[pos_] == (is_array ? ']' : '}')) {
-                    ++pos_;
-                    --depth_;
-                } else if (is_array) {
-                    target = elementTarget(stack_[depth_ - 1].frame, 0);
-                    continue;
-                } else {
-                    if (!name(target)) return false;
-                    continue;
-                }
-            } else if (!scalar(target)) {
-                return false;
-            }
-            // After a value: close what ends here, then find where the next value goes.
-            for (;;) {
-                skipWhitespace();
-                if (depth_ == 0) return pos_ == text_.size() || fail("unexpected text after the JSON value");
-                if (pos_ >= text_.size()) return fail("unexpected end of text");
-                Level& top = stack_[depth_ - 1];
-                const char next = text_[pos_];
-                if (next == (top.is_array ? ']' : '}')) {
-                    ++pos_;
-                    --depth_;
-                    continue;
-                }
-                if (next != ',') return fail(top.is_array ? "expected ',' or ']'" : "expected ',' or '}'");
-                ++pos_;
-                if (top.is_array) {
-                    target = elementTarget(top.frame, ++top.element);
-                } else if (!name(target)) {
-                    return false;
-                }
-                break;
-            }
-        }
+// The first byte at or after p that is not plain ASCII text inside a string (a quote, a
+// backslash, a control character or a byte >= 0x80), or end.
+const char* skipPlainText(const char* p, const char* end) {
+    // Plain runs are the common case: skip them eight bytes at a time.
+    while (end - p >= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, 8);
+        const uint64_t special =
+            bytesEqual(word, '"') | bytesEqual(word, '\\') | bytesBelow(word, 0x20) | (word & kHighBits);
+        if (special) return p + firstMarkedByte(special);
+        p += 8;
     }
-
-private:
-    struct Level {
-        Frame frame = Frame::Ignore;
-        bool is_array = false;
-        uint32_t element = 0;
-    };
-
-    bool fail(const char* why) {
-        scan_.error = why;
-        scan_.error_offset = pos_;
-        return false;
+    while (p < end) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return p;
+        ++p;
     }
+    return end;
+}
 
-    void skipWhitespace() {
-        if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ') return;  // the usual case
-        while (pos_ < text_.size()) {
-            const char c = text_[pos_];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-            ++pos_;
-        }
+// The escape at p (a backslash), validated; returns what follows it.
+const char* scanEscape(const char* p, const char* end, Failure& failure) {
+    if (end - p < 2) return failAt(failure, "unterminated string", end);
+    switch (p[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        return p + 2;
+    case 'u':
+        break;
+    default:
+        return failAt(failure, "invalid escape in a string", p);
     }
+    const int32_t unit = hex4(p + 2, end);
+    if (unit < 0) return failAt(failure, "invalid \\u escape in a string", p);
+    p += 6;
+    if (unit >= 0xDC00 && unit <= 0xDFFF) return failAt(failure, "unpaired surrogate in a string", p);
+    if (unit < 0xD800 || unit > 0xDBFF) return p;
+    if (end - p < 2 || p[0] != '\\' || p[1] != 'u') return failAt(failure, "unpaired surrogate in a string", p);
+    const int32_t low = hex4(p + 2, end);
+    if (low < 0xDC00 || low > 0xDFFF) return failAt(failure, "unpaired surrogate in a string", p);
+    return p + 6;
+}
 
-    void record(const Target& target, const JsonMember& value) {
-        for (uint8_t i = target.clear_begin; i < target.clear_end; ++i) scan_.members[i] = JsonMember{};
-        if (target.member >= 0) scan_.members[target.member] = value;
-    }
-
-    // Reads `"name" :` inside an object and sets target to where its value goes.
-    bool name(Target& target) {
-        skipWhitespace();
-        if (pos_ >= text_.size() || text_[pos_] != '"') return fail("expected a member name");
-        JsonMember key;
-        if (!string(key)) return false;
-        skipWhitespace();
-        if (pos_ >= text_.size() || text_[pos_] != ':') return fail("expected ':'");
-        ++pos_;
-        const Frame frame = stack_[depth_ - 1].frame;
-        if (frame == Frame::Ignore) {
-            target = kIgnored;
-        } else if (!key.escaped) {
-            target = memberTarget(frame, key.raw);
-        } else {
-            // Rare ("\u0063ontent"), but it names the same member. Names Kiln reads are short.
-            std::string decoded;
-            appendJsonString(key, decoded);
-            target = memberTarget(frame, decoded);
-        }
-        return true;
-    }
-
-    bool scalar(const Target& target) {
-        JsonMember value;
-        const char c = text_[pos_];
+// The string whose opening quote is just before p; returns what follows its closing quote.
+const char* scanString(const char* p, const char* end, JsonMember& value, Failure& failure) {
+    const char* const start = p;
+    value.kind = JsonKind::String;
+    for (;;) {
+        p = skipPlainText(p, end);
+        if (p == end) return failAt(failure, "unterminated string", p);
+        const auto c = static_cast<unsigned char>(*p);
         if (c == '"') {
-            if (!string(value)) return false;
-        } else if (c == '-' || isDigit(c)) {
-            if (!number(value)) return false;
-            // Only numbers Kiln reads are worth converting ("created" in every chunk is not).
-            if (target.member >= 0 && plain_ && value.raw.size() <= 18) {
-                value.integer = 0;
-                for (char digit : value.raw) value.integer = value.integer * 10 + (digit - '0');
-            }
-        } else if (!literal(value)) {
-            return false;
+            value.raw = std::string_view(start, static_cast<size_t>(p - start));
+            return p + 1;
         }
-        record(target, value);
-        return true;
-    }
-
-    bool literal(JsonMember& value) {
-        const std::string_view rest = text_.substr(pos_);
-        if (rest.substr(0, 4) == "null") {
-            value.kind = JsonKind::Null;
-            pos_ += 4;
-        } else if (rest.substr(0, 4) == "true") {
-            value.kind = JsonKind::Boolean;
-            pos_ += 4;
-        } else if (rest.substr(0, 5) == "false") {
-            value.kind = JsonKind::Boolean;
-            pos_ += 5;
+        if (c == '\\') {
+            value.escaped = true;
+            p = scanEscape(p, end, failure);
+            if (!p) return nullptr;
+        } else if (c < 0x20) {
+            return failAt(failure, "control character in a string", p);
         } else {
-            return fail("expected a value");
-        }
-        return true;
-    }
-
-    bool number(JsonMember& value) {
-        const size_t start = pos_;
-        bool plain = true;  // digits only
-        if (text_[pos_] == '-') {
-            plain = false;
-            ++pos_;
-        }
-        if (pos_ < text_.size() && text_[pos_] == '0') {
-            ++pos_;
-        } else if (pos_ < text_.size() && isDigit(text_[pos_])) {
-            while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
-        } else {
-            return fail("invalid number");
-        }
-        if (pos_ < text_.size() && text_[pos_] == '.') {
-            plain = false;
-            ++pos_;
-            if (!digits()) return fail("invalid number");
-        }
-        if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-            plain = false;
-            ++pos_;
-            if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-            if (!digits()) return fail("invalid number");
-        }
-        value.kind = JsonKind::Number;
-        value.raw = std::string_view(text_.data() + start, pos_ - start);
-        plain_ = plain;
-        return true;
-    }
-
-    bool digits() {
-        const size_t start = pos_;
-        while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
-        return pos_ > start;
-    }
-
-    bool string(JsonMember& value) {
-        const size_t start = ++pos_;
-        value.kind = JsonKind::String;
-        for (;;) {
-            if (!skipPlainText()) return fail("unterminated string");
-            const auto c = static_cast<unsigned char>(text_[pos_]);
-            if (c == '"') {
-                value.raw = std::string_view(text_.data() + start, pos_ - start);
-                ++pos_;
-                return true;
-            }
-            if (c == '\\') {
-                value.escaped = true;
-                if (!escape()) return false;
-            } else if (c < 0x20) {
-                return fail("control character in a string");
-            } else {
-                const int length = utf8SequenceLength(text_, pos_);
-                if (length == 0) return fail("invalid UTF-8 in a string");
-                pos_ += length;
-            }
+            const int length = utf8SequenceLength(std::string_view(p, static_cast<size_t>(end - p)), 0);
+            if (length == 0) return failAt(failure, "invalid UTF-8 in a string", p);
+            p += length;
         }
     }
+}
 
-    // Moves to the next byte in a string that is not plain ASCII text: a quote, a backslash, a
-    // control character or a byte >= 0x80. False when the text ends first.
-    bool skipPlainText() {
-        // Plain runs are the common case: skip them eight bytes at a time.
-        while (pos_ + 8 <= text_.size()) {
-            uint64_t word;
-            std::memcpy(&word, text_.data() + pos_, 8);
-            const uint64_t special =
-                bytesEqual(word, '"') | bytesEqual(word, '\\') | bytesBelow(word, 0x20) | (word & kHighBits);
-            if (special) {
-                pos_ += firstMarkedByte(special);
-                return true;
-            }
-            pos_ += 8;
-        }
-        for (; pos_ < text_.size(); ++pos_) {
-            const auto c = static_cast<unsigned char>(text_[pos_]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return true;
-        }
-        return false;
+const char* scanDigits(const char* p, const char* end) {
+    while (p < end && isDigit(*p)) ++p;
+    return p;
+}
+
+// The number at p. Converts it to value.integer only when wanted: the numbers Kiln reads are
+// few ("created", in every chunk, is not one of them).
+const char* scanNumber(const char* p, const char* end, JsonMember& value, bool wanted, Failure& failure) {
+    const char* const start = p;
+    bool plain = true;  // digits only
+    if (*p == '-') {
+        plain = false;
+        ++p;
     }
-
-    bool escape() {
-        if (pos_ + 1 >= text_.size()) return fail("unterminated string");
-        switch (text_[pos_ + 1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-            pos_ += 2;
-            return true;
-        case 'u':
-            break;
-        default:
-            return fail("invalid escape in a string");
-        }
-        const int32_t unit = hex4(text_, pos_ + 2);
-        if (unit < 0) return fail("invalid \\u escape in a string");
-        pos_ += 6;
-        if (unit >= 0xDC00 && unit <= 0xDFFF) return fail("unpaired surrogate in a string");
-        if (unit < 0xD800 || unit > 0xDBFF) return true;
-        if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in a string");
-        const int32_t low = hex4(text_, pos_ + 2);
-        if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in a string");
-        pos_ += 6;
-        return true;
+    if (p < end && *p == '0') {
+        ++p;
+    } else if (p < end && isDigit(*p)) {
+        p = scanDigits(p, end);
+    } else {
+        return failAt(failure, "invalid number", p);
     }
+    if (p < end && *p == '.') {
+        plain = false;
+        const char* const digits = p + 1;
+        p = scanDigits(digits, end);
+        if (p == digits) return failAt(failure, "invalid number", p);
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        plain = false;
+        ++p;
+        if (p < end && (*p == '+' || *p == '-')) ++p;
+        const char* const digits = p;
+        p = scanDigits(digits, end);
+        if (p == digits) return failAt(failure, "invalid number", p);
+    }
+    value.kind = JsonKind::Number;
+    value.raw = std::string_view(start, static_cast<size_t>(p - start));
+    if (wanted && plain && value.raw.size() <= 18) {
+        value.integer = 0;
+        for (char digit : value.raw) value.integer = value.integer * 10 + (digit - '0');
+    }
+    return p;
+}
 
-    std::string_view text_;
-    ChunkScan& scan_;
-    size_t pos_ = 0;
-    bool plain_ = false;  // the last number was written as digits only
-    std::array<Level, kMaxJsonDepth> stack_;
-    int depth_ = 0;
+const char* scanLiteral(const char* p, const char* end, JsonMember& value, Failure& failure) {
+    const std::string_view rest(p, static_cast<size_t>(end - p));
+    if (equals(rest.substr(0, 4), "null")) {
+        value.kind = JsonKind::Null;
+        return p + 4;
+    }
+    if (equals(rest.substr(0, 4), "true")) {
+        value.kind = JsonKind::Boolean;
+        return p + 4;
+    }
+    if (equals(rest.substr(0, 5), "false")) {
+        value.kind = JsonKind::Boolean;
+        return p + 5;
+    }
+    return failAt(failure, "expected a value", p);
+}
+
+// Reads `"name" :` inside an object of the given frame and sets target to where its value goes.
+const char* scanName(const char* p, const char* end, Frame frame, Target& target, Failure& failure) {
+    p = skipWhitespace(p, end);
+    if (p == end || *p != '"') return failAt(failure, "expected a member name", p);
+    JsonMember name;
+    p = scanString(p + 1, end, name, failure);
+    if (!p) return nullptr;
+    p = skipWhitespace(p, end);
+    if (p == end || *p != ':') return failAt(failure, "expected ':'", p);
+    if (frame == Frame::Ignore) {
+        target = kIgnored;
+    } else if (!name.escaped) {
+        target = memberTarget(frame, name.raw);
+    } else {
+        // Rare ("\u0063ontent"), but it names the same member.
+        std::string decoded;
+        appendJsonString(name, decoded);
+        target = memberTarget(frame, decoded);
+    }
+    return p + 1;
+}
+
+void record(ChunkScan& scan, const Target& target, const JsonMember& value) {
+    scan.present &= ~(((uint32_t{1} << target.clear_end) - 1) & ~((uint32_t{1} << target.clear_begin) - 1));
+    if (target.member < 0) return;
+    scan.members[target.member] = value;
+    scan.present |= uint32_t{1} << target.member;
+}
+
+struct Level {
+    Frame frame = Frame::Ignore;
+    bool is_array = false;
+    uint32_t element = 0;
 };
 
 }  // namespace
 
-bool scanChunk(std::string_view json, ChunkScan& scan) { return Scanner(json, scan).run(); }
+bool scanChunk(std::string_view json, ChunkScan& scan) {
+    scan.present = 0;
+    scan.error = nullptr;
+    scan.error_offset = 0;
+    const char* const begin = json.data();
+    const char* const end = begin + json.size();
+    Failure failure;
+    const auto fail = [&](const char* why, const char* at) {
+        scan.error = why;
+        scan.error_offset = static_cast<size_t>(at - begin);
+        return false;
+    };
+    const char* p = begin;
+    if (equals(json.substr(0, 3), "\xEF\xBB\xBF")) p += 3;
+    std::array<Level, kMaxJsonDepth> stack;
+    int depth = 0;
+    Target target = kRoot;
+    for (;;) {
+        // A value for target.
+        p = skipWhitespace(p, end);
+        if (p == end) return fail("expected a value", p);
+        JsonMember value;
+        const char c = *p;
+        if (c == '{' || c == '[') {
+            if (depth == kMaxJsonDepth) return fail("nested too deeply", p);
+            const bool is_array = c == '[';
+            value.kind = is_array ? JsonKind::Array : JsonKind::Object;
+            record(scan, target, value);
+            stack[depth++] = {is_array ? target.array_frame : target.object_frame, is_array, 0};
+            p = skipWhitespace(p + 1, end);
+            if (p < end && *p == (is_array ? ']' : '}')) {
+                ++p;
+                --depth;
+            } else if (is_array) {
+                target = elementTarget(stack[depth - 1].frame, 0);
+                continue;
+            } else {
+                p = scanName(p, end, stack[depth - 1].frame, target, failure);
+                if (!p) return fail(failure.why, failure.at);
+                continue;
+            }
+        } else {
+            if (c == '"') p = scanString(p + 1, end, value, failure);
+            else if (c == '-' || isDigit(c)) p = scanNumber(p, end, value, target.member >= 0, failure);
+            else p = scanLiteral(p, end, value, failure);
+            if (!p) return fail(failure.why, failure.at);
+            record(scan, target, value);
+        }
+        // After a value: close what ends here, then find where the next value goes.
+        for (;;) {
+            p = skipWhitespace(p, end);
+            if (depth == 0) return p == end || fail("unexpected text after the JSON value", p);
+            if (p == end) return fail("unexpected end of text", p);
+            Level& top = stack[depth - 1];
+            if (*p == (top.is_array ? ']' : '}')) {
+                ++p;
+                --depth;
+                continue;
+            }
+            if (*p != ',') return fail(top.is_array ? "expected ',' or ']'" : "expected ',' or '}'", p);
+            if (top.is_array) {
+                ++p;
+                target = elementTarget(top.frame, ++top.element);
+            } else {
+                p = scanName(p + 1, end, top.frame, target, failure);
+                if (!p) return fail(failure.why, failure.at);
+            }
+            break;
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Strings
@@ -408,10 +401,10 @@ void appendJsonString(const JsonMember& member, std::string& out) {
         case 'r': out.push_back('\r'); break;
         case 't': out.push_back('\t'); break;
         case 'u': {
-            uint32_t cp = static_cast<uint32_t>(hex4(raw, pos));
+            uint32_t cp = static_cast<uint32_t>(hex4(raw.data() + pos, raw.data() + raw.size()));
             pos += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                const auto low = static_cast<uint32_t>(hex4(raw, pos + 2));
+                const auto low = static_cast<uint32_t>(hex4(raw.data() + pos + 2, raw.data() + raw.size()));
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 pos += 6;
             }

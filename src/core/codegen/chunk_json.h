@@ -53,11 +53,16 @@ struct JsonMember {
 };
 
 struct ChunkScan {
-    std::array<JsonMember, kChunkMemberCount> members;
+    std::array<JsonMember, kChunkMemberCount> members;  // valid where present has their bit
+    uint32_t present = 0;         // bit i set: members[i] was found (so clearing them is one store)
     const char* error = nullptr;  // why the text is not JSON; nullptr when it is
     size_t error_offset = 0;      // the byte where that was found
 
-    const JsonMember& operator[](ChunkMember member) const { return members[static_cast<size_t>(member)]; }
+    const JsonMember& operator[](ChunkMember member) const {
+        static const JsonMember kAbsent;
+        const auto i = static_cast<size_t>(member);
+        return (present >> i) & 1 ? members[i] : kAbsent;
+    }
     bool isString(ChunkMember member) const { return (*this)[member].kind == JsonKind::String; }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/codegen/text.h"
 #include "core/codegen/utf8.h"
 
 namespace kiln::codegen {
@@ -94,14 +95,14 @@ bool SseParser::takeLine(std::string_view line) {
         value = line.substr(colon + 1);
         if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     }
-    if (field == "data") {
+    if (equals(field, "data")) {
         data_.append(value);
         data_.push_back('\n');
-    } else if (field == "event") {
+    } else if (equals(field, "event")) {
         type_.assign(value);
-    } else if (field == "id") {
+    } else if (equals(field, "id")) {
         if (value.find('\0') == std::string_view::npos) last_event_id_.assign(value);
-    } else if (field == "retry") {
+    } else if (equals(field, "retry")) {
         if (!value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos) {
             int64_t ms = 0;
             for (char digit : value) ms = std::min(kMaxRetryMs, ms * 10 + (digit - '0'));

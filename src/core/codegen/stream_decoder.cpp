@@ -29,7 +29,7 @@ std::string decoded(const JsonMember& member) {
 bool carriesError(const ChunkScan& scan) {
     const JsonKind kind = scan[ChunkMember::Error].kind;
     return kind == JsonKind::Object || kind == JsonKind::String ||
-           (scan.isString(ChunkMember::Object) && scan[ChunkMember::Object].raw == "error");
+           (scan.isString(ChunkMember::Object) && equals(scan[ChunkMember::Object].raw, "error"));
 }
 
 // Whether text starts with a line an event stream could hold (a comment or a known field), as
@@ -122,33 +122,38 @@ void StreamDecoder::decideBodyKind(std::string_view bytes) {
     } else {
         body_kind_ = BodyKind::EventStream;
         body_start_ = held_.substr(pos, kBodyStartLength);
-        std::string leading;
-        leading.swap(held_);
-        parser_.feed(leading, [this](const SseEvent& event) { onEvent(event); });
+        // No local strings alive around the parsing: with Emscripten's exceptions, calls made
+        // while a destructor is pending go through a costly trampoline.
+        parser_.feed(held_, [this](const SseEvent& event) { onEvent(event); });
+        held_.clear();
+        held_.shrink_to_fit();
     }
 }
 
 void StreamDecoder::onEvent(const SseEvent& event) {
     if (result_.status != StreamStatus::Streaming) return;  // after [DONE] or an error
     ++events_;
-    const bool error_event = event.type == "error";
-    if (event.data == "[DONE]") {
+    // Not std::string's operator== with a literal: it calls a function that Emscripten's
+    // exceptions route through JavaScript, a cost paid for every event.
+    const std::string_view data = event.data;
+    const bool error_event = equals(event.type, "error");
+    if (equals(data, "[DONE]")) {
         settle(StreamStatus::Done, {});
         return;
     }
-    if (event.data.empty() && !error_event) return;  // an empty keep-alive event
-    if (!scanChunk(event.data, scan_)) {
+    if (data.empty() && !error_event) return;  // an empty keep-alive event
+    if (!scanChunk(data, scan_)) {
         if (error_event) {
             settle(StreamStatus::Failed, "The endpoint reported an error in the middle of the answer: " +
-                                             errorBodyDetail(event.data) + ". Try again.");
+                                             errorBodyDetail(data) + ". Try again.");
         } else {
-            settle(StreamStatus::Failed, notJsonMessage(scan_, event.data));
+            settle(StreamStatus::Failed, notJsonMessage(scan_, data));
         }
         return;
     }
     if (applyChunk(scan_) && error_event) {
         settle(StreamStatus::Failed, "The endpoint reported an error in the middle of the answer: " +
-                                         errorBodyDetail(event.data) + ". Try again.");
+                                         errorBodyDetail(data) + ". Try again.");
     }
 }
 

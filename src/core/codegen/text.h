@@ -35,6 +35,16 @@ inline std::string_view trim(std::string_view text) {
     return trimRight(text);
 }
 
+// text == literal, compared inline: in wasm a call to memcmp costs more than these few bytes,
+// and the parsers compare a handful of short names per event.
+template <size_t N>
+bool equals(std::string_view text, const char (&literal)[N]) {
+    if (text.size() != N - 1) return false;
+    for (size_t i = 0; i + 1 < N; ++i)
+        if (text[i] != literal[i]) return false;
+    return true;
+}
+
 inline char asciiLower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 // Whether text starts with lowercase_prefix, ignoring ASCII case in text.
