@@ -10,7 +10,11 @@
 #include <sstream>
 
 #include "core/app/app.h"
+#include "platform/web/embed.h"
 #include "platform/web/imgui_backend.h"
+#include "platform/web/offline.h"
+#include "platform/web/preview.h"
+#include "platform/web/router.h"
 #include "platform/web/test_bridge.h"
 #include "ui/app_ui.h"
 #include "ui/input_probe.h"
@@ -30,6 +34,7 @@ struct Globals {
     float font_pixel_ratio = 0;  // the ratio the font atlas was built for
     int dark = -1;               // the theme applied: 1 dark, 0 light, -1 none yet
     int frames_drawn = 0;
+    std::string hash;  // the route the URL shows
     std::optional<kiln::ui::InputProbe> input_probe;  // test pages with ?probe=input only
 };
 
@@ -66,6 +71,37 @@ std::string readFile(const char* path) {
     return out.str();
 }
 
+void placePreview(const kiln::ui::PreviewPlacement& preview) {
+    if (preview.visible) {
+        kiln::web::showPreview(preview.x, preview.y, preview.w, preview.h, preview.revision, *preview.code);
+    } else {
+        kiln::web::hidePreview();
+    }
+}
+
+// Keeps the URL's hash naming what is open; a change made by the user is a new history entry.
+void syncRoute() {
+    Globals& g = globals();
+    std::string hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
+    if (hash == g.hash) return;
+    g.hash = hash;
+    kiln::web::setHash(hash, true);
+}
+
+// Opens what a hash names (a reload, Back and Forward, a pasted link).
+void openHash(const std::string& hash) {
+    Globals& g = globals();
+    std::optional<kiln::app::Route> route = kiln::app::parseRoute(hash);
+    if (!route) {
+        g.app.error = "That link does not name a project or version of Kiln: " + hash;
+        return;
+    }
+    kiln::app::navigate(g.app, *route);
+    g.hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
+    // A link to something that is not here leaves the hash as it was typed; show what is open.
+    if (g.hash != hash) kiln::web::setHash(g.hash, false);
+}
+
 void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
@@ -74,11 +110,15 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
-    kiln::ui::drawApp(g.app, g.ui, g.fonts);
+    g.ui.update_waiting = kiln::web::updateWaiting();
+    kiln::ui::FrameOutput out = kiln::ui::drawApp(g.app, g.ui, g.fonts);
     if (g.input_probe) kiln::ui::drawInputProbe(*g.input_probe);
     ImGui::PopFont();
     ImGui::Render();
     kiln::ui::endLocatorFrame();
+    placePreview(out.preview);
+    if (out.apply_update) kiln::web::applyUpdate();
+    syncRoute();
 
     const ImGuiIO& io = ImGui::GetIO();
     glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
@@ -109,6 +149,11 @@ int main() {
 
     kiln::app::openInMemory(g.app);
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
+    g.ui.compact = kiln::web::embedMode();
+    if (std::string hash = kiln::web::currentHash(); !hash.empty()) openHash(hash);
+    g.hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
+    kiln::web::setHash(g.hash, false);
+    kiln::web::onHashChange(openHash);
 
     if (kiln::web::testModeRequested()) {
         kiln::ui::enableTestLocator();

@@ -118,10 +118,17 @@ void drawRenamePopup(app::App& app, UiState& ui) {
     ImGui::EndPopup();
 }
 
-void drawProjectList(app::App& app, UiState& ui, bool phone) {
+void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone);
+
+void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     std::vector<const store::ProjectSummary*> visible = app::visibleProjects(app);
     if (app.projects.empty()) {
-        mutedWrapped("No projects yet.");
+        // On a phone the project list is the first screen: an empty library greets there.
+        if (phone) {
+            drawWelcome(app, ui, fonts, true);
+        } else {
+            mutedWrapped("No projects yet.");
+        }
         return;
     }
     if (visible.empty()) mutedWrapped("No project matches the search.");
@@ -188,7 +195,7 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::Spacing();
     const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
     ImGui::BeginChild("projects", ImVec2(0, -footer));
-    drawProjectList(app, ui, phone);
+    drawProjectList(app, ui, fonts, phone);
     ImGui::EndChild();
     drawThemeChoice(app);
 }
@@ -388,12 +395,18 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
 // Status bar
 // ---------------------------------------------------------------------------------------------
 
-void drawStatusBar(app::App& app) {
+void drawStatusBar(app::App& app, const UiState& ui, FrameOutput& out) {
     ImGui::Separator();
     ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
     const bool read_only = app.store && app.store->readOnly();
     ImGui::TextDisabled("%s", read_only ? "Read-only: made by a newer Kiln" : "Not saved: in memory");
+    if (ui.update_waiting) {
+        ImGui::SameLine(0, 24.0f);
+        ImGui::TextUnformatted("A new version of Kiln is available.");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Reload")) out.apply_update = true;
+    }
     if (app.undo_delete) {
         ImGui::SameLine(0, 24.0f);
         ImGui::Text("Deleted \"%s\".", app.undo_delete->name.c_str());
@@ -480,12 +493,12 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
 
     const float status_height = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2;
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
-    if (viewport->WorkSize.x < kPhoneWidth) {
+    if (ui.compact || viewport->WorkSize.x < kPhoneWidth) {
         drawPhone(app, ui, fonts, body_height, out);
     } else {
         drawDesktop(app, ui, fonts, body_height, out);
     }
-    drawStatusBar(app);
+    drawStatusBar(app, ui, out);
 
     drawRenamePopup(app, ui);
     if (anyPopupOpen()) out.preview.visible = false;

@@ -15,7 +15,7 @@ namespace kiln::ui {
 struct UiState {
     float sidebar_width = 260.0f;
     float prompt_width = 360.0f;
-    int phone_tab = 1;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
+    int phone_tab = 0;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
     int view_tab = 0;   // 0 preview, 1 code
     // An action that changes what the rest of the frame draws (the project list, the open
     // project) runs after the frame instead of in the middle of it.
@@ -23,6 +23,8 @@ struct UiState {
     CodeEditorState code_editor;
     uint64_t code_editor_revision = 0;  // the preview revision the editor last showed
     bool dark = false;                  // the theme applied, for the code editor's palette
+    bool compact = false;               // embedded in another page: one column with tabs
+    bool update_waiting = false;        // a new version of Kiln is ready to take over
     std::string rename_text;
     int64_t rename_project = 0;
     bool open_rename = false;
@@ -38,6 +40,7 @@ struct PreviewPlacement {
 
 struct FrameOutput {
     PreviewPlacement preview;
+    bool apply_update = false;  // the user asked for the new version of Kiln
 };
 
 // Below this width (CSS pixels) the interface is one column with tabs.

@@ -4,20 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, launch, openKiln, screenshot, startServer, state, waitForState, webDir,
+  browsers, clickItem, launch, openKiln, replaceText, screenshot, startServer, state, waitForState, webDir,
 } from './harness.mjs';
-
-const modifier = 'Control';
-
-// Clicks a text field, replaces its text with `text` by real key presses.
-async function replaceText(page, label, text) {
-  await clickItem(page, label);
-  await page.keyboard.down(modifier);
-  await page.keyboard.press('KeyA');
-  await page.keyboard.up(modifier);
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type(text);
-}
 
 for (const engine of browsers()) {
   test(`projects, code and versions (${engine})`, { timeout: 240_000 }, async (t) => {
@@ -62,13 +50,15 @@ for (const engine of browsers()) {
     // Rename through the popup.
     await clickItem(page, 'Rename');
     await waitForState(page, () => true, 1_000);
-    await page.keyboard.down(modifier);
+    await page.keyboard.down('Control');
     await page.keyboard.press('KeyA');
-    await page.keyboard.up(modifier);
+    await page.keyboard.up('Control');
     await page.keyboard.type('Counter');
     await page.keyboard.press('Enter');
     s = await waitForState(page, (x) => x.open && x.open.name === 'Counter', 30_000);
     assert.equal(s.projects[0].name, 'Counter');
+    // The popup is gone before anything under it is clicked.
+    await page.waitForFunction(() => window.kilnTest.itemRect('##name') === null, { timeout: 10_000 });
 
     // Delete, then undo from the status bar.
     await clickItem(page, 'Delete');

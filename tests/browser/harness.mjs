@@ -194,6 +194,16 @@ export async function clickItem(page, label, timeoutMs = 10_000) {
   await page.mouse.click(target.x, target.y, { delay: 50 });
 }
 
+// Clicks a text field and replaces its text with `text`, by real key presses.
+export async function replaceText(page, label, text) {
+  await clickItem(page, label);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('KeyA');
+  await page.keyboard.up('Control');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text);
+}
+
 // Polls state() until predicate(state) is true; on timeout throws with the last state in the message.
 // `predicate` is a function of the state, or the source of an expression over `s` ("s.ready").
 export async function waitForState(page, predicate, timeoutMs = 30_000) {

@@ -1,18 +1,14 @@
-// The URL router's platform half (src/platform/web/router.h), through kilnTest.setHash and
-// kilnTest.platform(): {hash, hash_changes}, where hash_changes lists what onHashChange callbacks
-// received. A link opens with its hash; setHash pushes or replaces history entries without
-// reporting them; Back, Forward and an edited address are reported, once each.
+// Links: the URL's hash names the open project and version (`#/p/<id>/v/<n>`); opening things
+// adds history entries, so Back and Forward move between them; an edited or pasted hash opens
+// what it names, and a link to something that is not here says so.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, launch, openKiln, startServer, waitForKiln, webDir } from './harness.mjs';
+import {
+  browsers, clickItem, launch, openKiln, replaceText, startServer, state, waitForState, webDir,
+} from './harness.mjs';
 
-const platform = (page) => page.evaluate(() => window.kilnTest.platform());
-
-async function waitForHash(page, hash) {
-  await page.waitForFunction((expected) => window.kilnTest.platform().hash === expected, { timeout: 30_000 }, hash);
-  return platform(page);
-}
+const hash = (page) => page.evaluate(() => location.hash);
 
 for (const engine of browsers()) {
   test(`the hash names what is open; Back and Forward move through it (${engine})`, { timeout: 240_000 }, async (t) => {
@@ -20,42 +16,43 @@ for (const engine of browsers()) {
     t.after(() => server.stop());
     const browser = await launch(engine);
     t.after(() => browser.close());
+    const { page, errors } = await openKiln(browser, server.url, { width: 1280, height: 720 });
+    assert.equal(await hash(page), '#/');
 
-    // A pasted link opens with its hash.
-    const { page, errors } = await openKiln(browser, `${server.url}#/p/abc/v/1`);
-    assert.deepEqual(await platform(page).then(({ hash, hash_changes }) => ({ hash, hash_changes })),
-      { hash: '#/p/abc/v/1', hash_changes: [] });
-    const length = await page.evaluate(() => history.length);
+    // A new project and two versions of it, each a step in the history.
+    await clickItem(page, 'New project');
+    let s = await waitForState(page, (x) => x.open !== null, 30_000);
+    const id = s.open.id;
+    assert.equal(await hash(page), `#/p/${id}`);
+    await clickItem(page, 'Code');
+    for (const code of ['<p>one</p>', '<p>two</p>']) {
+      await replaceText(page, '##text', code);
+      await clickItem(page, 'Save as new version');
+      await waitForState(page, (x) => x.open.code_edited === false && x.open.code_bytes === code.length, 30_000);
+    }
+    assert.equal(await hash(page), `#/p/${id}/v/2`);
+    await clickItem(page, 'v1');
+    await waitForState(page, (x) => x.open.version === 1, 30_000);
+    assert.equal(await hash(page), `#/p/${id}/v/1`);
 
-    // push adds an entry, replace does not; neither is reported back; the query stays.
-    await page.evaluate(() => window.kilnTest.setHash('#/p/abc/v/2', true));
-    await page.evaluate(() => window.kilnTest.setHash('#/p/abc/v/3', false));
-    assert.equal(await page.evaluate(() => history.length), length + 1);
-    const url = new URL(await page.evaluate(() => location.href));
-    assert.equal(url.search, '?test=1');
-    assert.equal(url.hash, '#/p/abc/v/3');
-    assert.deepEqual((await platform(page)).hash_changes, []);
-
-    // Back and Forward are reported, once each.
+    // Back and Forward.
     await page.evaluate(() => history.back());
-    assert.deepEqual((await waitForHash(page, '#/p/abc/v/1')).hash_changes, ['#/p/abc/v/1']);
+    await waitForState(page, (x) => x.open && x.open.version === 2, 30_000);
     await page.evaluate(() => history.forward());
-    assert.deepEqual((await waitForHash(page, '#/p/abc/v/3')).hash_changes, ['#/p/abc/v/1', '#/p/abc/v/3']);
+    await waitForState(page, (x) => x.open && x.open.version === 1, 30_000);
 
-    // The user edits the address, or follows a link.
-    await page.evaluate(() => { location.hash = '#/p/xyz/v/9'; });
-    assert.deepEqual((await waitForHash(page, '#/p/xyz/v/9')).hash_changes, ['#/p/abc/v/1', '#/p/abc/v/3', '#/p/xyz/v/9']);
+    // An edited hash: the library, then a pasted link to version 2.
+    await page.evaluate(() => { location.hash = '#/'; });
+    await waitForState(page, (x) => x.open === null, 30_000);
+    await page.evaluate((link) => { location.hash = link; }, `#/p/${id}/v/2`);
+    s = await waitForState(page, (x) => x.open && x.open.version === 2, 30_000);
+    assert.equal(s.errors.length, 0);
 
-    // No hash at all: the bare URL.
-    await page.evaluate(() => window.kilnTest.setHash('', true));
-    assert.equal(await page.evaluate(() => location.href), `${server.url}?test=1`);
-    assert.equal((await platform(page)).hash, '');
-
-    // A reload keeps the hash.
-    await page.evaluate(() => window.kilnTest.setHash('#/p/abc/v/7', true));
-    await page.reload();
-    await waitForKiln(page, errors);
-    assert.equal((await platform(page)).hash, '#/p/abc/v/7');
+    // A link to a project this library does not have: a message, and the hash shows what is open.
+    await page.evaluate(() => { location.hash = '#/p/0123456789abcdef/v/1'; });
+    s = await waitForState(page, (x) => x.errors.length === 1, 30_000);
+    assert.match(s.errors[0], /not in this library/);
+    assert.equal(await hash(page), `#/p/${id}/v/2`);
 
     assert.deepEqual(errors, [], 'the page reported errors');
   });
