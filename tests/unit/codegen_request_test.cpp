@@ -1,4 +1,9 @@
 // Requests to OpenAI-compatible endpoints, and the words for their failures.
+//
+// Index
+//   Presets    base URLs, stored names, base URL clean-up
+//   Requests   bodies, messages, headers, the model list
+//   Failures   HTTP statuses and error bodies, Retry-After, connection failures
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

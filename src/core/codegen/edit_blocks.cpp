@@ -1,3 +1,6 @@
+// Index
+//   Parsing    marker lines, blocks, what makes a block malformed
+//   Applying   line-by-line matching (exact, then ignoring trailing whitespace), messages, splicing
 #include "core/codegen/edit_blocks.h"
 
 #include "core/codegen/text.h"

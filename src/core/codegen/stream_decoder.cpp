@@ -1,9 +1,17 @@
+// Index
+//   Messages        the words for failures found in the body (errors in a 200 stream, not JSON, ...)
+//   StreamResult    to_json, token counts and rates
+//   StreamDecoder   telling the body's kind apart, events, chunks, the end of the body
 #include "core/codegen/stream_decoder.h"
 
 #include "core/codegen/request.h"
 #include "core/codegen/text.h"
 
 namespace kiln::codegen {
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -62,6 +70,10 @@ std::string notJsonMessage(const ChunkScan& scan, std::string_view data) {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------
+// StreamResult
+// ---------------------------------------------------------------------------------------------
+
 void to_json(nlohmann::json& j, const StreamResult& result) {
     j = {{"status", result.status},
          {"text", result.text},
@@ -83,6 +95,10 @@ double tokensPerSecond(const StreamResult& result) {
     const int64_t span_ms = result.elapsed_ms - *result.ttft_ms;
     return span_ms > 0 ? static_cast<double>(outputTokens(result)) * 1000.0 / static_cast<double>(span_ms) : 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// StreamDecoder
+// ---------------------------------------------------------------------------------------------
 
 void StreamDecoder::feed(std::string_view bytes, int64_t now_ms) {
     touch(now_ms);
