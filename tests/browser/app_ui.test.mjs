@@ -27,12 +27,21 @@ for (const engine of browsers()) {
     await replaceText(page, '##prompt', 'a counter with a big button');
     await waitForState(page, (x) => x.prompt === 'a counter with a big button', 30_000);
 
-    // Code written by hand becomes version 1, then version 2.
+    // Code written by hand becomes version 1, and the preview runs it (the code reports what it
+    // shows to the page, since the sandboxed preview is closed to everything else).
+    await page.evaluate(() => {
+      window.previewSaid = [];
+      addEventListener('message', (event) => { if (event.data && event.data.kilnPreview) previewSaid.push(event.data.kilnPreview); });
+    });
+    const one = "<h1>One</h1><script>top.postMessage({kilnPreview: document.querySelector('h1').textContent}, '*')</script>";
     await clickItem(page, 'Code');
-    await replaceText(page, '##text', '<h1>One</h1>');
-    await waitForState(page, (x) => x.open.code_edited, 30_000);
+    await replaceText(page, '##text', one);
+    await waitForState(page, (x) => x.open.code_bytes === one.length, 60_000);
     await clickItem(page, 'Save as new version');
     s = await waitForState(page, (x) => x.open.version === 1 && !x.open.code_edited, 30_000);
+    await clickItem(page, 'Preview');
+    await page.waitForFunction(() => window.previewSaid.includes('One'), { timeout: 30_000 });
+    await clickItem(page, 'Code');
     await replaceText(page, '##text', '<h1>Two</h1>');
     await clickItem(page, 'Save as new version');
     s = await waitForState(page, (x) => x.open.version === 2, 30_000);
@@ -49,7 +58,9 @@ for (const engine of browsers()) {
 
     // Rename through the popup.
     await clickItem(page, 'Rename');
-    await waitForState(page, () => true, 1_000);
+    // The popup's field takes the keyboard the frame after it appears.
+    await page.waitForFunction(() => window.kilnTest.itemRect('##name') !== null, { timeout: 10_000 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.keyboard.down('Control');
     await page.keyboard.press('KeyA');
     await page.keyboard.up('Control');
