@@ -1,6 +1,7 @@
 // Edit blocks. Input: the current code, a NUL byte, then the model's answer. Invariants: an edit
 // either applies completely or leaves no code and says which block failed and why; an answer with
 // a SEARCH marker yields blocks or a parse error.
+#include <string>
 #include <vector>
 
 #include "core/codegen/edit_blocks.h"
@@ -41,14 +42,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check(result.failure != EditFailure::None && !result.message.empty() && result.code.empty());
         check(result.failed_block <= parsed.blocks.size());
     }
-    // Blocks that replace lines with themselves keep every line (up to trailing whitespace).
+    // Blocks that replace lines with themselves keep every line (up to trailing whitespace; a
+    // last line without a line end may become empty, so both texts get one before comparing).
     if (!parsed.blocks.empty()) {
         std::vector<EditBlock> identity = parsed.blocks;
         for (EditBlock& block : identity) block.replace = block.search;
         const EditResult same = applyEditBlocks(code, identity);
         if (same.ok) {
-            const std::vector<std::string_view> before = lines(code);
-            const std::vector<std::string_view> after = lines(same.code);
+            const std::string code_with_end = std::string(code) + "\n";
+            const std::string same_with_end = same.code + "\n";
+            const std::vector<std::string_view> before = lines(code_with_end);
+            const std::vector<std::string_view> after = lines(same_with_end);
             check(before.size() == after.size());
             for (size_t i = 0; i < before.size(); ++i) check(trimRight(before[i]) == trimRight(after[i]));
         }

@@ -77,6 +77,15 @@ TEST(EditBlocks, ToleratesTrailingWhitespaceDifferencesOnly) {
     EXPECT_EQ(indented.failure, EditFailure::NotFound);
 }
 
+TEST(EditBlocks, AnEmptySearchLineMatchesAWhitespaceOnlyLine) {
+    // Met by the edit blocks fuzz target: a last line of spaces, without a line end, is a line
+    // like any other for the tolerant match, and stays without a line end when replaced.
+    const EditResult result = applyEditAnswer("a\n  ", block("\n", "b\n"));
+    ASSERT_TRUE(result.ok) << result.message;
+    EXPECT_EQ(result.code, "a\nb");
+    EXPECT_EQ(result.tolerant_matches, 1u);
+}
+
 TEST(EditBlocks, KeepsTheCodesCrlfLineEnds) {
     const EditResult result = applyEditAnswer("a\r\nb\r\nc\r\n", block("b\n", "x\ny\n"));
     ASSERT_TRUE(result.ok) << result.message;
