@@ -21,7 +21,8 @@ namespace kiln::storage {
 bool SaveStatus::operator==(const SaveStatus& other) const {
     const bool same_error = error.has_value() == other.error.has_value() &&
                             (!error || (error->kind == other.error->kind && error->message == other.error->message));
-    return state == other.state && committed == other.committed && saved == other.saved && same_error;
+    return state == other.state && committed == other.committed && saved == other.saved &&
+           compacting == other.compacting && same_error;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +230,7 @@ SaveStatus DurableDatabase::status() const {
     SaveStatus status;
     status.committed = committed_;
     status.saved = durable_;
+    status.compacting = job_.has_value();
     status.error = error_;
     if (durable_ >= committed_) {
         status.state = SaveState::Saved;
@@ -353,8 +355,10 @@ void DurableDatabase::advanceDurable() {
 void DurableDatabase::succeed() {
     error_.reset();
     advanceDurable();
-    notify();
+    // Pump first: a listener that hears Saved (and, say, lets another writer in) must already see
+    // the compaction this acknowledgment starts.
     pump();
+    notify();
 }
 
 void DurableDatabase::fail(const KvStatus& status) {

@@ -77,6 +77,7 @@ struct SaveStatus {
     SaveState state = SaveState::Saved;
     uint64_t committed = 0;             // sequence number of the last commit in memory
     uint64_t saved = 0;                 // every commit up to this one is durable
+    bool compacting = false;            // a base image (compaction or import) is being written
     std::optional<StorageError> error;  // the last failure, until a write succeeds
 
     bool operator==(const SaveStatus& other) const;
@@ -135,7 +136,8 @@ public:
 
     SaveStatus status() const;
     // Called whenever status() changes, possibly from inside a commit: it must not use the
-    // database connection. Replaces any previous listener.
+    // database connection. Replaces any previous listener. By the time it hears Saved, whatever
+    // that acknowledgment set off (the next batch, a compaction) has started and shows in status.
     void setStatusListener(StatusListener listener);
     // Tries again to write what a failure left unsaved (also done by every new commit). Does
     // nothing after a Conflict, which no retry can resolve.
