@@ -236,7 +236,7 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::Dummy(ImVec2(0, 16));
     const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
     std::string about = "Projects are kept by SQLite " + store::Database::libraryVersion() + " (schema version " +
-                        std::to_string(status ? status->schema_version : 0) + "). " + app.storage_label + ".";
+                        std::to_string(status ? status->schema_version : 0) + "). " + app.storage.where + ".";
     mutedWrapped(about.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
