@@ -1,15 +1,23 @@
 // Kiln's entry point: wires the app state, the ImGui panels and the browser platform together,
 // and owns the only globals. Each frame: input has been queued by the platform; build the UI
-// from app state; render.
+// from app state; render; act on what the UI asked of the platform (a download, the file picker)
+// and keep the storage figures and retries going. Storage answers, lock grants and news from
+// other tabs each wake the frame loop, since they may change what is shown.
 #include <GLES3/gl3.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <ctime>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "core/app/app.h"
+#include "platform/web/browser_storage.h"
+#include "platform/web/files.h"
 #include "platform/web/imgui_backend.h"
+#include "platform/web/indexeddb_backend.h"
+#include "platform/web/tab_link.h"
 #include "platform/web/test_bridge.h"
 #include "ui/app_ui.h"
 #include "ui/test_locator.h"
@@ -20,8 +28,24 @@ namespace {
 constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontDir = "/assets/fonts";
 constexpr const char* kStarterPrompts = "/assets/prompts/starters.txt";
+constexpr const char* kSqliteType = "application/vnd.sqlite3";
+constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
+// While a failure keeps changes in memory, saving is tried again this often (and whenever the
+// browser comes back online or the page becomes visible).
+constexpr double kRetryDelayMs = 5000;
+
+// Declared before the app, which uses them until it is gone.
+struct Platform {
+    std::unique_ptr<kiln::web::IndexedDbBackend> backend;
+    std::unique_ptr<kiln::web::TabLink> link;
+    bool retry_scheduled = false;
+    bool persistence_asked = false;
+    bool estimating = false;
+    uint64_t estimated_at = ~uint64_t{0};  // the saved sequence number the last estimate saw
+};
 
 struct Globals {
+    Platform platform;
     kiln::app::App app;
     kiln::ui::UiState ui;
     kiln::ui::Fonts fonts;
@@ -62,6 +86,44 @@ std::string readFile(const char* path) {
     return out.str();
 }
 
+// Storage upkeep after each frame: retries while saving fails, the persistence request once
+// something is saved, and the figures of the Storage popup.
+void syncStorage(bool storage_shown) {
+    Globals& g = globals();
+    Platform& p = g.platform;
+    if (!g.app.database || !g.app.storage.durable) return;
+    const kiln::storage::SaveStatus status = g.app.database->status();
+    const bool retryable = status.error && status.error->kind != kiln::storage::StorageErrorKind::Conflict;
+    if (retryable && !p.retry_scheduled) {
+        p.retry_scheduled = true;
+        kiln::web::afterDelay(kRetryDelayMs, [] {
+            globals().platform.retry_scheduled = false;
+            kiln::app::retrySaving(globals().app);
+            kiln::web::requestFrame();
+        });
+    }
+    if (!p.persistence_asked && status.saved > 0) {
+        p.persistence_asked = true;
+        kiln::web::requestPersistence([](bool persisted) {
+            globals().app.storage.persisted = persisted;
+            kiln::web::requestFrame();
+        });
+    }
+    const bool fresh = p.estimated_at == status.saved && !storage_shown;
+    if (!p.estimating && !fresh && status.state == kiln::storage::SaveState::Saved) {
+        p.estimating = true;
+        p.estimated_at = status.saved;
+        kiln::web::estimateStorage([](std::optional<kiln::web::StorageEstimate> estimate) {
+            Globals& g = globals();
+            g.platform.estimating = false;
+            if (estimate) {
+                g.app.storage.used_bytes = estimate->used_bytes;
+                g.app.storage.quota_bytes = estimate->quota_bytes;
+            }
+        });
+    }
+}
+
 void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
@@ -70,7 +132,7 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
-    kiln::ui::drawApp(g.app, g.ui, g.fonts);
+    const kiln::ui::FrameOutput out = kiln::ui::drawApp(g.app, g.ui, g.fonts);
     ImGui::PopFont();
     ImGui::Render();
     kiln::ui::endLocatorFrame();
@@ -83,6 +145,79 @@ void frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++g.frames_drawn;
+
+    if (out.export_database) {
+        if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app)) {
+            kiln::web::downloadFile(kiln::app::exportFileName(std::time(nullptr)), *bytes, kSqliteType);
+        }
+    }
+    if (out.pick_import_file) kiln::web::pickFile();
+    syncStorage(out.storage_shown);
+}
+
+// Opens the library from IndexedDB (in memory, saying why, if that fails), and listens for the
+// moments to retry saving and for files to import.
+void openStorage() {
+    Platform& p = globals().platform;
+    const auto wake = [] { kiln::web::requestFrame(); };
+    p.backend = std::make_unique<kiln::web::IndexedDbBackend>(kiln::web::IndexedDbOptions{"kiln", "relaxed", wake});
+    p.link = std::make_unique<kiln::web::TabLink>(std::string("kiln:") + kiln::app::kLibraryName, wake);
+    kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)", wake);
+    kiln::web::onStorageRetryMoments([] {
+        kiln::app::retrySaving(globals().app);
+        kiln::web::requestFrame();
+    });
+    kiln::web::listenForFiles(kCanvas, kImportAccept,
+                              [](const std::string& name, std::optional<kiln::storage::Bytes> bytes,
+                                 const std::string& problem) {
+                                  kiln::app::App& app = globals().app;
+                                  if (bytes) {
+                                      kiln::app::offerImport(app, name, std::move(*bytes));
+                                  } else {
+                                      app.error = "Kiln could not read " + name + " (" + problem +
+                                                  "). Nothing was changed; try choosing the file again.";
+                                  }
+                                  kiln::web::requestFrame();
+                              });
+}
+
+// kilnTest.act(): the actions tests drive without clicking, called as the UI calls them.
+std::string testAct(const std::string& name, const std::string& argument) {
+    kiln::app::App& app = globals().app;
+    if (name == "newProject") {
+        kiln::app::newProject(app, argument);
+    } else if (name == "addVersion") {
+        if (!app.open) return R"({"error":"no project is open"})";
+        app.open->code = argument;
+        kiln::app::saveCodeEdit(app);
+    } else {
+        return nlohmann::json{{"error", "unknown action " + name}}.dump();
+    }
+    kiln::web::requestFrame();
+    return "{}";
+}
+
+// kilnTest.query(): one statement, on a connection of its own that refuses to write.
+std::string testQuery(const std::string& sql) {
+    kiln::app::App& app = globals().app;
+    if (!app.database) return R"({"error":"the library is not open yet"})";
+    try {
+        kiln::store::Database db = app.database->connect();
+        db.exec("PRAGMA query_only = 1");
+        kiln::store::Statement statement(db, sql);
+        nlohmann::json rows = nlohmann::json::array();
+        while (statement.step()) {
+            nlohmann::json row = nlohmann::json::array();
+            for (int column = 0; column < statement.columnCount(); ++column) {
+                row.push_back(statement.isNull(column) ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(statement.columnText(column)));
+            }
+            rows.push_back(std::move(row));
+        }
+        return nlohmann::json{{"rows", rows}}.dump();
+    } catch (const std::exception& error) {
+        return nlohmann::json{{"error", error.what()}}.dump();
+    }
 }
 
 }  // namespace
@@ -102,7 +237,7 @@ int main() {
     }
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
-    kiln::app::openInMemory(g.app);
+    openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
 
     if (kiln::web::testModeRequested()) {
@@ -115,6 +250,8 @@ int main() {
                 return state.dump();
             },
             [](const std::string& label) { return kiln::ui::itemRectJson(label); },
+            testAct,
+            testQuery,
         });
     }
     kiln::web::runFrameLoop(frame);

@@ -118,11 +118,20 @@
         const canvas = Module.canvas.getBoundingClientRect();
         return { x: rect.x + canvas.left, y: rect.y + canvas.top, w: rect.w, h: rect.h };
       },
+      // Runs a test action at once, as the UI would: 'newProject' (argument: the name),
+      // 'addVersion' (argument: the code, saved as a new version of the open project).
+      act: (name, argument = '') => call('kiln_test_act', name, String(argument)),
+      // Runs one read-only SQL statement on the library: {rows: [[...]]} or {error}.
+      query: (sql) => call('kiln_test_query', sql),
     };
   }
 
-  const script = document.createElement('script');
-  script.src = 'kiln.js';
-  script.onerror = () => failedToLoad(new Error('kiln.js did not load'));
-  document.body.appendChild(script);
+  // The JS halves of the platform code go first: kiln.js calls them from its first frame on.
+  for (const src of ['js/idb.js', 'js/tabs.js', 'js/files.js', 'kiln.js']) {
+    const script = document.createElement('script');
+    script.src = src;
+    script.async = false;  // run in this order
+    script.onerror = () => failedToLoad(new Error(`${src} did not load`));
+    document.body.appendChild(script);
+  }
 })();

@@ -40,4 +40,14 @@ EMSCRIPTEN_KEEPALIVE const char* kiln_test_item_rect(const char* label) {
     return kiln::web::answer(h.item_rect ? h.item_rect(label) : "null");
 }
 
+EMSCRIPTEN_KEEPALIVE const char* kiln_test_act(const char* name, const char* argument) {
+    auto& h = kiln::web::handlers();
+    return kiln::web::answer(h.act ? h.act(name, argument) : "null");
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kiln_test_query(const char* sql) {
+    auto& h = kiln::web::handlers();
+    return kiln::web::answer(h.query ? h.query(sql) : "null");
+}
+
 }  // extern "C"
