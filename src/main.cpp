@@ -2,7 +2,8 @@
 // and owns the only globals. Each frame: input has been queued by the platform; build the UI
 // from app state; render; act on what the UI asked of the platform (a download, the file picker)
 // and keep the storage figures and retries going. Storage answers, lock grants and news from
-// other tabs each wake the frame loop, since they may change what is shown.
+// other tabs wake the frame loop when they changed what is shown: the save state, the commits in
+// memory (this tab's or another's), a message.
 #include <GLES3/gl3.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
@@ -33,6 +34,25 @@ constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqli
 // While a failure keeps changes in memory, saving is tried again this often (and whenever the
 // browser comes back online or the page becomes visible).
 constexpr double kRetryDelayMs = 5000;
+constexpr double kStorageFrameDelayMs = 40;
+
+// What storage events can change on screen. A frame is drawn only when it differs from what the
+// last frame showed, and a little later, so that the steps of one save (lock, refresh, write,
+// acknowledgment: a few milliseconds in all) share one frame: with software WebGL a frame holds
+// the main thread for tens of milliseconds, and every storage step waiting behind it would be
+// that much later.
+struct StorageView {
+    kiln::storage::SaveStatus status;
+    size_t waiting_writes = 0;
+    std::string error;
+    std::string notice;
+    bool pending_import = false;
+
+    bool operator==(const StorageView& other) const {
+        return status == other.status && waiting_writes == other.waiting_writes && error == other.error &&
+               notice == other.notice && pending_import == other.pending_import;
+    }
+};
 
 // Declared before the app, which uses them until it is gone.
 struct Platform {
@@ -42,6 +62,8 @@ struct Platform {
     bool persistence_asked = false;
     bool estimating = false;
     uint64_t estimated_at = ~uint64_t{0};  // the saved sequence number the last estimate saw
+    StorageView drawn;                     // as the last frame showed it
+    bool frame_scheduled = false;          // a frame for storage events is on its way
 };
 
 struct Globals {
@@ -84,6 +106,27 @@ std::string readFile(const char* path) {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+StorageView storageView(const kiln::app::App& app) {
+    StorageView view;
+    if (app.database) view.status = app.database->status();
+    if (app.writer) view.waiting_writes = app.writer->waitingWrites();
+    view.error = app.error;
+    view.notice = app.notice;
+    view.pending_import = app.pending_import.has_value();
+    return view;
+}
+
+// After a storage event: one frame soon if it changed what is shown (there is no input to settle).
+void wakeIfChanged() {
+    Platform& p = globals().platform;
+    if (p.frame_scheduled || storageView(globals().app) == p.drawn) return;
+    p.frame_scheduled = true;
+    kiln::web::afterDelay(kStorageFrameDelayMs, [] {
+        globals().platform.frame_scheduled = false;
+        kiln::web::requestFrame(1);
+    });
 }
 
 // Storage upkeep after each frame: retries while saving fails, the persistence request once
@@ -153,16 +196,18 @@ void frame() {
     }
     if (out.pick_import_file) kiln::web::pickFile();
     syncStorage(out.storage_shown);
+    g.platform.drawn = storageView(g.app);
 }
 
 // Opens the library from IndexedDB (in memory, saying why, if that fails), and listens for the
 // moments to retry saving and for files to import.
 void openStorage() {
     Platform& p = globals().platform;
-    const auto wake = [] { kiln::web::requestFrame(); };
-    p.backend = std::make_unique<kiln::web::IndexedDbBackend>(kiln::web::IndexedDbOptions{"kiln", "relaxed", wake});
-    p.link = std::make_unique<kiln::web::TabLink>(std::string("kiln:") + kiln::app::kLibraryName, wake);
-    kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)", wake);
+    p.backend =
+        std::make_unique<kiln::web::IndexedDbBackend>(kiln::web::IndexedDbOptions{"kiln", "relaxed", wakeIfChanged});
+    p.link = std::make_unique<kiln::web::TabLink>(std::string("kiln:") + kiln::app::kLibraryName, wakeIfChanged);
+    kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)",
+                           [] { kiln::web::requestFrame(); });
     kiln::web::onStorageRetryMoments([] {
         kiln::app::retrySaving(globals().app);
         kiln::web::requestFrame();
@@ -193,7 +238,7 @@ std::string testAct(const std::string& name, const std::string& argument) {
     } else {
         return nlohmann::json{{"error", "unknown action " + name}}.dump();
     }
-    kiln::web::requestFrame();
+    wakeIfChanged();
     return "{}";
 }
 

@@ -118,8 +118,14 @@ export async function startServer(dir) {
 
 // Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
 // keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
-export async function openKiln(browser, url, { width = 1280, height = 800, deviceScaleFactor = 1 } = {}) {
-  const page = await browser.newPage();
+// `preload` (a function) runs in the page before any of its scripts, on every load: tests use it
+// to stand in for browser APIs. `window: true` opens the page in a window of its own rather than
+// a tab, so that two pages are both visible (a background tab's timers and frames are throttled).
+export async function openKiln(browser, url, {
+  width = 1280, height = 800, deviceScaleFactor = 1, preload = null, window = false,
+} = {}) {
+  const page = await browser.newPage(window ? { type: 'window' } : undefined);
+  if (preload) await page.evaluateOnNewDocument(preload);
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
@@ -130,6 +136,13 @@ export async function openKiln(browser, url, { width = 1280, height = 800, devic
   const testUrl = new URL(url);
   testUrl.searchParams.set('test', '1');
   await page.goto(testUrl.href);
+  await waitUntilReady(page, errors);
+  return { page, errors };
+}
+
+// Waits until Kiln in `page` reports ready (after openKiln, or after a reload); throws with what
+// the page shows if it does not within a minute.
+export async function waitUntilReady(page, errors = []) {
   try {
     await page.waitForFunction(
       () => {
@@ -147,16 +160,28 @@ export async function openKiln(browser, url, { width = 1280, height = 800, devic
       kilnTest: Boolean(window.kilnTest),
       text: document.body?.innerText.trim().replace(/\s+/g, ' ').slice(0, 500),
     })).catch(() => ({}));
-    throw new Error(`Kiln did not become ready at ${testUrl.href}: ${error.message}\n` +
+    throw new Error(`Kiln did not become ready at ${page.url()}: ${error.message}\n` +
       `window.kilnTest ${seen.kilnTest ? 'exists' : 'is missing'}; page text: ${JSON.stringify(seen.text)}` +
       (errors.length ? `\npage errors:\n  ${errors.join('\n  ')}` : ''));
   }
-  return { page, errors };
 }
 
 // Kiln's test state, as the plain object window.kilnTest.state() returns.
 export function state(page) {
   return page.evaluate(() => window.kilnTest.state());
+}
+
+// Runs kilnTest.act(name, argument) in the page (a test action, called as the UI calls it).
+export async function act(page, name, argument = '') {
+  const answer = await page.evaluate((n, a) => window.kilnTest.act(n, a), name, argument);
+  if (answer && answer.error) throw new Error(`act ${name}: ${answer.error}`);
+}
+
+// Runs one read-only SQL statement on Kiln's library in the page; resolves to its rows.
+export async function query(page, sql) {
+  const answer = await page.evaluate((statement) => window.kilnTest.query(statement), sql);
+  if (answer.error) throw new Error(`query ${sql}: ${answer.error}`);
+  return answer.rows;
 }
 
 // Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle.

@@ -288,6 +288,7 @@ TEST(AppStorage, WithoutStorageTheAppWorksInMemoryAndSaysWhy) {
     EXPECT_EQ(view.state, "not_saved");
     EXPECT_EQ(view.label, "Not saved: no storage here");
     EXPECT_NE(view.detail.find("Export"), std::string::npos) << view.detail;
+    EXPECT_EQ(tab.app.error, view.detail) << "said once where it cannot be missed";
     EXPECT_TRUE(app::exportDatabase(tab.app).has_value());
 }
 

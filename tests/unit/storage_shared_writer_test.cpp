@@ -116,6 +116,24 @@ TEST(SharedWriter, AWriteWaitsForTheLockAndRefreshesBeforeItRuns) {
     EXPECT_FALSE(peers.holdsAny(first.link) || peers.holdsAny(second.link));
 }
 
+TEST(SharedWriter, ATabThatKeepsWritingTakesTurnsWithAWaitingOne) {
+    FakeBackend backend;
+    FakePeers peers;
+    Tab first(backend, peers);
+    Tab second(backend, peers);
+    backend.hold();
+    first.createProject("First, 1");
+    while (first.database->status().state != SaveState::Saving) ASSERT_TRUE(backend.releaseOne());
+    second.createProject("Second");
+    first.createProject("First, 2");  // after the second's request: its turn comes after
+    EXPECT_EQ(first.writer->waitingWrites(), 1u);
+    backend.releaseAll();
+    std::vector<std::string> order;
+    kiln::store::Statement names(first.store->database(), "SELECT name FROM projects ORDER BY id");
+    while (names.step()) order.push_back(names.columnText(0));
+    EXPECT_EQ(order, (std::vector<std::string>{"First, 1", "Second", "First, 2"}));
+}
+
 TEST(SharedWriter, TwoTabsInterleavingAHundredWritesEachLoseNothing) {
     for (unsigned seed : {1u, 2u, 3u, 4u}) {
         SCOPED_TRACE(seed);

@@ -38,15 +38,17 @@
 
   function openDatabase(name) {
     return new Promise((resolve, reject) => {
-      if (typeof indexedDB === 'undefined' || !indexedDB) {
-        reject({ code: kCodes.unavailable, message: 'IndexedDB is not available in this browser' });
-        return;
-      }
+      const unavailable = (message) => reject({ code: kCodes.unavailable, message });
       let request;
       try {
+        // Reading window.indexedDB itself throws SecurityError where storage is blocked.
+        if (typeof indexedDB === 'undefined' || !indexedDB) {
+          unavailable('IndexedDB is not available in this browser');
+          return;
+        }
         request = indexedDB.open(name, kVersion);
       } catch (error) {
-        reject({ code: kCodes.unavailable, message: describe(error) });
+        unavailable(describe(error));
         return;
       }
       request.onupgradeneeded = () => request.result.createObjectStore(kStore);
@@ -58,7 +60,7 @@
       };
       // Only a tab holding an older version open blocks this one; a later success is closed.
       request.onblocked = () => {
-        reject({ code: kCodes.unavailable, message: 'another tab keeps an older version of the storage open' });
+        unavailable('another tab keeps an older version of the storage open');
         request.onsuccess = () => request.result.close();
       };
     });

@@ -156,6 +156,7 @@ void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link,
             if (error) {
                 link.release();
                 openInMemory(app, *error);
+                app.error = error->message;  // said once in full; the status bar keeps saying it
             } else {
                 app.storage.where = where;
                 app.storage.durable = true;

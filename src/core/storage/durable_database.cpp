@@ -471,9 +471,12 @@ void DurableDatabase::adoptManifest(const Manifest& manifest) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Refresh: the manifest first (another writer may have compacted, and this side must know its
-// generation before it writes one), then either the records after this side's last commit, or,
-// if those were folded into a newer image, everything.
+// Refresh: one scan from this side's next record to the end of the database's keys reads, in one
+// consistent snapshot, the records after this side's last commit and the manifest (whose key
+// sorts after every log key). If another writer folded those records into a newer base image
+// (its compaction or import), everything is loaded again; otherwise the records are applied.
+// The manifest comes first either way: this side must know the stored generation before it
+// writes one.
 // ---------------------------------------------------------------------------------------------
 
 void DurableDatabase::refresh(RefreshDone done) {
@@ -481,19 +484,23 @@ void DurableDatabase::refresh(RefreshDone done) {
     result.error = backend_ ? std::nullopt : error_;
     result.busy = backend_ && busy();
     if (!backend_ || result.busy) return done(result);
-    backend_->get(manifestKey(name_), guarded([this, done](KvStatus status, std::optional<Bytes> value) {
-                      onRefreshManifest(done, status, value);
-                  }));
+    backend_->scan(logKey(name_, committed_ + 1), prefixEnd(databasePrefix(name_)),
+                   guarded([this, done](KvStatus status, std::vector<KvEntry> entries) {
+                       onRefreshScan(done, status, entries);
+                   }));
 }
 
-void DurableDatabase::onRefreshManifest(const RefreshDone& done, const KvStatus& status,
-                                        const std::optional<Bytes>& value) {
+void DurableDatabase::onRefreshScan(const RefreshDone& done, const KvStatus& status,
+                                    const std::vector<KvEntry>& entries) {
     RefreshResult result;
     std::optional<Manifest> stored;
     std::string problem;
+    const std::string manifest_key = manifestKey(name_);
+    const auto manifest = std::find_if(entries.begin(), entries.end(),
+                                       [&](const KvEntry& entry) { return entry.key == manifest_key; });
     if (!status.ok()) {
         result.error = storageError(status);
-    } else if (value && !(stored = decodeManifest(*value, problem))) {
+    } else if (manifest != entries.end() && !(stored = decodeManifest(manifest->value, problem))) {
         result.error = damaged("the manifest is " + problem);
     }
     result.busy = !result.error && busy();
@@ -507,9 +514,21 @@ void DurableDatabase::onRefreshManifest(const RefreshDone& done, const KvStatus&
         return;
     }
     if (stored) adoptManifest(*stored);
-    backend_->scan(
-        logKey(name_, committed_ + 1), prefixEnd(logPrefix(name_)),
-        guarded([this, done](KvStatus status, std::vector<KvEntry> log) { onRefreshLog(done, status, log); }));
+    ReplayReport report;
+    report.last_sequence = committed_;
+    applyLog(name_, entries, *pager_, report);
+    for (const KvEntry& entry : entries) {
+        auto sequence = parseLogKey(name_, entry.key);
+        if (sequence && *sequence <= report.last_sequence) {
+            stored_log_[*sequence] = entry.value.size();
+            stored_log_bytes_ += entry.value.size();
+        }
+    }
+    result.commits_applied = report.last_sequence - committed_;
+    committed_ = durable_ = report.last_sequence;
+    doomed_keys_ = report.dropped_keys;
+    notify();
+    done(result);
 }
 
 void DurableDatabase::onRefreshLoaded(const RefreshDone& done, const std::optional<StorageError>& error,
@@ -522,28 +541,6 @@ void DurableDatabase::onRefreshLoaded(const RefreshDone& done, const std::option
     result.commits_applied = loaded.report.last_sequence - committed_;
     pager_->restore(loaded.pager->snapshot());
     takeLoaded(std::move(loaded));
-    notify();
-    done(result);
-}
-
-void DurableDatabase::onRefreshLog(const RefreshDone& done, const KvStatus& status, const std::vector<KvEntry>& log) {
-    RefreshResult result;
-    if (!status.ok()) result.error = storageError(status);
-    result.busy = !result.error && busy();
-    if (result.error || result.busy) return done(result);
-    ReplayReport report;
-    report.last_sequence = committed_;
-    applyLog(name_, log, *pager_, report);
-    for (const KvEntry& entry : log) {
-        auto sequence = parseLogKey(name_, entry.key);
-        if (sequence && *sequence <= report.last_sequence) {
-            stored_log_[*sequence] = entry.value.size();
-            stored_log_bytes_ += entry.value.size();
-        }
-    }
-    result.commits_applied = report.last_sequence - committed_;
-    committed_ = durable_ = report.last_sequence;
-    doomed_keys_ = report.dropped_keys;
     notify();
     done(result);
 }

@@ -209,9 +209,8 @@ private:
     void onSwitchWritten(uint64_t serial, const Manifest& manifest, const KvStatus& status);
     void adoptManifest(const Manifest& manifest);
 
-    void onRefreshManifest(const RefreshDone& done, const KvStatus& status, const std::optional<Bytes>& value);
+    void onRefreshScan(const RefreshDone& done, const KvStatus& status, const std::vector<KvEntry>& entries);
     void onRefreshLoaded(const RefreshDone& done, const std::optional<StorageError>& error, Loaded loaded);
-    void onRefreshLog(const RefreshDone& done, const KvStatus& status, const std::vector<KvEntry>& log);
     template <typename Callback>
     auto guarded(Callback callback);
 

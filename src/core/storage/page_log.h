@@ -12,7 +12,7 @@
 //   <name>/manifest                    the manifest (always present once anything was saved)
 //   <name>/base/<generation>/<chunk>   the base image of that generation, in chunks of pages
 //   <name>/log/<sequence>              one page record per SQLite transaction after the base
-// Numbers are fixed-width lowercase hex, so key order is number order. The state is the base
+// Numbers are fixed-width lowercase hex, so key order is number order; base < log < manifest. The state is the base
 // image named by the manifest, then the records base_sequence+1, +2, ... up to the first one that
 // is missing or damaged. A record is written once, in one atomic batch, and never changed.
 //

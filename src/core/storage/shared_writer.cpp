@@ -52,8 +52,14 @@ void SharedWriter::step() {
                 request(PeerLink::LockMode::Shared);
             }
         } else if (lock_ == LockState::Exclusive && up_to_date_) {
-            runWrites();
-            if (finished()) releaseLock();
+            if (!round_done_) {
+                runWrites();
+                round_done_ = true;
+            }
+            if (finished()) {
+                releaseLock();
+                if (!writes_.empty()) step_again_ = true;  // asked for during this round: the next grant's
+            }
         }
     } while (step_again_);
     stepping_ = false;
@@ -71,6 +77,7 @@ void SharedWriter::onGranted(PeerLink::LockMode mode) {
     // Whatever was announced before the grant is stored by now, and this refresh takes it in.
     news_ = false;
     up_to_date_ = false;
+    round_done_ = false;
     refreshing_ = true;
     database_.refresh([this, alive = std::weak_ptr<char>(alive_)](const RefreshResult& result) {
         if (!alive.expired()) onRefreshed(result);
@@ -101,7 +108,6 @@ void SharedWriter::runWrites() {
 }
 
 bool SharedWriter::finished() const {
-    if (!writes_.empty()) return false;
     const SaveStatus status = database_.status();
     if (status.error && status.error->kind == StorageErrorKind::Conflict) return true;
     return status.state == SaveState::Saved && !status.compacting;

@@ -10,6 +10,9 @@
 // - The lock is kept until everything written under it is saved and no base image is being
 //   written (a compaction, an import): two writers must never write base images at once. Only a
 //   Conflict, which stops this side's saving for good, lets it go earlier.
+// - One round of writes per grant: the writes waiting when it comes (and those they ask for) run,
+//   and later ones wait for the next grant. Web Locks grants in order of request, so a tab that
+//   keeps writing cannot starve another one waiting for its turn.
 // - On release, the others are told (announce); each refreshes under the shared lock, so that no
 //   writer compacts under its reads.
 // Between writes this side holds nothing, and a tab that is closed or crashes loses its lock.
@@ -94,6 +97,7 @@ private:
     bool news_ = false;           // another writer announced commits not taken in yet
     bool refreshing_ = false;     // a refresh() is in flight
     bool up_to_date_ = false;     // refreshed since the exclusive lock was granted
+    bool round_done_ = false;     // this grant's round of writes has run
     bool stepping_ = false;       // inside step(): calls from within it only ask for another round
     bool step_again_ = false;
     uint64_t committed_at_grant_ = 0;
