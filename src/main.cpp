@@ -118,14 +118,15 @@ StorageView storageView(const kiln::app::App& app) {
     return view;
 }
 
-// After a storage event: one frame soon if it changed what is shown (there is no input to settle).
+// After a storage event: frames soon if it changed what is shown. Two: the first draws the change,
+// the second what ImGui lays out from the first (a message banner sizes itself to its text).
 void wakeIfChanged() {
     Platform& p = globals().platform;
     if (p.frame_scheduled || storageView(globals().app) == p.drawn) return;
     p.frame_scheduled = true;
     kiln::web::afterDelay(kStorageFrameDelayMs, [] {
         globals().platform.frame_scheduled = false;
-        kiln::web::requestFrame(1);
+        kiln::web::requestFrame(2);
     });
 }
 
@@ -159,9 +160,11 @@ void syncStorage(bool storage_shown) {
         kiln::web::estimateStorage([](std::optional<kiln::web::StorageEstimate> estimate) {
             Globals& g = globals();
             g.platform.estimating = false;
-            if (estimate) {
+            if (estimate && (g.app.storage.used_bytes != estimate->used_bytes ||
+                             g.app.storage.quota_bytes != estimate->quota_bytes)) {
                 g.app.storage.used_bytes = estimate->used_bytes;
                 g.app.storage.quota_bytes = estimate->quota_bytes;
+                kiln::web::requestFrame(2);
             }
         });
     }

@@ -184,15 +184,20 @@ export async function query(page, sql) {
   return answer.rows;
 }
 
-// Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle.
+// Waits until a frame has drawn the ImGui item labelled `label` (state can run a frame ahead of
+// the screen); resolves to its rectangle in CSS pixels of the viewport, as mouse coordinates are.
+export async function waitForItem(page, label, timeoutMs = 5_000) {
+  const rect = await page.waitForFunction((itemLabel) => window.kilnTest.itemRect(itemLabel),
+    { timeout: timeoutMs, polling: 50 }, label).then((handle) => handle.jsonValue()).catch(() => null);
+  if (!rect) throw new Error(`no item "${label}" drawn within ${timeoutMs} ms (kilnTest.itemRect returned null)`);
+  return rect;
+}
+
+// Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle,
+// once it is drawn.
 export async function clickItem(page, label) {
-  const target = await page.evaluate((itemLabel) => {
-    const rect = window.kilnTest.itemRect(itemLabel);
-    if (!rect) return null;
-    // itemRect is in CSS pixels of the viewport, as mouse coordinates are.
-    return { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
-  }, label);
-  if (!target) throw new Error(`clickItem: no item "${label}" (kilnTest.itemRect returned null)`);
+  const rect = await waitForItem(page, label);
+  const target = { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
   // Hover first and let the app draw a frame or two, so ImGui sees the mouse over the item
   // before the button goes down, as with a person's click.
   await page.mouse.move(target.x, target.y);
