@@ -16,6 +16,7 @@
   const kStore = 'kv';
   const kVersion = 1;
   const kOps = { put: 0, insert: 1, remove: 2 };  // KvWrite::Op
+  const kScanBatch = 8;  // values per read of a scan
 
   function codeOf(error) {
     switch (error && error.name) {
@@ -159,20 +160,35 @@
       }, (code, message) => done(code, message));
     },
 
-    // done(code, message, keys, values) for begin <= key < end in key order; values only if asked.
-    scan(handle, begin, end, withValues, answer) {
+    // The entries with begin <= key < end, in key order: onEntries(keys, values) a few at a time
+    // (values only if asked for), then done(code, message) once; on a failure, forget what came.
+    // Values come in batches so that the page takes in one batch while IndexedDB reads the next.
+    scan(handle, begin, end, withValues, onEntries, answer) {
       const done = once(answer);
       const range = keyRange(begin, end);
       if (!range) {
-        queueMicrotask(() => done(kCodes.ok, '', [], withValues ? [] : undefined));
+        queueMicrotask(() => done(kCodes.ok, ''));
         return;
       }
       databases[handle].transaction('readonly', undefined, (store, tx) => {
+        let failure = null;
         const keys = store.getAllKeys(range);
-        const values = withValues ? store.getAll(range) : null;
-        onAbort(tx, () => keys.error || (values && values.error), (code, message) => done(code, message));
-        tx.oncomplete = () => done(kCodes.ok, '', keys.result, values ? values.result : undefined);
-      }, (code, message) => done(code, message));
+        onAbort(tx, () => failure || keys.error, done);
+        tx.oncomplete = () => done(kCodes.ok, '');
+        keys.onsuccess = () => {
+          const all = keys.result;
+          if (!withValues) {
+            onEntries(all);
+            return;
+          }
+          for (let from = 0; from < all.length; from += kScanBatch) {
+            const batch = all.slice(from, from + kScanBatch);
+            const values = store.getAll(IDBKeyRange.bound(batch[0], batch[batch.length - 1]));
+            values.onsuccess = () => onEntries(batch, values.result);
+            values.onerror = () => { failure = failure || values.error; };
+          }
+        };
+      }, done);
     },
 
     // Applies ops ([{op, key, value}], op from kOps) in one readwrite transaction, all or nothing.

@@ -2,7 +2,7 @@
 //
 // Index
 //   Errors        backend outcomes -> StorageError, in words for the user
-//   Loading       manifest -> base image -> log, shared by open() and refresh()
+//   Loading       one scan: manifest, base image, log; shared by open() and refresh()
 //   Life cycle    open, openWithoutStorage, connect, status
 //   Commits       the commit callback, the write pump, acknowledgments
 //   Base images   compaction and import: chunks, then the switch
@@ -78,74 +78,50 @@ struct DurableDatabase::Loaded {
     std::map<uint64_t, size_t> log_sizes;  // the records replayed, and their sizes
 };
 
-// Reads one database: manifest, base image, log. Its pending callbacks share it, so it lives
-// until it has called done.
+// Reads one database in one scan of all its keys (base image, log, manifest): one round trip,
+// one consistent snapshot, whatever another writer does meanwhile. Its pending callback shares
+// it, so it lives until it has called done.
 class DurableDatabase::Loader : public std::enable_shared_from_this<Loader> {
 public:
     Loader(KvBackend& backend, std::string name, uint32_t page_size, LoadDone done)
         : backend_(backend), name_(std::move(name)), page_size_(page_size), done_(std::move(done)) {}
 
     void start() {
-        backend_.get(manifestKey(name_), [self = shared_from_this()](KvStatus status, std::optional<Bytes> value) {
-            self->onManifest(status, value);
+        const std::string begin = databasePrefix(name_);
+        backend_.scan(begin, prefixEnd(begin), [self = shared_from_this()](KvStatus status, std::vector<KvEntry> entries) {
+            self->onScan(status, entries);
         });
     }
 
 private:
-    void onManifest(const KvStatus& status, const std::optional<Bytes>& value) {
+    void onScan(const KvStatus& status, const std::vector<KvEntry>& entries) {
         if (!status.ok()) return fail(storageError(status));
-        if (!value) {
-            const std::string begin = databasePrefix(name_);
-            backend_.listKeys(begin, prefixEnd(begin),
-                              [self = shared_from_this()](KvStatus status, std::vector<std::string> keys) {
-                                  self->onKeysWithoutManifest(status, keys);
-                              });
-            return;
+        const std::string manifest_key = manifestKey(name_);
+        const auto manifest = std::find_if(entries.begin(), entries.end(),
+                                           [&](const KvEntry& entry) { return entry.key == manifest_key; });
+        if (manifest == entries.end()) {
+            // The first write stores a manifest with the first record, so entries without one
+            // mean it was lost: refuse rather than start afresh over whatever is left.
+            if (!entries.empty()) {
+                return fail(damaged("the manifest is missing but " + std::to_string(entries.size()) +
+                                    " other entries are stored"));
+            }
+            loaded_.pager = std::make_shared<MemoryPager>(page_size_);
+            return done_(std::nullopt, std::move(loaded_));
         }
         std::string problem;
-        loaded_.manifest = decodeManifest(*value, problem);
+        loaded_.manifest = decodeManifest(manifest->value, problem);
         if (!loaded_.manifest) return fail(damaged("the manifest is " + problem));
         loaded_.pager = std::make_shared<MemoryPager>(loaded_.manifest->page_size);
         loaded_.report.base_sequence = loaded_.report.last_sequence = loaded_.manifest->base_sequence;
-        if (loaded_.manifest->generation == 0) return readLog();
-        const uint64_t generation = loaded_.manifest->generation;
-        backend_.scan(baseChunkKey(name_, generation, 0), baseChunkKey(name_, generation + 1, 0),
-                      [self = shared_from_this()](KvStatus status, std::vector<KvEntry> chunks) {
-                          self->onBaseImage(status, chunks);
-                      });
-    }
-
-    void onKeysWithoutManifest(const KvStatus& status, const std::vector<std::string>& keys) {
-        if (!status.ok()) return fail(storageError(status));
-        // The first write stores a manifest with the first record, so keys without one mean it
-        // was lost: refuse rather than start afresh over whatever is left.
-        if (!keys.empty()) {
-            return fail(
-                damaged("the manifest is missing but " + std::to_string(keys.size()) + " other entries are stored"));
+        if (loaded_.manifest->generation != 0) {
+            problem = loadBaseImage(name_, *loaded_.manifest, entries, *loaded_.pager);
+            if (!problem.empty()) return fail(damaged(problem));
         }
-        loaded_.pager = std::make_shared<MemoryPager>(page_size_);
-        done_(std::nullopt, std::move(loaded_));
-    }
-
-    void onBaseImage(const KvStatus& status, const std::vector<KvEntry>& chunks) {
-        if (!status.ok()) return fail(storageError(status));
-        const std::string problem = loadBaseImage(name_, *loaded_.manifest, chunks, *loaded_.pager);
-        if (!problem.empty()) return fail(damaged(problem));
-        readLog();
-    }
-
-    void readLog() {
-        backend_.scan(
-            logKey(name_, loaded_.manifest->base_sequence + 1), prefixEnd(logPrefix(name_)),
-            [self = shared_from_this()](KvStatus status, std::vector<KvEntry> log) { self->onLog(status, log); });
-    }
-
-    void onLog(const KvStatus& status, const std::vector<KvEntry>& log) {
-        if (!status.ok()) return fail(storageError(status));
-        applyLog(name_, log, *loaded_.pager, loaded_.report);
-        for (const KvEntry& entry : log) {
+        applyLog(name_, entries, *loaded_.pager, loaded_.report);
+        for (const KvEntry& entry : entries) {
             auto sequence = parseLogKey(name_, entry.key);
-            if (sequence && *sequence <= loaded_.report.last_sequence) {
+            if (sequence && *sequence > loaded_.report.base_sequence && *sequence <= loaded_.report.last_sequence) {
                 loaded_.log_sizes[*sequence] = entry.value.size();
             }
         }
@@ -380,7 +356,8 @@ bool DurableDatabase::busy() const {
 
 bool DurableDatabase::compactionAdvised() const {
     if (!backend_ || job_ || conflict_) return false;
-    return stored_log_bytes_ > std::max(options_.compaction_min_log_bytes, pager_->size() / 2);
+    return stored_log_bytes_ > std::max(options_.compaction_min_log_bytes, pager_->size() / 2) ||
+           stored_log_.size() > options_.compaction_max_log_records;
 }
 
 bool DurableDatabase::compact() {

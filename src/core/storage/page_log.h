@@ -138,8 +138,9 @@ struct ReplayReport {
     std::vector<std::string> dropped_keys;
 };
 
-// Fills pager (which must be empty and use manifest.page_size) with the base image, given the
-// entries under basePrefix(name) in key order; chunks of other generations are ignored. Returns
+// Fills pager (which must be empty and use manifest.page_size) with the base image, given entries
+// in key order that include those under basePrefix(name); other keys, and chunks of other
+// generations, are ignored. Returns
 // why the image cannot be used (a chunk missing or damaged), or an empty string.
 std::string loadBaseImage(const std::string& name, const Manifest& manifest, const std::vector<KvEntry>& chunks,
                           MemoryPager& pager);

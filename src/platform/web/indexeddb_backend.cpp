@@ -59,17 +59,19 @@ EM_JS(void, idb_get, (int handle, const char* key, void* request), {
 });
 
 EM_JS(void, idb_scan, (int handle, const char* begin, const char* end, int with_values, void* request), {
-    kilnIdb.scan(handle, UTF8ToString(begin), UTF8ToString(end), with_values !== 0, function(code, message, keys, values) {
-        for (var i = 0; keys && i < keys.length; i++) {
+    var onEntries = function(keys, values) {
+        for (var i = 0; i < keys.length; i++) {
             var key = allocateUTF8(keys[i]);
             if (values) {
-                var at = _kiln_idb_entry(request, key, values[i].length);
+                var at = _kiln_idb_entry(request, key, values[i].length);  // may grow memory: HEAPU8 after it
                 HEAPU8.set(values[i], at);
             } else {
                 _kiln_idb_key(request, key);
             }
             _free(key);
         }
+    };
+    kilnIdb.scan(handle, UTF8ToString(begin), UTF8ToString(end), with_values !== 0, onEntries, function(code, message) {
         Module.kilnIdbFinish(request, code, message);
     });
 });
