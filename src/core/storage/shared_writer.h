@@ -28,8 +28,8 @@
 namespace kiln::storage {
 
 // The others sharing this store. In the browser: Web Locks and a BroadcastChannel (both scoped to
-// the origin, or to the partition of a third-party iframe). Callbacks come later, never from
-// inside the call that caused them... except in fakes, which SharedWriter also copes with.
+// the origin, or to the partition of a third-party iframe). A browser calls back in a later task;
+// a fake may call back from inside the call, and SharedWriter copes with both.
 class PeerLink {
 public:
     enum class LockMode { Shared, Exclusive };
