@@ -33,7 +33,9 @@ double nowMs() {
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-void answer(int request, double value) { EM_ASM({ Module.benchAnswer($0, $1); }, request, value); }
+void answer(int request, double value) {
+    EM_ASM({ Module.benchAnswer($0, $1); }, request, value);
+}
 
 // Passes everything to IndexedDB, counting what each write carries.
 class CountingBackend : public storage::KvBackend {
@@ -101,8 +103,7 @@ void whenSettled(Session& session, std::function<void()> done) {
         EM_ASM({ Module.benchFail(UTF8ToString($0)); }, status.error->message.c_str());
         return;
     }
-    session.database->setStatusListener(
-        [&session, done](const storage::SaveStatus&) { whenSettled(session, done); });
+    session.database->setStatusListener([&session, done](const storage::SaveStatus&) { whenSettled(session, done); });
 }
 
 }  // namespace
@@ -120,19 +121,20 @@ EMSCRIPTEN_KEEPALIVE void bench_open(int request, const char* idb_name, const ch
     Session* raw = session.get();
     sessions()[id] = std::move(session);
     const double start = nowMs();
-    storage::DurableDatabase::open(*raw->counting, "library", [=](std::unique_ptr<storage::DurableDatabase> database,
-                                                                  std::optional<storage::StorageError> error) {
-        if (error) {
-            EM_ASM({ Module.benchFail(UTF8ToString($0)); }, error->message.c_str());
-            return;
-        }
-        raw->database = std::move(database);
-        raw->store.emplace(raw->database->connect(), store::StoreOptions{});
-        const auto projects = raw->store->listProjects(1).items;
-        const double elapsed = nowMs() - start;
-        raw->project = projects.empty() ? raw->store->createProject("Bench").id : projects[0].project.id;
-        whenSettled(*raw, [=] { EM_ASM({ Module.benchOpened($0, $1, $2); }, request, id, elapsed); });
-    });
+    storage::DurableDatabase::open(
+        *raw->counting, "library",
+        [=](std::unique_ptr<storage::DurableDatabase> database, std::optional<storage::StorageError> error) {
+            if (error) {
+                EM_ASM({ Module.benchFail(UTF8ToString($0)); }, error->message.c_str());
+                return;
+            }
+            raw->database = std::move(database);
+            raw->store.emplace(raw->database->connect(), store::StoreOptions{});
+            const auto projects = raw->store->listProjects(1).items;
+            const double elapsed = nowMs() - start;
+            raw->project = projects.empty() ? raw->store->createProject("Bench").id : projects[0].project.id;
+            whenSettled(*raw, [=] { EM_ASM({ Module.benchOpened($0, $1, $2); }, request, id, elapsed); });
+        });
 }
 
 EMSCRIPTEN_KEEPALIVE void bench_grow(int request, int id, double bytes) {
@@ -165,11 +167,17 @@ EMSCRIPTEN_KEEPALIVE void bench_settle(int request, int id) {
     whenSettled(*sessions().at(id), [request] { answer(request, 0); });
 }
 
-EMSCRIPTEN_KEEPALIVE double bench_last_written(int id) { return static_cast<double>(sessions().at(id)->last_written); }
+EMSCRIPTEN_KEEPALIVE double bench_last_written(int id) {
+    return static_cast<double>(sessions().at(id)->last_written);
+}
 
-EMSCRIPTEN_KEEPALIVE double bench_last_dirty(int id) { return static_cast<double>(sessions().at(id)->last_dirty); }
+EMSCRIPTEN_KEEPALIVE double bench_last_dirty(int id) {
+    return static_cast<double>(sessions().at(id)->last_dirty);
+}
 
-EMSCRIPTEN_KEEPALIVE void bench_close(int id) { sessions().erase(id); }
+EMSCRIPTEN_KEEPALIVE void bench_close(int id) {
+    sessions().erase(id);
+}
 
 }  // extern "C"
 

@@ -215,18 +215,18 @@ void openStorage() {
         kiln::app::retrySaving(globals().app);
         kiln::web::requestFrame();
     });
-    kiln::web::listenForFiles(kCanvas, kImportAccept,
-                              [](const std::string& name, std::optional<kiln::storage::Bytes> bytes,
-                                 const std::string& problem) {
-                                  kiln::app::App& app = globals().app;
-                                  if (bytes) {
-                                      kiln::app::offerImport(app, name, std::move(*bytes));
-                                  } else {
-                                      app.error = "Kiln could not read " + name + " (" + problem +
-                                                  "). Nothing was changed; try choosing the file again.";
-                                  }
-                                  kiln::web::requestFrame();
-                              });
+    kiln::web::listenForFiles(
+        kCanvas, kImportAccept,
+        [](const std::string& name, std::optional<kiln::storage::Bytes> bytes, const std::string& problem) {
+            kiln::app::App& app = globals().app;
+            if (bytes) {
+                kiln::app::offerImport(app, name, std::move(*bytes));
+            } else {
+                app.error = "Kiln could not read " + name + " (" + problem +
+                            "). Nothing was changed; try choosing the file again.";
+            }
+            kiln::web::requestFrame();
+        });
 }
 
 // kilnTest.act(): the actions tests drive without clicking, called as the UI calls them.

@@ -154,7 +154,8 @@ public:
         void announce() override {
             ++peers_.announcements_;
             for (Link* link : peers_.links_) {
-                if (link != this) peers_.post([link] {
+                if (link != this)
+                    peers_.post([link] {
                         if (link->news_) link->news_();
                     });
             }
@@ -194,8 +195,9 @@ private:
     void grant() {
         while (!requests_.empty()) {
             Request& next = requests_.front();
-            const bool free = next.mode == storage::PeerLink::LockMode::Shared ? exclusive_ == nullptr
-                                                                                 : exclusive_ == nullptr && shared_.empty();
+            const bool free = next.mode == storage::PeerLink::LockMode::Shared
+                                  ? exclusive_ == nullptr
+                                  : exclusive_ == nullptr && shared_.empty();
             if (!free) return;
             Request request = std::move(next);
             requests_.pop_front();

@@ -88,9 +88,10 @@ public:
 
     void start() {
         const std::string begin = databasePrefix(name_);
-        backend_.scan(begin, prefixEnd(begin), [self = shared_from_this()](KvStatus status, std::vector<KvEntry> entries) {
-            self->onScan(status, entries);
-        });
+        backend_.scan(begin, prefixEnd(begin),
+                      [self = shared_from_this()](KvStatus status, std::vector<KvEntry> entries) {
+                          self->onScan(status, entries);
+                      });
     }
 
 private:
@@ -461,10 +462,9 @@ void DurableDatabase::refresh(RefreshDone done) {
     result.error = backend_ ? std::nullopt : error_;
     result.busy = backend_ && busy();
     if (!backend_ || result.busy) return done(result);
-    backend_->scan(logKey(name_, committed_ + 1), prefixEnd(databasePrefix(name_)),
-                   guarded([this, done](KvStatus status, std::vector<KvEntry> entries) {
-                       onRefreshScan(done, status, entries);
-                   }));
+    backend_->scan(
+        logKey(name_, committed_ + 1), prefixEnd(databasePrefix(name_)),
+        guarded([this, done](KvStatus status, std::vector<KvEntry> entries) { onRefreshScan(done, status, entries); }));
 }
 
 void DurableDatabase::onRefreshScan(const RefreshDone& done, const KvStatus& status,
@@ -473,8 +473,8 @@ void DurableDatabase::onRefreshScan(const RefreshDone& done, const KvStatus& sta
     std::optional<Manifest> stored;
     std::string problem;
     const std::string manifest_key = manifestKey(name_);
-    const auto manifest = std::find_if(entries.begin(), entries.end(),
-                                       [&](const KvEntry& entry) { return entry.key == manifest_key; });
+    const auto manifest =
+        std::find_if(entries.begin(), entries.end(), [&](const KvEntry& entry) { return entry.key == manifest_key; });
     if (!status.ok()) {
         result.error = storageError(status);
     } else if (manifest != entries.end() && !(stored = decodeManifest(manifest->value, problem))) {

@@ -35,7 +35,9 @@ void SharedWriter::write(std::function<void()> write) {
     step();
 }
 
-void SharedWriter::setChangeListener(std::function<void()> changed) { changed_ = std::move(changed); }
+void SharedWriter::setChangeListener(std::function<void()> changed) {
+    changed_ = std::move(changed);
+}
 
 void SharedWriter::step() {
     if (stepping_) {

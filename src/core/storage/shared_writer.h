@@ -94,11 +94,11 @@ private:
     LockState lock_ = LockState::None;
     std::deque<std::function<void()>> writes_;
     std::function<void()> changed_;
-    bool news_ = false;           // another writer announced commits not taken in yet
-    bool refreshing_ = false;     // a refresh() is in flight
-    bool up_to_date_ = false;     // refreshed since the exclusive lock was granted
-    bool round_done_ = false;     // this grant's round of writes has run
-    bool stepping_ = false;       // inside step(): calls from within it only ask for another round
+    bool news_ = false;        // another writer announced commits not taken in yet
+    bool refreshing_ = false;  // a refresh() is in flight
+    bool up_to_date_ = false;  // refreshed since the exclusive lock was granted
+    bool round_done_ = false;  // this grant's round of writes has run
+    bool stepping_ = false;    // inside step(): calls from within it only ask for another round
     bool step_again_ = false;
     uint64_t committed_at_grant_ = 0;
     std::shared_ptr<char> alive_ = std::make_shared<char>();

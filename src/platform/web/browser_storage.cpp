@@ -19,6 +19,8 @@ std::function<void()>& retryMoment() {
     return instance;
 }
 
+// The EM_JS bodies are JavaScript, which clang-format would break.
+// clang-format off
 EM_JS(void, storage_estimate, (void* done), {
     kilnIdb.estimate().then(function(estimate) {
         _kiln_storage_estimated(done, estimate ? 1 : 0, estimate ? estimate.usage : 0, estimate ? estimate.quota : 0);
@@ -35,6 +37,7 @@ EM_JS(void, storage_listen, (), {
         if (document.visibilityState === 'visible') _kiln_storage_retry();
     });
 });
+// clang-format on
 
 void runOnce(void* callback) {
     std::unique_ptr<std::function<void()>> owned(static_cast<std::function<void()>*>(callback));
@@ -43,9 +46,13 @@ void runOnce(void* callback) {
 
 }  // namespace
 
-void estimateStorage(EstimateDone done) { storage_estimate(new EstimateDone(std::move(done))); }
+void estimateStorage(EstimateDone done) {
+    storage_estimate(new EstimateDone(std::move(done)));
+}
 
-void requestPersistence(PersistDone done) { storage_persist(new PersistDone(std::move(done))); }
+void requestPersistence(PersistDone done) {
+    storage_persist(new PersistDone(std::move(done)));
+}
 
 void onStorageRetryMoments(std::function<void()> moment) {
     retryMoment() = std::move(moment);

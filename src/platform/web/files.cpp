@@ -11,6 +11,8 @@ FileReceived& receiver() {
     return instance;
 }
 
+// The EM_JS bodies are JavaScript, which clang-format would break.
+// clang-format off
 EM_JS(void, files_download, (const char* name, const uint8_t* data, size_t size, const char* type), {
     kilnFiles.download(HEAPU8.slice(data, data + size), UTF8ToString(name), UTF8ToString(type));
 });
@@ -28,6 +30,7 @@ EM_JS(void, files_listen, (const char* selector, const char* accept), {
 });
 
 EM_JS(void, files_pick, (), { kilnFiles.pick(); });
+// clang-format on
 
 // Where JS puts the bytes of the file being delivered.
 std::vector<uint8_t>& incoming() {
@@ -46,7 +49,9 @@ void listenForFiles(const std::string& selector, const std::string& accept, File
     files_listen(selector.c_str(), accept.c_str());
 }
 
-void pickFile() { files_pick(); }
+void pickFile() {
+    files_pick();
+}
 
 }  // namespace kiln::web
 

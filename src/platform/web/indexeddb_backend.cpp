@@ -37,6 +37,8 @@ struct WriteView {
 };
 static_assert(sizeof(WriteView) == 16, "idb_write() reads four 32-bit fields");
 
+// The EM_JS bodies are JavaScript, which clang-format would break.
+// clang-format off
 // Defines Module.kilnIdbFinish(request, code, message), the one way answers come back.
 EM_JS(void, idb_install, (), {
     Module.kilnIdbFinish = function(request, code, message) {
@@ -90,6 +92,7 @@ EM_JS(void, idb_write, (int handle, const WriteView* ops, int count, const char*
         Module.kilnIdbFinish(request, code, message);
     });
 });
+// clang-format on
 
 }  // namespace
 
@@ -125,7 +128,8 @@ void IndexedDbBackend::listKeys(const std::string& begin, const std::string& end
 }
 
 void IndexedDbBackend::write(storage::KvWriteBatch batch, WriteDone done) {
-    static_assert(static_cast<int>(storage::KvWrite::Op::Put) == 0 && static_cast<int>(storage::KvWrite::Op::Insert) == 1 &&
+    static_assert(static_cast<int>(storage::KvWrite::Op::Put) == 0 &&
+                      static_cast<int>(storage::KvWrite::Op::Insert) == 1 &&
                       static_cast<int>(storage::KvWrite::Op::Delete) == 2,
                   "idb.js numbers the operations put, insert, remove");
     std::vector<WriteView> views;

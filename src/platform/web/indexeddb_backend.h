@@ -22,7 +22,7 @@
 namespace kiln::web {
 
 struct IndexedDbOptions {
-    std::string database = "kiln";   // the IndexedDB database's name
+    std::string database = "kiln";       // the IndexedDB database's name
     std::string durability = "relaxed";  // the readwrite transactions' hint: "strict", "relaxed" or "default"
     // Called after each answer was delivered: the page's frame loop sleeps until woken.
     std::function<void()> after_answer;

@@ -8,6 +8,8 @@ namespace kiln::web {
 
 namespace {
 
+// The EM_JS bodies are JavaScript, which clang-format would break.
+// clang-format off
 EM_JS(int, tabs_open, (const char* name, void* link), {
     Module.kilnTabLinks = Module.kilnTabLinks || [];
     var handle = kilnTabs.link(UTF8ToString(name));
@@ -30,13 +32,16 @@ EM_JS(void, tabs_close, (int handle), {
     link.release();
     Module.kilnTabLinks[handle] = {acquire: function() {}, release: function() {}, announce: function() {}};
 });
+// clang-format on
 
 }  // namespace
 
 TabLink::TabLink(const std::string& name, std::function<void()> after_event)
     : handle_(tabs_open(name.c_str(), this)), after_event_(std::move(after_event)) {}
 
-TabLink::~TabLink() { tabs_close(handle_); }
+TabLink::~TabLink() {
+    tabs_close(handle_);
+}
 
 void TabLink::acquire(LockMode mode, std::function<void()> granted) {
     granted_ = std::move(granted);
@@ -48,9 +53,13 @@ void TabLink::release() {
     tabs_release(handle_);
 }
 
-void TabLink::announce() { tabs_announce(handle_); }
+void TabLink::announce() {
+    tabs_announce(handle_);
+}
 
-void TabLink::setNewsListener(std::function<void()> news) { news_ = std::move(news); }
+void TabLink::setNewsListener(std::function<void()> news) {
+    news_ = std::move(news);
+}
 
 void TabLink::onGranted() {
     if (granted_) {
@@ -71,8 +80,12 @@ void TabLink::onNews() {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE void kiln_tabs_granted(void* link) { static_cast<kiln::web::TabLink*>(link)->onGranted(); }
+EMSCRIPTEN_KEEPALIVE void kiln_tabs_granted(void* link) {
+    static_cast<kiln::web::TabLink*>(link)->onGranted();
+}
 
-EMSCRIPTEN_KEEPALIVE void kiln_tabs_news(void* link) { static_cast<kiln::web::TabLink*>(link)->onNews(); }
+EMSCRIPTEN_KEEPALIVE void kiln_tabs_news(void* link) {
+    static_cast<kiln::web::TabLink*>(link)->onNews();
+}
 
 }  // extern "C"
