@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, launch, openKiln, query, screenshot, startServer, state, waitForState, waitUntilReady,
-  webDir,
+  act, browsers, clickItem, launch, openKiln, query, screenshot, startServer, state, waitForItem, waitForState,
+  waitUntilReady, webDir,
 } from './harness.mjs';
 
 const kCode = '<!doctype html><title>t</title>' + 'x'.repeat(20_000);
@@ -88,7 +88,7 @@ for (const engine of browsers()) {
       await clickItem(page, 'New project');
       const after = await waitForState(page, (s) => s.projects.length === 1);
       assert.equal(after.saved, 'not_saved');
-      assert.ok(await page.evaluate(() => window.kilnTest.itemRect('Export')), 'the status bar offers an export');
+      await waitForItem(page, 'Export');  // the status bar offers an export
       await screenshot(page, `storage-unavailable-${engine}.png`);
       assert.deepEqual(errors, []);
     });
@@ -109,7 +109,7 @@ for (const engine of browsers()) {
       assert.equal(full.storage.status, 'Not saved: storage is full');
       assert.match(full.storage.message, /storage for Kiln is full.*QuotaExceededError/s);
       assert.deepEqual(full.projects.map((p) => p.name).sort(), ['Before', 'While full'], 'kept in memory');
-      assert.ok(await page.evaluate(() => window.kilnTest.itemRect('Export')), 'the status bar offers an export');
+      await waitForItem(page, 'Export');  // the status bar offers an export
       await screenshot(page, `storage-full-${engine}.png`);
 
       // Saving is retried every 5 s while it fails, and lock and channel stay with this tab.
