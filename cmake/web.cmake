@@ -16,6 +16,10 @@ target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISA
 # Characters beyond the Basic Multilingual Plane (emoji, some CJK) survive typing and pasting.
 target_compile_definitions(kiln_imgui PUBLIC IMGUI_USE_WCHAR32)
 
+# The IndexedDB backend on its own, for the app and the storage benchmark page.
+add_library(kiln_web_storage STATIC src/platform/web/indexeddb_backend.cpp)
+target_link_libraries(kiln_web_storage PUBLIC kiln_core)
+
 add_executable(kiln
   src/main.cpp
   src/ui/app_ui.cpp
@@ -29,8 +33,11 @@ add_executable(kiln
   src/platform/web/router.cpp
   src/platform/web/embed.cpp
   src/platform/web/offline.cpp
-  src/platform/web/test_bridge.cpp)
-target_link_libraries(kiln PRIVATE kiln_core kiln_imgui)
+  src/platform/web/test_bridge.cpp
+  src/platform/web/files.cpp
+  src/platform/web/browser_storage.cpp
+  src/platform/web/tab_link.cpp)
+target_link_libraries(kiln PRIVATE kiln_core kiln_imgui kiln_web_storage)
 set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")
 target_link_options(kiln PRIVATE
   -sENVIRONMENT=web
@@ -38,6 +45,7 @@ target_link_options(kiln PRIVATE
   -sFORCE_FILESYSTEM=1
   -sDYNAMIC_EXECUTION=0
   -sEXPORTED_RUNTIME_METHODS=FS,UTF8ToString,ccall,addRunDependency,removeRunDependency
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free
   -sINITIAL_MEMORY=32MB)
 
 # Files served as they are.

@@ -1,20 +1,29 @@
 // Kiln's entry point: wires the app state, the ImGui panels and the browser platform together,
 // and owns the only globals. Each frame: input has been queued by the platform; build the UI
-// from app state; render.
+// from app state; render; act on what the UI asked of the platform (a download, the file picker)
+// and keep the storage figures and retries going. Storage answers, lock grants and news from
+// other tabs wake the frame loop when they changed what is shown: the save state, the commits in
+// memory (this tab's or another's), a message.
 #include <GLES3/gl3.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <ctime>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
 #include "core/app/app.h"
+#include "platform/web/browser_storage.h"
 #include "platform/web/embed.h"
+#include "platform/web/files.h"
 #include "platform/web/imgui_backend.h"
+#include "platform/web/indexeddb_backend.h"
 #include "platform/web/offline.h"
 #include "platform/web/preview.h"
 #include "platform/web/router.h"
+#include "platform/web/tab_link.h"
 #include "platform/web/test_bridge.h"
 #include "ui/app_ui.h"
 #include "ui/input_probe.h"
@@ -26,8 +35,45 @@ namespace {
 constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontDir = "/assets/fonts";
 constexpr const char* kStarterPrompts = "/assets/prompts/starters.txt";
+constexpr const char* kSqliteType = "application/vnd.sqlite3";
+constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
+// While a failure keeps changes in memory, saving is tried again this often (and whenever the
+// browser comes back online or the page becomes visible).
+constexpr double kRetryDelayMs = 5000;
+constexpr double kStorageFrameDelayMs = 40;
+
+// What storage events can change on screen. A frame is drawn only when it differs from what the
+// last frame showed, and a little later, so that the steps of one save (lock, refresh, write,
+// acknowledgment: a few milliseconds in all) share one frame: with software WebGL a frame holds
+// the main thread for tens of milliseconds, and every storage step waiting behind it would be
+// that much later.
+struct StorageView {
+    kiln::storage::SaveStatus status;
+    size_t waiting_writes = 0;
+    std::string error;
+    std::string notice;
+    bool pending_import = false;
+
+    bool operator==(const StorageView& other) const {
+        return status == other.status && waiting_writes == other.waiting_writes && error == other.error &&
+               notice == other.notice && pending_import == other.pending_import;
+    }
+};
+
+// Declared before the app, which uses them until it is gone.
+struct Platform {
+    std::unique_ptr<kiln::web::IndexedDbBackend> backend;
+    std::unique_ptr<kiln::web::TabLink> link;
+    bool retry_scheduled = false;
+    bool persistence_asked = false;
+    bool estimating = false;
+    uint64_t estimated_at = ~uint64_t{0};  // the saved sequence number the last estimate saw
+    StorageView drawn;                     // as the last frame showed it
+    bool frame_scheduled = false;          // a frame for storage events is on its way
+};
 
 struct Globals {
+    Platform platform;
     kiln::app::App app;
     kiln::ui::UiState ui;
     kiln::ui::Fonts fonts;
@@ -82,6 +128,7 @@ void placePreview(const kiln::ui::PreviewPlacement& preview) {
 // Keeps the URL's hash naming what is open; a change made by the user is a new history entry.
 void syncRoute() {
     Globals& g = globals();
+    if (!g.app.store) return;  // nothing is open yet: the hash still names what to open
     std::string hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
     if (hash == g.hash) return;
     g.hash = hash;
@@ -91,6 +138,7 @@ void syncRoute() {
 // Opens what a hash names (a reload, Back and Forward, a pasted link).
 void openHash(const std::string& hash) {
     Globals& g = globals();
+    if (!g.app.store) return;  // the library is still opening: followRoutes() reads the hash then
     std::optional<kiln::app::Route> route = kiln::app::parseRoute(hash);
     if (!route) {
         g.app.error = "That link does not name a project or version of Kiln: " + hash;
@@ -102,6 +150,76 @@ void openHash(const std::string& hash) {
     if (g.hash != hash) kiln::web::setHash(g.hash, false);
 }
 
+// Once the library is open: opens what the page's hash names, and from then on every new hash.
+void followRoutes() {
+    Globals& g = globals();
+    if (std::string hash = kiln::web::currentHash(); !hash.empty()) openHash(hash);
+    g.hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
+    kiln::web::setHash(g.hash, false);
+}
+
+StorageView storageView(const kiln::app::App& app) {
+    StorageView view;
+    if (app.database) view.status = app.database->status();
+    if (app.writer) view.waiting_writes = app.writer->waitingWrites();
+    view.error = app.error;
+    view.notice = app.notice;
+    view.pending_import = app.pending_import.has_value();
+    return view;
+}
+
+// After a storage event: frames soon if it changed what is shown. Two: the first draws the change,
+// the second what ImGui lays out from the first (a message banner sizes itself to its text).
+void wakeIfChanged() {
+    Platform& p = globals().platform;
+    if (p.frame_scheduled || storageView(globals().app) == p.drawn) return;
+    p.frame_scheduled = true;
+    kiln::web::afterDelay(kStorageFrameDelayMs, [] {
+        globals().platform.frame_scheduled = false;
+        kiln::web::requestFrame(2);
+    });
+}
+
+// Storage upkeep after each frame: retries while saving fails, the persistence request once
+// something is saved, and the figures of the Storage popup.
+void syncStorage(bool storage_shown) {
+    Globals& g = globals();
+    Platform& p = g.platform;
+    if (!g.app.database || !g.app.storage.durable) return;
+    const kiln::storage::SaveStatus status = g.app.database->status();
+    const bool retryable = status.error && status.error->kind != kiln::storage::StorageErrorKind::Conflict;
+    if (retryable && !p.retry_scheduled) {
+        p.retry_scheduled = true;
+        kiln::web::afterDelay(kRetryDelayMs, [] {
+            globals().platform.retry_scheduled = false;
+            kiln::app::retrySaving(globals().app);
+            kiln::web::requestFrame();
+        });
+    }
+    if (!p.persistence_asked && status.saved > 0) {
+        p.persistence_asked = true;
+        kiln::web::requestPersistence([](bool persisted) {
+            globals().app.storage.persisted = persisted;
+            kiln::web::requestFrame();
+        });
+    }
+    const bool fresh = p.estimated_at == status.saved && !storage_shown;
+    if (!p.estimating && !fresh && status.state == kiln::storage::SaveState::Saved) {
+        p.estimating = true;
+        p.estimated_at = status.saved;
+        kiln::web::estimateStorage([](std::optional<kiln::web::StorageEstimate> estimate) {
+            Globals& g = globals();
+            g.platform.estimating = false;
+            if (estimate && (g.app.storage.used_bytes != estimate->used_bytes ||
+                             g.app.storage.quota_bytes != estimate->quota_bytes)) {
+                g.app.storage.used_bytes = estimate->used_bytes;
+                g.app.storage.quota_bytes = estimate->quota_bytes;
+                kiln::web::requestFrame(2);
+            }
+        });
+    }
+}
+
 void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
@@ -111,7 +229,7 @@ void frame() {
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
     g.ui.update_waiting = kiln::web::updateWaiting();
-    kiln::ui::FrameOutput out = kiln::ui::drawApp(g.app, g.ui, g.fonts);
+    const kiln::ui::FrameOutput out = kiln::ui::drawApp(g.app, g.ui, g.fonts);
     if (g.input_probe) kiln::ui::drawInputProbe(*g.input_probe);
     ImGui::PopFont();
     ImGui::Render();
@@ -128,6 +246,83 @@ void frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++g.frames_drawn;
+
+    if (out.export_database) {
+        if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app)) {
+            kiln::web::downloadFile(kiln::app::exportFileName(std::time(nullptr)), *bytes, kSqliteType);
+        }
+    }
+    if (out.pick_import_file) kiln::web::pickFile();
+    syncStorage(out.storage_shown);
+    g.platform.drawn = storageView(g.app);
+}
+
+// Opens the library from IndexedDB (in memory, saying why, if that fails), and listens for the
+// moments to retry saving and for files to import.
+void openStorage() {
+    Platform& p = globals().platform;
+    p.backend =
+        std::make_unique<kiln::web::IndexedDbBackend>(kiln::web::IndexedDbOptions{"kiln", "relaxed", wakeIfChanged});
+    p.link = std::make_unique<kiln::web::TabLink>(std::string("kiln:") + kiln::app::kLibraryName, wakeIfChanged);
+    kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)", [] {
+        followRoutes();
+        kiln::web::requestFrame();
+    });
+    kiln::web::onStorageRetryMoments([] {
+        kiln::app::retrySaving(globals().app);
+        kiln::web::requestFrame();
+    });
+    kiln::web::listenForFiles(
+        kCanvas, kImportAccept,
+        [](const std::string& name, std::optional<kiln::storage::Bytes> bytes, const std::string& problem) {
+            kiln::app::App& app = globals().app;
+            if (bytes) {
+                kiln::app::offerImport(app, name, std::move(*bytes));
+            } else {
+                app.error = "Kiln could not read " + name + " (" + problem +
+                            "). Nothing was changed; try choosing the file again.";
+            }
+            kiln::web::requestFrame();
+        });
+}
+
+// kilnTest.act(): the actions tests drive without clicking, called as the UI calls them.
+std::string testAct(const std::string& name, const std::string& argument) {
+    kiln::app::App& app = globals().app;
+    if (name == "newProject") {
+        kiln::app::newProject(app, argument);
+    } else if (name == "addVersion") {
+        if (!app.open) return R"({"error":"no project is open"})";
+        app.open->code = argument;
+        kiln::app::saveCodeEdit(app);
+    } else {
+        return nlohmann::json{{"error", "unknown action " + name}}.dump();
+    }
+    wakeIfChanged();
+    return "{}";
+}
+
+// kilnTest.query(): one statement, on a connection of its own that refuses to write.
+std::string testQuery(const std::string& sql) {
+    kiln::app::App& app = globals().app;
+    if (!app.database) return R"({"error":"the library is not open yet"})";
+    try {
+        kiln::store::Database db = app.database->connect();
+        db.exec("PRAGMA query_only = 1");
+        kiln::store::Statement statement(db, sql);
+        nlohmann::json rows = nlohmann::json::array();
+        while (statement.step()) {
+            nlohmann::json row = nlohmann::json::array();
+            for (int column = 0; column < statement.columnCount(); ++column) {
+                row.push_back(statement.isNull(column) ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(statement.columnText(column)));
+            }
+            rows.push_back(std::move(row));
+        }
+        return nlohmann::json{{"rows", rows}}.dump();
+    } catch (const std::exception& error) {
+        return nlohmann::json{{"error", error.what()}}.dump();
+    }
 }
 
 }  // namespace
@@ -147,12 +342,9 @@ int main() {
     }
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
-    kiln::app::openInMemory(g.app);
+    openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
     g.ui.compact = kiln::web::embedMode();
-    if (std::string hash = kiln::web::currentHash(); !hash.empty()) openHash(hash);
-    g.hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
-    kiln::web::setHash(g.hash, false);
     kiln::web::onHashChange(openHash);
 
     if (kiln::web::testModeRequested()) {
@@ -167,6 +359,8 @@ int main() {
                 return state.dump();
             },
             [](const std::string& label) { return kiln::ui::itemRectJson(label); },
+            testAct,
+            testQuery,
         });
     }
     kiln::web::runFrameLoop(frame);

@@ -4,6 +4,7 @@
 //   Welcome          the greeting of an empty library, starter prompts
 //   Project panels   header, prompt box, versions timeline, code, preview
 //   Status bar       saved state, undo of a delete, version position
+//   Storage          the Storage popup (where, space, export, import), the import confirmation
 //   Layouts          desktop (sidebar | prompt and versions | preview and code), phone (tabs)
 #include "ui/app_ui.h"
 
@@ -254,7 +255,7 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::Dummy(ImVec2(0, 16));
     const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
     std::string about = "Projects are kept by SQLite " + store::Database::libraryVersion() + " (schema version " +
-                        std::to_string(status ? status->schema_version : 0) + "). " + app.storage_label + ".";
+                        std::to_string(status ? status->schema_version : 0) + ") in " + app.storage.where + ".";
     mutedWrapped(about.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
@@ -395,12 +396,39 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
 // Status bar
 // ---------------------------------------------------------------------------------------------
 
-void drawStatusBar(app::App& app, const UiState& ui, FrameOutput& out) {
+constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
+
+void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out) {
     ImGui::Separator();
     ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
     const bool read_only = app.store && app.store->readOnly();
-    ImGui::TextDisabled("%s", read_only ? "Read-only: made by a newer Kiln" : "Not saved: in memory");
+    const app::SaveView save = app::saveView(app);
+    if (read_only) {
+        ImGui::TextDisabled("Read-only: made by a newer Kiln");
+    } else if (save.warning) {
+        ImGui::TextColored(kWarning, "%s", save.label.c_str());
+    } else {
+        ImGui::TextDisabled("%s", save.label.c_str());
+    }
+    if (!save.detail.empty() && ImGui::IsItemHovered()) {
+        ImGui::SetNextWindowSize(ImVec2(420, 0));
+        ImGui::BeginTooltip();
+        ImGui::TextWrapped("%s", save.detail.c_str());
+        ImGui::EndTooltip();
+    }
+    if (save.state == "not_saved") {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Export")) out.export_database = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Storage")) ui.open_storage = true;
+    if (!app.notice.empty()) {
+        ImGui::SameLine(0, 24.0f);
+        ImGui::TextUnformatted(app.notice.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("×##notice")) app::dismissNotice(app);
+    }
     if (ui.update_waiting) {
         ImGui::SameLine(0, 24.0f);
         ImGui::TextUnformatted("A new version of Kiln is available.");
@@ -422,6 +450,91 @@ void drawStatusBar(app::App& app, const UiState& ui, FrameOutput& out) {
         ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(position).x - ImGui::GetStyle().ItemSpacing.x * 2);
         ImGui::TextDisabled("%s", position);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------------------------
+
+std::string formatBytes(uint64_t bytes) {
+    char text[32];
+    if (bytes >= (uint64_t{1} << 30)) {
+        std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1 << 30));
+    } else if (bytes >= (uint64_t{1} << 20)) {
+        std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+    } else {
+        std::snprintf(text, sizeof text, "%.0f KB", static_cast<double>(bytes) / 1024);
+    }
+    return text;
+}
+
+void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
+    if (ui.open_storage) {
+        ImGui::OpenPopup("Storage");
+        ui.open_storage = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(440, 0));
+    if (!ImGui::BeginPopupModal("Storage", nullptr, ImGuiWindowFlags_NoResize)) return;
+    out.storage_shown = true;
+    const app::StorageInfo& storage = app.storage;
+    const app::SaveView save = app::saveView(app);
+    ImGui::TextWrapped("Projects are kept in %s.", storage.where.c_str());
+    if (save.warning) {
+        ImGui::TextColored(kWarning, "%s", save.label.c_str());
+    } else {
+        ImGui::TextUnformatted(save.label.c_str());
+    }
+    if (!save.detail.empty()) mutedWrapped(save.detail.c_str());
+    if (storage.durable) {
+        ImGui::Spacing();
+        if (storage.used_bytes && storage.quota_bytes) {
+            ImGui::Text("Used: %s of %s", formatBytes(*storage.used_bytes).c_str(),
+                        formatBytes(*storage.quota_bytes).c_str());
+        } else {
+            mutedWrapped("The browser does not say how much space is left.");
+        }
+        if (storage.persisted) {
+            mutedWrapped(*storage.persisted ? "The browser keeps this storage even when space runs low."
+                                            : "The browser may clear this storage when space runs low: export "
+                                              "the library now and then to keep a copy.");
+        }
+    }
+    ImGui::Spacing();
+    if (ImGui::Button("Export database")) out.export_database = true;
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!app.store || app.store->readOnly());
+    if (ImGui::Button("Import database…")) out.pick_import_file = true;
+    ImGui::EndDisabled();
+    mutedWrapped("Exports are SQLite files (sql.js and the sqlite3 tool open them). To import one, choose it "
+                 "here or drop it on the window.");
+    ImGui::Spacing();
+    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+void drawImportPopup(app::App& app) {
+    if (app.pending_import && !ImGui::IsPopupOpen("Import a library?")) ImGui::OpenPopup("Import a library?");
+    ImGui::SetNextWindowSize(ImVec2(440, 0));
+    if (!ImGui::BeginPopupModal("Import a library?", nullptr, ImGuiWindowFlags_NoResize)) return;
+    if (!app.pending_import) {
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
+    ImGui::TextWrapped("Importing %s replaces every project kept in this browser with the file's, in every Kiln "
+                       "tab. Export the library first to keep a copy of it.",
+                       app.pending_import->file_name.c_str());
+    ImGui::Spacing();
+    if (primaryButton("Replace library")) {
+        app::confirmImport(app);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        app::cancelImport(app);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -501,6 +614,8 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     drawStatusBar(app, ui, out);
 
     drawRenamePopup(app, ui);
+    drawStoragePopup(app, ui, out);
+    drawImportPopup(app);
     if (anyPopupOpen()) out.preview.visible = false;
     ImGui::End();
     if (ui.deferred) {

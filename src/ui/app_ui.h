@@ -28,6 +28,7 @@ struct UiState {
     std::string rename_text;
     int64_t rename_project = 0;
     bool open_rename = false;
+    bool open_storage = false;  // the Storage popup opens next frame
 };
 
 // Where the page must place the live preview this frame; the platform puts a real <iframe> there.
@@ -41,6 +42,9 @@ struct PreviewPlacement {
 struct FrameOutput {
     PreviewPlacement preview;
     bool apply_update = false;  // the user asked for the new version of Kiln
+    bool export_database = false;   // the user asked to download the library
+    bool pick_import_file = false;  // the user asked for the file picker
+    bool storage_shown = false;     // the Storage popup is open: keep its figures fresh
 };
 
 // Below this width (CSS pixels) the interface is one column with tabs.

@@ -120,18 +120,20 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
 // Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
 // keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
 // `hasTouch` makes the page a touch device (touch events, puppeteer's page.touchscreen);
-// `onNewDocument` (a function) runs in the page before any of Kiln's scripts.
+// `preload` (a function) runs in the page before any of its scripts, on every load: tests use it
+// to stand in for browser APIs. `window: true` opens the page in a window of its own rather than
+// a tab, so that two pages are both visible (a background tab's timers and frames are throttled).
 export async function openKiln(browser, url, {
-  width = 1280, height = 800, deviceScaleFactor = 1, hasTouch = false, onNewDocument = null,
+  width = 1280, height = 800, deviceScaleFactor = 1, hasTouch = false, preload = null, window = false,
 } = {}) {
-  const page = await browser.newPage();
+  const page = await browser.newPage(window ? { type: 'window' } : undefined);
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
   await page.setViewport({ width, height, deviceScaleFactor, hasTouch });
-  if (onNewDocument) await page.evaluateOnNewDocument(onNewDocument);
+  if (preload) await page.evaluateOnNewDocument(preload);
 
   const testUrl = new URL(url);
   testUrl.searchParams.set('test', '1');
@@ -171,22 +173,36 @@ export function state(page) {
   return page.evaluate(() => window.kilnTest.state());
 }
 
-// Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle.
-export async function clickItem(page, label, timeoutMs = 10_000) {
-  // The item may appear a frame after the state that calls for it: wait for it to be drawn.
-  let target = null;
-  for (const deadline = Date.now() + timeoutMs; !target && Date.now() < deadline;) {
-    target = await page.evaluate((itemLabel) => {
-      const rect = window.kilnTest.itemRect(itemLabel);
-      // itemRect is in CSS pixels of the viewport, as mouse coordinates are.
-      return rect && { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
-    }, label);
-    if (!target) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  if (!target) {
+// Runs kilnTest.act(name, argument) in the page (a test action, called as the UI calls it).
+export async function act(page, name, argument = '') {
+  const answer = await page.evaluate((n, a) => window.kilnTest.act(n, a), name, argument);
+  if (answer && answer.error) throw new Error(`act ${name}: ${answer.error}`);
+}
+
+// Runs one read-only SQL statement on Kiln's library in the page; resolves to its rows.
+export async function query(page, sql) {
+  const answer = await page.evaluate((statement) => window.kilnTest.query(statement), sql);
+  if (answer.error) throw new Error(`query ${sql}: ${answer.error}`);
+  return answer.rows;
+}
+
+// Waits until a frame has drawn the ImGui item labelled `label` (state can run a frame ahead of
+// the screen); resolves to its rectangle in CSS pixels of the viewport, as mouse coordinates are.
+export async function waitForItem(page, label, timeoutMs = 10_000) {
+  const rect = await page.waitForFunction((itemLabel) => window.kilnTest.itemRect(itemLabel),
+    { timeout: timeoutMs, polling: 50 }, label).then((handle) => handle.jsonValue()).catch(() => null);
+  if (!rect) {
     const last = JSON.stringify(await state(page));
-    throw new Error(`clickItem: no item "${label}" (kilnTest.itemRect returned null for ${timeoutMs} ms); state: ${last}`);
+    throw new Error(`no item "${label}" drawn within ${timeoutMs} ms (kilnTest.itemRect returned null); state: ${last}`);
   }
+  return rect;
+}
+
+// Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle,
+// once it is drawn.
+export async function clickItem(page, label) {
+  const rect = await waitForItem(page, label);
+  const target = { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 };
   // Hover first and let the app draw a frame or two, so ImGui sees the mouse over the item
   // before the button goes down, as with a person's click.
   await page.mouse.move(target.x, target.y);

@@ -151,7 +151,7 @@ for (const engine of browsers()) {
     const browser = await launch(engine);
     t.after(() => browser.close());
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`, {
-      onNewDocument: () => Object.defineProperty(Navigator.prototype, 'platform', { get: () => 'MacIntel' }),
+      preload: () => Object.defineProperty(Navigator.prototype, 'platform', { get: () => 'MacIntel' }),
     });
 
     await focusProbeText(page);

@@ -1,7 +1,10 @@
 // The app's actions, as the panels use them.
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "core/app/app.h"
+#include "storage_test_support.h"
 
 using namespace kiln;
 using app::App;
@@ -201,4 +204,154 @@ TEST(App, ThemeChoiceIsKeptInTheSettings) {
     EXPECT_EQ(app.theme, "system");
     app::setTheme(app, "dark");
     EXPECT_EQ(app.store->getSetting("theme"), "dark");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage: the library kept in a key-value store, shared by tabs, exported and imported
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// A tab: an app over a shared backend and peers. Apps hold callbacks to themselves, so they
+// stay where they were made.
+struct Tab {
+    Tab(test::FakeBackend& backend, test::FakePeers& peers) : link(peers) {
+        app::openStorage(app, backend, link, "this browser", [this] { opened = true; });
+    }
+    test::FakePeers::Link link;
+    App app;
+    bool opened = false;
+};
+
+std::vector<std::string> projectNames(const App& app) {
+    std::vector<std::string> names;
+    for (const auto& item : app.projects) names.push_back(item.project.name);
+    return names;
+}
+
+}  // namespace
+
+TEST(AppStorage, OpensTheStoredLibraryAndSavesEveryChange) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    {
+        Tab tab(backend, peers);
+        ASSERT_TRUE(tab.opened);
+        EXPECT_TRUE(app::stateSnapshot(tab.app)["ready"].get<bool>());
+        EXPECT_EQ(app::saveView(tab.app).state, "saved");
+        app::newProject(tab.app, "Kept");
+        app::setTheme(tab.app, "dark");
+        nlohmann::json state = app::stateSnapshot(tab.app);
+        EXPECT_EQ(state["saved"], "saved");
+        EXPECT_EQ(state["storage"]["durable"], true);
+        EXPECT_EQ(state["storage"]["lock"], "none");
+    }
+    Tab reopened(backend, peers);
+    EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Kept"}));
+    EXPECT_EQ(reopened.app.theme, "dark");
+}
+
+TEST(AppStorage, SaveStateFollowsStorageNotSqlite) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    Tab tab(backend, peers);
+    backend.hold();
+    app::newProject(tab.app, "Slow");
+    while (app::saveView(tab.app).state != "saving") ASSERT_TRUE(backend.releaseOne());
+    EXPECT_EQ(projectNames(tab.app), (std::vector<std::string>{"Slow"})) << "shown before it is saved";
+    backend.releaseAll();
+    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+
+    backend.failWrites(storage::KvCode::QuotaExceeded, -1);
+    app::newProject(tab.app, "Too big");
+    app::SaveView view = app::saveView(tab.app);
+    EXPECT_EQ(view.state, "not_saved");
+    EXPECT_EQ(view.label, "Not saved: storage is full");
+    EXPECT_NE(view.detail.find("full"), std::string::npos);
+    EXPECT_TRUE(view.warning);
+    backend.failWrites(storage::KvCode::Ok, 0);
+    app::retrySaving(tab.app);
+    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+}
+
+TEST(AppStorage, WithoutStorageTheAppWorksInMemoryAndSaysWhy) {
+    test::FakeBackend backend;
+    backend.failReads(storage::KvCode::Unavailable);
+    test::FakePeers peers;
+    Tab tab(backend, peers);
+    ASSERT_TRUE(tab.opened);
+    EXPECT_FALSE(tab.app.storage.durable);
+    EXPECT_FALSE(peers.holdsAny(tab.link));
+    app::newProject(tab.app, "Only here");
+    EXPECT_EQ(projectNames(tab.app), (std::vector<std::string>{"Only here"}));
+    const app::SaveView view = app::saveView(tab.app);
+    EXPECT_EQ(view.state, "not_saved");
+    EXPECT_EQ(view.label, "Not saved: no storage here");
+    EXPECT_NE(view.detail.find("Export"), std::string::npos) << view.detail;
+    EXPECT_EQ(tab.app.error, view.detail) << "said once where it cannot be missed";
+    EXPECT_TRUE(app::exportDatabase(tab.app).has_value());
+}
+
+TEST(AppStorage, EachTabSeesTheOthersChangesAndKeepsAnUnsavedEdit) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    Tab first(backend, peers);
+    Tab second(backend, peers);
+    app::newProject(first.app, "Shared");
+    EXPECT_EQ(projectNames(second.app), (std::vector<std::string>{"Shared"}));
+    app::openProject(second.app, second.app.projects[0].project.public_id);
+    first.app.open->code = "<p>from the first</p>";
+    app::saveCodeEdit(first.app);
+    second.app.open->code = "<p>typing in the second</p>";
+    app::newProject(first.app, "Another");
+    ASSERT_TRUE(second.app.open);
+    EXPECT_EQ(second.app.open->versions.size(), 1u);
+    EXPECT_EQ(second.app.open->code, "<p>typing in the second</p>");
+    EXPECT_EQ(projectNames(second.app), (std::vector<std::string>{"Another", "Shared"}));
+    app::deleteProject(first.app, second.app.open->project.id);
+    EXPECT_FALSE(second.app.open) << "a project deleted in another tab is closed";
+}
+
+TEST(AppStorage, ExportAndImportGoThroughAConfirmationAndRefusalsChangeNothing) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    Tab source(backend, peers);
+    app::newProject(source.app, "Exported");
+    std::optional<storage::Bytes> file = app::exportDatabase(source.app);
+    ASSERT_TRUE(file);
+
+    test::FakeBackend other_backend;
+    test::FakePeers other_peers;
+    Tab target(other_backend, other_peers);
+    app::newProject(target.app, "Replaced");
+    app::offerImport(target.app, "kiln-2025-01-31.sqlite", {'n', 'o', 'p', 'e'});
+    EXPECT_EQ(app::stateSnapshot(target.app)["pending_import"], "kiln-2025-01-31.sqlite");
+    app::confirmImport(target.app);
+    EXPECT_NE(target.app.error.find("not a SQLite database"), std::string::npos) << target.app.error;
+    EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Replaced"}));
+    EXPECT_TRUE(target.app.open);
+
+    app::dismissError(target.app);
+    app::offerImport(target.app, "kiln-2025-01-31.sqlite", *file);
+    app::cancelImport(target.app);
+    EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Replaced"}));
+
+    app::offerImport(target.app, "kiln-2025-01-31.sqlite", *file);
+    app::confirmImport(target.app);
+    EXPECT_TRUE(target.app.error.empty()) << target.app.error;
+    EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Exported"}));
+    EXPECT_FALSE(target.app.open);
+    EXPECT_EQ(target.app.notice, "Imported kiln-2025-01-31.sqlite: 1 project(s).");
+    EXPECT_EQ(app::saveView(target.app).state, "saved");
+    Tab reopened(other_backend, other_peers);
+    EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Exported"}));
+}
+
+TEST(AppStorage, ExportsAreNamedAfterTheLocalDate) {
+    std::tm day{};
+    day.tm_year = 2025 - 1900;
+    day.tm_mon = 0;
+    day.tm_mday = 31;
+    day.tm_hour = 12;
+    EXPECT_EQ(app::exportFileName(std::mktime(&day)), "kiln-2025-01-31.sqlite");
 }

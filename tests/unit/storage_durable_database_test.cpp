@@ -614,6 +614,23 @@ TEST(DurableDatabase, CompactsByItselfSoTheLogStaysBounded) {
     EXPECT_EQ(reopened(backend.state()), session.latest());
 }
 
+TEST(DurableDatabase, CompactsByItselfOnceTheLogHoldsManyRecords) {
+    DurableOptions options = testOptions();
+    options.compact_automatically = true;
+    options.compaction_max_log_records = 12;
+    FakeBackend backend;
+    Session session(backend, options);
+    size_t most_records = 0;
+    for (int i = 0; i < 60; ++i) {
+        session.store.createProject("Small change " + std::to_string(i));  // far below any byte threshold
+        session.remember();
+        most_records = std::max(most_records, keysUnder(backend.state(), logPrefix(kName)).size());
+    }
+    EXPECT_LE(most_records, options.compaction_max_log_records + 1);
+    EXPECT_LT(session.database->storedLogBytes(), options.compaction_min_log_bytes);
+    EXPECT_EQ(reopened(backend.state()), session.latest());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Refresh
 // ---------------------------------------------------------------------------------------------

@@ -171,6 +171,9 @@ TEST(PageLog, KeysSortInNumberOrderAndParseBack) {
         EXPECT_TRUE(key >= begin && key < end) << key;
     }
     EXPECT_FALSE(manifestKey("db2") >= begin && manifestKey("db2") < end);
+    // A refresh reads the records after a point and the manifest in one scan up to the end.
+    EXPECT_GE(manifestKey("db"), prefixEnd(logPrefix("db")));
+    EXPECT_LT(basePrefix("db"), logPrefix("db"));
 }
 
 TEST(PageLog, ReplayAppliesRecordsInSequenceOrder) {

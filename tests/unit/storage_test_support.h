@@ -1,17 +1,20 @@
 // Helpers shared by the storage tests: a fake key-value backend that answers at once or on
 // demand, fails on request and keeps its state after every write (so a test can "crash" at any
-// step), and the pages that differ between two database images.
+// step); fake peers (a shared lock and announcements, as Web Locks and a BroadcastChannel give
+// browser tabs); and the pages that differ between two database images.
 #pragma once
 
 #include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/storage/kv_backend.h"
 #include "core/storage/memory_pager.h"
+#include "core/storage/shared_writer.h"
 
 namespace kiln::test {
 
@@ -130,6 +133,110 @@ private:
     int fail_count_ = 0;
     size_t failed_writes_ = 0;
     storage::KvCode read_code_ = storage::KvCode::Ok;
+};
+
+// A lock with shared and exclusive modes, granted first come first served (as Web Locks are),
+// and a channel on which every link hears the others' announcements. Grants and news are
+// delivered at once, or, when deferred, queued until deliverOne()/deliverAll(), as a browser
+// delivers them in later tasks.
+class FakePeers {
+public:
+    class Link : public storage::PeerLink {
+    public:
+        explicit Link(FakePeers& peers) : peers_(peers) { peers_.links_.insert(this); }
+        ~Link() override { peers_.links_.erase(this); }
+
+        void acquire(LockMode mode, std::function<void()> granted) override {
+            peers_.requests_.push_back({this, mode, std::move(granted)});
+            peers_.grant();
+        }
+        void release() override { peers_.release(this); }
+        void announce() override {
+            ++peers_.announcements_;
+            for (Link* link : peers_.links_) {
+                if (link != this)
+                    peers_.post([link] {
+                        if (link->news_) link->news_();
+                    });
+            }
+        }
+        void setNewsListener(std::function<void()> news) override { news_ = std::move(news); }
+
+    private:
+        FakePeers& peers_;
+        std::function<void()> news_;
+    };
+
+    explicit FakePeers(bool deferred = false) : deferred_(deferred) {}
+
+    bool deliverOne() {
+        if (events_.empty()) return false;
+        auto event = std::move(events_.front());
+        events_.pop_front();
+        event();
+        return true;
+    }
+    void deliverAll() {
+        while (deliverOne()) {
+        }
+    }
+    size_t pending() const { return events_.size(); }
+    bool holdsExclusive(const Link& link) const { return exclusive_ == &link; }
+    bool holdsAny(const Link& link) const { return exclusive_ == &link || shared_.count(&link) > 0; }
+    size_t announcements() const { return announcements_; }
+
+private:
+    struct Request {
+        Link* link;
+        storage::PeerLink::LockMode mode;
+        std::function<void()> granted;
+    };
+
+    void grant() {
+        while (!requests_.empty()) {
+            Request& next = requests_.front();
+            const bool free = next.mode == storage::PeerLink::LockMode::Shared
+                                  ? exclusive_ == nullptr
+                                  : exclusive_ == nullptr && shared_.empty();
+            if (!free) return;
+            Request request = std::move(next);
+            requests_.pop_front();
+            if (request.mode == storage::PeerLink::LockMode::Exclusive) {
+                exclusive_ = request.link;
+            } else {
+                shared_.insert(request.link);
+            }
+            post(std::move(request.granted));
+        }
+    }
+
+    void release(Link* link) {
+        for (auto it = requests_.begin(); it != requests_.end(); ++it) {
+            if (it->link == link) {
+                requests_.erase(it);
+                return;
+            }
+        }
+        if (exclusive_ == link) exclusive_ = nullptr;
+        shared_.erase(link);
+        grant();
+    }
+
+    void post(std::function<void()> event) {
+        if (deferred_) {
+            events_.push_back(std::move(event));
+        } else {
+            event();
+        }
+    }
+
+    bool deferred_;
+    std::set<Link*> links_;
+    std::deque<Request> requests_;
+    const Link* exclusive_ = nullptr;
+    std::set<const Link*> shared_;
+    std::deque<std::function<void()>> events_;
+    size_t announcements_ = 0;
 };
 
 // The 1-based numbers of the pages of `after` whose bytes differ from `before` (a page that

@@ -182,6 +182,11 @@
       showPreview: (x, y, w, h, revision, html) => Module.ccall('kiln_test_show_preview', null,
         ['number', 'number', 'number', 'number', 'number', 'string'], [x, y, w, h, revision, html]),
       hidePreview: () => Module.ccall('kiln_test_hide_preview', null, [], []),
+      // Runs a test action at once, as the UI would: 'newProject' (argument: the name),
+      // 'addVersion' (argument: the code, saved as a new version of the open project).
+      act: (name, argument = '') => call('kiln_test_act', name, String(argument)),
+      // Runs one read-only SQL statement on the library: {rows: [[...]]} or {error}.
+      query: (sql) => call('kiln_test_query', sql),
     };
   }
 

@@ -20,6 +20,15 @@ void guarded(App& app, Action action) {
     }
 }
 
+// Runs a write at once, or, when other tabs share the library, once this tab may write.
+void whenWritable(App& app, std::function<void()> write) {
+    if (app.writer) {
+        app.writer->write(std::move(write));
+    } else {
+        write();
+    }
+}
+
 std::string lowerAscii(std::string_view text) {
     std::string lower(text);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -89,7 +98,148 @@ std::string nameFromPrompt(const std::string& prompt) {
     return name;
 }
 
+// Reads what a library that was just opened or replaced holds: the settings and the projects.
+void loadLibrary(App& app) {
+    app.theme = app.store->getSetting("theme").value_or("system");
+    refreshProjects(app);
+}
+
+// Re-reads what another tab changed, keeping what this one shows (and any unsaved edit of the
+// code) unless it is gone.
+void takeInChanges(App& app) {
+    refreshProjects(app);
+    if (!app.store || !app.open) return;
+    guarded(app, [&] {
+        std::optional<store::Project> project = app.store->getProject(app.open->project.id);
+        if (!project || project->deleted_at || project->public_id != app.open->project.public_id) {
+            app.open.reset();
+            return;
+        }
+        app.open->project = *project;
+        app.open->versions = app.store->listVersions(project->id);
+        if (app.open->selected != 0 && !findVersion(*app.open, app.open->selected)) loadProject(app, *project, 0);
+    });
+}
+
+// Tells what replay could not recover, if anything: commits after a damaged record are lost.
+void reportRecovery(App& app) {
+    const storage::ReplayReport& report = app.database->recovery();
+    if (report.stopped_because.empty()) return;
+    app.notice = "Kiln restored your projects as of their last complete save; " +
+                 std::to_string(report.dropped_keys.size()) +
+                 " later change(s) could not be read and were left out (" + report.stopped_because + ").";
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------------------------
+
+void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link, const std::string& where,
+                 std::function<void()> opened) {
+    app.storage.opening = true;
+    link.acquire(storage::PeerLink::LockMode::Exclusive, [&app, &backend, &link, where, opened] {
+        auto done = [&app, &link, where, opened](std::unique_ptr<storage::DurableDatabase> database,
+                                                 std::optional<storage::StorageError> error) {
+            app.storage.opening = false;
+            if (!error) {
+                try {
+                    // Still under the lock: the migrations of a new or older library commit here.
+                    app.database = std::move(database);
+                    app.store.emplace(app.database->connect(), store::StoreOptions{});
+                } catch (const std::exception& failure) {
+                    app.store.reset();
+                    error = storage::StorageError{storage::StorageErrorKind::Failed, failure.what()};
+                }
+            }
+            if (error) {
+                link.release();
+                openInMemory(app, *error);
+                app.error = error->message;  // said once in full; the status bar keeps saying it
+            } else {
+                app.storage.where = where;
+                app.storage.durable = true;
+                app.writer = std::make_unique<storage::SharedWriter>(*app.database, link, true);
+                app.writer->setChangeListener([&app] { takeInChanges(app); });
+                guarded(app, [&] { loadLibrary(app); });
+                reportRecovery(app);
+            }
+            if (opened) opened();
+        };
+        storage::DurableDatabase::open(backend, kLibraryName, done);
+    });
+}
+
+void openInMemory(App& app, storage::StorageError reason) {
+    app.writer.reset();
+    app.store.reset();
+    app.database = storage::DurableDatabase::openWithoutStorage(std::move(reason));
+    app.storage.where = "memory only";
+    app.storage.durable = false;
+    guarded(app, [&] {
+        app.store.emplace(app.database->connect(), store::StoreOptions{});
+        loadLibrary(app);
+    });
+}
+
+void retrySaving(App& app) {
+    if (!app.database) return;
+    const storage::SaveStatus status = app.database->status();
+    if (status.error && status.error->kind != storage::StorageErrorKind::Conflict) app.database->retrySaving();
+}
+
+std::string exportFileName(std::time_t now) {
+    std::tm local{};
+    localtime_r(&now, &local);
+    char name[32];
+    std::strftime(name, sizeof name, "kiln-%Y-%m-%d.sqlite", &local);
+    return name;
+}
+
+std::optional<storage::Bytes> exportDatabase(App& app) {
+    if (!app.database) return std::nullopt;
+    try {
+        return app.database->exportBytes();
+    } catch (const std::exception& error) {
+        app.error = std::string("Kiln could not export the library (") + error.what() + "). Try again in a moment.";
+        return std::nullopt;
+    }
+}
+
+void offerImport(App& app, const std::string& file_name, storage::Bytes bytes) {
+    app.pending_import = PendingImport{file_name, std::move(bytes)};
+}
+
+void cancelImport(App& app) { app.pending_import.reset(); }
+
+void confirmImport(App& app) {
+    if (!app.pending_import) return;
+    auto file = std::make_shared<PendingImport>(std::move(*app.pending_import));
+    app.pending_import.reset();
+    whenWritable(app, [&app, file] {
+        if (!app.database) return;
+        try {
+            const store::SchemaStatus status = app.database->importBytes(file->bytes);
+            // A fresh connection: the store's idea of the schema (read-only or not) is the file's.
+            app.store.reset();
+            app.store.emplace(app.database->connect(), store::StoreOptions{});
+            app.open.reset();
+            app.undo_delete.reset();
+            app.error.clear();
+            loadLibrary(app);
+            const std::string count = std::to_string(app.projects.size()) +
+                                      (app.projects.size() >= static_cast<size_t>(kProjectPageSize) ? "+" : "");
+            app.notice = "Imported " + file->file_name + ": " + count + " project(s)" +
+                         (status.found_version < status.schema_version
+                              ? ", upgraded from schema version " + std::to_string(status.found_version)
+                              : "") +
+                         ".";
+        } catch (const std::exception& error) {
+            app.error = error.what();
+        }
+    });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Routes
@@ -142,15 +292,6 @@ void navigate(App& app, const Route& route) {
 // Library
 // ---------------------------------------------------------------------------------------------
 
-void openInMemory(App& app) {
-    guarded(app, [&] {
-        app.store = store::Store::openInMemory();
-        app.storage_label = "In memory: nothing is saved when this tab closes";
-        app.theme = app.store->getSetting("theme").value_or("system");
-        refreshProjects(app);
-    });
-}
-
 void setStarterPrompts(App& app, const std::string& text) {
     app.starter_prompts.clear();
     size_t start = 0;
@@ -166,7 +307,9 @@ void setStarterPrompts(App& app, const std::string& text) {
 
 void setTheme(App& app, const std::string& theme) {
     app.theme = theme;
-    if (app.store && !app.store->readOnly()) guarded(app, [&] { app.store->setSetting("theme", theme); });
+    whenWritable(app, [&app, theme] {
+        if (app.store && !app.store->readOnly()) guarded(app, [&] { app.store->setSetting("theme", theme); });
+    });
 }
 
 void refreshProjects(App& app) {
@@ -183,40 +326,49 @@ std::vector<const store::ProjectSummary*> visibleProjects(const App& app) {
     return visible;
 }
 
-void newProject(App& app) {
+void newProject(App& app, const std::string& name) {
     if (!app.store) return;
-    guarded(app, [&] {
-        store::Project project = app.store->createProject("Untitled " + std::to_string(app.projects.size() + 1));
-        refreshProjects(app);
-        loadProject(app, project, 0);
+    whenWritable(app, [&app, name] {
+        guarded(app, [&] {
+            store::Project project = app.store->createProject(
+                name.empty() ? "Untitled " + std::to_string(app.projects.size() + 1) : name);
+            refreshProjects(app);
+            loadProject(app, project, 0);
+        });
     });
 }
 
 void startFromPrompt(App& app, const std::string& prompt) {
     if (!app.store) return;
-    guarded(app, [&] {
-        store::Project project = app.store->createProject(nameFromPrompt(prompt));
-        refreshProjects(app);
-        loadProject(app, project, 0);
-        app.prompt = prompt;
+    whenWritable(app, [&app, prompt] {
+        guarded(app, [&] {
+            store::Project project = app.store->createProject(nameFromPrompt(prompt));
+            refreshProjects(app);
+            loadProject(app, project, 0);
+            app.prompt = prompt;
+        });
     });
 }
 
 void renameProject(App& app, int64_t project_id, const std::string& name) {
-    guarded(app, [&] {
-        app.store->renameProject(project_id, name);
-        if (app.open && app.open->project.id == project_id) app.open->project = *app.store->getProject(project_id);
-        refreshProjects(app);
+    whenWritable(app, [&app, project_id, name] {
+        guarded(app, [&] {
+            app.store->renameProject(project_id, name);
+            if (app.open && app.open->project.id == project_id) app.open->project = *app.store->getProject(project_id);
+            refreshProjects(app);
+        });
     });
 }
 
 void deleteProject(App& app, int64_t project_id) {
-    guarded(app, [&] {
-        std::optional<store::Project> project = app.store->getProject(project_id);
-        app.store->deleteProject(project_id);
-        app.undo_delete = project;
-        if (app.open && app.open->project.id == project_id) app.open.reset();
-        refreshProjects(app);
+    whenWritable(app, [&app, project_id] {
+        guarded(app, [&] {
+            std::optional<store::Project> project = app.store->getProject(project_id);
+            app.store->deleteProject(project_id);
+            app.undo_delete = project;
+            if (app.open && app.open->project.id == project_id) app.open.reset();
+            refreshProjects(app);
+        });
     });
 }
 
@@ -224,10 +376,12 @@ void undoDelete(App& app) {
     if (!app.undo_delete) return;
     store::Project project = *app.undo_delete;
     app.undo_delete.reset();
-    guarded(app, [&] {
-        app.store->restoreProject(project.id);
-        refreshProjects(app);
-        loadProject(app, *app.store->getProject(project.id), 0);
+    whenWritable(app, [&app, project] {
+        guarded(app, [&] {
+            app.store->restoreProject(project.id);
+            refreshProjects(app);
+            loadProject(app, *app.store->getProject(project.id), 0);
+        });
     });
 }
 
@@ -256,21 +410,25 @@ void selectVersion(App& app, int number) {
 }
 
 void restoreVersion(App& app, int number) {
-    if (!app.open) return;
-    guarded(app, [&] {
-        auto [version_id, code] = storedVersion(app, number);
-        addVersion(app, "Restored version " + std::to_string(number), code, version_id);
+    whenWritable(app, [&app, number] {
+        if (!app.open) return;
+        guarded(app, [&] {
+            auto [version_id, code] = storedVersion(app, number);
+            addVersion(app, "Restored version " + std::to_string(number), code, version_id);
+        });
     });
 }
 
 void forkVersion(App& app, int number) {
-    if (!app.open) return;
-    guarded(app, [&] {
-        auto [version_id, code] = storedVersion(app, number);
-        const std::string source = app.open->project.name;
-        store::Project fork = app.store->createProject(source.size() > 190 ? "Fork" : source + " (fork)");
-        loadProject(app, fork, 0);
-        addVersion(app, "Forked from " + source + ", version " + std::to_string(number), code, version_id);
+    whenWritable(app, [&app, number] {
+        if (!app.open) return;
+        guarded(app, [&] {
+            auto [version_id, code] = storedVersion(app, number);
+            const std::string source = app.open->project.name;
+            store::Project fork = app.store->createProject(source.size() > 190 ? "Fork" : source + " (fork)");
+            loadProject(app, fork, 0);
+            addVersion(app, "Forked from " + source + ", version " + std::to_string(number), code, version_id);
+        });
     });
 }
 
@@ -281,10 +439,13 @@ void forkVersion(App& app, int number) {
 bool codeEdited(const App& app) { return app.open && app.open->code != app.open->stored_code; }
 
 void saveCodeEdit(App& app) {
-    if (!codeEdited(app)) return;
-    guarded(app, [&] {
-        const store::VersionSummary* parent = findVersion(*app.open, app.open->selected);
-        addVersion(app, "Edited by hand", app.open->code, parent ? std::optional<int64_t>(parent->id) : std::nullopt);
+    whenWritable(app, [&app] {
+        if (!codeEdited(app)) return;
+        guarded(app, [&] {
+            const store::VersionSummary* parent = findVersion(*app.open, app.open->selected);
+            addVersion(app, "Edited by hand", app.open->code,
+                       parent ? std::optional<int64_t>(parent->id) : std::nullopt);
+        });
     });
 }
 
@@ -293,6 +454,47 @@ void discardCodeEdit(App& app) {
 }
 
 void dismissError(App& app) { app.error.clear(); }
+
+void dismissNotice(App& app) { app.notice.clear(); }
+
+// ---------------------------------------------------------------------------------------------
+// Save state
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+std::string notSavedLabel(storage::StorageErrorKind kind) {
+    switch (kind) {
+        case storage::StorageErrorKind::QuotaExceeded: return "Not saved: storage is full";
+        case storage::StorageErrorKind::Unavailable: return "Not saved: no storage here";
+        case storage::StorageErrorKind::Conflict: return "Not saved: another tab saved first";
+        case storage::StorageErrorKind::Damaged: return "Not saved: stored data is damaged";
+        case storage::StorageErrorKind::Failed: break;
+    }
+    return "Not saved: saving failed";
+}
+
+}  // namespace
+
+SaveView saveView(const App& app) {
+    if (!app.database) return {"opening", app.storage.opening ? "Opening your projects…" : "Not open", "", false};
+    const storage::SaveStatus status = app.database->status();
+    SaveView view;
+    view.detail = status.error ? status.error->message : "";
+    switch (status.state) {
+        case storage::SaveState::Saved: view = {"saved", "Saved", view.detail, false}; break;
+        case storage::SaveState::Saving: view = {"saving", "Saving…", "", false}; break;
+        case storage::SaveState::Unsaved: view = {"unsaved", "Unsaved changes", "", false}; break;
+        case storage::SaveState::NotSaved:
+            view = {"not_saved", notSavedLabel(status.error->kind), view.detail, true};
+            break;
+    }
+    if (app.writer && app.writer->waitingWrites() > 0 &&
+        app.writer->lockState() == storage::SharedWriter::LockState::WaitingExclusive) {
+        view.label = "Waiting for another Kiln tab to finish saving…";
+    }
+    return view;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Snapshot
@@ -321,12 +523,38 @@ nlohmann::json stateSnapshot(const App& app) {
                 {"preview_revision", app.open->preview_revision}};
     }
     const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
+    const SaveView save = saveView(app);
+    nlohmann::json storage_json = {
+        {"where", app.storage.where},
+        {"durable", app.storage.durable},
+        {"status", save.label},
+        {"message", save.detail},
+        {"used_bytes", app.storage.used_bytes ? nlohmann::json(*app.storage.used_bytes) : nullptr},
+        {"quota_bytes", app.storage.quota_bytes ? nlohmann::json(*app.storage.quota_bytes) : nullptr},
+        {"persisted", app.storage.persisted ? nlohmann::json(*app.storage.persisted) : nullptr},
+    };
+    if (app.database) {
+        const storage::SaveStatus saved = app.database->status();
+        storage_json["committed"] = saved.committed;
+        storage_json["saved_through"] = saved.saved;
+        storage_json["compacting"] = saved.compacting;
+        storage_json["stored_log_bytes"] = app.database->storedLogBytes();
+        storage_json["recovery"] = app.database->recovery().stopped_because;
+    }
+    if (app.writer) {
+        static const char* kLocks[] = {"none", "waiting_shared", "shared", "waiting_exclusive", "exclusive"};
+        storage_json["lock"] = kLocks[static_cast<int>(app.writer->lockState())];
+        storage_json["waiting_writes"] = app.writer->waitingWrites();
+    }
     return {
         {"ready", app.store.has_value()},
         {"sqlite_version", store::Database::libraryVersion()},
         {"schema_version", status ? status->schema_version : 0},
         {"read_only", status ? status->read_only : false},
-        {"storage", app.storage_label},
+        {"saved", save.state},
+        {"storage", storage_json},
+        {"pending_import", app.pending_import ? nlohmann::json(app.pending_import->file_name) : nullptr},
+        {"notice", app.notice},
         {"projects", projects},
         {"search", app.search},
         {"open", open},

@@ -4,18 +4,28 @@
 // Index
 //   Route            the part of the URL after '#': which project and version are open
 //   OpenProject      the project being worked on: its versions, the shown code, the preview
+//   StorageInfo      where the library is kept, and what the browser says about its space
 //   App              everything the panels show
-//   Actions          library, project, version, code and prompt actions
+//   Actions          storage, library, project, version, code and prompt actions
+//   SaveView         the save state in words, for the status bar
 //   stateSnapshot    JSON of what the user sees, for tests
+//
+// Every action that writes goes through the SharedWriter when there is one (other tabs share the
+// library): it runs at once if this tab may write, or a moment later, once it may.
 #pragma once
 
 #include <cstdint>
+#include <ctime>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/storage/durable_database.h"
+#include "core/storage/shared_writer.h"
 #include "core/store/store.h"
 
 namespace kiln::app {
@@ -41,9 +51,31 @@ struct OpenProject {
 };
 
 
+struct StorageInfo {
+    std::string where;      // where the library is kept, in words ("this browser", "memory only")
+    bool durable = false;   // false: nothing outlives the tab
+    bool opening = false;   // open() is reading the library
+    // What the browser reports (navigator.storage); empty until it answered.
+    std::optional<uint64_t> used_bytes;
+    std::optional<uint64_t> quota_bytes;
+    std::optional<bool> persisted;  // true: the browser will not clear it to make room
+};
+
+// A file the user chose to import, waiting for them to confirm that it replaces the library.
+struct PendingImport {
+    std::string file_name;
+    storage::Bytes bytes;
+};
+
+// The storage members are destroyed in reverse order of declaration: the writer (it holds the
+// database's listener) first, then the store (its connection), then the database under it.
 struct App {
+    std::unique_ptr<storage::DurableDatabase> database;
     std::optional<store::Store> store;
-    std::string storage_label;                    // where projects are kept, in words
+    std::unique_ptr<storage::SharedWriter> writer;  // null when no other tab can share the library
+    StorageInfo storage;
+    std::optional<PendingImport> pending_import;
+    std::string notice;                           // a passing message (an import done), until dismissed
     std::vector<store::ProjectSummary> projects;  // the library, most recently updated first
     std::string search;                           // the sidebar's filter
     std::optional<OpenProject> open;
@@ -54,10 +86,38 @@ struct App {
     std::string error;             // the last failure, shown until dismissed
 };
 
+// ---- Storage ---------------------------------------------------------------------------------
+
+// The database name of the library in the key-value store, and of its lock and channel.
+constexpr char kLibraryName[] = "library";
+
+// Opens the library kept in `backend`, under the exclusive lock of `link` (replaying it, then
+// migrating it if needed), and keeps coordinating with the other tabs through `link`. Returns at
+// once; `opened` is called when the store is ready, in memory (see openInMemory) if storage
+// failed, with the reason in the save state. backend and link must outlive app, and app must not
+// move from then on (callbacks hold it).
+void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link, const std::string& where,
+                 std::function<void()> opened = {});
+// Opens an empty library kept in memory only: everything works, nothing outlives the tab, and the
+// save state says `reason`.
+void openInMemory(App& app, storage::StorageError reason = {storage::StorageErrorKind::Unavailable,
+                                                            "Kiln keeps this library in memory only: it is gone "
+                                                            "when the tab closes. Export it to keep it."});
+// Tries again to save what a storage failure left in memory (nothing to do otherwise).
+void retrySaving(App& app);
+// The name an export is downloaded as, from the local date: "kiln-2025-01-31.sqlite".
+std::string exportFileName(std::time_t now);
+// The whole library as a SQLite file (sql.js opens it), or nothing with the error set.
+std::optional<storage::Bytes> exportDatabase(App& app);
+// Keeps a chosen file until the user confirms that it replaces the library (confirmImport).
+void offerImport(App& app, const std::string& file_name, storage::Bytes bytes);
+// Replaces the library with the offered file once it passed every check; a refused file leaves
+// everything as it was and says why in the error.
+void confirmImport(App& app);
+void cancelImport(App& app);
+
 // ---- Library ---------------------------------------------------------------------------------
 
-// Opens a new store in memory (nothing is saved yet), ready to use.
-void openInMemory(App& app);
 // One starter prompt per non-empty line of `text` (assets/prompts/starters.txt).
 void setStarterPrompts(App& app, const std::string& text);
 // Chooses "system", "light" or "dark" and keeps the choice in the settings.
@@ -66,8 +126,8 @@ void setTheme(App& app, const std::string& theme);
 void refreshProjects(App& app);
 // The projects whose name contains the search text (case-insensitive for ASCII letters).
 std::vector<const store::ProjectSummary*> visibleProjects(const App& app);
-// Creates a project named "Untitled N" and opens it.
-void newProject(App& app);
+// Creates a project named `name` ("Untitled N" when empty) and opens it.
+void newProject(App& app, const std::string& name = "");
 // Creates a project for a starter prompt: named after it, opened, with the prompt in the box.
 void startFromPrompt(App& app, const std::string& prompt);
 void renameProject(App& app, int64_t project_id, const std::string& name);
@@ -101,6 +161,18 @@ Route currentRoute(const App& app);
 // Opens what a link names: the library, a project, or one of its versions.
 void navigate(App& app, const Route& route);
 void dismissError(App& app);
+void dismissNotice(App& app);
+
+// ---- Save state --------------------------------------------------------------------------------
+
+struct SaveView {
+    std::string state;   // "saved", "saving", "unsaved", "not_saved", or "opening"
+    std::string label;   // a few words for the status bar
+    std::string detail;  // complete sentences: what happened and what to do; empty when all is well
+    bool warning = false;
+};
+
+SaveView saveView(const App& app);
 
 // A snapshot of what the user sees, for tests and diagnostics.
 nlohmann::json stateSnapshot(const App& app);

@@ -2,7 +2,7 @@
 //
 // Index
 //   Errors        backend outcomes -> StorageError, in words for the user
-//   Loading       manifest -> base image -> log, shared by open() and refresh()
+//   Loading       one scan: manifest, base image, log; shared by open() and refresh()
 //   Life cycle    open, openWithoutStorage, connect, status
 //   Commits       the commit callback, the write pump, acknowledgments
 //   Base images   compaction and import: chunks, then the switch
@@ -21,7 +21,8 @@ namespace kiln::storage {
 bool SaveStatus::operator==(const SaveStatus& other) const {
     const bool same_error = error.has_value() == other.error.has_value() &&
                             (!error || (error->kind == other.error->kind && error->message == other.error->message));
-    return state == other.state && committed == other.committed && saved == other.saved && same_error;
+    return state == other.state && committed == other.committed && saved == other.saved &&
+           compacting == other.compacting && same_error;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,74 +78,51 @@ struct DurableDatabase::Loaded {
     std::map<uint64_t, size_t> log_sizes;  // the records replayed, and their sizes
 };
 
-// Reads one database: manifest, base image, log. Its pending callbacks share it, so it lives
-// until it has called done.
+// Reads one database in one scan of all its keys (base image, log, manifest): one round trip,
+// one consistent snapshot, whatever another writer does meanwhile. Its pending callback shares
+// it, so it lives until it has called done.
 class DurableDatabase::Loader : public std::enable_shared_from_this<Loader> {
 public:
     Loader(KvBackend& backend, std::string name, uint32_t page_size, LoadDone done)
         : backend_(backend), name_(std::move(name)), page_size_(page_size), done_(std::move(done)) {}
 
     void start() {
-        backend_.get(manifestKey(name_), [self = shared_from_this()](KvStatus status, std::optional<Bytes> value) {
-            self->onManifest(status, value);
-        });
-    }
-
-private:
-    void onManifest(const KvStatus& status, const std::optional<Bytes>& value) {
-        if (!status.ok()) return fail(storageError(status));
-        if (!value) {
-            const std::string begin = databasePrefix(name_);
-            backend_.listKeys(begin, prefixEnd(begin),
-                              [self = shared_from_this()](KvStatus status, std::vector<std::string> keys) {
-                                  self->onKeysWithoutManifest(status, keys);
-                              });
-            return;
-        }
-        std::string problem;
-        loaded_.manifest = decodeManifest(*value, problem);
-        if (!loaded_.manifest) return fail(damaged("the manifest is " + problem));
-        loaded_.pager = std::make_shared<MemoryPager>(loaded_.manifest->page_size);
-        loaded_.report.base_sequence = loaded_.report.last_sequence = loaded_.manifest->base_sequence;
-        if (loaded_.manifest->generation == 0) return readLog();
-        const uint64_t generation = loaded_.manifest->generation;
-        backend_.scan(baseChunkKey(name_, generation, 0), baseChunkKey(name_, generation + 1, 0),
-                      [self = shared_from_this()](KvStatus status, std::vector<KvEntry> chunks) {
-                          self->onBaseImage(status, chunks);
+        const std::string begin = databasePrefix(name_);
+        backend_.scan(begin, prefixEnd(begin),
+                      [self = shared_from_this()](KvStatus status, std::vector<KvEntry> entries) {
+                          self->onScan(status, entries);
                       });
     }
 
-    void onKeysWithoutManifest(const KvStatus& status, const std::vector<std::string>& keys) {
+private:
+    void onScan(const KvStatus& status, const std::vector<KvEntry>& entries) {
         if (!status.ok()) return fail(storageError(status));
-        // The first write stores a manifest with the first record, so keys without one mean it
-        // was lost: refuse rather than start afresh over whatever is left.
-        if (!keys.empty()) {
-            return fail(
-                damaged("the manifest is missing but " + std::to_string(keys.size()) + " other entries are stored"));
+        const std::string manifest_key = manifestKey(name_);
+        const auto manifest = std::find_if(entries.begin(), entries.end(),
+                                           [&](const KvEntry& entry) { return entry.key == manifest_key; });
+        if (manifest == entries.end()) {
+            // The first write stores a manifest with the first record, so entries without one
+            // mean it was lost: refuse rather than start afresh over whatever is left.
+            if (!entries.empty()) {
+                return fail(damaged("the manifest is missing but " + std::to_string(entries.size()) +
+                                    " other entries are stored"));
+            }
+            loaded_.pager = std::make_shared<MemoryPager>(page_size_);
+            return done_(std::nullopt, std::move(loaded_));
         }
-        loaded_.pager = std::make_shared<MemoryPager>(page_size_);
-        done_(std::nullopt, std::move(loaded_));
-    }
-
-    void onBaseImage(const KvStatus& status, const std::vector<KvEntry>& chunks) {
-        if (!status.ok()) return fail(storageError(status));
-        const std::string problem = loadBaseImage(name_, *loaded_.manifest, chunks, *loaded_.pager);
-        if (!problem.empty()) return fail(damaged(problem));
-        readLog();
-    }
-
-    void readLog() {
-        backend_.scan(
-            logKey(name_, loaded_.manifest->base_sequence + 1), prefixEnd(logPrefix(name_)),
-            [self = shared_from_this()](KvStatus status, std::vector<KvEntry> log) { self->onLog(status, log); });
-    }
-
-    void onLog(const KvStatus& status, const std::vector<KvEntry>& log) {
-        if (!status.ok()) return fail(storageError(status));
-        applyLog(name_, log, *loaded_.pager, loaded_.report);
-        for (const KvEntry& entry : log) {
+        std::string problem;
+        loaded_.manifest = decodeManifest(manifest->value, problem);
+        if (!loaded_.manifest) return fail(damaged("the manifest is " + problem));
+        loaded_.pager = std::make_shared<MemoryPager>(loaded_.manifest->page_size);
+        loaded_.report.base_sequence = loaded_.report.last_sequence = loaded_.manifest->base_sequence;
+        if (loaded_.manifest->generation != 0) {
+            problem = loadBaseImage(name_, *loaded_.manifest, entries, *loaded_.pager);
+            if (!problem.empty()) return fail(damaged(problem));
+        }
+        applyLog(name_, entries, *loaded_.pager, loaded_.report);
+        for (const KvEntry& entry : entries) {
             auto sequence = parseLogKey(name_, entry.key);
-            if (sequence && *sequence <= loaded_.report.last_sequence) {
+            if (sequence && *sequence > loaded_.report.base_sequence && *sequence <= loaded_.report.last_sequence) {
                 loaded_.log_sizes[*sequence] = entry.value.size();
             }
         }
@@ -229,6 +207,7 @@ SaveStatus DurableDatabase::status() const {
     SaveStatus status;
     status.committed = committed_;
     status.saved = durable_;
+    status.compacting = job_.has_value();
     status.error = error_;
     if (durable_ >= committed_) {
         status.state = SaveState::Saved;
@@ -353,8 +332,10 @@ void DurableDatabase::advanceDurable() {
 void DurableDatabase::succeed() {
     error_.reset();
     advanceDurable();
-    notify();
+    // Pump first: a listener that hears Saved (and, say, lets another writer in) must already see
+    // the compaction this acknowledgment starts.
     pump();
+    notify();
 }
 
 void DurableDatabase::fail(const KvStatus& status) {
@@ -376,7 +357,8 @@ bool DurableDatabase::busy() const {
 
 bool DurableDatabase::compactionAdvised() const {
     if (!backend_ || job_ || conflict_) return false;
-    return stored_log_bytes_ > std::max(options_.compaction_min_log_bytes, pager_->size() / 2);
+    return stored_log_bytes_ > std::max(options_.compaction_min_log_bytes, pager_->size() / 2) ||
+           stored_log_.size() > options_.compaction_max_log_records;
 }
 
 bool DurableDatabase::compact() {
@@ -467,9 +449,12 @@ void DurableDatabase::adoptManifest(const Manifest& manifest) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Refresh: the manifest first (another writer may have compacted, and this side must know its
-// generation before it writes one), then either the records after this side's last commit, or,
-// if those were folded into a newer image, everything.
+// Refresh: one scan from this side's next record to the end of the database's keys reads, in one
+// consistent snapshot, the records after this side's last commit and the manifest (whose key
+// sorts after every log key). If another writer folded those records into a newer base image
+// (its compaction or import), everything is loaded again; otherwise the records are applied.
+// The manifest comes first either way: this side must know the stored generation before it
+// writes one.
 // ---------------------------------------------------------------------------------------------
 
 void DurableDatabase::refresh(RefreshDone done) {
@@ -477,19 +462,22 @@ void DurableDatabase::refresh(RefreshDone done) {
     result.error = backend_ ? std::nullopt : error_;
     result.busy = backend_ && busy();
     if (!backend_ || result.busy) return done(result);
-    backend_->get(manifestKey(name_), guarded([this, done](KvStatus status, std::optional<Bytes> value) {
-                      onRefreshManifest(done, status, value);
-                  }));
+    backend_->scan(
+        logKey(name_, committed_ + 1), prefixEnd(databasePrefix(name_)),
+        guarded([this, done](KvStatus status, std::vector<KvEntry> entries) { onRefreshScan(done, status, entries); }));
 }
 
-void DurableDatabase::onRefreshManifest(const RefreshDone& done, const KvStatus& status,
-                                        const std::optional<Bytes>& value) {
+void DurableDatabase::onRefreshScan(const RefreshDone& done, const KvStatus& status,
+                                    const std::vector<KvEntry>& entries) {
     RefreshResult result;
     std::optional<Manifest> stored;
     std::string problem;
+    const std::string manifest_key = manifestKey(name_);
+    const auto manifest =
+        std::find_if(entries.begin(), entries.end(), [&](const KvEntry& entry) { return entry.key == manifest_key; });
     if (!status.ok()) {
         result.error = storageError(status);
-    } else if (value && !(stored = decodeManifest(*value, problem))) {
+    } else if (manifest != entries.end() && !(stored = decodeManifest(manifest->value, problem))) {
         result.error = damaged("the manifest is " + problem);
     }
     result.busy = !result.error && busy();
@@ -503,9 +491,21 @@ void DurableDatabase::onRefreshManifest(const RefreshDone& done, const KvStatus&
         return;
     }
     if (stored) adoptManifest(*stored);
-    backend_->scan(
-        logKey(name_, committed_ + 1), prefixEnd(logPrefix(name_)),
-        guarded([this, done](KvStatus status, std::vector<KvEntry> log) { onRefreshLog(done, status, log); }));
+    ReplayReport report;
+    report.last_sequence = committed_;
+    applyLog(name_, entries, *pager_, report);
+    for (const KvEntry& entry : entries) {
+        auto sequence = parseLogKey(name_, entry.key);
+        if (sequence && *sequence <= report.last_sequence) {
+            stored_log_[*sequence] = entry.value.size();
+            stored_log_bytes_ += entry.value.size();
+        }
+    }
+    result.commits_applied = report.last_sequence - committed_;
+    committed_ = durable_ = report.last_sequence;
+    doomed_keys_ = report.dropped_keys;
+    notify();
+    done(result);
 }
 
 void DurableDatabase::onRefreshLoaded(const RefreshDone& done, const std::optional<StorageError>& error,
@@ -518,28 +518,6 @@ void DurableDatabase::onRefreshLoaded(const RefreshDone& done, const std::option
     result.commits_applied = loaded.report.last_sequence - committed_;
     pager_->restore(loaded.pager->snapshot());
     takeLoaded(std::move(loaded));
-    notify();
-    done(result);
-}
-
-void DurableDatabase::onRefreshLog(const RefreshDone& done, const KvStatus& status, const std::vector<KvEntry>& log) {
-    RefreshResult result;
-    if (!status.ok()) result.error = storageError(status);
-    result.busy = !result.error && busy();
-    if (result.error || result.busy) return done(result);
-    ReplayReport report;
-    report.last_sequence = committed_;
-    applyLog(name_, log, *pager_, report);
-    for (const KvEntry& entry : log) {
-        auto sequence = parseLogKey(name_, entry.key);
-        if (sequence && *sequence <= report.last_sequence) {
-            stored_log_[*sequence] = entry.value.size();
-            stored_log_bytes_ += entry.value.size();
-        }
-    }
-    result.commits_applied = report.last_sequence - committed_;
-    committed_ = durable_ = report.last_sequence;
-    doomed_keys_ = report.dropped_keys;
     notify();
     done(result);
 }

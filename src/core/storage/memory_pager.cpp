@@ -79,9 +79,18 @@ PageChanges MemoryPager::changes() const {
 }
 
 void MemoryPager::restorePage(uint32_t number, const uint8_t* bytes) {
-    if (number > pageCount()) restorePageCount(number);
-    std::memcpy(writablePage(number - 1).data(), bytes, page_size_);
-    dirty_[number - 1] = false;
+    // A new page made from the bytes: nothing is written twice (zeros, then the bytes), and no
+    // snapshot can share it. Replaying a large database is mostly this.
+    auto page = std::make_shared<Page>(bytes, bytes + page_size_);
+    if (number > pageCount()) {
+        restorePageCount(number - 1);
+        pages_.push_back(std::move(page));
+        dirty_.push_back(false);
+        restorePageCount(number);
+    } else {
+        pages_[number - 1] = std::move(page);
+        dirty_[number - 1] = false;
+    }
 }
 
 void MemoryPager::restorePageCount(uint32_t page_count) {

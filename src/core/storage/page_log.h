@@ -12,7 +12,7 @@
 //   <name>/manifest                    the manifest (always present once anything was saved)
 //   <name>/base/<generation>/<chunk>   the base image of that generation, in chunks of pages
 //   <name>/log/<sequence>              one page record per SQLite transaction after the base
-// Numbers are fixed-width lowercase hex, so key order is number order. The state is the base
+// Numbers are fixed-width lowercase hex, so key order is number order; base < log < manifest. The state is the base
 // image named by the manifest, then the records base_sequence+1, +2, ... up to the first one that
 // is missing or damaged. A record is written once, in one atomic batch, and never changed.
 //
@@ -138,8 +138,9 @@ struct ReplayReport {
     std::vector<std::string> dropped_keys;
 };
 
-// Fills pager (which must be empty and use manifest.page_size) with the base image, given the
-// entries under basePrefix(name) in key order; chunks of other generations are ignored. Returns
+// Fills pager (which must be empty and use manifest.page_size) with the base image, given entries
+// in key order that include those under basePrefix(name); other keys, and chunks of other
+// generations, are ignored. Returns
 // why the image cannot be used (a chunk missing or damaged), or an empty string.
 std::string loadBaseImage(const std::string& name, const Manifest& manifest, const std::vector<KvEntry>& chunks,
                           MemoryPager& pager);

@@ -1,0 +1,226 @@
+// Export and import, checked against the real sql.js (npm sql.js@1.13.0, run in Node): Kiln's
+// export opens in sql.js with every project and version; a library built by sql.js with Kiln's
+// schema (the migrations of src/core/store/schema.cpp) imports into Kiln; a file that is not
+// SQLite, one from a newer Kiln and another application's database are refused with a message,
+// and nothing changes. Export and import go through real clicks, the file picker's input and a
+// drop on the canvas. None of it needs the DevTools protocol: runs in Chromium and in Firefox.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+  act, browsers, clickItem, launch, openKiln, query, REPO_ROOT, screenshot, startServer, state, waitForItem,
+  waitForState, waitForKiln, webDir,
+} from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const initSqlJs = require('sql.js/dist/sql-wasm.js');
+const SQL = await initSqlJs({ locateFile: (file) => path.join(REPO_ROOT, 'node_modules/sql.js/dist', file) });
+const kScratch = path.join(REPO_ROOT, 'build/tmp');
+
+// Kiln's migrations, read from the source that defines them: [{version, sql}].
+function kilnMigrations() {
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'src/core/store/schema.cpp'), 'utf8');
+  const migrations = [...source.matchAll(/\{(\d+), "[^"]*", R"sql\(([\s\S]*?)\)sql"\}/g)]
+    .map(([, version, sql]) => ({ version: Number(version), sql }));
+  assert.ok(migrations.length >= 1, 'no migration found in schema.cpp');
+  return migrations;
+}
+
+// A library made by sql.js: Kiln's schema, its header fields, and `projects` ({name, codes}).
+function sqlJsLibrary(projects, { userVersion = null, applicationId = 0x4B494C4E } = {}) {
+  const db = new SQL.Database();
+  const migrations = kilnMigrations();
+  for (const { sql } of migrations) db.exec(sql);
+  db.exec(`PRAGMA application_id = ${applicationId}; PRAGMA user_version = ${userVersion ?? migrations.at(-1).version}`);
+  projects.forEach(({ name, codes }, i) => {
+    db.run('INSERT INTO projects (public_id, name, created_at, updated_at) VALUES (?, ?, ?, ?)',
+      [`00000000000000${String(i).padStart(2, '0')}`, name, 1_700_000_000_000 + i, 1_700_000_000_000 + i]);
+    const projectId = db.exec('SELECT last_insert_rowid()')[0].values[0][0];
+    codes.forEach((code, n) => db.run(
+      'INSERT INTO versions (project_id, number, prompt, code, created_at) VALUES (?, ?, ?, ?, ?)',
+      [projectId, n + 1, `prompt ${n + 1}`, code, 1_700_000_000_000]));
+  });
+  const bytes = db.export();
+  db.close();
+  return bytes;
+}
+
+function rows(db, sql) {
+  const [result] = db.exec(sql);
+  return result ? result.values : [];
+}
+
+// Stands in for the browser's download: records what a click on an <a download> would save (the
+// Blob behind its URL: the page's CSP lets nothing fetch blob: URLs).
+function captureDownloads() {
+  window.kilnTestDownloads = [];
+  const blobs = new Map();
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = (blob) => {
+    const url = createObjectURL.call(URL, blob);
+    blobs.set(url, blob);
+    return url;
+  };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (!this.download) return click.call(this);
+    window.kilnTestDownloads.push({ name: this.download, blob: blobs.get(this.href) });
+  };
+}
+
+async function lastDownload(page) {
+  await page.waitForFunction(() => window.kilnTestDownloads.length > 0, { timeout: 30_000 });
+  const { name, base64 } = await page.evaluate(async () => {
+    const { name, blob } = window.kilnTestDownloads.at(-1);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { name, base64: btoa(binary) };
+  });
+  return { name, bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
+}
+
+// Drops a file on the canvas, as a drag from the desktop does.
+async function dropFile(page, name, bytes) {
+  await page.evaluate((fileName, base64) => {
+    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([data], fileName, { type: 'application/vnd.sqlite3' }));
+    const canvas = document.getElementById('canvas');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      canvas.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, name, Buffer.from(bytes).toString('base64'));
+}
+
+// Everything a refused import must leave as it was.
+async function snapshot(page) {
+  const s = await state(page);
+  return {
+    projects: await query(page, 'SELECT id, public_id, name, updated_at, deleted_at FROM projects ORDER BY id'),
+    versions: await query(page, 'SELECT id, project_id, number, code FROM versions ORDER BY id'),
+    committed: s.storage.committed,
+    saved: s.saved,
+  };
+}
+
+for (const engine of browsers()) {
+  test(`export: Kiln's file opens in sql.js with every project and version (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const server = await startServer(webDir());
+      t.after(() => server.stop());
+      const browser = await launch(engine);
+      t.after(() => browser.close());
+      const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
+
+      const made = { 'Exported A': ['<p>a1</p>', '<p>a2 ünïcödé</p>'], 'Exported B': ['<p>b1</p>'] };
+      for (const [name, codes] of Object.entries(made)) {
+        await act(page, 'newProject', name);
+        await waitForState(page, (s) => s.open?.name === name);
+        for (const [i, code] of codes.entries()) {
+          await act(page, 'addVersion', code);
+          await waitForState(page, (s) => s.open?.versions.length === i + 1);
+        }
+      }
+      await waitForState(page, (s) => s.saved === 'saved');
+
+      await clickItem(page, 'Storage');
+      await clickItem(page, 'Export database');
+      const { name, bytes } = await lastDownload(page);
+      const today = await page.evaluate(() => {
+        const d = new Date();
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      });
+      assert.equal(name, `kiln-${today}.sqlite`);
+
+      const db = new SQL.Database(bytes);
+      t.after(() => db.close());
+      assert.deepEqual(rows(db, 'PRAGMA integrity_check'), [['ok']]);
+      assert.deepEqual(rows(db, 'PRAGMA application_id'), [[0x4B494C4E]]);
+      const found = {};
+      for (const [project, code] of rows(db, 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number')) {
+        (found[project] ??= []).push(code);
+      }
+      assert.deepEqual(found, made);
+      assert.deepEqual(errors, []);
+    });
+
+  test(`import: a library built by sql.js with Kiln's schema replaces Kiln's (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const server = await startServer(webDir());
+      t.after(() => server.stop());
+      const browser = await launch(engine);
+      t.after(() => browser.close());
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Before the import');
+      await waitForState(page, (s) => s.projects.length === 1 && s.saved === 'saved');
+
+      const library = [
+        { name: 'From sql.js 1', codes: ['<p>one</p>'] },
+        { name: 'From sql.js 2', codes: ['<p>two, v1</p>', '<p>two, v2</p>'] },
+      ];
+      fs.mkdirSync(kScratch, { recursive: true });
+      const file = path.join(kScratch, `sqljs-library-${engine}.sqlite`);
+      fs.writeFileSync(file, sqlJsLibrary(library));
+      // What the file picker delivers (the Storage popup's "Import database…" opens it).
+      await (await page.$('#kiln-file-input')).uploadFile(file);
+      await waitForState(page, (s) => s.pending_import === path.basename(file));
+      await waitForItem(page, 'Replace library');
+      await screenshot(page, `import-confirm-${engine}.png`);
+      await clickItem(page, 'Replace library');
+
+      const imported = await waitForState(page, (s) => s.projects.length === 2 && s.saved === 'saved');
+      assert.equal(imported.notice, `Imported ${path.basename(file)}: 2 project(s).`);
+      assert.deepEqual(imported.errors, []);
+      const expected = library.flatMap(({ name, codes }) => codes.map((code) => [name, code]));
+      const codes = 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number';
+      assert.deepEqual(await query(page, codes), expected);
+
+      await page.reload();
+      await waitForKiln(page, errors);
+      assert.deepEqual(await query(page, codes), expected, 'the import was saved');
+      assert.deepEqual(await query(page, 'PRAGMA integrity_check'), [['ok']]);
+      assert.deepEqual(errors, []);
+    });
+
+  test(`import: files that are not Kiln libraries are refused and nothing changes (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const server = await startServer(webDir());
+      t.after(() => server.stop());
+      const browser = await launch(engine);
+      t.after(() => browser.close());
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Kept');
+      await waitForState(page, (s) => s.open?.name === 'Kept');
+      await act(page, 'addVersion', '<p>kept</p>');
+      await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
+      const before = await snapshot(page);
+
+      const current = kilnMigrations().at(-1).version;
+      const refused = [
+        ['notes.sqlite', new TextEncoder().encode('These are my notes, not a database.\n'.repeat(50)), /not a SQLite database/],
+        ['from-the-future.sqlite', sqlJsLibrary([{ name: 'Future', codes: ['<p/>'] }], { userVersion: current + 1 }),
+          /made by a newer Kiln \(schema version \d+; this Kiln knows up to \d+\)/],
+        ['other-app.sqlite', sqlJsLibrary([], { applicationId: 0x12345678 }), /belongs to another application/],
+      ];
+      for (const [name, bytes, why] of refused) {
+        await dropFile(page, name, bytes);
+        await waitForState(page, (s) => s.pending_import === name);
+        await clickItem(page, 'Replace library');
+        const after = await waitForState(page, (s) => s.errors.length === 1 && s.pending_import === null);
+        assert.match(after.errors[0], why);
+        assert.match(after.errors[0], /Nothing was changed/);
+        assert.deepEqual(await snapshot(page), before, `${name} changed something`);
+        if (name === 'notes.sqlite') {
+          await waitForItem(page, 'Dismiss');
+          await screenshot(page, `import-refused-${engine}.png`);
+        }
+        await clickItem(page, 'Dismiss');
+        await waitForState(page, (s) => s.errors.length === 0);
+      }
+      assert.deepEqual(errors, []);
+    });
+}
