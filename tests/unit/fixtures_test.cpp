@@ -150,26 +150,26 @@ TEST(Fixtures, TheCurrentQueriesAreTheOnesOfTheCurrentFixture) {
 // The two checks above are only worth having if a breaking migration makes them fail. These
 // append migrations that break the rules (rename a column, drop a column) and show that the
 // released queries then fail, by name.
-TEST(Fixtures, ARenamedColumnBreaksTheReleasedQueries) {
+// The failures of the released queries on the current fixture after one more migration, `sql`.
+std::vector<std::string> failuresAfterMigration(const char* name, const char* sql) {
     TempPath path;
     StoreOptions options;
     options.migrations = migrations();
-    options.migrations.push_back(
-        {currentSchemaVersion() + 1, "rename", "ALTER TABLE versions RENAME COLUMN model TO model_name"});
+    options.migrations.push_back({currentSchemaVersion() + 1, name, sql});
     Store store = Store::open(copyOfFixture(path, currentSchemaVersion()), options);
-    std::vector<std::string> failures = runReleasedQueries(store.database(), queriesOf(currentSchemaVersion()));
+    return runReleasedQueries(store.database(), queriesOf(currentSchemaVersion()));
+}
+
+TEST(Fixtures, ARenamedColumnBreaksTheReleasedQueries) {
+    std::vector<std::string> failures =
+        failuresAfterMigration("rename", "ALTER TABLE versions RENAME COLUMN model TO model_name");
     ASSERT_FALSE(failures.empty());
     EXPECT_NE(failures.front().find("no such column: v.model"), std::string::npos) << failures.front();
 }
 
 TEST(Fixtures, ADroppedColumnBreaksTheReleasedQueries) {
-    TempPath path;
-    StoreOptions options;
-    options.migrations = migrations();
-    options.migrations.push_back(
-        {currentSchemaVersion() + 1, "drop", "ALTER TABLE versions DROP COLUMN endpoint_label"});
-    Store store = Store::open(copyOfFixture(path, currentSchemaVersion()), options);
-    std::vector<std::string> failures = runReleasedQueries(store.database(), queriesOf(currentSchemaVersion()));
+    std::vector<std::string> failures =
+        failuresAfterMigration("drop", "ALTER TABLE versions DROP COLUMN endpoint_label");
     std::string names;
     for (const std::string& failure : failures) names += failure.substr(0, failure.find(':')) + " ";
     EXPECT_EQ(names, "listProjects insertVersion getVersion listVersions ") << "every query that uses the column";

@@ -132,6 +132,19 @@ Bytes reopened(const FakeBackend::State& state, ReplayReport* report = nullptr) 
     return database->exportBytes();
 }
 
+// A crash after any write of the backend's history reopens to a state the session committed, never
+// older than after an earlier write; after the last write, to the last commit.
+void expectEveryCrashReopensToACommit(const FakeBackend& backend, const Session& session) {
+    int64_t previous = 0;
+    for (const FakeBackend::State& state : backend.history()) {
+        const int64_t commit = session.commitOf(reopened(state));
+        ASSERT_GE(commit, 0) << "a crash left a state that was never committed";
+        EXPECT_GE(commit, previous);
+        previous = commit;
+    }
+    EXPECT_EQ(previous, static_cast<int64_t>(session.lastCommit()));
+}
+
 std::vector<std::string> keysUnder(const FakeBackend::State& state, const std::string& prefix) {
     std::vector<std::string> keys;
     for (const auto& entry : state) {
@@ -381,14 +394,7 @@ TEST(DurableDatabase, ACrashAfterAnyWriteReopensToTheCommitsSavedBeforeIt) {
     }
     backend.releaseAll();
     ASSERT_EQ(session.database->status().state, SaveState::Saved);
-    int64_t previous = 0;
-    for (const FakeBackend::State& state : backend.history()) {
-        const int64_t commit = session.commitOf(reopened(state));
-        ASSERT_GE(commit, 0) << "a crash left a state that was never committed";
-        EXPECT_GE(commit, previous);
-        previous = commit;
-    }
-    EXPECT_EQ(previous, static_cast<int64_t>(session.lastCommit()));
+    expectEveryCrashReopensToACommit(backend, session);
 }
 
 TEST(DurableDatabase, ATornLastRecordIsDroppedReportedAndWrittenOver) {
@@ -585,14 +591,7 @@ TEST(DurableDatabase, CommitsDuringCompactionAreSavedAndEveryCrashIsConsistent) 
     backend.releaseAll();
     EXPECT_FALSE(session.database->compacting());
     EXPECT_EQ(session.database->status().state, SaveState::Saved);
-    int64_t previous = 0;
-    for (const FakeBackend::State& state : backend.history()) {
-        const int64_t commit = session.commitOf(reopened(state));
-        ASSERT_GE(commit, 0) << "a crash left a state that was never committed";
-        EXPECT_GE(commit, previous);
-        previous = commit;
-    }
-    EXPECT_EQ(previous, static_cast<int64_t>(session.lastCommit()));
+    expectEveryCrashReopensToACommit(backend, session);
 }
 
 TEST(DurableDatabase, CompactsByItselfSoTheLogStaysBounded) {
