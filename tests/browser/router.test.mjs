@@ -10,6 +10,14 @@ import {
 
 const hash = (page) => page.evaluate(() => location.hash);
 
+// The hash follows what is open at the end of the frame after it opened (a change saved through
+// storage opens a little later than the click): waits for it, then returns it.
+async function hashWhen(page, expected) {
+  await page.waitForFunction((wanted) => location.hash === wanted, { timeout: 10_000, polling: 50 }, expected)
+    .catch(() => {});
+  return hash(page);
+}
+
 for (const engine of browsers()) {
   test(`the hash names what is open; Back and Forward move through it (${engine})`, { timeout: 240_000 }, async (t) => {
     const server = await startServer(webDir());
@@ -23,17 +31,17 @@ for (const engine of browsers()) {
     await clickItem(page, 'New project');
     let s = await waitForState(page, (x) => x.open !== null, 30_000);
     const id = s.open.id;
-    assert.equal(await hash(page), `#/p/${id}`);
+    assert.equal(await hashWhen(page, `#/p/${id}`), `#/p/${id}`);
     await clickItem(page, 'Code');
     for (const code of ['<p>one</p>', '<p>two</p>']) {
       await replaceText(page, '##text', code);
       await clickItem(page, 'Save as new version');
       await waitForState(page, (x) => x.open.code_edited === false && x.open.code_bytes === code.length, 30_000);
     }
-    assert.equal(await hash(page), `#/p/${id}/v/2`);
+    assert.equal(await hashWhen(page, `#/p/${id}/v/2`), `#/p/${id}/v/2`);
     await clickItem(page, 'v1');
     await waitForState(page, (x) => x.open.version === 1, 30_000);
-    assert.equal(await hash(page), `#/p/${id}/v/1`);
+    assert.equal(await hashWhen(page, `#/p/${id}/v/1`), `#/p/${id}/v/1`);
 
     // Back and Forward.
     await page.evaluate(() => history.back());
