@@ -103,6 +103,11 @@ for (const engine of browsers()) {
     t.after(() => browser.close());
     const { page, errors } = await openKiln(browser, server.url);
     await controlled(page);
+    // A later visit: the page loads under the worker. (The first visit's page only came under it
+    // by clients.claim(), and Firefox has once let a new version take over such a page at once.)
+    await page.reload();
+    await waitForKiln(page, errors);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
     const oldVersion = manifestVersion(dir);
 
     // The server is mid-deploy: the new manifest and kiln.js are up, the old kiln.wasm is not replaced yet.
