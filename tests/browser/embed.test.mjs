@@ -1,7 +1,8 @@
 // Embedding: another site (a page served from 127.0.0.2, while Kiln is on 127.0.0.1: another
 // origin and another site) embeds Kiln with `?embed=1` in an iframe. Kiln starts in the frame,
-// knows it is embedded, its service worker runs, it takes real clicks, and nothing leaves the
-// frame: the top page is not navigated (not even by a preview trying to) and no window is opened.
+// knows it is embedded, its service worker runs, it takes real clicks and saves to IndexedDB, and
+// nothing leaves the frame: the top page is not navigated (not even by a preview trying to) and
+// no window is opened.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -70,6 +71,13 @@ for (const engine of browsers()) {
     await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.mouse.click(offset.x + target.x, offset.y + target.y, { delay: 50 });
     await frame.waitForFunction((n) => window.kilnTest.state().projects.length === n + 1, { timeout: 30_000 }, before);
+    // Saved for real: IndexedDB works in the frame (partitioned by the top site, like the worker).
+    const saved = await frame.waitForFunction(() => {
+      const s = window.kilnTest.state();
+      return s.saved === 'saved' && s.storage.saved_through === s.storage.committed && s.storage;
+    }, { timeout: 30_000 }).then((handle) => handle.jsonValue());
+    assert.equal(saved.durable, true);
+    assert.match(saved.where, /IndexedDB/);
 
     // A preview inside the embedded Kiln tries to take over the top page.
     await frame.evaluate(() => new Promise((resolve) => {
