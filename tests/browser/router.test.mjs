@@ -1,11 +1,11 @@
 // Links: the URL's hash names the open project and version (`#/p/<id>/v/<n>`); opening things
 // adds history entries, so Back and Forward move between them; an edited or pasted hash opens
-// what it names, and a link to something that is not here says so.
+// what it names, a link to something that is not here says so, and a reload opens it again.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, launch, openKiln, replaceText, startServer, state, waitForState, webDir,
+  browsers, clickItem, launch, openKiln, replaceText, startServer, waitForKiln, waitForState, webDir,
 } from './harness.mjs';
 
 const hash = (page) => page.evaluate(() => location.hash);
@@ -60,6 +60,15 @@ for (const engine of browsers()) {
     await page.evaluate(() => { location.hash = '#/p/0123456789abcdef/v/1'; });
     s = await waitForState(page, (x) => x.errors.length === 1, 30_000);
     assert.match(s.errors[0], /not in this library/);
+    assert.equal(await hash(page), `#/p/${id}/v/2`);
+
+    // Reload: the library comes back from storage and the hash opens the same version again.
+    await page.reload();
+    await waitForKiln(page, errors);
+    s = await waitForState(page, (x) => x.open && x.open.id === id && x.open.version === 2, 30_000);
+    assert.deepEqual(s.open.versions.map((v) => v.number), [1, 2]);
+    assert.equal(s.open.code_bytes, '<p>two</p>'.length);
+    assert.deepEqual(s.errors, []);
     assert.equal(await hash(page), `#/p/${id}/v/2`);
 
     assert.deepEqual(errors, [], 'the page reported errors');
