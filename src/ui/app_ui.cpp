@@ -270,10 +270,13 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     ImGui::PushFont(fonts.title);
     ImGui::TextUnformatted(open.project.name.c_str());
     ImGui::PopFont();
+    // The small buttons sit centred on the title's line (SameLine puts each at the line's top).
+    const float offset = (fonts.title->FontSize * fonts.title->Scale - ImGui::GetFontSize()) / 2;
     ImGui::SameLine();
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6.0f);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
     if (ImGui::SmallButton("Rename")) beginRename(ui, open.project);
     ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
     // Deleting closes the project the rest of this frame draws, so it waits for the frame's end.
     if (ImGui::SmallButton("Delete")) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
 }
