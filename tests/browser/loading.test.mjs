@@ -19,9 +19,9 @@ function brokenCopy(t, breakIt) {
 }
 
 // Opens `url` and waits for the error screen; returns what it shows.
-async function fatalScreen(browser, url, onNewDocument = null) {
+async function fatalScreen(browser, url, preload = null) {
   const page = await browser.newPage();
-  if (onNewDocument) await page.evaluateOnNewDocument(onNewDocument);
+  if (preload) await page.evaluateOnNewDocument(preload);
   await page.goto(url);
   await page.waitForFunction(() => !document.getElementById('fatal').hidden, { timeout: 60_000 });
   const shown = await page.evaluate(() => ({
