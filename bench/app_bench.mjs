@@ -4,9 +4,10 @@
 //                          manifest [<= 1.5 MB]
 //   cold_first_frame_ms    navigation start to the first frame drawn, fresh profile [<= 1500 ms]
 //   warm_first_frame_ms    the same on the second visit, served by the service worker [<= 500 ms]
-//   idle_cpu_percent       CPU time of the renderer process over 10 s of idle, % of one core [<= 1]
-//   frame_cpu_ms_200kb     main-thread CPU per frame while a 200 KB file is scrolled in the code
-//                          panel, median over wheel steps [<= 4 ms]
+//   idle_cpu_percent       CPU time of the renderer processes (all threads) over 10 s of idle, % of
+//                          one core [<= 1]
+//   frame_cpu_ms_200kb     the renderer main thread's CPU time per frame while a 200 KB file is
+//                          scrolled in the code panel, median over wheel steps [<= 4 ms]
 // The first frame is the first WebGL draw call of the page (ImGui's first frame reaching the
 // canvas), stamped with performance.now(): milliseconds since navigation start.
 //
