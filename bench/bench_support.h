@@ -17,14 +17,15 @@ inline double nowMs() {
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-// Runs `body` `runs` times after one warm-up run and returns the median duration in ms.
-inline double medianMs(int runs, const std::function<void()>& body) {
+// Runs `body` `runs` times after one warm-up run and returns the median duration in ms, on the
+// given clock (wall time by default).
+inline double medianMs(int runs, const std::function<void()>& body, double (*clock_ms)() = nowMs) {
     body();
     std::vector<double> times;
     for (int i = 0; i < runs; ++i) {
-        double start = nowMs();
+        double start = clock_ms();
         body();
-        times.push_back(nowMs() - start);
+        times.push_back(clock_ms() - start);
     }
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
@@ -41,7 +42,7 @@ struct Row {
 // Prints the rows as a table (with value / target ratios) and writes them to `json_path`.
 inline void report(const std::string& title, const std::vector<Row>& rows, const std::string& json_path) {
     std::printf("\n%s\n", title.c_str());
-    std::printf("%-28s %12s %-4s %10s %8s  %s\n", "figure", "median", "", "target", "ratio", "note");
+    std::printf("%-38s %12s %-4s %10s %8s  %s\n", "figure", "median", "", "target", "ratio", "note");
     nlohmann::json json = nlohmann::json::object();
     for (const Row& row : rows) {
         char target[32] = "-", ratio[32] = "-";
@@ -49,7 +50,7 @@ inline void report(const std::string& title, const std::vector<Row>& rows, const
             std::snprintf(target, sizeof target, "%.3g", row.target);
             std::snprintf(ratio, sizeof ratio, "%.2f", row.value / row.target);
         }
-        std::printf("%-28s %12.4f %-4s %10s %8s  %s\n", row.key.c_str(), row.value, row.unit.c_str(), target, ratio,
+        std::printf("%-38s %12.4f %-4s %10s %8s  %s\n", row.key.c_str(), row.value, row.unit.c_str(), target, ratio,
                     row.note.c_str());
         json[row.key] = row.value;
     }

@@ -7,10 +7,12 @@
 // the colour of every line after it (a comment opened), and the same frame with an empty text.
 //
 //   build/native/bench/kiln_bench_editor <json-out> [runs]
+//   build/native/bench/kiln_bench_editor --page <html-out>   writes the 200 KB page (for scripts/bench app)
 #include <imgui.h>
 #include <imgui_internal.h>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "bench_support.h"
@@ -99,6 +101,10 @@ struct Bench {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 2 && std::string(argv[1]) == "--page") {
+        std::ofstream(argv[2], std::ios::binary) << generatedPage();
+        return 0;
+    }
     const std::string json_path = argc > 1 ? argv[1] : "editor.json";
     const int runs = argc > 2 ? std::stoi(argv[2]) : 201;
 

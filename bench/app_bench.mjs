@@ -1,0 +1,206 @@
+// Kiln's app benchmark, in headless Chromium (issue 4's figures; targets in brackets):
+//   first_load_gzip_bytes  gzip -9 sizes of everything the first visit downloads: the files the
+//                          service worker precaches (build/web/sw-manifest.js), the worker and its
+//                          manifest [<= 1.5 MB]
+//   cold_first_frame_ms    navigation start to the first frame drawn, fresh profile [<= 1500 ms]
+//   warm_first_frame_ms    the same on the second visit, served by the service worker [<= 500 ms]
+//   idle_cpu_percent       CPU time of the renderer processes (all threads) over 10 s of idle, % of
+//                          one core [<= 1]
+//   frame_cpu_ms_200kb     the renderer main thread's CPU time per frame while a 200 KB file is
+//                          scrolled in the code panel, median over wheel steps [<= 4 ms]
+// The first frame is the first WebGL draw call of the page (ImGui's first frame reaching the
+// canvas), stamped with performance.now(): milliseconds since navigation start.
+//
+//   node bench/app_bench.mjs <200 KB html file> <json-out>
+// (scripts/bench app builds Kiln, writes the page with kiln_bench_editor --page and runs this.)
+
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+import {
+  act, clickItem, launch, openKiln, startServer, state, waitForItem, waitForState, webDir,
+} from '../tests/browser/harness.mjs';
+
+const [pagePath, jsonPath] = process.argv.slice(2);
+if (!pagePath || !jsonPath || !fs.existsSync(pagePath)) {
+  console.error('usage: node bench/app_bench.mjs <200 KB html file> <json-out>');
+  process.exit(2);
+}
+const kWebDir = webDir(); // build/web, or $KILN_WEB_DIR
+const kLoadRuns = 7;
+const kIdleMs = 10_000;
+const kWheelSteps = 31;
+const kStepMs = 1500; // the frames of one wheel step are drawn (software WebGL: ~3 frames a second)
+const kTargets = { first_load_gzip_bytes: 1.5e6, cold_first_frame_ms: 1500, warm_first_frame_ms: 500,
+                   idle_cpu_percent: 1, frame_cpu_ms_200kb: 4 };
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// Everything the first visit downloads: the page's files are all in the worker's precache list,
+// which the worker downloads whole while it installs.
+function firstLoadFiles() {
+  const sandbox = { self: {} };
+  vm.runInNewContext(fs.readFileSync(path.join(kWebDir, 'sw-manifest.js'), 'utf8'), sandbox);
+  return [...Object.keys(sandbox.self.kilnManifest.files), 'sw.js', 'sw-manifest.js'];
+}
+
+function gzipBytes(files) {
+  return files.reduce((sum, file) => sum + zlib.gzipSync(fs.readFileSync(path.join(kWebDir, file)), { level: 9 }).length, 0);
+}
+
+// In the top document, before its scripts: the time of the first WebGL draw call.
+function stampFirstDraw() {
+  if (window !== window.top) return;
+  const draw = WebGL2RenderingContext.prototype.drawElements;
+  WebGL2RenderingContext.prototype.drawElements = function (...args) {
+    if (window.kilnFirstDrawMs === undefined) window.kilnFirstDrawMs = performance.now();
+    return draw.apply(this, args);
+  };
+}
+
+async function firstFrameMs(page, url) {
+  await page.goto(url);
+  const handle = await page.waitForFunction(() => window.kilnFirstDrawMs, { timeout: 60_000, polling: 20 });
+  return handle.jsonValue();
+}
+
+// CPU time in ms of the renderer processes (the DevTools protocol lists them), all threads or
+// only the main ones. Linux's /proc/<pid>/task/<tid>/schedstat counts the nanoseconds a thread
+// ran; a renderer's main thread has the process's id.
+async function rendererCpuMs(browserSession, { mainThreads = false } = {}) {
+  const { processInfo } = await browserSession.send('SystemInfo.getProcessInfo');
+  let ns = 0;
+  for (const { id } of processInfo.filter((p) => p.type === 'renderer')) {
+    const tasks = `/proc/${id}/task`;
+    if (!fs.existsSync(tasks)) continue;
+    for (const tid of mainThreads ? [String(id)] : fs.readdirSync(tasks)) {
+      try {
+        ns += Number(fs.readFileSync(`${tasks}/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return ns / 1e6;
+}
+
+const server = await startServer(kWebDir);
+const results = {};
+const notes = {};
+try {
+  // Cold and warm: each run in a fresh profile, first visit then a second one once the service
+  // worker controls the page. The last run's browser then sits idle.
+  const cold = [];
+  const warm = [];
+  const requested = new Set();
+  let idle = null;
+  for (let run = 0; run < kLoadRuns; run++) {
+    process.stdout.write(`load ${run + 1}/${kLoadRuns}…`);
+    const browser = await launch('chromium');
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 800 });
+      await page.evaluateOnNewDocument(stampFirstDraw);
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.origin === new URL(server.url).origin) requested.add(url.pathname.slice(1) || 'index.html');
+      });
+      cold.push(await firstFrameMs(page, server.url));
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 60_000 });
+      warm.push(await firstFrameMs(page, server.url));
+      if (run === kLoadRuns - 1) {
+        process.stdout.write(' idle…');
+        await sleep(2000); // start-up work (storage, the worker's update check) settles
+        const session = await browser.target().createCDPSession();
+        const cpu0 = await rendererCpuMs(session);
+        const start = Date.now();
+        await sleep(kIdleMs);
+        idle = (100 * ((await rendererCpuMs(session)) - cpu0)) / (Date.now() - start);
+      }
+    } finally {
+      await browser.close();
+    }
+    process.stdout.write(' done\n');
+  }
+  const files = firstLoadFiles();
+  results.first_load_gzip_bytes = gzipBytes(files);
+  results.first_load_files = files.length;
+  const missing = [...requested].filter((file) => !files.includes(file) && fs.existsSync(path.join(kWebDir, file)));
+  if (missing.length) notes.first_load = `requested but not counted: ${missing.join(', ')}`;
+  results.cold_first_frame_ms = median(cold);
+  results.warm_first_frame_ms = median(warm);
+  results.idle_cpu_percent = idle;
+
+  // A 200 KB file in the code panel, scrolled by the mouse wheel: per wheel step, the renderer
+  // main thread's CPU time over the frames the step drew (CPU time, not wall time: with software
+  // WebGL the main thread spends most of each frame waiting for the GPU process to read the canvas
+  // back). The page's state is read between steps, outside the time measured.
+  process.stdout.write('200 KB file…');
+  const browser = await launch('chromium');
+  try {
+    const { page } = await openKiln(browser, server.url);
+    const code = fs.readFileSync(pagePath, 'utf8');
+    await act(page, 'newProject', 'Benchmark');
+    await waitForState(page, (s) => s.open?.name === 'Benchmark');
+    await act(page, 'addVersion', code);
+    await waitForState(page, (s) => s.open?.code_bytes === Buffer.byteLength(code) && s.saved === 'saved');
+    await clickItem(page, 'Code');
+    const top = await waitForItem(page, '##text'); // the editor's text, taller than the panel
+    const at = { x: top.x + Math.min(top.w / 2, 300), y: top.y + 150 };
+    await page.mouse.move(at.x, at.y);
+    await sleep(1000);
+    const panel = { x: top.x, y: top.y, width: top.w, height: top.h };
+    const shown = await page.screenshot({ clip: panel });
+    const session = await browser.target().createCDPSession();
+    const perFrame = [];
+    let frames = 0;
+    let cpu = 0;
+    for (let step = 0; step < kWheelSteps; step++) {
+      const before = (await state(page)).frames_drawn;
+      const cpu0 = await rendererCpuMs(session, { mainThreads: true });
+      // As a hand on a mouse does, the pointer moves a little with each turn of the wheel (a wheel
+      // event after the pointer has rested for a while does not always scroll the panel).
+      await page.mouse.move(at.x + (step % 2), at.y);
+      await page.mouse.wheel({ deltaY: 120 });
+      await sleep(kStepMs);
+      const stepCpu = (await rendererCpuMs(session, { mainThreads: true })) - cpu0;
+      const drawn = (await state(page)).frames_drawn - before;
+      if (drawn > 0) perFrame.push(stepCpu / drawn);
+      frames += drawn;
+      cpu += stepCpu;
+    }
+    results.frame_cpu_ms_200kb = median(perFrame);
+    results.frame_cpu_ms_200kb_mean = cpu / frames;
+    results.frames_scrolled = frames;
+    if (shown.equals(await page.screenshot({ clip: panel }))) throw new Error('the code panel did not scroll');
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(' done\n');
+} finally {
+  await server.stop();
+}
+
+const rows = [
+  ['first_load_gzip_bytes', `${results.first_load_gzip_bytes} B`, `${results.first_load_files} files, gzip -9`],
+  ['cold_first_frame_ms', `${results.cold_first_frame_ms.toFixed(0)} ms`, `median of ${kLoadRuns}, fresh profile`],
+  ['warm_first_frame_ms', `${results.warm_first_frame_ms.toFixed(0)} ms`, `median of ${kLoadRuns}, from the service worker`],
+  ['idle_cpu_percent', `${results.idle_cpu_percent.toFixed(2)} %`, `renderer processes, all threads, ${kIdleMs / 1000} s`],
+  ['frame_cpu_ms_200kb', `${results.frame_cpu_ms_200kb.toFixed(2)} ms`, `renderer main thread, median of ${kWheelSteps} wheel steps`],
+  ['frame_cpu_ms_200kb_mean', `${results.frame_cpu_ms_200kb_mean.toFixed(2)} ms`, `the same over all ${results.frames_scrolled} frames`],
+].map(([key, value, note]) => [key, value, kTargets[key] ? `<= ${kTargets[key]}` : '',
+  kTargets[key] ? (results[key] / kTargets[key]).toFixed(2) : '', note]);
+
+const header = ['figure', 'median', 'target', 'ratio', 'note'];
+const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
+const line = (r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ');
+console.log('\nKiln app (headless Chromium, SwiftShader WebGL2, 1280x800)');
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+for (const note of Object.values(notes)) console.log(`note: ${note}`);
+
+fs.mkdirSync(path.dirname(jsonPath), { recursive: true });
+fs.writeFileSync(jsonPath, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwritten to ${jsonPath}`);
