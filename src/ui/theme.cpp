@@ -11,13 +11,16 @@ namespace {
 ImVec4 g_accent, g_accent_hover;
 
 // Latin (with Extended-A/B and Vietnamese), Greek, Cyrillic, and the punctuation, currency,
-// arrow and symbol blocks that code and prompts use.
+// arrow, symbol and dingbat blocks that code and prompts use. The build cuts the fonts down to
+// these (kiln_font_unicodes in cmake/web.cmake): keep the two lists the same.
 const ImWchar kGlyphRanges[] = {
-    0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x1E00, 0x1EFF, 0x2000, 0x206F,
-    0x20A0, 0x20CF, 0x2100, 0x214F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0,
+    0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x1E00, 0x1EFF, 0x2000, 0x206F, 0x20A0, 0x20CF,
+    0x2100, 0x214F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF, 0x2700, 0x27BF, 0,
 };
+// Noto Sans has no arrows, maths or dingbats: the code font lends its own to the UI fonts.
+const ImWchar kBorrowedRanges[] = {0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF, 0x2700, 0x27BF, 0};
 
-ImFont* addFont(const std::string& path, float size, float pixel_ratio) {
+ImFont* addFont(const std::string& path, float size, float pixel_ratio, const std::string& lender = {}) {
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     ImFontConfig config;
     config.OversampleH = 1;  // rasterized at the device's own resolution: no oversampling needed
@@ -28,6 +31,9 @@ ImFont* addFont(const std::string& path, float size, float pixel_ratio) {
         ImFontConfig fallback;
         fallback.SizePixels = size * pixel_ratio;
         font = atlas->AddFontDefault(&fallback);
+    } else if (!lender.empty()) {
+        config.MergeMode = true;  // adds only the glyphs the font above lacks
+        atlas->AddFontFromFileTTF(lender.c_str(), size * pixel_ratio, &config, kBorrowedRanges);
     }
     font->Scale = 1.0f / pixel_ratio;
     return font;
@@ -39,9 +45,10 @@ Fonts loadFonts(const char* dir, float pixel_ratio) {
     ImGui::GetIO().Fonts->Clear();
     const std::string base = dir;
     Fonts fonts;
-    fonts.body = addFont(base + "/NotoSans-Regular.ttf", 20.0f, pixel_ratio);
-    fonts.title = addFont(base + "/NotoSans-Bold.ttf", 34.0f, pixel_ratio);
-    fonts.code = addFont(base + "/JetBrainsMono-Regular.ttf", 18.0f, pixel_ratio);
+    const std::string code = base + "/JetBrainsMono-Regular.ttf";
+    fonts.body = addFont(base + "/NotoSans-Regular.ttf", 20.0f, pixel_ratio, code);
+    fonts.title = addFont(base + "/NotoSans-Bold.ttf", 34.0f, pixel_ratio, code);
+    fonts.code = addFont(code, 18.0f, pixel_ratio);
     ImGui::GetIO().Fonts->Build();
     return fonts;
 }
