@@ -78,7 +78,18 @@
   const problem = unsupported();
   if (problem) { fatal(problem); return; }
 
-  const wasmBytes = download('kiln.wasm');
+  // kiln.wasm is compiled as soon as it is here, while kiln.js loads. A visit served by the service
+  // worker reads it locally: it is compiled as it streams in (and the browser keeps the compiled
+  // code for the next visit); otherwise it is downloaded with the progress bar first. A host that
+  // does not send application/wasm makes streaming refuse: the bytes are compiled then.
+  const compileDownloaded = () => download('kiln.wasm').then((bytes) => WebAssembly.compile(bytes));
+  const wasmModule = navigator.serviceWorker?.controller && WebAssembly.compileStreaming
+    ? WebAssembly.compileStreaming(fetch('kiln.wasm')).catch((error) => {
+      if (error instanceof WebAssembly.CompileError) throw error;
+      return compileDownloaded();
+    })
+    : compileDownloaded();
+  wasmModule.catch(() => {});  // a failure is reported once the module asks for it (instantiateWasm)
   const assetBytes = Promise.all(kAssets.map((name) => download('assets/' + name)));
   const failedToLoad = (error) => fatal('Kiln could not be downloaded. Check your connection and reload.',
     describe(error));
@@ -137,8 +148,9 @@
     printErr: (text) => console.warn(text),
     onAbort: (what) => fatal('Kiln stopped because of an internal error.', describe(what)),
     instantiateWasm(imports, done) {
-      wasmBytes.then((bytes) => WebAssembly.instantiate(bytes, imports).then(
-        (result) => done(result.instance, result.module), failedToCompile), failedToLoad);
+      wasmModule.then((module) => WebAssembly.instantiate(module, imports).then(
+        (instance) => done(instance, module), failedToCompile),
+      (error) => (error instanceof WebAssembly.CompileError ? failedToCompile : failedToLoad)(error));
       return {};
     },
     preRun: [() => {
