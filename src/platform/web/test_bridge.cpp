@@ -89,12 +89,12 @@ EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, d
 EMSCRIPTEN_KEEPALIVE void kiln_test_hide_preview() { kiln::web::hidePreview(); }
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_act(const char* name, const char* argument) {
-    auto& h = kiln::web::handlers();
+    auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.act ? h.act(name, argument) : "null");
 }
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_query(const char* sql) {
-    auto& h = kiln::web::handlers();
+    auto& h = kiln::web::bridge().handlers;
     return kiln::web::answer(h.query ? h.query(sql) : "null");
 }
 
