@@ -316,7 +316,7 @@ void drawGeneration(app::App& app) {
             ImGui::PopStyleColor();
             break;
     }
-    mutedWrapped(stats.c_str());
+    if (!stats.empty()) mutedWrapped(stats.c_str());
     if (!app.draft) return;
     if (app.draft->can_continue) {
         if (primaryButton("Continue")) app::continueDraft(app);
@@ -518,9 +518,9 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out) {
     if (ImGui::SmallButton("Storage")) ui.open_storage = true;
     ImGui::SameLine();
     if (ImGui::SmallButton("Settings")) ui.open_settings = true;
-    if (app.generation.phase != app::GenerationPhase::Idle) {
+    const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
+    if (!stats.empty()) {
         ImGui::SameLine(0, 24.0f);
-        const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
         ImGui::TextDisabled("%s", stats.c_str());
     }
     if (!app.notice.empty()) {

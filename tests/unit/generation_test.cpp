@@ -397,6 +397,7 @@ TEST(GenerationFailures, AnHttpRefusalSaysWhyAndHonoursRetryAfter) {
     f.http.answer(429, {body}, {{"retry-after", "7"}});
     EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
     EXPECT_EQ(f.app.generation.message, codegen::httpErrorMessage(429, body, 7));
+    EXPECT_EQ(app::generationStatsLine(f.app.generation, f.now), "");  // no token came
     EXPECT_FALSE(f.app.draft);
     EXPECT_EQ(f.app.prompt, "make it blue");
     EXPECT_EQ(f.app.open->versions.size(), 1u);

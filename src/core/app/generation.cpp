@@ -562,8 +562,9 @@ void checkGenerationStall(App& app) {
 // ---------------------------------------------------------------------------------------------
 
 std::string generationStatsLine(const Generation& generation, int64_t now_ms) {
-    if (generation.phase == GenerationPhase::Idle && generation.serial == 0) return "";
     const codegen::StreamResult& result = generation.decoder.result();
+    // Nothing to count: idle, or an answer that ended before its first token.
+    if (generation.phase != GenerationPhase::Running && !result.ttft_ms) return "";
     const int64_t elapsed =
         generation.phase == GenerationPhase::Running ? now_ms - generation.started_ms : result.elapsed_ms;
     char line[160];

@@ -161,7 +161,7 @@ void discardDraft(App& app);
 // Checks the running generation for a stall (no bytes for the stall timeout). Call now and then.
 void checkGenerationStall(App& app);
 // The live figures in a few words for the status bar: time to first token, elapsed time (until
-// now_ms while running), tokens in and out, tokens per second; empty when nothing ran yet.
+// now_ms while running), tokens in and out, tokens per second; empty when no token arrived.
 std::string generationStatsLine(const Generation& generation, int64_t now_ms);
 
 nlohmann::json generationSnapshot(const App& app);
