@@ -735,7 +735,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
         ImGui::OpenPopup("Settings");
         ui.open_settings = false;
         ui.settings_edit = app.settings;
-        app.connection_test = {};
+        if (!app.connection_test.running) app.connection_test.message.clear();  // from another visit
     }
     ImGui::SetNextWindowSize(ImVec2(560, 0));
     if (!ImGui::BeginPopupModal("Settings", nullptr, ImGuiWindowFlags_NoResize)) return;
