@@ -244,7 +244,7 @@ TEST(GenerationSettings, SendingWithoutAnEndpointSaysWhereToSetOneUp) {
 
 TEST(Generation, AFirstPromptStreamsCodeThenBecomesAVersionWithStats) {
     Fixture f;
-    f.send("a list of things");
+    f.send("a list of things\n");  // as Cmd+Enter leaves it on Apple platforms
     ASSERT_EQ(f.http.requests.size(), 1u);
     EXPECT_EQ(f.http.last().request.url, "http://127.0.0.1:8090/v1/chat/completions");
     EXPECT_TRUE(contains(f.body(), "SYSTEM PROMPT"));

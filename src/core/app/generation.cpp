@@ -380,7 +380,7 @@ void storeResult(App& app, const std::string& code) {
     version.stats.finish_reason = result.finish_reason;
     generation.phase = GenerationPhase::Finished;
     app.draft.reset();
-    if (app.prompt == generation.instruction) app.prompt.clear();
+    if (codegen::trim(app.prompt) == generation.instruction) app.prompt.clear();  // unless a new one is typed
     whenWritable(app, [&app, version] {
         guarded(app, [&] { app.generation.new_version = internal::addVersion(app, version); });
     });
