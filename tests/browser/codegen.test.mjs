@@ -1,7 +1,8 @@
 // Code generation through the real page, against the loopback endpoint (tests/llm-server): the
 // endpoint set up in Settings by mouse and keyboard, a prompt whose code streams into the code
 // panel and becomes version 1 with its figures, the preview running it, a follow-up applied by
-// edit blocks, settings that survive a reload; then Stop and the errors, each with its message.
+// edit blocks, edits that miss and the whole-file retry, settings that survive a reload; then Stop
+// and the errors, each with its message.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -58,7 +59,7 @@ async function setUp(t, engine, flags = []) {
 }
 
 for (const engine of browsers()) {
-  test(`codegen: set up in Settings, a prompt streams into a version, a follow-up edits it (${engine})`,
+  test(`codegen: set up in Settings, a prompt streams into a version, follow-ups edit it (${engine})`,
     { timeout: 180_000 }, async (t) => {
       // 40 tokens per second: the answer streams for a few seconds.
       const { llm, page, errors } = await setUp(t, engine, ['--tps', '40']);
@@ -128,15 +129,26 @@ for (const engine of browsers()) {
       await waitForState(page, (s) => s.open.version === 2 && s.generation.phase === 'finished');
       const [[code, parent]] = await query(page,
         'SELECT code, parent_id = (SELECT id FROM versions WHERE number = 1) FROM versions WHERE number = 2');
-      assert.match(code, /<h1>Counter<\/h1>/);
-      assert.notEqual(code, (await query(page, 'SELECT code FROM versions WHERE number = 1'))[0][0]);
+      const [[first]] = await query(page, 'SELECT code FROM versions WHERE number = 1');
+      assert.equal(code, first.replace('</body>', '  <p class="kiln-edit">Edited: add a note</p>\n</body>'));
       assert.equal(parent, '1');
+
+      // Edits that do not match: Kiln says so and asks for the whole file, which becomes version 3.
+      await act(page, 'setEndpoint', JSON.stringify({ model: 'kiln-test/edit-miss' }));
+      await act(page, 'send', 'add another note');
+      const retried = await waitForState(page, (s) => s.open.version === 3 && s.generation.phase === 'finished');
+      assert.equal(retried.generation.whole_file_retry, true);
+      assert.notEqual(retried.generation.retry_reason, '');
+      assert.equal(retried.generation.requests, 4);  // the first try, then the retry
+      const [[prompt3, code3]] = await query(page, 'SELECT prompt, code FROM versions WHERE number = 3');
+      assert.equal(prompt3, 'add another note');
+      assert.match(code3, /Edited: add a note<\/p>\n {2}<p class="kiln-edit">Edited: add another note<\/p>\n<\/body>/);
 
       // The settings are kept with the library; the key is never in the state.
       await page.reload();
       await waitForKiln(page, errors);
       const after = await state(page);
-      assert.equal(after.settings.model, 'kiln-test/edit');
+      assert.equal(after.settings.model, 'kiln-test/edit-miss');
       assert.equal(after.settings.label, 'Custom');
       assert.equal(after.settings.has_key, true);
       assert.equal(after.settings.key_usable, true);
