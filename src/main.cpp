@@ -17,6 +17,7 @@
 #include "core/app/app.h"
 #include "platform/web/browser_storage.h"
 #include "platform/web/embed.h"
+#include "platform/web/fetch_stream.h"
 #include "platform/web/files.h"
 #include "platform/web/imgui_backend.h"
 #include "platform/web/indexeddb_backend.h"
@@ -35,6 +36,9 @@ namespace {
 constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontDir = "/assets/fonts";
 constexpr const char* kStarterPrompts = "/assets/prompts/starters.txt";
+constexpr const char* kSystemPrompt = "/assets/prompts/system.md";
+// While a generation runs, its elapsed time is redrawn and the stall timeout checked this often.
+constexpr double kGenerationTickMs = 500;
 constexpr const char* kSqliteType = "application/vnd.sqlite3";
 constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
 // While a failure keeps changes in memory, saving is tried again this often (and whenever the
@@ -64,6 +68,8 @@ struct StorageView {
 struct Platform {
     std::unique_ptr<kiln::web::IndexedDbBackend> backend;
     std::unique_ptr<kiln::web::TabLink> link;
+    std::unique_ptr<kiln::web::FetchClient> fetch;
+    bool generation_tick = false;  // a generation check is on its way
     bool retry_scheduled = false;
     bool persistence_asked = false;
     bool estimating = false;
@@ -220,6 +226,18 @@ void syncStorage(bool storage_shown) {
     }
 }
 
+// While a generation runs: the stall check and the elapsed time, twice a second.
+void syncGeneration() {
+    Globals& g = globals();
+    if (g.app.generation.phase != kiln::app::GenerationPhase::Running || g.platform.generation_tick) return;
+    g.platform.generation_tick = true;
+    kiln::web::afterDelay(kGenerationTickMs, [] {
+        globals().platform.generation_tick = false;
+        kiln::app::checkGenerationStall(globals().app);
+        kiln::web::requestFrame();
+    });
+}
+
 void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
@@ -248,12 +266,13 @@ void frame() {
     ++g.frames_drawn;
 
     if (out.export_database) {
-        if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app)) {
+        if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app, out.export_keys)) {
             kiln::web::downloadFile(kiln::app::exportFileName(std::time(nullptr)), *bytes, kSqliteType);
         }
     }
     if (out.pick_import_file) kiln::web::pickFile();
     syncStorage(out.storage_shown);
+    syncGeneration();
     g.platform.drawn = storageView(g.app);
 }
 
@@ -295,6 +314,18 @@ std::string testAct(const std::string& name, const std::string& argument) {
         if (!app.open) return R"({"error":"no project is open"})";
         app.open->code = argument;
         kiln::app::saveCodeEdit(app);
+    } else if (name == "setEndpoint") {
+        // {"base_url", "model", "stall_seconds"}: the Settings popup's fields, saved.
+        const nlohmann::json fields = nlohmann::json::parse(argument, nullptr, false);
+        if (!fields.is_object()) return R"({"error":"setEndpoint takes a JSON object"})";
+        kiln::app::EndpointSettings settings = app.settings;
+        settings.endpoint.base_url = fields.value("base_url", settings.endpoint.base_url);
+        settings.endpoint.model = fields.value("model", settings.endpoint.model);
+        settings.stall_seconds = fields.value("stall_seconds", settings.stall_seconds);
+        kiln::app::saveEndpointSettings(app, settings);
+    } else if (name == "send") {
+        app.prompt = argument;
+        kiln::app::sendPrompt(app);
     } else {
         return nlohmann::json{{"error", "unknown action " + name}}.dump();
     }
@@ -344,6 +375,11 @@ int main() {
 
     openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
+    g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] { kiln::web::requestFrame(); });
+    g.app.http = g.platform.fetch.get();
+    g.app.clock_ms = kiln::web::monotonicMs;
+    g.app.origin = kiln::web::pageOrigin();
+    g.app.system_prompt = readFile(kSystemPrompt);
     g.ui.compact = kiln::web::embedMode();
     kiln::web::onHashChange(openHash);
 

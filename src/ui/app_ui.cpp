@@ -2,8 +2,9 @@
 //   Helpers          time format, splitters, hints
 //   Sidebar          search, new project, the list, rename and delete, theme
 //   Welcome          the greeting of an empty library, starter prompts
-//   Project panels   header, prompt box, versions timeline, code, preview
-//   Status bar       saved state, undo of a delete, version position
+//   Project panels   header, prompt box and generation, versions timeline, code, preview
+//   Status bar       saved state, undo of a delete, generation figures, version position
+//   Settings         the Settings popup: endpoint, model, key, options, test connection
 //   Storage          the Storage popup (where, space, export, import), the import confirmation
 //   Layouts          desktop (sidebar | prompt and versions | preview and code), phone (tabs)
 #include "ui/app_ui.h"
@@ -281,18 +282,86 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     if (ImGui::SmallButton("Delete")) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
 }
 
+constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
+
+bool sendShortcut() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
+}
+
+// What the running or last generation is doing, its figures, and what to do with a draft.
+void drawGeneration(app::App& app) {
+    const app::Generation& generation = app.generation;
+    const std::string stats = app::generationStatsLine(generation, app.clock_ms ? app.clock_ms() : 0);
+    switch (generation.phase) {
+        case app::GenerationPhase::Idle:
+            return;
+        case app::GenerationPhase::Running:
+            if (generation.whole_file_retry) {
+                ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+                ImGui::TextWrapped("The edits did not apply (%s) Asking for the whole file instead…",
+                                   generation.retry_reason.c_str());
+                ImGui::PopStyleColor();
+            } else {
+                ImGui::TextUnformatted(generation.earlier_answer.empty() ? "Writing the app…" : "Continuing…");
+            }
+            break;
+        case app::GenerationPhase::Finished: {
+            std::string done = "Made version " + std::to_string(generation.new_version) + ".";
+            ImGui::TextUnformatted(done.c_str());
+            break;
+        }
+        case app::GenerationPhase::Failed:
+        case app::GenerationPhase::Stopped:
+        case app::GenerationPhase::Truncated:
+            ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+            ImGui::TextWrapped("%s", generation.message.c_str());
+            ImGui::PopStyleColor();
+            break;
+    }
+    if (!stats.empty()) mutedWrapped(stats.c_str());
+    if (!app.draft) return;
+    if (app.draft->can_continue) {
+        if (primaryButton("Continue")) app::continueDraft(app);
+        ImGui::SameLine();
+    }
+    if (ImGui::Button("Keep draft")) app::keepDraft(app);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Save what arrived as a new version, as it is.");
+    ImGui::SameLine();
+    if (ImGui::Button("Discard draft")) app::discardDraft(app);
+}
+
 void drawPromptBox(app::App& app) {
+    const bool running = app.generation.phase == app::GenerationPhase::Running;
     ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
     const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
     ImVec2 top_left = ImGui::GetCursorScreenPos();
-    ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue);
+    bool send =
+        ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue);
+    send = send || (ImGui::IsItemFocused() && sendShortcut());
     if (app.prompt.empty() && !ImGui::IsItemActive()) {
         const ImVec2 padding = ImGui::GetStyle().FramePadding;
         ImGui::GetWindowDrawList()->AddText(ImVec2(top_left.x + padding.x, top_left.y + padding.y),
                                             ImGui::GetColorU32(ImGuiCol_TextDisabled),
                                             "A pomodoro timer with a dark theme…");
     }
-    mutedWrapped("Ctrl+Enter sends. Sending needs a model endpoint, set up in Settings.");
+    if (running) {
+        if (ImGui::Button("Stop")) app::stopGeneration(app);
+    } else {
+        ImGui::BeginDisabled(app.prompt.empty());
+        send = primaryButton("Send") || send;
+        ImGui::EndDisabled();
+    }
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    if (app.settings.saved) {
+        const std::string model = app.settings.endpoint.model + " · " + app.settings.endpoint.label;
+        ImGui::TextDisabled("%s", model.c_str());
+    } else {
+        ImGui::TextDisabled("Ctrl+Enter sends. Set up a model endpoint in Settings first.");
+    }
+    if (send && !running) app::sendPrompt(app);
+    drawGeneration(app);
 }
 
 void drawVersions(app::App& app) {
@@ -347,6 +416,18 @@ void drawCode(app::App& app, UiState& ui, const Fonts& fonts) {
         ui.code_editor_revision = open.preview_revision;
         markCodeEditorTextChanged(ui.code_editor);
     }
+    if (app.generation.phase == app::GenerationPhase::Running) {
+        // The code as it arrives, read-only; the editor re-colours only what was added.
+        if (ui.streamed_bytes != app.generation.code.size()) {
+            ui.streamed_bytes = app.generation.code.size();
+            markCodeEditorTextChanged(ui.code_editor);
+        }
+        ImGui::PushFont(fonts.code);
+        codeEditor("streamed code", app.generation.code, ui.code_editor, codeEditorStyle(ui.dark),
+                   ImGui::GetContentRegionAvail(), true);
+        ImGui::PopFont();
+        return;
+    }
     const bool edited = app::codeEdited(app);
     const float actions = edited ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
     ImGui::PushFont(fonts.code);
@@ -385,6 +466,20 @@ PreviewPlacement drawPreview(app::App& app) {
     return placement;
 }
 
+// Shows the code while a generation streams it, and the preview once it made a version.
+void followGeneration(app::App& app, UiState& ui) {
+    const app::GenerationPhase phase = app.generation.phase;
+    if (phase == ui.shown_phase) return;
+    if (phase == app::GenerationPhase::Running) {
+        ui.view_tab = 1;
+        ui.phone_tab = ui.phone_tab == 3 ? 2 : ui.phone_tab;
+    } else if (ui.shown_phase == app::GenerationPhase::Running) {
+        markCodeEditorTextChanged(ui.code_editor);
+        if (phase == app::GenerationPhase::Finished) ui.view_tab = 0;
+    }
+    ui.shown_phase = phase;
+}
+
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code"};
     ui.view_tab = tabRow(labels, 2, ui.view_tab, false);
@@ -398,8 +493,6 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
 // ---------------------------------------------------------------------------------------------
 // Status bar
 // ---------------------------------------------------------------------------------------------
-
-constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
 
 void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out) {
     ImGui::Separator();
@@ -426,6 +519,13 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out) {
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("Storage")) ui.open_storage = true;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Settings")) ui.open_settings = true;
+    const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
+    if (!stats.empty()) {
+        ImGui::SameLine(0, 24.0f);
+        ImGui::TextDisabled("%s", stats.c_str());
+    }
     if (!app.notice.empty()) {
         ImGui::SameLine(0, 24.0f);
         ImGui::TextUnformatted(app.notice.c_str());
@@ -503,7 +603,12 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
         }
     }
     ImGui::Spacing();
-    if (ImGui::Button("Export database")) out.export_database = true;
+    if (ImGui::Button("Export database")) {
+        out.export_database = true;
+        out.export_keys = ui.export_keys;
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox("Include API keys", &ui.export_keys);
     ImGui::SameLine();
     ImGui::BeginDisabled(!app.store || app.store->readOnly());
     if (ImGui::Button("Import database…")) out.pick_import_file = true;
@@ -537,6 +642,147 @@ void drawImportPopup(app::App& app) {
         app::cancelImport(app);
         ImGui::CloseCurrentPopup();
     }
+    ImGui::EndPopup();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+void fieldLabel(const char* label) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(label);
+    ImGui::SameLine(130.0f);
+    ImGui::SetNextItemWidth(-1);
+}
+
+void drawPresetChoice(app::EndpointSettings& edit) {
+    fieldLabel("Endpoint");
+    const codegen::Preset& current = codegen::presetFor(edit.endpoint.preset);
+    if (!ImGui::BeginCombo("##preset", std::string(current.name).c_str())) return;
+    for (const codegen::Preset& preset : codegen::presets()) {
+        if (ImGui::Selectable(std::string(preset.name).c_str(), preset.kind == current.kind) &&
+            preset.kind != current.kind) {
+            // A preset fills in its address and model; the key stays as typed (and is sent to the
+            // new address only once entered or confirmed for it).
+            std::string key = edit.endpoint.api_key;
+            edit.endpoint = codegen::endpointFromPreset(preset.kind);
+            edit.endpoint.api_key = std::move(key);
+        }
+    }
+    ImGui::EndCombo();
+}
+
+// The key field, and what happens to the key at this address.
+void drawKeyField(app::App& app, app::EndpointSettings& edit) {
+    fieldLabel("API key");
+    ImGui::InputTextWithHint("##api_key", "none", &edit.endpoint.api_key, ImGuiInputTextFlags_Password);
+    const codegen::Preset& preset = codegen::presetFor(edit.endpoint.preset);
+    if (!preset.key_page.empty() && edit.endpoint.api_key.empty()) {
+        const std::string where = "Create a key at " + std::string(preset.key_page);
+        mutedWrapped(where.c_str());
+    }
+    const std::string origin = app::originOf(edit.endpoint.base_url);
+    const bool stored_key = !edit.endpoint.api_key.empty() && edit.endpoint.api_key == app.settings.endpoint.api_key;
+    if (stored_key && app.settings.key_origin != origin) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+        ImGui::TextWrapped(
+            "This key was entered for %s. Kiln does not send it to %s unless you type it again or "
+            "confirm:",
+            app.settings.key_origin.empty() ? "another address" : app.settings.key_origin.c_str(),
+            origin.empty() ? "this address" : origin.c_str());
+        ImGui::PopStyleColor();
+        if (ImGui::SmallButton("Send this key to the new address")) {
+            app::saveEndpointSettings(app, edit);
+            app::confirmKeyForEndpoint(app);
+        }
+    } else {
+        mutedWrapped("The key is kept in this browser and sent only to this endpoint's address.");
+    }
+}
+
+// A setting that is the model's default or the user's value: a box to choose, then the value.
+template <typename T, typename EditValue>
+void optionalSetting(const char* label, std::optional<T>& value, T initial, EditValue edit_value) {
+    bool set = value.has_value();
+    fieldLabel(label);
+    ImGui::PushID(label);
+    if (ImGui::Checkbox("##set", &set)) value = set ? std::optional<T>(initial) : std::nullopt;
+    ImGui::PopID();
+    ImGui::SameLine();
+    if (set) {
+        ImGui::SetNextItemWidth(-1);
+        edit_value(*value);
+    } else {
+        ImGui::TextDisabled("the model's default");
+    }
+}
+
+void drawOptions(app::EndpointSettings& edit) {
+    optionalSetting("Temperature", edit.temperature, 0.7, [](double& temperature) {
+        float value = static_cast<float>(temperature);
+        if (ImGui::SliderFloat("##temperature", &value, 0.0f, 2.0f, "%.2f")) temperature = value;
+    });
+    optionalSetting("Max tokens", edit.max_tokens, int64_t{16000}, [](int64_t& max_tokens) {
+        int value = static_cast<int>(max_tokens);
+        if (ImGui::InputInt("##max tokens", &value, 1000, 8000)) max_tokens = std::max(1, value);
+    });
+    int stall = static_cast<int>(edit.stall_seconds);
+    fieldLabel("Stall timeout");
+    if (ImGui::InputInt("##stall seconds", &stall, 5, 30)) edit.stall_seconds = std::max(1, stall);
+    mutedWrapped("Seconds without a byte from the endpoint before Kiln gives up on an answer.");
+}
+
+void drawSettingsPopup(app::App& app, UiState& ui) {
+    if (ui.open_settings) {
+        ImGui::OpenPopup("Settings");
+        ui.open_settings = false;
+        ui.settings_edit = app.settings;
+        if (!app.connection_test.running) app.connection_test.message.clear();  // from another visit
+    }
+    ImGui::SetNextWindowSize(ImVec2(560, 0));
+    if (!ImGui::BeginPopupModal("Settings", nullptr, ImGuiWindowFlags_NoResize)) return;
+    app::EndpointSettings& edit = ui.settings_edit;
+    mutedWrapped("Kiln writes code with an OpenAI-compatible endpoint you choose.");
+    ImGui::Spacing();
+    drawPresetChoice(edit);
+    fieldLabel("Base URL");
+    ImGui::InputTextWithHint("##base_url", "https://…/v1", &edit.endpoint.base_url);
+    fieldLabel("Label");
+    ImGui::InputTextWithHint("##label", "shown with each version", &edit.endpoint.label);
+    fieldLabel("Model");
+    if (!app.models.empty()) ImGui::SetNextItemWidth(-150.0f);
+    ImGui::InputText("##model", &edit.endpoint.model);
+    if (!app.models.empty()) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::BeginCombo("##models", "From the list", ImGuiComboFlags_HeightLarge)) {
+            for (const std::string& model : app.models) {
+                if (ImGui::Selectable(model.c_str(), model == edit.endpoint.model)) edit.endpoint.model = model;
+            }
+            ImGui::EndCombo();
+        }
+    }
+    drawKeyField(app, edit);
+    ImGui::Spacing();
+    drawOptions(edit);
+    ImGui::Spacing();
+    ImGui::BeginDisabled(app.connection_test.running);
+    if (ImGui::Button("Test connection")) app::testConnection(app, edit);
+    ImGui::EndDisabled();
+    if (!app.connection_test.message.empty()) {
+        const bool failed = !app.connection_test.running && !app.connection_test.ok;
+        if (failed) ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+        ImGui::TextWrapped("%s", app.connection_test.message.c_str());
+        if (failed) ImGui::PopStyleColor();
+    }
+    ImGui::Separator();
+    if (primaryButton("Save")) {
+        app::saveEndpointSettings(app, edit);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
@@ -609,6 +855,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
 
     const float status_height = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2;
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
+    followGeneration(app, ui);
     if (ui.compact || viewport->WorkSize.x < kPhoneWidth) {
         drawPhone(app, ui, fonts, body_height, out);
     } else {
@@ -618,6 +865,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
 
     drawRenamePopup(app, ui);
     drawStoragePopup(app, ui, out);
+    drawSettingsPopup(app, ui);
     drawImportPopup(app);
     if (anyPopupOpen()) out.preview.visible = false;
     ImGui::End();

@@ -29,6 +29,11 @@ struct UiState {
     int64_t rename_project = 0;
     bool open_rename = false;
     bool open_storage = false;  // the Storage popup opens next frame
+    bool export_keys = false;   // the Storage popup's "Include API keys" box
+    bool open_settings = false;                                     // the Settings popup opens next frame
+    app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
+    app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
+    size_t streamed_bytes = 0;                                      // the streamed code the editor last showed
 };
 
 // Where the page must place the live preview this frame; the platform puts a real <iframe> there.
@@ -43,6 +48,7 @@ struct FrameOutput {
     PreviewPlacement preview;
     bool apply_update = false;  // the user asked for the new version of Kiln
     bool export_database = false;   // the user asked to download the library
+    bool export_keys = false;       // ... with the API keys in it
     bool pick_import_file = false;  // the user asked for the file picker
     bool storage_shown = false;     // the Storage popup is open: keep its figures fresh
 };

@@ -132,7 +132,8 @@ function readRequest(body) {
   return {
     prompt: instruction.trim(),
     code,
-    wantsWholeFile: /whole updated file/i.test(last),
+    // Kiln's retry after failed edits; a follow-up only offers "or the whole updated file".
+    wantsWholeFile: /whole updated file in one/i.test(last),
     promptTokens: Math.ceil(chars / 4),
   };
 }

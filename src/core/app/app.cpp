@@ -1,27 +1,27 @@
 #include "core/app/app.h"
 
+#include "core/app/app_internal.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <stdexcept>
+
+#include <sqlite3.h>
 
 namespace kiln::app {
 
-namespace {
+using internal::addVersion;
+using internal::guarded;
+using internal::loadProject;
+using internal::nameFromPrompt;
+using internal::whenWritable;
 
-constexpr int kProjectPageSize = 500;
+// ---------------------------------------------------------------------------------------------
+// Shared helpers (app_internal.h)
+// ---------------------------------------------------------------------------------------------
 
-// Runs a store action; a failure becomes the visible error instead of escaping to the loop.
-template <typename Action>
-void guarded(App& app, Action action) {
-    try {
-        action();
-    } catch (const std::exception& error) {
-        app.error = error.what();
-    }
-}
-
-// Runs a write at once, or, when other tabs share the library, once this tab may write.
-void whenWritable(App& app, std::function<void()> write) {
+void internal::whenWritable(App& app, std::function<void()> write) {
     if (app.writer) {
         app.writer->write(std::move(write));
     } else {
@@ -29,14 +29,7 @@ void whenWritable(App& app, std::function<void()> write) {
     }
 }
 
-std::string lowerAscii(std::string_view text) {
-    std::string lower(text);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower;
-}
-
-// Loads the open project's versions and shows version `number` (0: the latest).
-void loadProject(App& app, const store::Project& project, int number) {
+void internal::loadProject(App& app, const store::Project& project, int number) {
     OpenProject open;
     open.project = project;
     open.versions = app.store->listVersions(project.id);
@@ -55,16 +48,48 @@ void loadProject(App& app, const store::Project& project, int number) {
     app.open = std::move(open);
 }
 
-// Stores `code` as the open project's next version and shows it.
-void addVersion(App& app, const std::string& prompt, const std::string& code, std::optional<int64_t> parent_id) {
-    store::NewVersion version;
-    version.project_id = app.open->project.id;
-    version.parent_id = parent_id;
-    version.prompt = prompt;
-    version.code = code;
+int internal::addVersion(App& app, store::NewVersion version) {
     store::Version stored = app.store->insertVersion(version);
-    loadProject(app, *app.store->getProject(version.project_id), stored.summary.number);
+    if (app.open && app.open->project.id == version.project_id) {
+        loadProject(app, *app.store->getProject(version.project_id), stored.summary.number);
+    }
     refreshProjects(app);
+    return stored.summary.number;
+}
+
+std::string internal::nameFromPrompt(const std::string& prompt) {
+    constexpr size_t kMaxName = 48;
+    std::string name = prompt.substr(0, prompt.find('\n'));
+    if (name.size() > kMaxName) {
+        size_t cut = name.rfind(' ', kMaxName);
+        name = name.substr(0, cut == std::string::npos ? kMaxName : cut);
+        // Never end inside a UTF-8 sequence.
+        while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) name.pop_back();
+        if (!name.empty() && static_cast<unsigned char>(name.back()) >= 0xC0) name.pop_back();
+        name += "…";
+    }
+    if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
+}
+
+namespace {
+
+constexpr int kProjectPageSize = 500;
+
+std::string lowerAscii(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+}
+
+// A version made without a model: a restore, a fork, an edit by hand.
+store::NewVersion byHand(int64_t project_id, std::optional<int64_t> parent_id, std::string prompt, std::string code) {
+    store::NewVersion version;
+    version.project_id = project_id;
+    version.parent_id = parent_id;
+    version.prompt = std::move(prompt);
+    version.code = std::move(code);
+    return version;
 }
 
 const store::VersionSummary* findVersion(const OpenProject& open, int number) {
@@ -82,25 +107,10 @@ std::pair<int64_t, std::string> storedVersion(App& app, int number) {
     return {version->id, *code};
 }
 
-// A project name from the first words of a prompt.
-std::string nameFromPrompt(const std::string& prompt) {
-    constexpr size_t kMaxName = 48;
-    std::string name = prompt.substr(0, prompt.find('\n'));
-    if (name.size() > kMaxName) {
-        size_t cut = name.rfind(' ', kMaxName);
-        name = name.substr(0, cut == std::string::npos ? kMaxName : cut);
-        // Never end inside a UTF-8 sequence.
-        while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) name.pop_back();
-        if (!name.empty() && static_cast<unsigned char>(name.back()) >= 0xC0) name.pop_back();
-        name += "…";
-    }
-    if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
-    return name;
-}
-
 // Reads what a library that was just opened or replaced holds: the settings and the projects.
 void loadLibrary(App& app) {
     app.theme = app.store->getSetting("theme").value_or("system");
+    loadEndpointSettings(app);
     refreshProjects(app);
 }
 
@@ -119,6 +129,31 @@ void takeInChanges(App& app) {
         app.open->versions = app.store->listVersions(project->id);
         if (app.open->selected != 0 && !findVersion(*app.open, app.open->selected)) loadProject(app, *project, 0);
     });
+}
+
+// A copy of a database file without the settings that hold secrets (the API key). secure_delete
+// overwrites the deleted rows, so no trace of them is left in free pages of the copy.
+storage::Bytes withoutSecrets(const storage::Bytes& bytes) {
+    store::Database copy(":memory:");
+    const auto size = static_cast<sqlite3_int64>(bytes.size());
+    auto* image = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
+    if (!image) throw std::bad_alloc();
+    std::copy(bytes.begin(), bytes.end(), image);
+    if (sqlite3_deserialize(copy.handle(), "main", image, size, size,
+                            SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK) {
+        throw std::runtime_error("the copy of the library could not be read back");
+    }
+    copy.exec("PRAGMA secure_delete = ON");
+    for (const std::string& key : secretSettingKeys()) {
+        store::Statement remove(copy, "DELETE FROM settings WHERE key = ?");
+        remove.bind(1, key).step();
+    }
+    sqlite3_int64 out_size = 0;
+    unsigned char* out = sqlite3_serialize(copy.handle(), "main", &out_size, 0);
+    if (!out) throw std::bad_alloc();
+    storage::Bytes result(out, out + out_size);
+    sqlite3_free(out);
+    return result;
 }
 
 // Tells what replay could not recover, if anything: commits after a damaged record are lost.
@@ -197,10 +232,11 @@ std::string exportFileName(std::time_t now) {
     return name;
 }
 
-std::optional<storage::Bytes> exportDatabase(App& app) {
+std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {
     if (!app.database) return std::nullopt;
     try {
-        return app.database->exportBytes();
+        storage::Bytes bytes = app.database->exportBytes();
+        return include_keys ? bytes : withoutSecrets(bytes);
     } catch (const std::exception& error) {
         app.error = std::string("Kiln could not export the library (") + error.what() + "). Try again in a moment.";
         return std::nullopt;
@@ -414,7 +450,8 @@ void restoreVersion(App& app, int number) {
         if (!app.open) return;
         guarded(app, [&] {
             auto [version_id, code] = storedVersion(app, number);
-            addVersion(app, "Restored version " + std::to_string(number), code, version_id);
+            addVersion(app,
+                       byHand(app.open->project.id, version_id, "Restored version " + std::to_string(number), code));
         });
     });
 }
@@ -427,7 +464,8 @@ void forkVersion(App& app, int number) {
             const std::string source = app.open->project.name;
             store::Project fork = app.store->createProject(source.size() > 190 ? "Fork" : source + " (fork)");
             loadProject(app, fork, 0);
-            addVersion(app, "Forked from " + source + ", version " + std::to_string(number), code, version_id);
+            addVersion(app, byHand(fork.id, version_id, "Forked from " + source + ", version " + std::to_string(number),
+                                   code));
         });
     });
 }
@@ -443,8 +481,8 @@ void saveCodeEdit(App& app) {
         if (!codeEdited(app)) return;
         guarded(app, [&] {
             const store::VersionSummary* parent = findVersion(*app.open, app.open->selected);
-            addVersion(app, "Edited by hand", app.open->code,
-                       parent ? std::optional<int64_t>(parent->id) : std::nullopt);
+            addVersion(app, byHand(app.open->project.id, parent ? std::optional<int64_t>(parent->id) : std::nullopt,
+                                   "Edited by hand", app.open->code));
         });
     });
 }
@@ -546,7 +584,7 @@ nlohmann::json stateSnapshot(const App& app) {
         storage_json["lock"] = kLocks[static_cast<int>(app.writer->lockState())];
         storage_json["waiting_writes"] = app.writer->waitingWrites();
     }
-    return {
+    nlohmann::json snapshot = {
         {"ready", app.store.has_value()},
         {"sqlite_version", store::Database::libraryVersion()},
         {"schema_version", status ? status->schema_version : 0},
@@ -565,6 +603,8 @@ nlohmann::json stateSnapshot(const App& app) {
         {"undo_delete", app.undo_delete ? nlohmann::json(app.undo_delete->name) : nlohmann::json(nullptr)},
         {"errors", app.error.empty() ? nlohmann::json::array() : nlohmann::json::array({app.error})},
     };
+    snapshot.update(generationSnapshot(app));
+    return snapshot;
 }
 
 }  // namespace kiln::app

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/app/generation.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
 #include "core/store/store.h"
@@ -84,6 +85,18 @@ struct App {
     std::vector<std::string> starter_prompts;
     std::string theme = "system";  // "system", "light" or "dark"; kept in the settings
     std::string error;             // the last failure, shown until dismissed
+
+    // Code generation (generation.h). http and clock_ms are set by the platform (fakes in tests).
+    HttpClient* http = nullptr;
+    std::function<int64_t()> clock_ms;  // milliseconds on a monotonic clock
+    std::string origin;                 // Kiln's own origin, for messages about CORS
+    std::string system_prompt;          // assets/prompts/system.md
+    EndpointSettings settings;
+    std::vector<std::string> models;  // the endpoint's /models list, once it answered
+    ConnectionTest connection_test;
+    Generation generation;
+    std::optional<Draft> draft;
+    int64_t retry_not_before_ms = 0;  // a 429 or 503 asked to wait until then
 };
 
 // ---- Storage ---------------------------------------------------------------------------------
@@ -107,8 +120,9 @@ void openInMemory(App& app, storage::StorageError reason = {storage::StorageErro
 void retrySaving(App& app);
 // The name an export is downloaded as, from the local date: "kiln-2025-01-31.sqlite".
 std::string exportFileName(std::time_t now);
-// The whole library as a SQLite file (sql.js opens it), or nothing with the error set.
-std::optional<storage::Bytes> exportDatabase(App& app);
+// The whole library as a SQLite file (sql.js opens it), or nothing with the error set. API keys
+// are left out (securely deleted from the copy) unless include_keys.
+std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys = false);
 // Keeps a chosen file until the user confirms that it replaces the library (confirmImport).
 void offerImport(App& app, const std::string& file_name, storage::Bytes bytes);
 // Replaces the library with the offered file once it passed every check; a refused file leaves

@@ -1,0 +1,35 @@
+// Kiln: helpers the app's action files share (app.cpp, generation.cpp); not for the panels.
+#pragma once
+
+#include <exception>
+#include <functional>
+#include <string>
+
+#include "core/app/app.h"
+
+namespace kiln::app::internal {
+
+// Runs a store action; a failure becomes the visible error instead of escaping to the loop.
+template <typename Action>
+void guarded(App& app, Action action) {
+    try {
+        action();
+    } catch (const std::exception& error) {
+        app.error = error.what();
+    }
+}
+
+// Runs a write at once, or, when other tabs share the library, once this tab may write.
+void whenWritable(App& app, std::function<void()> write);
+
+// Loads a project's versions and shows version `number` (0: the latest).
+void loadProject(App& app, const store::Project& project, int number);
+
+// Stores a new version of version.project_id and, when that project is open, shows it. Returns
+// its number.
+int addVersion(App& app, store::NewVersion version);
+
+// A project name from the first words of a prompt.
+std::string nameFromPrompt(const std::string& prompt);
+
+}  // namespace kiln::app::internal

@@ -1,0 +1,630 @@
+// Index
+//   Helpers             clock, origins, settings JSON
+//   Settings            load, save, key origin, test connection
+//   Requests            one chat request and its callbacks
+//   Outcomes            a new version, a whole-file retry, or a draft with a message
+//   Actions             send, stop, continue, keep, discard, stall check
+//   Stats and snapshot
+#include "core/app/generation.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "core/app/app.h"
+#include "core/app/app_internal.h"
+#include "core/codegen/edit_blocks.h"
+#include "core/codegen/extract.h"
+#include "core/codegen/text.h"
+
+namespace kiln::app {
+
+using internal::guarded;
+using internal::whenWritable;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+constexpr char kEndpointSetting[] = "endpoint";
+constexpr char kApiKeySetting[] = "api_key";
+// A refusal's body is kept up to this size to explain it; the rest is not needed.
+constexpr size_t kMaxErrorBody = 64 * 1024;
+
+int64_t nowMs(const App& app) {
+    return app.clock_ms ? app.clock_ms() : 0;
+}
+
+int64_t unixNowMs() {
+    return static_cast<int64_t>(std::time(nullptr)) * 1000;
+}
+
+std::string lowerAscii(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) c = codegen::asciiLower(c);
+    return lower;
+}
+
+nlohmann::json optionalJson(const std::optional<double>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json optionalJson(const std::optional<int64_t>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json endpointJson(const EndpointSettings& settings) {
+    return {{"preset", settings.endpoint.preset},
+            {"label", settings.endpoint.label},
+            {"base_url", settings.endpoint.base_url},
+            {"model", settings.endpoint.model},
+            {"temperature", optionalJson(settings.temperature)},
+            {"max_tokens", optionalJson(settings.max_tokens)},
+            {"stall_seconds", settings.stall_seconds}};
+}
+
+// The settings as edited, with the key bound as saveEndpointSettings() binds it.
+EndpointSettings withKeyOrigin(const App& app, EndpointSettings edited) {
+    edited.endpoint.base_url = codegen::normalizeBaseUrl(edited.endpoint.base_url);
+    if (edited.endpoint.api_key != app.settings.endpoint.api_key) {
+        edited.key_origin = edited.endpoint.api_key.empty() ? "" : originOf(edited.endpoint.base_url);
+    } else {
+        edited.key_origin = app.settings.key_origin;
+    }
+    return edited;
+}
+
+std::optional<std::string> headerValue(const HttpHeaders& headers, std::string_view name) {
+    for (const auto& [key, value] : headers) {
+        if (lowerAscii(key) == name) return value;
+    }
+    return std::nullopt;
+}
+
+bool succeeded(int status) {
+    return status >= 200 && status < 300;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+const std::vector<std::string>& secretSettingKeys() {
+    static const std::vector<std::string> keys = {kApiKeySetting};
+    return keys;
+}
+
+std::string originOf(std::string_view url) {
+    url = codegen::trim(url);
+    const size_t scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return "";
+    const std::string scheme = lowerAscii(url.substr(0, scheme_end));
+    if (scheme != "http" && scheme != "https") return "";
+    std::string_view authority = url.substr(scheme_end + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    std::string host = lowerAscii(authority);
+    const std::string default_port = scheme == "https" ? ":443" : ":80";
+    if (host.size() > default_port.size() &&
+        host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0) {
+        host.resize(host.size() - default_port.size());
+    }
+    if (host.empty()) return "";
+    return scheme + "://" + host;
+}
+
+bool keyUsable(const EndpointSettings& settings) {
+    return !settings.endpoint.api_key.empty() && !settings.key_origin.empty() &&
+           settings.key_origin == originOf(settings.endpoint.base_url);
+}
+
+codegen::Endpoint requestEndpoint(const EndpointSettings& settings) {
+    codegen::Endpoint endpoint = settings.endpoint;
+    endpoint.base_url = codegen::normalizeBaseUrl(endpoint.base_url);
+    if (!keyUsable(settings)) endpoint.api_key.clear();
+    return endpoint;
+}
+
+void loadEndpointSettings(App& app) {
+    EndpointSettings settings;
+    settings.endpoint = codegen::endpointFromPreset(codegen::PresetKind::OpenAI);
+    if (std::optional<std::string> stored = app.store->getSetting(kEndpointSetting)) {
+        const nlohmann::json json = nlohmann::json::parse(*stored, nullptr, false);
+        if (json.is_object()) {
+            settings.saved = true;
+            settings.endpoint.preset = json.value("preset", codegen::PresetKind::Custom);
+            settings.endpoint.label = json.value("label", "");
+            settings.endpoint.base_url = json.value("base_url", "");
+            settings.endpoint.model = json.value("model", "");
+            if (json.contains("temperature") && json["temperature"].is_number()) {
+                settings.temperature = json["temperature"].get<double>();
+            }
+            if (json.contains("max_tokens") && json["max_tokens"].is_number_integer()) {
+                settings.max_tokens = json["max_tokens"].get<int64_t>();
+            }
+            settings.stall_seconds = json.value("stall_seconds", settings.stall_seconds);
+        }
+    }
+    if (std::optional<std::string> stored = app.store->getSetting(kApiKeySetting)) {
+        const nlohmann::json json = nlohmann::json::parse(*stored, nullptr, false);
+        if (json.is_object()) {
+            settings.endpoint.api_key = json.value("key", "");
+            settings.key_origin = json.value("origin", "");
+        }
+    }
+    app.settings = std::move(settings);
+}
+
+namespace {
+
+// Makes settings the current ones and keeps them in the store.
+void keepSettings(App& app, EndpointSettings settings) {
+    settings.saved = true;
+    if (settings.stall_seconds < 1) settings.stall_seconds = 1;
+    app.settings = settings;
+    whenWritable(app, [&app, settings] {
+        if (!app.store || app.store->readOnly()) return;
+        guarded(app, [&] {
+            app.store->setSetting(kEndpointSetting, endpointJson(settings).dump());
+            app.store->setSetting(
+                kApiKeySetting,
+                nlohmann::json{{"key", settings.endpoint.api_key}, {"origin", settings.key_origin}}.dump());
+        });
+    });
+}
+
+}  // namespace
+
+void saveEndpointSettings(App& app, const EndpointSettings& edited) {
+    keepSettings(app, withKeyOrigin(app, edited));
+}
+
+void confirmKeyForEndpoint(App& app) {
+    EndpointSettings settings = app.settings;
+    settings.key_origin = originOf(settings.endpoint.base_url);
+    keepSettings(app, settings);
+}
+
+void testConnection(App& app, const EndpointSettings& edited) {
+    if (!app.http) return;
+    if (app.connection_test.running) app.http->abort(app.connection_test.request_id);
+    const EndpointSettings settings = withKeyOrigin(app, edited);
+    const codegen::Endpoint endpoint = requestEndpoint(settings);
+    const uint64_t serial = app.connection_test.serial + 1;
+    app.connection_test = ConnectionTest{true, false, "Asking " + endpoint.base_url + "/models…", 0, serial};
+    struct Answer {
+        int status = 0;
+        std::optional<int64_t> retry_after;
+        std::string body;
+    };
+    auto answer = std::make_shared<Answer>();
+    auto current = [&app, serial] { return app.connection_test.running && app.connection_test.serial == serial; };
+    auto settle = [&app](bool ok, std::string message) {
+        app.connection_test.running = false;
+        app.connection_test.ok = ok;
+        app.connection_test.message = std::move(message);
+    };
+    HttpCallbacks callbacks;
+    callbacks.response = [answer, current](int status, const HttpHeaders& headers) {
+        if (!current()) return;
+        answer->status = status;
+        if (std::optional<std::string> value = headerValue(headers, "retry-after")) {
+            answer->retry_after = codegen::parseRetryAfter(*value, unixNowMs());
+        }
+    };
+    callbacks.data = [answer, current](std::string_view bytes) {
+        if (current() && answer->body.size() < 4 * kMaxErrorBody) answer->body.append(bytes);
+    };
+    callbacks.end = [&app, answer, current, settle, model = endpoint.model] {
+        if (!current()) return;
+        if (!succeeded(answer->status)) {
+            settle(false, codegen::httpErrorMessage(answer->status, answer->body, answer->retry_after));
+            return;
+        }
+        std::vector<std::string> models = codegen::parseModelList(answer->body);
+        if (models.empty()) {
+            settle(true, "Connected. The endpoint did not list its models; Kiln will use \"" + model + "\".");
+            return;
+        }
+        app.models = models;
+        const bool known = std::find(models.begin(), models.end(), model) != models.end();
+        const std::string count = std::to_string(models.size()) + " model" + (models.size() == 1 ? "" : "s");
+        if (known) {
+            settle(true, "Connected: " + count + ", including \"" + model + "\".");
+        } else {
+            settle(false, "Connected, but the endpoint has no model \"" + model + "\" (it offers " + count +
+                              "): choose one from the list.");
+        }
+    };
+    callbacks.failed = [&app, current, settle, endpoint](HttpFailure failure, const std::string&) {
+        if (!current()) return;
+        settle(false, codegen::connectionErrorMessage(failure == HttpFailure::Unreachable
+                                                          ? codegen::ConnectionFailure::Unreachable
+                                                          : codegen::ConnectionFailure::Dropped,
+                                                      endpoint, app.origin));
+    };
+    app.connection_test.request_id = app.http->send(codegen::modelsRequest(endpoint), std::move(callbacks));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests and outcomes
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+void conclude(App& app);
+
+// The answer so far: what earlier requests of a continuation said, then this one.
+std::string answerSoFar(const Generation& generation) {
+    return generation.earlier_answer + generation.decoder.result().text;
+}
+
+bool current(const App& app, uint64_t serial) {
+    return app.generation.phase == GenerationPhase::Running && app.generation.serial == serial;
+}
+
+void updateCode(Generation& generation) {
+    codegen::ExtractedCode extracted = codegen::extractCode(answerSoFar(generation));
+    if (extracted.found) generation.code = std::move(extracted.code);
+}
+
+// Sends generation.messages, with a fresh decoder, to the configured endpoint.
+void beginRequest(App& app) {
+    Generation& generation = app.generation;
+    const int64_t now = nowMs(app);
+    generation.phase = GenerationPhase::Running;
+    generation.serial += 1;
+    generation.decoder = codegen::StreamDecoder(now);
+    generation.http_status = 0;
+    generation.retry_after_seconds.reset();
+    generation.error_body.clear();
+    generation.started_ms = now;
+    generation.last_bytes_ms = now;
+    generation.message.clear();
+    generation.new_version = 0;
+    generation.endpoint = requestEndpoint(app.settings);
+    codegen::GenerationOptions options;
+    options.temperature = app.settings.temperature;
+    options.max_tokens = app.settings.max_tokens;
+    const codegen::HttpRequest request = codegen::chatRequest(generation.endpoint, generation.messages, options);
+    generation.endpoint.api_key.clear();
+
+    const uint64_t serial = generation.serial;
+    HttpCallbacks callbacks;
+    callbacks.response = [&app, serial](int status, const HttpHeaders& headers) {
+        if (!current(app, serial)) return;
+        app.generation.http_status = status;
+        if (std::optional<std::string> value = headerValue(headers, "retry-after")) {
+            app.generation.retry_after_seconds = codegen::parseRetryAfter(*value, unixNowMs());
+        }
+    };
+    callbacks.data = [&app, serial](std::string_view bytes) {
+        if (!current(app, serial)) return;
+        Generation& g = app.generation;
+        g.last_bytes_ms = nowMs(app);
+        if (!succeeded(g.http_status)) {
+            if (g.error_body.size() < kMaxErrorBody) g.error_body.append(bytes);
+            return;
+        }
+        const size_t text_before = g.decoder.result().text.size();
+        g.decoder.feed(bytes, g.last_bytes_ms);
+        if (g.decoder.result().text.size() != text_before) updateCode(g);
+        // [DONE] or an error in the stream settles the answer: no need to wait for the body's end.
+        if (g.decoder.result().status != codegen::StreamStatus::Streaming) {
+            app.http->abort(g.request_id);
+            conclude(app);
+        }
+    };
+    callbacks.end = [&app, serial] {
+        if (!current(app, serial)) return;
+        Generation& g = app.generation;
+        if (!succeeded(g.http_status)) {
+            g.decoder.fail(codegen::httpErrorMessage(g.http_status, g.error_body, g.retry_after_seconds), nowMs(app));
+            if (g.retry_after_seconds && (g.http_status == 429 || g.http_status == 503)) {
+                app.retry_not_before_ms = nowMs(app) + *g.retry_after_seconds * 1000;
+            }
+        } else {
+            g.decoder.finish(nowMs(app));
+        }
+        conclude(app);
+    };
+    callbacks.failed = [&app, serial](HttpFailure failure, const std::string&) {
+        if (!current(app, serial)) return;
+        Generation& g = app.generation;
+        const bool dropped = failure == HttpFailure::Dropped || g.http_status != 0;
+        if (g.http_status != 0 && !succeeded(g.http_status)) {
+            g.decoder.fail(codegen::httpErrorMessage(g.http_status, g.error_body, g.retry_after_seconds), nowMs(app));
+        } else {
+            g.decoder.fail(codegen::connectionErrorMessage(
+                               dropped ? codegen::ConnectionFailure::Dropped : codegen::ConnectionFailure::Unreachable,
+                               g.endpoint, app.origin),
+                           nowMs(app));
+        }
+        conclude(app);
+    };
+    generation.request_id = app.http->send(request, std::move(callbacks));
+}
+
+// The answer did not become a version: say why and keep what arrived as a draft.
+void endWithDraft(App& app, GenerationPhase phase, std::string message, bool can_continue) {
+    Generation& generation = app.generation;
+    generation.phase = phase;
+    generation.message = std::move(message);
+    const std::string answer = answerSoFar(generation);
+    const std::string& kept = generation.code.empty() ? answer : generation.code;
+    if (kept.empty()) {
+        app.draft.reset();
+        return;
+    }
+    app.draft = Draft{generation.instruction, kept, generation.message, can_continue};
+}
+
+void storeResult(App& app, const std::string& code) {
+    Generation& generation = app.generation;
+    const codegen::StreamResult& result = generation.decoder.result();
+    store::NewVersion version;
+    version.project_id = generation.project_id;
+    version.parent_id = generation.base_version_id;
+    version.prompt = generation.instruction;
+    version.code = code;
+    version.model = result.model.empty() ? generation.endpoint.model : result.model;
+    version.endpoint_label = generation.endpoint.label;
+    version.stats.ttft_ms = result.ttft_ms;
+    version.stats.duration_ms = result.elapsed_ms;
+    version.stats.prompt_tokens = result.prompt_tokens;
+    version.stats.completion_tokens = codegen::outputTokens(result);
+    version.stats.finish_reason = result.finish_reason;
+    generation.phase = GenerationPhase::Finished;
+    app.draft.reset();
+    if (codegen::trim(app.prompt) == generation.instruction) app.prompt.clear();  // unless a new one is typed
+    whenWritable(app, [&app, version] {
+        guarded(app, [&] { app.generation.new_version = internal::addVersion(app, version); });
+    });
+}
+
+// The answer settled: a new version, a whole-file retry after failed edits, or a draft.
+void conclude(App& app) {
+    Generation& generation = app.generation;
+    const codegen::StreamResult& result = generation.decoder.result();
+    switch (result.status) {
+        case codegen::StreamStatus::Streaming:
+            return;
+        case codegen::StreamStatus::Failed:
+            endWithDraft(app, GenerationPhase::Failed, result.error, false);
+            return;
+        case codegen::StreamStatus::Truncated:
+            endWithDraft(app, GenerationPhase::Truncated,
+                         "The answer stopped before it was finished (" + result.error +
+                             "). What arrived is kept as a draft: Continue asks for the rest.",
+                         true);
+            return;
+        case codegen::StreamStatus::Done:
+            break;
+    }
+    if (result.finish_reason == "length") {
+        endWithDraft(app, GenerationPhase::Truncated,
+                     "The output was cut: the model reached its maximum number of tokens. Continue asks for the "
+                     "rest; a higher \"Max tokens\" in Settings avoids it.",
+                     true);
+        return;
+    }
+    const std::string answer = answerSoFar(generation);
+    if (!generation.base_code.empty() && codegen::hasEditBlocks(answer)) {
+        const codegen::EditResult edited = codegen::applyEditAnswer(generation.base_code, answer);
+        if (edited.ok) {
+            storeResult(app, edited.code);
+        } else if (!generation.whole_file_retry) {
+            generation.whole_file_retry = true;
+            generation.retry_reason = edited.message;
+            generation.earlier_answer.clear();
+            generation.code.clear();
+            generation.messages = codegen::wholeFileRetryMessages(app.system_prompt, generation.base_code,
+                                                                  generation.instruction, edited.message);
+            beginRequest(app);
+        } else {
+            endWithDraft(app, GenerationPhase::Failed,
+                         "The model's edits did not apply, even when asked again (" + edited.message +
+                             "). Nothing was changed; try rewording the request.",
+                         false);
+        }
+        return;
+    }
+    const codegen::ExtractedCode extracted = codegen::extractCode(answer);
+    if (!extracted.found) {
+        endWithDraft(app, GenerationPhase::Failed,
+                     "The answer held no HTML app. Its text is kept as a draft; try asking again, or another model.",
+                     false);
+        return;
+    }
+    storeResult(app, extracted.code);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------------------------
+
+void sendPrompt(App& app) {
+    const std::string instruction(codegen::trim(app.prompt));
+    if (app.generation.phase == GenerationPhase::Running) return;
+    if (instruction.empty()) {
+        app.error = "Type what the app should be (or what should change), then send.";
+        return;
+    }
+    if (!app.settings.saved || app.settings.endpoint.base_url.empty() || app.settings.endpoint.model.empty()) {
+        app.error =
+            "Kiln needs a model endpoint to write code: open Settings (in the status bar), choose an "
+            "endpoint and a model, and save.";
+        return;
+    }
+    if (!app.http || !app.store) {
+        app.error = "Kiln cannot send requests here.";
+        return;
+    }
+    const int64_t now = nowMs(app);
+    if (now < app.retry_not_before_ms) {
+        app.error = "The endpoint asked Kiln to wait before trying again: send again in " +
+                    std::to_string((app.retry_not_before_ms - now + 999) / 1000) + " s.";
+        return;
+    }
+    if (!app.open) {
+        guarded(app, [&] {
+            internal::loadProject(app, app.store->createProject(internal::nameFromPrompt(instruction)), 0);
+        });
+        refreshProjects(app);
+        if (!app.open) return;
+    }
+    app.error.clear();
+    app.draft.reset();
+    Generation next;
+    next.serial = app.generation.serial;
+    next.instruction = instruction;
+    next.project_id = app.open->project.id;
+    const bool follow_up = app.open->selected > 0 && !app.open->code.empty();
+    if (follow_up) {
+        next.base_code = app.open->code;
+        for (const store::VersionSummary& version : app.open->versions) {
+            if (version.number == app.open->selected) next.base_version_id = version.id;
+        }
+        next.messages = codegen::followUpMessages(app.system_prompt, next.base_code, instruction);
+    } else {
+        next.messages = codegen::firstPromptMessages(app.system_prompt, instruction);
+    }
+    app.generation = std::move(next);
+    beginRequest(app);
+}
+
+void stopGeneration(App& app) {
+    Generation& generation = app.generation;
+    if (generation.phase != GenerationPhase::Running) return;
+    app.http->abort(generation.request_id);
+    generation.decoder.fail("Stopped.", nowMs(app));
+    endWithDraft(app, GenerationPhase::Stopped, "You stopped the generation. What arrived is kept as a draft.", false);
+}
+
+void continueDraft(App& app) {
+    Generation& generation = app.generation;
+    if (!app.draft || !app.draft->can_continue || generation.phase != GenerationPhase::Truncated) return;
+    const std::string answer = answerSoFar(generation);
+    generation.messages.push_back({"assistant", answer});
+    generation.messages.push_back(
+        {"user",
+         "Your answer was cut off. Continue exactly where it stopped: do not repeat anything already "
+         "written and do not start over."});
+    generation.earlier_answer = answer;
+    app.draft.reset();
+    beginRequest(app);
+}
+
+void keepDraft(App& app) {
+    if (!app.draft || !app.store) return;
+    const Draft draft = *app.draft;
+    app.draft.reset();
+    app.generation.phase = GenerationPhase::Idle;
+    app.generation.message.clear();
+    store::NewVersion version;
+    version.project_id = app.generation.project_id;
+    version.parent_id = app.generation.base_version_id;
+    version.prompt = "Draft: " + draft.instruction;
+    version.code = draft.code;
+    version.model = app.generation.endpoint.model;
+    version.endpoint_label = app.generation.endpoint.label;
+    whenWritable(app, [&app, version] { guarded(app, [&] { internal::addVersion(app, version); }); });
+}
+
+void discardDraft(App& app) {
+    app.draft.reset();
+    if (app.generation.phase != GenerationPhase::Running) {
+        app.generation.phase = GenerationPhase::Idle;
+        app.generation.message.clear();
+    }
+}
+
+void checkGenerationStall(App& app) {
+    Generation& generation = app.generation;
+    if (generation.phase != GenerationPhase::Running) return;
+    const int64_t now = nowMs(app);
+    if (now - generation.last_bytes_ms < app.settings.stall_seconds * 1000) return;
+    app.http->abort(generation.request_id);
+    generation.decoder.fail(codegen::connectionErrorMessage(codegen::ConnectionFailure::Stalled, generation.endpoint,
+                                                            app.origin, app.settings.stall_seconds),
+                            now);
+    conclude(app);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stats and snapshot
+// ---------------------------------------------------------------------------------------------
+
+std::string generationStatsLine(const Generation& generation, int64_t now_ms) {
+    const codegen::StreamResult& result = generation.decoder.result();
+    // Nothing to count: idle, or an answer that ended before its first token.
+    if (generation.phase != GenerationPhase::Running && !result.ttft_ms) return "";
+    const int64_t elapsed =
+        generation.phase == GenerationPhase::Running ? now_ms - generation.started_ms : result.elapsed_ms;
+    char line[160];
+    std::string ttft = result.ttft_ms ? std::to_string(*result.ttft_ms) + " ms" : std::string("…");
+    std::snprintf(line, sizeof line, "First token %s · %.1f s · %lld tokens out · %.0f tokens/s", ttft.c_str(),
+                  static_cast<double>(elapsed) / 1000.0, static_cast<long long>(codegen::outputTokens(result)),
+                  codegen::tokensPerSecond(result));
+    std::string text = line;
+    if (result.prompt_tokens) text += " · " + std::to_string(*result.prompt_tokens) + " tokens in";
+    return text;
+}
+
+nlohmann::json generationSnapshot(const App& app) {
+    const Generation& generation = app.generation;
+    const codegen::StreamResult& result = generation.decoder.result();
+    nlohmann::json draft = nullptr;
+    if (app.draft) {
+        draft = {{"instruction", app.draft->instruction},
+                 {"code_bytes", app.draft->code.size()},
+                 {"reason", app.draft->reason},
+                 {"can_continue", app.draft->can_continue}};
+    }
+    const EndpointSettings& settings = app.settings;
+    return {
+        {"generation",
+         {{"phase", generation.phase},
+          {"instruction", generation.instruction},
+          {"code_bytes", generation.code.size()},
+          {"reasoning_bytes", result.reasoning.size()},
+          {"ttft_ms", optionalJson(result.ttft_ms)},
+          {"elapsed_ms", result.elapsed_ms},
+          {"tokens_out", codegen::outputTokens(result)},
+          {"tokens_in", optionalJson(result.prompt_tokens)},
+          {"tokens_per_second", codegen::tokensPerSecond(result)},
+          {"finish_reason", result.finish_reason},
+          {"http_status", generation.http_status},
+          {"message", generation.message},
+          {"whole_file_retry", generation.whole_file_retry},
+          {"retry_reason", generation.retry_reason},
+          {"new_version", generation.new_version},
+          {"requests", generation.serial}}},
+        {"draft", draft},
+        {"settings",
+         {{"saved", settings.saved},
+          {"preset", settings.endpoint.preset},
+          {"label", settings.endpoint.label},
+          {"base_url", settings.endpoint.base_url},
+          {"model", settings.endpoint.model},
+          {"temperature", optionalJson(settings.temperature)},
+          {"max_tokens", optionalJson(settings.max_tokens)},
+          {"stall_seconds", settings.stall_seconds},
+          {"has_key", !settings.endpoint.api_key.empty()},
+          {"key_origin", settings.key_origin},
+          {"key_usable", keyUsable(settings)}}},
+        {"models", app.models},
+        {"connection_test",
+         {{"running", app.connection_test.running},
+          {"ok", app.connection_test.ok},
+          {"message", app.connection_test.message}}},
+    };
+}
+
+}  // namespace kiln::app

@@ -1,0 +1,169 @@
+// Kiln: code generation as app state and actions. A prompt goes out as a chat request through an
+// HttpClient (the browser's fetch in the app, a fake in tests); the answer's bytes come back
+// through its callbacks and become streamed code, live stats, and in the end a new version, or a
+// draft with a message that says what happened.
+//
+// Index
+//   HttpClient           the HTTP stream the platform provides
+//   EndpointSettings     the endpoint, options and key, kept in the settings table
+//   Generation, Draft    what is running, and what a failed or cut answer left behind
+//   Settings actions     load, save, the key's origin, test connection
+//   Generation actions   send, stop, continue, keep or discard the draft, stall checks
+//   generationSnapshot   JSON for tests
+//
+// The key is bound to the origin (scheme, host, port) of the base URL it was entered for: when
+// the base URL moves to another origin, requests go without it until the user enters it again or
+// confirms it for the new origin in Settings.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/codegen/request.h"
+#include "core/codegen/stream_decoder.h"
+
+namespace kiln::app {
+
+struct App;
+
+// ---- HttpClient ------------------------------------------------------------------------------
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+enum class HttpFailure {
+    Unreachable,  // no response at all: host down, DNS, CORS refused (the browser does not say which)
+    Dropped,      // the body broke off after the response started
+};
+
+// One request's events, in this order: response (once), data (any number), then end or failed.
+struct HttpCallbacks {
+    std::function<void(int status, const HttpHeaders& headers)> response;  // names in lower case
+    std::function<void(std::string_view bytes)> data;
+    std::function<void()> end;
+    std::function<void(HttpFailure failure, const std::string& detail)> failed;
+};
+
+class HttpClient {
+public:
+    virtual ~HttpClient() = default;
+    // Starts request; returns its id. Callbacks come later, never from inside send().
+    virtual uint64_t send(const codegen::HttpRequest& request, HttpCallbacks callbacks) = 0;
+    // Aborts a request: no callback of it is called from then on.
+    virtual void abort(uint64_t id) = 0;
+};
+
+// ---- Settings --------------------------------------------------------------------------------
+
+struct EndpointSettings {
+    codegen::Endpoint endpoint;  // api_key included
+    std::optional<double> temperature;
+    std::optional<int64_t> max_tokens;
+    int64_t stall_seconds = 60;
+    std::string key_origin;  // the origin the key was entered (or confirmed) for
+    bool saved = false;      // the user has set an endpoint up (else sending asks them to)
+};
+
+// The settings keys that hold secrets: left out of exports unless the user asks for them.
+const std::vector<std::string>& secretSettingKeys();
+
+// "scheme://host[:port]" of a URL, lower case; empty for something that is not an http(s) URL.
+std::string originOf(std::string_view url);
+// Whether the stored key may be sent to the settings' base URL.
+bool keyUsable(const EndpointSettings& settings);
+// The endpoint as requests use it: without the key when the key is not usable there.
+codegen::Endpoint requestEndpoint(const EndpointSettings& settings);
+
+// What "Test connection" found.
+struct ConnectionTest {
+    bool running = false;
+    bool ok = false;
+    std::string message;
+    uint64_t request_id = 0;
+    uint64_t serial = 0;
+};
+
+// ---- Generation ------------------------------------------------------------------------------
+
+enum class GenerationPhase { Idle, Running, Finished, Failed, Stopped, Truncated };
+
+NLOHMANN_JSON_SERIALIZE_ENUM(GenerationPhase, {{GenerationPhase::Idle, "idle"},
+                                               {GenerationPhase::Running, "running"},
+                                               {GenerationPhase::Finished, "finished"},
+                                               {GenerationPhase::Failed, "failed"},
+                                               {GenerationPhase::Stopped, "stopped"},
+                                               {GenerationPhase::Truncated, "truncated"}})
+
+struct Generation {
+    GenerationPhase phase = GenerationPhase::Idle;
+    uint64_t request_id = 0;
+    std::string instruction;  // the prompt as the user typed it
+    std::string base_code;    // the code a follow-up changes; empty for a first prompt
+    std::optional<int64_t> base_version_id;
+    std::vector<codegen::ChatMessage> messages;  // as sent (a continuation adds to them)
+    std::string earlier_answer;                  // what earlier requests of a continuation answered
+    bool whole_file_retry = false;               // edit blocks failed: this request asks for the whole file
+    std::string retry_reason;                    // why, shown while the retry runs
+    codegen::Endpoint endpoint;                  // the endpoint it went to (without the key)
+    codegen::StreamDecoder decoder;
+    int http_status = 0;
+    std::optional<int64_t> retry_after_seconds;
+    std::string error_body;  // a refusal's body, collected to explain it
+    uint64_t serial = 0;     // which request the callbacks belong to (older ones are ignored)
+    int64_t project_id = 0;
+    int64_t started_ms = 0;
+    int64_t last_bytes_ms = 0;
+    std::string code;     // the code so far, extracted from the answer as it arrives
+    std::string message;  // what happened, when it did not finish well
+    int new_version = 0;  // the version it made, when finished
+};
+
+// What a failed, stopped or cut answer left: kept until the user keeps or discards it.
+struct Draft {
+    std::string instruction;
+    std::string code;
+    std::string reason;         // the message that went with it
+    bool can_continue = false;  // the answer was cut: asking for the rest may finish it
+};
+
+// ---- Settings actions ------------------------------------------------------------------------
+
+// Reads the endpoint settings and key from the store (defaults when none are kept).
+void loadEndpointSettings(App& app);
+// Keeps edited settings. A key that differs from the stored one is bound to the origin of the
+// edited base URL; an unchanged key keeps its origin (and stays unused at another one).
+void saveEndpointSettings(App& app, const EndpointSettings& edited);
+// The user confirms that the stored key may go to the current base URL's origin.
+void confirmKeyForEndpoint(App& app);
+// Asks the endpoint of `edited` for its models: fills app.models and app.connection_test.
+void testConnection(App& app, const EndpointSettings& edited);
+
+// ---- Generation actions ----------------------------------------------------------------------
+
+// Sends the prompt box: a first prompt of the open project (creating one if none is open) asks
+// for a whole app; a follow-up sends the shown code and the instruction. Refused with a message
+// while another generation runs, without an endpoint, or before a Retry-After has passed.
+void sendPrompt(App& app);
+// Aborts the running generation; what arrived becomes a draft.
+void stopGeneration(App& app);
+// Asks the endpoint to go on from where the draft's answer was cut.
+void continueDraft(App& app);
+// Stores the draft as a new version ("Draft: <instruction>").
+void keepDraft(App& app);
+void discardDraft(App& app);
+// Checks the running generation for a stall (no bytes for the stall timeout). Call now and then.
+void checkGenerationStall(App& app);
+// The live figures in a few words for the status bar: time to first token, elapsed time (until
+// now_ms while running), tokens in and out, tokens per second; empty when no token arrived.
+std::string generationStatsLine(const Generation& generation, int64_t now_ms);
+
+nlohmann::json generationSnapshot(const App& app);
+
+}  // namespace kiln::app

@@ -1,0 +1,211 @@
+// Code generation through the real page, against the loopback endpoint (tests/llm-server): the
+// endpoint set up in Settings by mouse and keyboard, a prompt whose code streams into the code
+// panel and becomes version 1 with its figures, the preview running it, a follow-up applied by
+// edit blocks, edits that miss and the whole-file retry, settings that survive a reload; then Stop
+// and the errors, each with its message.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { test } from 'node:test';
+import {
+  act, browsers, clickItem, launch, openKiln, query, REPO_ROOT, replaceText, screenshot, startServer, state,
+  waitForItem, waitForKiln, waitForState, webDir,
+} from './harness.mjs';
+
+// Starts tests/llm-server on a free port; resolves to {url (the /v1 base), stop()}.
+async function startLlmServer(flags) {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'tests/llm-server/server.mjs'), '--port', '0', ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const killChild = () => child.kill();
+  process.on('exit', killChild);
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('llm-server did not start within 10 s')), 10_000);
+    child.once('exit', (code) => reject(new Error(`llm-server exited with code ${code}`)));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^llm-server listening on (http:\/\/\S+)\/v1$/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stop() {
+      process.off('exit', killChild);
+      child.kill();
+    },
+  };
+}
+
+// The code the preview runs: the srcdoc of the sandboxed frame inside the preview host.
+const previewCode = (page) => page.evaluate(() => {
+  const host = document.getElementById('kiln-preview');
+  return host && !host.hidden ? host.contentDocument?.querySelector('iframe')?.srcdoc ?? '' : '';
+});
+
+async function setUp(t, engine, flags = []) {
+  const llm = await startLlmServer(flags);
+  t.after(() => llm.stop());
+  const server = await startServer(webDir());
+  t.after(() => server.stop());
+  const browser = await launch(engine);
+  t.after(() => browser.close());
+  const { page, errors } = await openKiln(browser, server.url);
+  return { llm, page, errors };
+}
+
+for (const engine of browsers()) {
+  test(`codegen: set up in Settings, a prompt streams into a version, follow-ups edit it (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      // 40 tokens per second: the answer streams for a few seconds.
+      const { llm, page, errors } = await setUp(t, engine, ['--tps', '40']);
+      await clickItem(page, 'New project');
+      await waitForState(page, (s) => s.open !== null);
+
+      // Settings, through the popup.
+      await clickItem(page, 'Settings');
+      // ImGui's combo reports no label to the item locator: the preset combo is the row above the
+      // base URL, with the same width.
+      const url = await waitForItem(page, '##base_url');
+      const combo = { x: url.x + url.w / 2, y: url.y - url.h / 2 - 8 };
+      await page.mouse.move(combo.x, combo.y);
+      await page.mouse.click(combo.x, combo.y, { delay: 50 });
+      await clickItem(page, 'Custom');
+      await replaceText(page, '##base_url', `${llm.url}/v1`);
+      await replaceText(page, '##api_key', 'sk-1');
+      await clickItem(page, 'Test connection');
+      const tested = await waitForState(page, (s) => !s.connection_test.running && s.connection_test.message !== '');
+      assert.ok(tested.models.includes('kiln-test/edit'), tested.connection_test.message);
+      // The model, from the endpoint's list: the combo beside the model field (typing is slow
+      // with software WebGL).
+      const model = await waitForItem(page, '##model');
+      const list = { x: model.x + model.w + 70, y: model.y + model.h / 2 };
+      await page.mouse.move(list.x, list.y);
+      await page.mouse.click(list.x, list.y, { delay: 50 });
+      await clickItem(page, 'kiln-test/edit');
+      await clickItem(page, 'Test connection');
+      const retested = await waitForState(page, (s) => !s.connection_test.running &&
+        /including "kiln-test\/edit"/.test(s.connection_test.message));
+      assert.equal(retested.connection_test.ok, true);
+      await screenshot(page, `codegen-settings-${engine}.png`);
+      await clickItem(page, 'Save');
+      const saved = await waitForState(page, (s) => s.settings.saved && s.saved === 'saved');
+      assert.equal(saved.settings.base_url, `${llm.url}/v1`);
+      assert.equal(saved.settings.key_usable, true);
+
+      // The first prompt, sent with Ctrl+Enter: the code streams, then becomes version 1.
+      await replaceText(page, '##prompt', 'a counter');
+      await page.keyboard.down('Control');
+      await page.keyboard.press('Enter');
+      await page.keyboard.up('Control');
+      const streaming = await waitForState(page, (s) => s.generation.phase === 'running' && s.generation.code_bytes > 0);
+      assert.equal(streaming.open.version, 0);
+      await screenshot(page, `codegen-streaming-${engine}.png`);
+      const done = await waitForState(page, (s) => s.generation.phase === 'finished' && s.open.version === 1 &&
+        s.saved === 'saved');
+      assert.equal(done.prompt, '');
+      assert.ok(done.generation.ttft_ms >= 0);
+      await page.waitForFunction(() => {
+        const host = document.getElementById('kiln-preview');
+        return host && !host.hidden && host.contentDocument?.querySelector('iframe')?.srcdoc.includes('<h1>Counter</h1>');
+      }, { timeout: 30_000 });
+      const [row] = await query(page, 'SELECT prompt, model, endpoint_label, ttft_ms, duration_ms, prompt_tokens, ' +
+        'completion_tokens, finish_reason FROM versions WHERE number = 1');
+      assert.equal(row[0], 'a counter');
+      assert.equal(row[1], 'kiln-test/edit');
+      assert.equal(row[2], 'Custom');
+      assert.ok(Number(row[3]) >= 0 && Number(row[4]) >= Number(row[3]), `ttft ${row[3]}, duration ${row[4]}`);
+      assert.ok(Number(row[5]) > 0 && Number(row[6]) > 0, `tokens ${row[5]} in, ${row[6]} out`);
+      assert.equal(row[7], 'stop');
+      await screenshot(page, `codegen-version-${engine}.png`);
+
+      // A follow-up: the server answers with an edit block, applied to version 1.
+      await replaceText(page, '##prompt', 'add a note');
+      await clickItem(page, 'Send');
+      await waitForState(page, (s) => s.open.version === 2 && s.generation.phase === 'finished');
+      const [[code, parent]] = await query(page,
+        'SELECT code, parent_id = (SELECT id FROM versions WHERE number = 1) FROM versions WHERE number = 2');
+      const [[first]] = await query(page, 'SELECT code FROM versions WHERE number = 1');
+      assert.equal(code, first.replace('</body>', '  <p class="kiln-edit">Edited: add a note</p>\n</body>'));
+      assert.equal(parent, '1');
+
+      // Edits that do not match: Kiln says so and asks for the whole file, which becomes version 3.
+      await act(page, 'setEndpoint', JSON.stringify({ model: 'kiln-test/edit-miss' }));
+      await act(page, 'send', 'add another note');
+      const retried = await waitForState(page, (s) => s.open.version === 3 && s.generation.phase === 'finished');
+      assert.equal(retried.generation.whole_file_retry, true);
+      assert.notEqual(retried.generation.retry_reason, '');
+      assert.equal(retried.generation.requests, 4);  // the first try, then the retry
+      const [[prompt3, code3]] = await query(page, 'SELECT prompt, code FROM versions WHERE number = 3');
+      assert.equal(prompt3, 'add another note');
+      assert.match(code3, /Edited: add a note<\/p>\n {2}<p class="kiln-edit">Edited: add another note<\/p>\n<\/body>/);
+
+      // The settings are kept with the library; the key is never in the state.
+      await page.reload();
+      await waitForKiln(page, errors);
+      const after = await state(page);
+      assert.equal(after.settings.model, 'kiln-test/edit-miss');
+      assert.equal(after.settings.label, 'Custom');
+      assert.equal(after.settings.has_key, true);
+      assert.equal(after.settings.key_usable, true);
+      assert.doesNotMatch(JSON.stringify(after), /sk-1/);
+      assert.deepEqual(errors, []);
+    });
+
+  test(`codegen: Stop keeps a draft, and each failure says what happened (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const { llm, page, errors } = await setUp(t, engine);
+      await clickItem(page, 'New project');
+      await waitForState(page, (s) => s.open !== null);
+      await act(page, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/tps=20/v1`, model: 'kiln-test/ok' }));
+      await replaceText(page, '##prompt', 'a slow counter');
+      await clickItem(page, 'Send');
+      await waitForState(page, (s) => s.generation.phase === 'running' && s.generation.code_bytes > 0);
+      await clickItem(page, 'Stop');
+      const stopped = await waitForState(page, (s) => s.generation.phase === 'stopped');
+      assert.ok(stopped.draft.code_bytes > 0);
+      assert.equal(stopped.prompt, 'a slow counter');
+      assert.equal(stopped.open.versions.length, 0);
+      await clickItem(page, 'Discard draft');
+      await waitForState(page, (s) => s.draft === null && s.generation.phase === 'idle');
+
+      // Each case: the model (or address) that plays it, and what its message must say.
+      const cases = [
+        { model: 'kiln-test/http-401', message: /refused the API key \(HTTP 401\)/ },
+        { model: 'kiln-test/http-500', message: /internal error \(HTTP 500\)/ },
+        { model: 'kiln-test/html-error', message: /HTTP 502/ },
+        { model: 'kiln-test/drop', message: /broke while the answer was arriving/, draft: true },
+        { model: 'kiln-test/error-mid-stream', message: /.+/, draft: true },
+        { model: 'kiln-test/ok', base: `${llm.url}/no-cors/v1`, message: /could not reach .*CORS/ },
+        { model: 'kiln-test/stall', stall: 2, message: /sent nothing for 2 seconds/, draft: true },
+        { model: 'kiln-test/length', message: /output was cut/, draft: true, cut: true },
+        { model: 'kiln-test/http-429', message: /limiting requests \(HTTP 429\).*Try again in 2 seconds/ },
+      ];
+      for (const c of cases) {
+        await act(page, 'setEndpoint', JSON.stringify({
+          base_url: c.base ?? `${llm.url}/v1`, model: c.model, stall_seconds: c.stall ?? 60,
+        }));
+        const before = (await state(page)).generation.requests;
+        await act(page, 'send', `a counter (${c.model})`);
+        const failed = await waitForState(page, (s) => s.generation.requests > before &&
+          s.generation.phase !== 'running', 20_000);
+        assert.match(failed.generation.message, c.message, `${c.model}: ${failed.generation.message}`);
+        assert.equal(failed.generation.phase, c.cut ? 'truncated' : 'failed', c.model);
+        assert.equal(failed.draft !== null, Boolean(c.draft), `${c.model}: draft ${JSON.stringify(failed.draft)}`);
+        assert.equal(failed.draft?.can_continue ?? false, Boolean(c.cut), c.model);
+        assert.equal(failed.prompt, `a counter (${c.model})`);
+        assert.equal(failed.open.versions.length, 0);
+      }
+      // The 429 asked to wait 2 s: a send right away is refused with the time left.
+      await act(page, 'send', 'again');
+      const refused = await state(page);
+      assert.match(refused.errors[0] ?? '', /wait before trying again/);
+      await waitForItem(page, 'Dismiss');
+      await screenshot(page, `codegen-error-${engine}.png`);
+      assert.deepEqual(errors.filter((e) => !/Failed to load resource|CORS|Cross-Origin|NetworkError/i.test(e)), []);
+    });
+}

@@ -1,0 +1,533 @@
+// Code generation as the app drives it: settings and the key's origin, a prompt streamed into a
+// version with its stats, follow-ups by edit blocks, and every way an answer can fail.
+//
+// Index
+//   Helpers            a fake HttpClient, a clock, SSE bodies
+//   Settings and keys
+//   Streaming to a version
+//   Follow-ups by edits
+//   Cut answers
+//   Failures
+//   Test connection
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "core/app/app.h"
+#include "core/codegen/request.h"
+
+using namespace kiln;
+using app::App;
+using app::GenerationPhase;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+struct FakeHttp : app::HttpClient {
+    struct Request {
+        codegen::HttpRequest request;
+        app::HttpCallbacks callbacks;
+        bool aborted = false;
+    };
+    std::deque<Request> requests;  // a deque: a callback may send (retry) while it runs
+
+    uint64_t send(const codegen::HttpRequest& request, app::HttpCallbacks callbacks) override {
+        requests.push_back({request, std::move(callbacks)});
+        return requests.size();
+    }
+    void abort(uint64_t id) override { requests.at(id - 1).aborted = true; }
+
+    Request& last() { return requests.back(); }
+
+    // Plays an answer to the last request: the status, then each piece of body, then the end
+    // (unless the client aborted it on the way, as a browser's fetch stops calling back).
+    void answer(int status, const std::vector<std::string>& pieces, const app::HttpHeaders& headers = {},
+                bool end = true) {
+        const size_t index = requests.size() - 1;
+        requests[index].callbacks.response(status, headers);
+        for (const std::string& piece : pieces) {
+            if (requests[index].aborted) return;
+            requests[index].callbacks.data(piece);
+        }
+        if (end && !requests[index].aborted) requests[index].callbacks.end();
+    }
+};
+
+const std::string kApp = "<!DOCTYPE html>\n<html>\n<body>\n<p>one</p>\n</body>\n</html>\n";
+
+std::string chunk(const std::string& content, const std::string& finish = "") {
+    nlohmann::json delta = {{"content", content}};
+    nlohmann::json choice = {{"index", 0}, {"delta", delta}, {"finish_reason", nullptr}};
+    if (!finish.empty()) choice["finish_reason"] = finish;
+    return "data: " + nlohmann::json{{"model", "served-model"}, {"choices", {choice}}}.dump() + "\n\n";
+}
+
+std::string usage(int in, int out) {
+    return "data: " +
+           nlohmann::json{{"choices", nlohmann::json::array()},
+                          {"usage", {{"prompt_tokens", in}, {"completion_tokens", out}}}}
+               .dump() +
+           "\n\n";
+}
+
+// A streamed answer of `text`, one chunk per line, finished with `finish`.
+std::vector<std::string> streamed(const std::string& text, const std::string& finish = "stop") {
+    std::vector<std::string> pieces;
+    size_t from = 0;
+    while (from < text.size()) {
+        size_t end = text.find('\n', from);
+        end = end == std::string::npos ? text.size() : end + 1;
+        pieces.push_back(chunk(text.substr(from, end - from)));
+        from = end;
+    }
+    if (!finish.empty()) {
+        pieces.push_back(chunk("", finish));
+        pieces.push_back(usage(120, 42));
+        pieces.push_back("data: [DONE]\n\n");
+    }
+    return pieces;
+}
+
+std::string fenced(const std::string& code) {
+    return "Here it is.\n```html\n" + code + "```\n";
+}
+
+struct Fixture {
+    App app;
+    FakeHttp http;
+    int64_t now = 1000;
+
+    Fixture() {
+        app::openInMemory(app);
+        app.http = &http;
+        app.clock_ms = [this] { return now; };
+        app.origin = "https://kiln.example";
+        app.system_prompt = "SYSTEM PROMPT";
+        app::EndpointSettings settings;
+        settings.endpoint = codegen::endpointFromPreset(codegen::PresetKind::Custom);
+        settings.endpoint.label = "Loopback";
+        settings.endpoint.base_url = "http://127.0.0.1:8090/v1";
+        settings.endpoint.model = "kiln-test/ok";
+        settings.endpoint.api_key = "sk-secret-1";
+        settings.stall_seconds = 10;
+        app::saveEndpointSettings(app, settings);
+        app::newProject(app, "Demo");
+    }
+
+    void send(const std::string& prompt) {
+        app.prompt = prompt;
+        app::sendPrompt(app);
+    }
+
+    // Sends a first prompt answered with kApp: the project gets version 1.
+    void firstVersion() {
+        send("a list");
+        http.answer(200, streamed(fenced(kApp)));
+        ASSERT_EQ(app.open->selected, 1);
+    }
+
+    std::string body() { return http.last().request.body; }
+};
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+bool hasHeader(const codegen::HttpRequest& request, const std::string& name) {
+    return std::any_of(request.headers.begin(), request.headers.end(),
+                       [&](const auto& header) { return header.first == name; });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Settings and keys
+// ---------------------------------------------------------------------------------------------
+
+TEST(GenerationSettings, OriginsAreSchemeHostAndPort) {
+    EXPECT_EQ(app::originOf("https://API.openai.com/v1"), "https://api.openai.com");
+    EXPECT_EQ(app::originOf("https://api.openai.com:443/v1"), "https://api.openai.com");
+    EXPECT_EQ(app::originOf("http://127.0.0.1:8090/chunk=1/v1"), "http://127.0.0.1:8090");
+    EXPECT_EQ(app::originOf(" http://user:pw@localhost:11434/v1 "), "http://localhost:11434");
+    EXPECT_EQ(app::originOf("ftp://example.com"), "");
+    EXPECT_EQ(app::originOf("example.com/v1"), "");
+}
+
+TEST(GenerationSettings, SurviveReopeningFromTheStore) {
+    Fixture f;
+    f.app.settings = {};
+    app::loadEndpointSettings(f.app);
+    const app::EndpointSettings& settings = f.app.settings;
+    EXPECT_TRUE(settings.saved);
+    EXPECT_EQ(settings.endpoint.label, "Loopback");
+    EXPECT_EQ(settings.endpoint.base_url, "http://127.0.0.1:8090/v1");
+    EXPECT_EQ(settings.endpoint.model, "kiln-test/ok");
+    EXPECT_EQ(settings.endpoint.api_key, "sk-secret-1");
+    EXPECT_EQ(settings.key_origin, "http://127.0.0.1:8090");
+    EXPECT_EQ(settings.stall_seconds, 10);
+    EXPECT_TRUE(app::keyUsable(settings));
+}
+
+TEST(GenerationSettings, AKeyIsNotSentToAnotherOriginUntilConfirmed) {
+    Fixture f;
+    app::EndpointSettings moved = f.app.settings;
+    moved.endpoint.base_url = "https://elsewhere.example/v1";
+    app::saveEndpointSettings(f.app, moved);
+    EXPECT_FALSE(app::keyUsable(f.app.settings));
+    EXPECT_EQ(app::requestEndpoint(f.app.settings).api_key, "");
+    f.send("a clock");
+    EXPECT_FALSE(hasHeader(f.http.last().request, "Authorization"));
+    app::stopGeneration(f.app);
+
+    app::confirmKeyForEndpoint(f.app);
+    EXPECT_TRUE(app::keyUsable(f.app.settings));
+    f.send("a clock");
+    EXPECT_TRUE(hasHeader(f.http.last().request, "Authorization"));
+    EXPECT_EQ(f.http.last().request.url, "https://elsewhere.example/v1/chat/completions");
+}
+
+TEST(GenerationSettings, AKeyEnteredAgainIsBoundToTheNewOrigin) {
+    Fixture f;
+    app::EndpointSettings moved = f.app.settings;
+    moved.endpoint.base_url = "https://elsewhere.example/v1";
+    moved.endpoint.api_key = "sk-other";
+    app::saveEndpointSettings(f.app, moved);
+    EXPECT_EQ(f.app.settings.key_origin, "https://elsewhere.example");
+    EXPECT_TRUE(app::keyUsable(f.app.settings));
+}
+
+TEST(GenerationSettings, ExportsLeaveKeysOutUnlessAsked) {
+    Fixture f;
+    auto holds = [](const storage::Bytes& bytes, const std::string& text) {
+        return std::search(bytes.begin(), bytes.end(), text.begin(), text.end()) != bytes.end();
+    };
+    std::optional<storage::Bytes> without = app::exportDatabase(f.app);
+    ASSERT_TRUE(without);
+    EXPECT_FALSE(holds(*without, "sk-secret-1"));
+    EXPECT_TRUE(holds(*without, "kiln-test/ok"));  // the rest of the settings are there
+
+    std::optional<storage::Bytes> with = app::exportDatabase(f.app, true);
+    ASSERT_TRUE(with);
+    EXPECT_TRUE(holds(*with, "sk-secret-1"));
+
+    // The export without keys is a working library.
+    App other;
+    app::openInMemory(other);
+    app::offerImport(other, "export.sqlite", *without);
+    app::confirmImport(other);
+    EXPECT_EQ(other.error, "");
+    EXPECT_EQ(other.settings.endpoint.model, "kiln-test/ok");
+    EXPECT_EQ(other.settings.endpoint.api_key, "");
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-secret-1");  // the library itself keeps it
+}
+
+TEST(GenerationSettings, SendingWithoutAnEndpointSaysWhereToSetOneUp) {
+    App app;
+    app::openInMemory(app);
+    FakeHttp http;
+    app.http = &http;
+    app::newProject(app);
+    app.prompt = "a clock";
+    app::sendPrompt(app);
+    EXPECT_TRUE(http.requests.empty());
+    EXPECT_TRUE(contains(app.error, "Settings"));
+    EXPECT_EQ(app.prompt, "a clock");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming to a version
+// ---------------------------------------------------------------------------------------------
+
+TEST(Generation, AFirstPromptStreamsCodeThenBecomesAVersionWithStats) {
+    Fixture f;
+    f.send("a list of things\n");  // as Cmd+Enter leaves it on Apple platforms
+    ASSERT_EQ(f.http.requests.size(), 1u);
+    EXPECT_EQ(f.http.last().request.url, "http://127.0.0.1:8090/v1/chat/completions");
+    EXPECT_TRUE(contains(f.body(), "SYSTEM PROMPT"));
+    EXPECT_TRUE(contains(f.body(), "a list of things"));
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Running);
+
+    const std::vector<std::string> pieces = streamed(fenced(kApp));
+    f.http.last().callbacks.response(200, {{"content-type", "text/event-stream"}});
+    f.now += 150;
+    for (size_t i = 0; i < 4; ++i) f.http.last().callbacks.data(pieces[i]);
+    EXPECT_EQ(f.app.generation.code, "<!DOCTYPE html>\n<html>\n");  // extracted while it streams
+    EXPECT_EQ(f.app.open->selected, 0);
+    f.now += 850;
+    for (size_t i = 4; i < pieces.size(); ++i) f.http.last().callbacks.data(pieces[i]);
+
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Finished);
+    EXPECT_TRUE(f.http.last().aborted);  // [DONE] settles it; the body's end is not awaited
+    EXPECT_EQ(f.app.open->selected, 1);
+    EXPECT_EQ(f.app.open->code, kApp);
+    EXPECT_EQ(f.app.prompt, "");
+    const store::VersionSummary& version = f.app.open->versions.back();
+    EXPECT_EQ(version.prompt, "a list of things");
+    EXPECT_EQ(version.model, "served-model");
+    EXPECT_EQ(version.endpoint_label, "Loopback");
+    EXPECT_EQ(version.stats.ttft_ms, 150);
+    EXPECT_EQ(version.stats.duration_ms, 1000);
+    EXPECT_EQ(version.stats.prompt_tokens, 120);
+    EXPECT_EQ(version.stats.completion_tokens, 42);  // the usage chunk's count
+    EXPECT_EQ(version.stats.finish_reason, "stop");
+    EXPECT_EQ(app::generationStatsLine(f.app.generation, f.now).find("First token 150 ms · 1.0 s · 42 tokens out"), 0u);
+}
+
+TEST(Generation, AnAnswerAsOneJsonObjectIsAFullReply) {
+    Fixture f;
+    f.send("a list");
+    const nlohmann::json reply = {
+        {"object", "chat.completion"},
+        {"model", "m"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", fenced(kApp)}}}, {"finish_reason", "stop"}}}}};
+    f.http.answer(200, {reply.dump()});
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Finished);
+    EXPECT_EQ(f.app.open->code, kApp);
+}
+
+TEST(Generation, AFirstPromptWithNoProjectOpenMakesOne) {
+    Fixture f;
+    app::closeProject(f.app);
+    f.send("a dice roller");
+    ASSERT_TRUE(f.app.open);
+    EXPECT_EQ(f.app.open->project.name, "A dice roller");
+    f.http.answer(200, streamed(fenced(kApp)));
+    EXPECT_EQ(f.app.open->selected, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups by edits
+// ---------------------------------------------------------------------------------------------
+
+TEST(Generation, AFollowUpSendsTheCodeAndAppliesEditBlocks) {
+    Fixture f;
+    f.firstVersion();
+    f.send("add a second line");
+    EXPECT_TRUE(contains(f.body(), "<p>one</p>"));
+    EXPECT_TRUE(contains(f.body(), "add a second line"));
+    f.http.answer(200, streamed("<<<<<<< SEARCH\n<p>one</p>\n=======\n<p>one</p>\n<p>two</p>\n>>>>>>> REPLACE\n"));
+    EXPECT_EQ(f.app.open->selected, 2);
+    EXPECT_TRUE(contains(f.app.open->code, "<p>one</p>\n<p>two</p>\n"));
+    EXPECT_EQ(f.app.open->versions.back().parent_id, f.app.open->versions.front().id);
+}
+
+TEST(Generation, EditsThatDoNotMatchAskForTheWholeFileOnce) {
+    Fixture f;
+    f.firstVersion();
+    f.send("add a second line");
+    f.http.answer(200, streamed("<<<<<<< SEARCH\n<p>zero</p>\n=======\n<p>two</p>\n>>>>>>> REPLACE\n"));
+    ASSERT_EQ(f.http.requests.size(), 3u);  // the retry went out at once
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Running);
+    EXPECT_TRUE(f.app.generation.whole_file_retry);
+    EXPECT_FALSE(f.app.generation.retry_reason.empty());
+    EXPECT_TRUE(contains(f.body(), "whole updated file"));
+    EXPECT_EQ(f.app.open->selected, 1);  // nothing half-applied
+
+    const std::string edited = "<!DOCTYPE html>\n<html>\n<body>\n<p>one</p>\n<p>two</p>\n</body>\n</html>\n";
+    f.http.answer(200, streamed(fenced(edited)));
+    EXPECT_EQ(f.app.open->selected, 2);
+    EXPECT_EQ(f.app.open->code, edited);
+}
+
+TEST(Generation, EditsThatFailTwiceChangeNothing) {
+    Fixture f;
+    f.firstVersion();
+    f.send("add a second line");
+    const std::string miss = "<<<<<<< SEARCH\n<p>zero</p>\n=======\n<p>two</p>\n>>>>>>> REPLACE\n";
+    f.http.answer(200, streamed(miss));
+    f.http.answer(200, streamed(miss));
+    EXPECT_EQ(f.http.requests.size(), 3u);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "did not apply"));
+    EXPECT_EQ(f.app.open->versions.size(), 1u);
+    EXPECT_EQ(f.app.prompt, "add a second line");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cut answers
+// ---------------------------------------------------------------------------------------------
+
+TEST(Generation, FinishReasonLengthOffersToContinue) {
+    Fixture f;
+    f.send("a list");
+    const std::string answer = fenced(kApp);
+    const size_t cut = answer.find("<p>");
+    f.http.answer(200, streamed(answer.substr(0, cut), "length"));
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Truncated);
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_TRUE(f.app.draft->can_continue);
+    EXPECT_TRUE(contains(f.app.generation.message, "cut"));
+    EXPECT_EQ(f.app.open->versions.size(), 0u);
+
+    app::continueDraft(f.app);
+    ASSERT_EQ(f.http.requests.size(), 2u);
+    const nlohmann::json sent = nlohmann::json::parse(f.body());
+    const nlohmann::json& messages = sent["messages"];
+    EXPECT_EQ(messages[messages.size() - 2]["role"], "assistant");
+    EXPECT_EQ(messages[messages.size() - 2]["content"], answer.substr(0, cut));
+    f.http.answer(200, streamed(answer.substr(cut)));
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Finished);
+    EXPECT_EQ(f.app.open->code, kApp);
+}
+
+TEST(Generation, AStreamWithNoFinishIsTruncated) {
+    Fixture f;
+    f.send("a list");
+    f.http.answer(200, streamed(fenced(kApp).substr(0, 40), ""));
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Truncated);
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_TRUE(f.app.draft->can_continue);
+    EXPECT_EQ(f.app.open->versions.size(), 0u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures
+// ---------------------------------------------------------------------------------------------
+
+TEST(GenerationFailures, AnHttpRefusalSaysWhyAndHonoursRetryAfter) {
+    Fixture f;
+    f.firstVersion();
+    f.send("make it blue");
+    const std::string body = R"({"error":{"message":"Rate limit reached","type":"rate_limit"}})";
+    f.http.answer(429, {body}, {{"retry-after", "7"}});
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_EQ(f.app.generation.message, codegen::httpErrorMessage(429, body, 7));
+    EXPECT_EQ(app::generationStatsLine(f.app.generation, f.now), "");  // no token came
+    EXPECT_FALSE(f.app.draft);
+    EXPECT_EQ(f.app.prompt, "make it blue");
+    EXPECT_EQ(f.app.open->versions.size(), 1u);
+
+    f.now += 3000;
+    app::sendPrompt(f.app);
+    EXPECT_EQ(f.http.requests.size(), 2u);  // still waiting
+    EXPECT_TRUE(contains(f.app.error, "4 s"));
+    f.now += 4000;
+    app::sendPrompt(f.app);
+    EXPECT_EQ(f.http.requests.size(), 3u);
+}
+
+TEST(GenerationFailures, AnHtmlErrorPageIsDescribed) {
+    Fixture f;
+    f.send("a list");
+    const std::string page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    f.http.answer(502, {page.substr(0, 20), page.substr(20)});
+    EXPECT_EQ(f.app.generation.message, codegen::httpErrorMessage(502, page));
+    EXPECT_TRUE(contains(f.app.generation.message, "502 Bad Gateway"));
+}
+
+TEST(GenerationFailures, AnErrorInsideTheStreamKeepsTheDraft) {
+    Fixture f;
+    f.firstVersion();
+    f.send("rewrite it");
+    std::vector<std::string> pieces = streamed(fenced(kApp).substr(0, 50), "");
+    pieces.push_back("data: {\"error\":{\"message\":\"The server had an error\"}}\n\n");
+    f.http.answer(200, pieces, {}, false);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "The server had an error"));
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_EQ(f.app.draft->code, f.app.generation.code);
+    EXPECT_EQ(f.app.open->code, kApp);  // the shown version is untouched
+    EXPECT_EQ(f.app.prompt, "rewrite it");
+
+    app::keepDraft(f.app);
+    EXPECT_FALSE(f.app.draft);
+    EXPECT_EQ(f.app.open->selected, 2);
+    EXPECT_EQ(f.app.open->versions.back().prompt, "Draft: rewrite it");
+}
+
+TEST(GenerationFailures, ADiscardedDraftLeavesNoTrace) {
+    Fixture f;
+    f.send("a list");
+    f.http.answer(200, streamed(fenced(kApp).substr(0, 50), ""), {}, false);
+    f.http.last().callbacks.failed(app::HttpFailure::Dropped, "network error");
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "broke while the answer was arriving"));
+    ASSERT_TRUE(f.app.draft);
+    app::discardDraft(f.app);
+    EXPECT_FALSE(f.app.draft);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Idle);
+    EXPECT_EQ(f.app.open->versions.size(), 0u);
+}
+
+TEST(GenerationFailures, AnUnreachableEndpointExplainsCors) {
+    Fixture f;
+    f.send("a list");
+    f.http.last().callbacks.failed(app::HttpFailure::Unreachable, "TypeError: Failed to fetch");
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_EQ(f.app.generation.message,
+              codegen::connectionErrorMessage(codegen::ConnectionFailure::Unreachable, f.app.generation.endpoint,
+                                              "https://kiln.example"));
+    EXPECT_TRUE(contains(f.app.generation.message, "CORS"));
+    EXPECT_EQ(f.app.prompt, "a list");
+}
+
+TEST(GenerationFailures, AStalledStreamIsGivenUpAfterTheTimeout) {
+    Fixture f;
+    f.send("a list");
+    f.http.answer(200, streamed(fenced(kApp).substr(0, 50), ""), {}, false);
+    f.now += 9000;
+    app::checkGenerationStall(f.app);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Running);
+    f.now += 1000;
+    app::checkGenerationStall(f.app);
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "sent nothing for 10 seconds"));
+    EXPECT_TRUE(f.app.draft);
+}
+
+TEST(GenerationFailures, StopAbortsAndKeepsWhatArrived) {
+    Fixture f;
+    f.send("a list");
+    f.http.answer(200, streamed(fenced(kApp).substr(0, 50), ""), {}, false);
+    app::stopGeneration(f.app);
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Stopped);
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_EQ(f.app.draft->code, "<!DOCTYPE html>\n<html>\n<body>\n");
+    EXPECT_EQ(f.app.prompt, "a list");
+    // Late events of the aborted request change nothing.
+    f.http.last().callbacks.data(chunk("more"));
+    f.http.last().callbacks.end();
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Stopped);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test connection
+// ---------------------------------------------------------------------------------------------
+
+TEST(GenerationConnection, ListsModelsAndChecksTheChosenOne) {
+    Fixture f;
+    app::EndpointSettings edited = f.app.settings;
+    app::testConnection(f.app, edited);
+    EXPECT_EQ(f.http.last().request.url, "http://127.0.0.1:8090/v1/models");
+    EXPECT_TRUE(f.app.connection_test.running);
+    f.http.answer(200, {R"({"data":[{"id":"kiln-test/ok"},{"id":"kiln-test/edit"}]})"});
+    EXPECT_FALSE(f.app.connection_test.running);
+    EXPECT_TRUE(f.app.connection_test.ok);
+    EXPECT_EQ(f.app.models, (std::vector<std::string>{"kiln-test/edit", "kiln-test/ok"}));
+
+    edited.endpoint.model = "nope";
+    app::testConnection(f.app, edited);
+    f.http.answer(200, {R"({"data":[{"id":"kiln-test/ok"}]})"});
+    EXPECT_FALSE(f.app.connection_test.ok);
+    EXPECT_TRUE(contains(f.app.connection_test.message, "no model \"nope\""));
+}
+
+TEST(GenerationConnection, ExplainsABadKeyAndAnUnreachableHost) {
+    Fixture f;
+    app::testConnection(f.app, f.app.settings);
+    const std::string body = R"({"error":{"message":"Incorrect API key provided"}})";
+    f.http.answer(401, {body});
+    EXPECT_FALSE(f.app.connection_test.ok);
+    EXPECT_EQ(f.app.connection_test.message, codegen::httpErrorMessage(401, body));
+
+    app::testConnection(f.app, f.app.settings);
+    f.http.last().callbacks.failed(app::HttpFailure::Unreachable, "");
+    EXPECT_TRUE(contains(f.app.connection_test.message, "could not reach"));
+}
