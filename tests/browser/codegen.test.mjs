@@ -2,7 +2,9 @@
 // endpoint set up in Settings by mouse and keyboard, a prompt whose code streams into the code
 // panel and becomes version 1 with its figures, the preview running it, a follow-up applied by
 // edit blocks, edits that miss and the whole-file retry, settings that survive a reload; then Stop
-// and the errors, each with its message.
+// and the errors (HTTP 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After, a dropped
+// or stalled stream, an error inside it, CORS), each with its message, and a cut answer continued
+// and kept as a draft.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -175,7 +177,12 @@ for (const engine of browsers()) {
 
       // Each case: the model (or address) that plays it, and what its message must say.
       const cases = [
+        { model: 'kiln-test/http-400', message: /rejected the request \(HTTP 400\)/ },
         { model: 'kiln-test/http-401', message: /refused the API key \(HTTP 401\)/ },
+        { model: 'kiln-test/http-403', message: /denied access \(HTTP 403\)/ },
+        { model: 'kiln-test/http-404', message: /does not know this model or address \(HTTP 404\)/ },
+        { model: 'kiln-test/http-408', message: /timed out waiting for the request \(HTTP 408\)/ },
+        { model: 'kiln-test/http-413', message: /too large for the endpoint \(HTTP 413\)/ },
         { model: 'kiln-test/http-500', message: /internal error \(HTTP 500\)/ },
         { model: 'kiln-test/html-error', message: /HTTP 502/ },
         { model: 'kiln-test/drop', message: /broke while the answer was arriving/, draft: true },
@@ -183,13 +190,15 @@ for (const engine of browsers()) {
         { model: 'kiln-test/ok', base: `${llm.url}/no-cors/v1`, message: /could not reach .*CORS/ },
         { model: 'kiln-test/stall', stall: 2, message: /sent nothing for 2 seconds/, draft: true },
         { model: 'kiln-test/length', message: /output was cut/, draft: true, cut: true },
+        // Asks to wait 2 s, which the next send honours: the loop waits them out.
+        { model: 'kiln-test/http-503', message: /overloaded or down .*\(HTTP 503\).*Try again in 2 seconds/, waitMs: 2100 },
         { model: 'kiln-test/http-429', message: /limiting requests \(HTTP 429\).*Try again in 2 seconds/ },
       ];
       for (const c of cases) {
         await act(page, 'setEndpoint', JSON.stringify({
           base_url: c.base ?? `${llm.url}/v1`, model: c.model, stall_seconds: c.stall ?? 60,
         }));
-        const before = (await state(page)).generation.requests;
+        const { generation: { requests: before }, open: { versions: { length: versions } } } = await state(page);
         await act(page, 'send', `a counter (${c.model})`);
         const failed = await waitForState(page, (s) => s.generation.requests > before &&
           s.generation.phase !== 'running', 20_000);
@@ -198,7 +207,21 @@ for (const engine of browsers()) {
         assert.equal(failed.draft !== null, Boolean(c.draft), `${c.model}: draft ${JSON.stringify(failed.draft)}`);
         assert.equal(failed.draft?.can_continue ?? false, Boolean(c.cut), c.model);
         assert.equal(failed.prompt, `a counter (${c.model})`);
-        assert.equal(failed.open.versions.length, 0);
+        assert.equal(failed.open.versions.length, versions, `${c.model}: the versions are untouched`);
+        if (c.cut) {
+          // Continue asks for the rest and adds it to the draft (this endpoint cuts it again);
+          // Keep draft saves what there is as a version of its own.
+          await clickItem(page, 'Continue');
+          const continued = await waitForState(page, (s) => s.generation.requests > failed.generation.requests &&
+            s.generation.phase === 'truncated' && s.draft !== null, 20_000);
+          assert.ok(continued.draft.code_bytes > failed.draft.code_bytes, 'the continuation was added to the draft');
+          await clickItem(page, 'Keep draft');
+          await waitForState(page, (s) => s.draft === null && s.open.versions.length === versions + 1 && s.saved === 'saved');
+          const [[prompt, bytes]] = await query(page, 'SELECT prompt, length(CAST(code AS BLOB)) FROM versions ORDER BY number DESC LIMIT 1');
+          assert.equal(prompt, `Draft: a counter (${c.model})`);
+          assert.equal(Number(bytes), continued.draft.code_bytes);
+        }
+        if (c.waitMs) await new Promise((resolve) => setTimeout(resolve, c.waitMs));
       }
       // The 429 asked to wait 2 s: a send right away is refused with the time left.
       await act(page, 'send', 'again');
