@@ -196,7 +196,8 @@ const errorJson = (message, type, code) => JSON.stringify({ error: { message, ty
 const SCENARIOS = [
   'ok', 'edit', 'edit-miss', 'reasoning', 'length', 'non-stream', 'cut', 'drop', 'stall', 'error-mid-stream',
   'not-json', 'html-error', 'html-200', 'no-cors', ...Object.keys(ERROR_BODIES).map((s) => `http-${s}`),
-  ...fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).map((f) => `replay/${f.slice(0, -4)}`),
+  ...fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).flatMap((f) => [`replay/${f.slice(0, -4)}`,
+                                                                                 `paced/${f.slice(0, -4)}`]),
 ].map((name) => `kiln-test/${name}`);
 
 // What to send for a chat request: {status, headers, body} for a plain response, or
@@ -211,10 +212,11 @@ function plan(model, request, options) {
     const headers = code === 429 || code === 503 ? { 'Retry-After': String(options.retryAfter) } : {};
     return { status: code, headers, type: 'application/json', body: errorJson(message, type, errorCode) };
   }
-  if (name?.startsWith('replay/')) {
-    const file = path.join(FIXTURES, path.basename(name.slice('replay/'.length)) + '.txt');
+  const replay = /^(replay|paced)\/(.+)$/.exec(name ?? '');
+  if (replay) {
+    const file = path.join(FIXTURES, path.basename(replay[2]) + '.txt');
     if (!fs.existsSync(file)) return notFound(`No transcript ${path.basename(file)} in tests/fixtures/sse.`);
-    return { status: 200, type: 'text/event-stream; charset=utf-8', body: fs.readFileSync(file) };
+    return { status: 200, type: 'text/event-stream; charset=utf-8', body: fs.readFileSync(file), paced: replay[1] === 'paced' };
   }
   switch (name) {
     case 'ok': return { content: wholeFileAnswer(COUNTER_APP) };
@@ -291,6 +293,21 @@ async function sendFrames(res, frames, options, state) {
     pending += typeof frame === 'string' ? frame : frame.text;
   }
   await flush();
+}
+
+// Sends a transcript event by event (up to and with each blank line), as sendFrames sends tokens:
+// event i leaves options.ttft + i / options.tps seconds after the start. The bytes are unchanged.
+async function sendEvents(res, bytes, options, state) {
+  const start = Date.now() + options.ttft;
+  let at = 0;
+  for (let event = 0; at < bytes.length && !state.closed; event++) {
+    const blank = bytes.indexOf('\n\n', at);
+    const next = blank < 0 ? bytes.length : blank + 2;
+    const due = start + (options.tps > 0 ? (event * 1000) / options.tps : 0);
+    if (due > Date.now()) await sleep(due - Date.now());
+    await writeChunked(res, bytes.subarray(at, next), options, state);
+    at = next;
+  }
 }
 
 function chunkJson(id, model, delta, finish = null, usage) {
@@ -405,7 +422,11 @@ async function handle(req, res, serverOptions) {
     const bytes = Buffer.from(answer.body);
     res.writeHead(answer.status, { 'Content-Type': answer.type, 'Cache-Control': 'no-store', ...headers, ...answer.headers });
     res.socket?.setNoDelay(true);
-    await writeChunked(res, bytes, options, state);
+    if (answer.paced) {
+      await sendEvents(res, bytes, options, state);
+    } else {
+      await writeChunked(res, bytes, options, state);
+    }
     return res.end();
   }
   if (body.stream !== true || answer.forceJson) {

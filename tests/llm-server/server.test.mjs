@@ -116,6 +116,15 @@ test('paces tokens per second', async () => {
   assert.ok(Date.now() - started >= ((tokens - 1) * 1000) / 200 - 20, `${tokens} tokens at 200/s`);
 });
 
+test('replays a recorded stream at a chosen speed, byte for byte', async () => {
+  const expected = fs.readFileSync(path.join(HERE, '../fixtures/sse/app-2000.txt'));
+  const events = expected.toString('latin1').split('\n\n').length - 1;
+  const started = Date.now();
+  const response = await chat('kiln-test/paced/app-2000', {}, '/tps=4000');
+  assert.deepEqual(Buffer.from(await response.arrayBuffer()), expected);
+  assert.ok(Date.now() - started >= ((events - 1) * 1000) / 4000 - 20, `${events} events at 4000/s`);
+});
+
 test('answers with edit blocks that match the current code once', async () => {
   const code = fs.readFileSync(path.join(HERE, '../fixtures/sse/non-stream.txt'), 'utf8');
   const app = /```html\n([\s\S]*?)```/.exec(JSON.parse(code).choices[0].message.content)[1];
