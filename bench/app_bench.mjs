@@ -21,6 +21,7 @@ import zlib from 'node:zlib';
 import {
   act, clickItem, launch, openKiln, startServer, state, waitForItem, waitForState, webDir,
 } from '../tests/browser/harness.mjs';
+import { rendererCpuMs } from './renderer_cpu.mjs';
 
 const [pagePath, jsonPath] = process.argv.slice(2);
 if (!pagePath || !jsonPath || !fs.existsSync(pagePath)) {
@@ -64,26 +65,6 @@ async function firstFrameMs(page, url) {
   await page.goto(url);
   const handle = await page.waitForFunction(() => window.kilnFirstDrawMs, { timeout: 60_000, polling: 20 });
   return handle.jsonValue();
-}
-
-// CPU time in ms of the renderer processes (the DevTools protocol lists them), all threads or
-// only the main ones. Linux's /proc/<pid>/task/<tid>/schedstat counts the nanoseconds a thread
-// ran; a renderer's main thread has the process's id.
-async function rendererCpuMs(browserSession, { mainThreads = false } = {}) {
-  const { processInfo } = await browserSession.send('SystemInfo.getProcessInfo');
-  let ns = 0;
-  for (const { id } of processInfo.filter((p) => p.type === 'renderer')) {
-    const tasks = `/proc/${id}/task`;
-    if (!fs.existsSync(tasks)) continue;
-    for (const tid of mainThreads ? [String(id)] : fs.readdirSync(tasks)) {
-      try {
-        ns += Number(fs.readFileSync(`${tasks}/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  }
-  return ns / 1e6;
 }
 
 const server = await startServer(kWebDir);

@@ -7,41 +7,11 @@
 // and kept as a draft.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, launch, openKiln, query, REPO_ROOT, replaceText, screenshot, startServer, state,
+  act, browsers, clickItem, launch, openKiln, query, replaceText, screenshot, startLlmServer, startServer, state,
   waitForItem, waitForKiln, waitForState, webDir,
 } from './harness.mjs';
-
-// Starts tests/llm-server on a free port; resolves to {url (the /v1 base), stop()}.
-async function startLlmServer(flags) {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'tests/llm-server/server.mjs'), '--port', '0', ...flags], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const killChild = () => child.kill();
-  process.on('exit', killChild);
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('llm-server did not start within 10 s')), 10_000);
-    child.once('exit', (code) => reject(new Error(`llm-server exited with code ${code}`)));
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /^llm-server listening on (http:\/\/\S+)\/v1$/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
-  return {
-    url,
-    stop() {
-      process.off('exit', killChild);
-      child.kill();
-    },
-  };
-}
 
 // The code the preview runs: the srcdoc of the sandboxed frame inside the preview host.
 const previewCode = (page) => page.evaluate(() => {

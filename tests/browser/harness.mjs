@@ -117,6 +117,33 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
   };
 }
 
+// Starts tests/llm-server on a free port; resolves to {url (the /v1 base), stop()}.
+export async function startLlmServer(flags = []) {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'tests/llm-server/server.mjs'), '--port', '0', ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const killChild = () => child.kill();
+  process.on('exit', killChild);
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('llm-server did not start within 10 s')), 10_000);
+    child.once('exit', (code) => reject(new Error(`llm-server exited with code ${code}`)));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^llm-server listening on (http:\/\/\S+)\/v1$/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stop() {
+      process.off('exit', killChild);
+      child.kill();
+    },
+  };
+}
+
 // Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
 // keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
 // `hasTouch` makes the page a touch device (touch events, puppeteer's page.touchscreen);
