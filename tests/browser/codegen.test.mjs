@@ -1,7 +1,8 @@
 // Code generation through the real page, against the loopback endpoint (tests/llm-server): the
 // endpoint set up in Settings by mouse and keyboard, a prompt whose code streams into the code
 // panel and becomes version 1 with its figures, the preview running it, a follow-up applied by
-// edit blocks, edits that miss and the whole-file retry, settings that survive a reload; then Stop
+// edit blocks, edits that miss and the whole-file retry, settings that survive a reload, exports
+// without the key unless asked, a key not sent to another origin; then Stop
 // and the errors (HTTP 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After, a dropped
 // or stalled stream, an error inside it, CORS), each with its message, and a cut answer continued
 // and kept as a draft.
@@ -9,8 +10,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, launch, openKiln, query, replaceText, screenshot, startLlmServer, startServer, state,
-  waitForItem, waitForKiln, waitForState, webDir,
+  act, browsers, captureDownloads, clickItem, download, launch, openKiln, query, replaceText, screenshot,
+  startLlmServer, startServer, state, waitForItem, waitForKiln, waitForState, webDir,
 } from './harness.mjs';
 
 // The code the preview runs: the srcdoc of the sandboxed frame inside the preview host.
@@ -26,7 +27,7 @@ async function setUp(t, engine, flags = []) {
   t.after(() => server.stop());
   const browser = await launch(engine);
   t.after(() => browser.close());
-  const { page, errors } = await openKiln(browser, server.url);
+  const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
   return { llm, page, errors };
 }
 
@@ -125,6 +126,24 @@ for (const engine of browsers()) {
       assert.equal(after.settings.has_key, true);
       assert.equal(after.settings.key_usable, true);
       assert.doesNotMatch(JSON.stringify(after), /sk-1/);
+
+      // Exports leave the key out unless asked.
+      const holdsKey = (bytes) => Buffer.from(bytes).includes('sk-1');
+      await clickItem(page, 'Storage');
+      await clickItem(page, 'Export database');
+      assert.equal(holdsKey((await download(page, 1)).bytes), false, 'an export without the box ticked holds the key');
+      await clickItem(page, 'Include API keys');
+      await clickItem(page, 'Export database');
+      assert.equal(holdsKey((await download(page, 2)).bytes), true, 'the box ticked, the export holds the key');
+      await clickItem(page, 'Close');
+
+      // Another address (another origin) does not get the key until it is entered for it.
+      const moved = new URL(llm.url);
+      moved.hostname = '127.0.0.2';
+      await act(page, 'setEndpoint', JSON.stringify({ base_url: `${moved.href}v1` }));
+      const elsewhere = await waitForState(page, (s) => s.settings.base_url.startsWith(moved.origin));
+      assert.equal(elsewhere.settings.has_key, true);
+      assert.equal(elsewhere.settings.key_usable, false);
       assert.deepEqual(errors, []);
     });
 

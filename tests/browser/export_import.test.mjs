@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, launch, openKiln, query, REPO_ROOT, screenshot, startServer, state, waitForItem,
-  waitForState, waitForKiln, webDir,
+  act, browsers, captureDownloads, clickItem, download, launch, openKiln, query, REPO_ROOT, screenshot, startServer,
+  state, waitForItem, waitForState, waitForKiln, webDir,
 } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -51,36 +51,6 @@ function sqlJsLibrary(projects, { userVersion = null, applicationId = 0x4B494C4E
 function rows(db, sql) {
   const [result] = db.exec(sql);
   return result ? result.values : [];
-}
-
-// Stands in for the browser's download: records what a click on an <a download> would save (the
-// Blob behind its URL: the page's CSP lets nothing fetch blob: URLs).
-function captureDownloads() {
-  window.kilnTestDownloads = [];
-  const blobs = new Map();
-  const createObjectURL = URL.createObjectURL;
-  URL.createObjectURL = (blob) => {
-    const url = createObjectURL.call(URL, blob);
-    blobs.set(url, blob);
-    return url;
-  };
-  const click = HTMLAnchorElement.prototype.click;
-  HTMLAnchorElement.prototype.click = function () {
-    if (!this.download) return click.call(this);
-    window.kilnTestDownloads.push({ name: this.download, blob: blobs.get(this.href) });
-  };
-}
-
-async function lastDownload(page) {
-  await page.waitForFunction(() => window.kilnTestDownloads.length > 0, { timeout: 30_000 });
-  const { name, base64 } = await page.evaluate(async () => {
-    const { name, blob } = window.kilnTestDownloads.at(-1);
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { name, base64: btoa(binary) };
-  });
-  return { name, bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
 
 // Drops a file on the canvas, as a drag from the desktop does.
@@ -129,7 +99,7 @@ for (const engine of browsers()) {
 
       await clickItem(page, 'Storage');
       await clickItem(page, 'Export database');
-      const { name, bytes } = await lastDownload(page);
+      const { name, bytes } = await download(page);
       const today = await page.evaluate(() => {
         const d = new Date();
         return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;

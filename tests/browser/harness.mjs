@@ -144,6 +144,37 @@ export async function startLlmServer(flags = []) {
   };
 }
 
+// Stands in for the browser's download, as openKiln's `preload`: records what a click on an
+// <a download> would save (the Blob behind its URL: the page's CSP lets nothing fetch blob: URLs).
+export function captureDownloads() {
+  window.kilnTestDownloads = [];
+  const blobs = new Map();
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = (blob) => {
+    const url = createObjectURL.call(URL, blob);
+    blobs.set(url, blob);
+    return url;
+  };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (!this.download) return click.call(this);
+    window.kilnTestDownloads.push({ name: this.download, blob: blobs.get(this.href) });
+  };
+}
+
+// The `count`th download of a page opened with captureDownloads, once there: {name, bytes}.
+export async function download(page, count = 1) {
+  await page.waitForFunction((n) => window.kilnTestDownloads.length >= n, { timeout: 30_000 }, count);
+  const { name, base64 } = await page.evaluate(async (n) => {
+    const { name, blob } = window.kilnTestDownloads[n - 1];
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { name, base64: btoa(binary) };
+  }, count);
+  return { name, bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
+}
+
 // Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
 // keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
 // `hasTouch` makes the page a touch device (touch events, puppeteer's page.touchscreen);
