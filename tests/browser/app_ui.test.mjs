@@ -4,15 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, launch, openKiln, replaceText, screenshot, startServer, state, waitForState, webDir,
+  browsers, clickItem, openKiln, replaceText, screenshot, serveAndLaunch, state, waitForState,
 } from './harness.mjs';
 
 for (const engine of browsers()) {
   test(`projects, code and versions (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url, { width: 1280, height: 720 });
     t.after(async () => { if (!t.passed) await screenshot(page, `app-failed-${engine}.png`).catch(() => {}); });
 

@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, captureDownloads, clickItem, download, launch, openKiln, query, replaceText, screenshot,
-  startLlmServer, startServer, state, waitForItem, waitForKiln, waitForState, webDir,
+  act, browsers, captureDownloads, clickItem, download, openKiln, query, replaceText, screenshot, serveAndLaunch,
+  startLlmServer, state, waitForItem, waitForKiln, waitForState,
 } from './harness.mjs';
 
 // The code the preview runs: the srcdoc of the sandboxed frame inside the preview host.
@@ -23,10 +23,7 @@ const previewCode = (page) => page.evaluate(() => {
 async function setUp(t, engine, flags = []) {
   const llm = await startLlmServer(flags);
   t.after(() => llm.stop());
-  const server = await startServer(webDir());
-  t.after(() => server.stop());
-  const browser = await launch(engine);
-  t.after(() => browser.close());
+  const { server, browser } = await serveAndLaunch(t, engine);
   const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
   return { llm, page, errors };
 }

@@ -12,7 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, launch, openKiln, query, startServer, state, webDir } from './harness.mjs';
+import { browsers, openKiln, query, serveAndLaunch, state } from './harness.mjs';
 
 const kRounds = Number(process.env.KILN_CRASH_ROUNDS ?? 50);
 const kSeed = Number(process.env.KILN_CRASH_SEED ?? 1);
@@ -65,10 +65,7 @@ for (const engine of browsers()) {
   const kill = engine === 'chromium' ? 'renderer crash (DevTools protocol)' : 'tab closed without unload';
   test(`crash: ${kRounds} kills (${kill}) during a run of ${kCommits} commits lose nothing saved (${engine})`,
     { timeout: 60_000 + kRounds * 8_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const next = random(kSeed);
       const acknowledged = new Set();
       let compactions = 0;    // seen as the stored log shrinking between two opens

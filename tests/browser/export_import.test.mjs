@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  act, browsers, captureDownloads, clickItem, download, launch, openKiln, query, REPO_ROOT, screenshot, startServer,
-  state, waitForItem, waitForState, waitForKiln, webDir,
+  act, browsers, captureDownloads, clickItem, download, openKiln, query, REPO_ROOT, screenshot, serveAndLaunch, state,
+  waitForItem, waitForKiln, waitForState,
 } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -80,10 +80,7 @@ async function snapshot(page) {
 for (const engine of browsers()) {
   test(`export: Kiln's file opens in sql.js with every project and version (${engine})`,
     { timeout: 180_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
 
       const made = { 'Exported A': ['<p>a1</p>', '<p>a2 ünïcödé</p>'], 'Exported B': ['<p>b1</p>'] };
@@ -120,10 +117,7 @@ for (const engine of browsers()) {
 
   test(`import: a library built by sql.js with Kiln's schema replaces Kiln's (${engine})`,
     { timeout: 180_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url);
       await act(page, 'newProject', 'Before the import');
       await waitForState(page, (s) => s.projects.length === 1 && s.saved === 'saved');
@@ -158,10 +152,7 @@ for (const engine of browsers()) {
 
   test(`import: files that are not Kiln libraries are refused and nothing changes (${engine})`,
     { timeout: 180_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url);
       await act(page, 'newProject', 'Kept');
       await waitForState(page, (s) => s.open?.name === 'Kept');

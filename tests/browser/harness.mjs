@@ -117,6 +117,16 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
   };
 }
 
+// The start of most tests: Kiln served from `dir` and a fresh browser of `engine`, both stopped
+// when test `t` ends. Resolves to {server, browser}.
+export async function serveAndLaunch(t, engine, dir = webDir()) {
+  const server = await startServer(dir);
+  t.after(() => server.stop());
+  const browser = await launch(engine);
+  t.after(() => browser.close());
+  return { server, browser };
+}
+
 // Starts tests/llm-server on a free port; resolves to {url (the /v1 base), stop()}.
 export async function startLlmServer(flags = []) {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'tests/llm-server/server.mjs'), '--port', '0', ...flags], {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, launch, openKiln, screenshot, startServer, waitForState, webDir } from './harness.mjs';
+import { browsers, openKiln, screenshot, serveAndLaunch, waitForState } from './harness.mjs';
 
 const backing = (page) => page.evaluate(() => {
   const canvas = document.getElementById('canvas');
@@ -13,10 +13,7 @@ const backing = (page) => page.evaluate(() => {
 
 for (const engine of browsers()) {
   test(`crisp at every pixel ratio, and follows resizes (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     for (const ratio of [1, 1.5, 2]) {
       const { page, errors } = await openKiln(browser, server.url, { width: 1280, height: 720, deviceScaleFactor: ratio });
       const size = await backing(page);

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, launch, openKiln, startServer, state, webDir } from './harness.mjs';
+import { browsers, clickItem, openKiln, serveAndLaunch, state } from './harness.mjs';
 
 const kIdleMs = 3000;
 
@@ -38,10 +38,7 @@ const kAnimated = `<!doctype html><body><div id="box">0</div><script>
 
 for (const engine of browsers()) {
   test(`no frames are drawn when nothing changes (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
 
     await assertIdle(page, 'after start');

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { REPO_ROOT, browsers, launch, openKiln, startServer, waitForKiln, webDir } from './harness.mjs';
+import { browsers, openKiln, REPO_ROOT, serveAndLaunch, waitForKiln, webDir } from './harness.mjs';
 
 const kShellCache = /^kiln-shell-[0-9a-f]{16}$/;
 
@@ -61,10 +61,7 @@ function customSection(text) {
 
 for (const engine of browsers()) {
   test(`after one visit, Kiln starts and previews offline (${engine})`, { timeout: 300_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
     await controlled(page);
     assert.deepEqual(await cacheNames(page), [`kiln-shell-${manifestVersion(webDir())}`]);
@@ -97,10 +94,7 @@ for (const engine of browsers()) {
 
   test(`a new version waits complete and takes over on Reload; a half-updated server is refused (${engine})`, { timeout: 300_000 }, async (t) => {
     const dir = copyOfApp(t);
-    const server = await startServer(dir);
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine, dir);
     const { page, errors } = await openKiln(browser, server.url);
     await controlled(page);
     // A later visit: the page loads under the worker. (The first visit's page only came under it

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, launch, openKiln, screenshot, startServer, webDir } from './harness.mjs';
+import { browsers, openKiln, screenshot, serveAndLaunch } from './harness.mjs';
 
 // A generated app that tries everything it must not be able to do, and reports to Kiln's page.
 const kIntruder = `<!doctype html>
@@ -52,10 +52,7 @@ const frameBox = (page) => page.evaluate(() => {
 
 for (const engine of browsers()) {
   test(`the preview runs generated code isolated from Kiln (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
 
     // Secrets of Kiln's origin, and a listener for the preview's reports.

@@ -4,9 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  browsers, clickItem, launch, openKiln, replaceText, startServer, waitForKiln, waitForState, webDir,
-} from './harness.mjs';
+import { browsers, clickItem, openKiln, replaceText, serveAndLaunch, waitForKiln, waitForState } from './harness.mjs';
 
 const hash = (page) => page.evaluate(() => location.hash);
 
@@ -20,10 +18,7 @@ async function hashWhen(page, expected) {
 
 for (const engine of browsers()) {
   test(`the hash names what is open; Back and Forward move through it (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url, { width: 1280, height: 720 });
     assert.equal(await hash(page), '#/');
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, launch, openKiln, query, screenshot, startServer, state, waitForItem, waitForState,
-  waitForKiln, webDir,
+  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, state, waitForItem, waitForKiln,
+  waitForState,
 } from './harness.mjs';
 
 const kCode = '<!doctype html><title>t</title>' + 'x'.repeat(20_000);
@@ -35,10 +35,7 @@ function fillStorageOnDemand() {
 
 for (const engine of browsers()) {
   test(`storage: the library is saved and there after a reload (${engine})`, { timeout: 180_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
 
     const initial = await state(page);
@@ -73,10 +70,7 @@ for (const engine of browsers()) {
 
   test(`storage: without IndexedDB, Kiln works in memory and says it is not saved (${engine})`,
     { timeout: 180_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url, { preload: blockIndexedDb });
 
       const initial = await state(page);
@@ -96,10 +90,7 @@ for (const engine of browsers()) {
 
   test(`storage: when storage is full, changes wait in memory and are saved once there is room (${engine})`,
     { timeout: 180_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url, { preload: fillStorageOnDemand });
 
       await act(page, 'newProject', 'Before');

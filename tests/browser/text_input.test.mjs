@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, launch, openKiln, screenshot, startServer, state, waitForState, webDir } from './harness.mjs';
+import { browsers, clickItem, openKiln, screenshot, serveAndLaunch, state, waitForState } from './harness.mjs';
 
 async function focusProbeText(page) {
   await clickItem(page, 'Probe text');
@@ -25,10 +25,7 @@ const probeText = (page, expected) => waitForState(page, (s) => s.probe.text ===
 
 for (const engine of browsers()) {
   test(`typing, editing keys, IME and the caret (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
 
     // The cursor follows what is under the mouse.
@@ -95,10 +92,7 @@ for (const engine of browsers()) {
   });
 
   test(`copy, cut and paste with the system clipboard (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
 
     // Another page of the browser puts text on the clipboard the ordinary way.
@@ -146,10 +140,7 @@ for (const engine of browsers()) {
   });
 
   test(`on a Mac, Cmd drives the shortcuts (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`, {
       preload: () => Object.defineProperty(Navigator.prototype, 'platform', { get: () => 'MacIntel' }),
     });
@@ -171,10 +162,7 @@ for (const engine of browsers()) {
   });
 
   test(`touch: a tap clicks, a drag scrolls, a text field gets the keyboard (${engine})`, { timeout: 240_000 }, async (t) => {
-    const server = await startServer(webDir());
-    t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`, { hasTouch: true });
     const centre = (label) => page.evaluate((itemLabel) => {
       const r = window.kilnTest.itemRect(itemLabel);

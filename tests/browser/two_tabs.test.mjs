@@ -7,9 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  act, browsers, clickItem, launch, openKiln, query, screenshot, startServer, waitForState, webDir,
-} from './harness.mjs';
+import { act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, waitForState } from './harness.mjs';
 
 const kWrites = 100;
 const kMaxLatencyMs = 1000;
@@ -44,10 +42,7 @@ function times(page) {
 for (const engine of browsers()) {
   test(`two tabs: one writer at a time, each sees the other's commits within 1 s (${engine})`,
     { timeout: 300_000 }, async (t) => {
-      const server = await startServer(webDir());
-      t.after(() => server.stop());
-      const browser = await launch(engine);
-      t.after(() => browser.close());
+      const { server, browser } = await serveAndLaunch(t, engine);
       const size = { width: 900, height: 640 };
       const first = await openKiln(browser, server.url, size);
       const second = await openKiln(browser, server.url, { ...size, window: true });
