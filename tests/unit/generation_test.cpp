@@ -16,6 +16,7 @@
 
 #include "core/app/app.h"
 #include "core/codegen/request.h"
+#include "storage_test_support.h"
 
 using namespace kiln;
 using app::App;
@@ -298,6 +299,65 @@ TEST(Generation, AFirstPromptWithNoProjectOpenMakesOne) {
     EXPECT_EQ(f.app.open->project.name, "A dice roller");
     f.http.answer(200, streamed(fenced(kApp)));
     EXPECT_EQ(f.app.open->selected, 1);
+}
+
+TEST(Generation, AFirstPromptNamesAnUntitledProjectAfterIt) {
+    Fixture f;
+    app::newProject(f.app, "");
+    ASSERT_EQ(f.app.open->project.name, "Untitled 2");
+    f.send("a dice roller");
+    EXPECT_EQ(f.app.open->project.name, "A dice roller");
+    EXPECT_EQ(f.app.projects.front().project.name, "A dice roller") << "the sidebar shows it too";
+    f.http.answer(200, streamed(fenced(kApp)));
+    f.send("bigger dice");
+    EXPECT_EQ(f.app.open->project.name, "A dice roller") << "only the first prompt names it";
+
+    app::newProject(f.app, "");
+    app::renameProject(f.app, f.app.open->project.id, "Untitled ideas");
+    f.send("a clock");
+    EXPECT_EQ(f.app.open->project.name, "Untitled ideas") << "a name the user gave is kept";
+}
+
+// Another tab saved a project the moment before this one sends its first prompt with no
+// project open: the project made for the prompt is written under the lock, after taking in the
+// other tab's commit, so both are kept and this tab goes on saving.
+TEST(Generation, AProjectMadeForAPromptWaitsForTheOtherTabs) {
+    test::FakeBackend backend;
+    test::FakePeers peers(/*deferred=*/true);
+    Fixture other;  // only its settings and fake endpoint are borrowed below
+    struct Tab {
+        Tab(test::FakeBackend& backend, test::FakePeers& peers) : link(peers) {
+            app::openStorage(app, backend, link, "this browser");
+        }
+        test::FakePeers::Link link;
+        App app;
+    };
+    Tab first(backend, peers);
+    peers.deliverAll();
+    Tab second(backend, peers);
+    peers.deliverAll();
+    second.app.http = &other.http;
+    second.app.clock_ms = other.app.clock_ms;
+    app::saveEndpointSettings(second.app, other.app.settings);
+    peers.deliverAll();
+
+    app::newProject(first.app, "From the first tab");
+    while (first.app.projects.empty()) ASSERT_TRUE(peers.deliverOne());  // saved; the news not yet taken in
+    second.app.prompt = "a dice roller";
+    app::sendPrompt(second.app);
+    peers.deliverAll();
+
+    EXPECT_EQ(app::saveView(second.app).state, "saved") << app::saveView(second.app).detail;
+    ASSERT_EQ(second.app.projects.size(), 2u);
+    ASSERT_TRUE(second.app.open);
+    EXPECT_EQ(second.app.open->project.name, "A dice roller");
+    ASSERT_EQ(other.http.requests.size(), 1u);
+    other.http.answer(200, streamed(fenced(kApp)));
+    peers.deliverAll();
+    EXPECT_EQ(second.app.open->selected, 1);
+    EXPECT_EQ(app::saveView(second.app).state, "saved");
+    peers.deliverAll();
+    EXPECT_EQ(first.app.projects.size(), 2u) << "the first tab sees it";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <stdexcept>
 
 #include <sqlite3.h>
@@ -70,6 +71,22 @@ std::string internal::nameFromPrompt(const std::string& prompt) {
     }
     if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
     return name;
+}
+
+namespace {
+
+constexpr char kUntitled[] = "Untitled ";
+
+}  // namespace
+
+std::string internal::untitledName(size_t number) {
+    return kUntitled + std::to_string(number);
+}
+
+bool internal::isUntitledName(const std::string& name) {
+    const size_t prefix = std::strlen(kUntitled);
+    return name.size() > prefix && name.compare(0, prefix, kUntitled) == 0 &&
+           std::all_of(name.begin() + prefix, name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 namespace {
@@ -367,7 +384,7 @@ void newProject(App& app, const std::string& name) {
     whenWritable(app, [&app, name] {
         guarded(app, [&] {
             store::Project project = app.store->createProject(
-                name.empty() ? "Untitled " + std::to_string(app.projects.size() + 1) : name);
+                name.empty() ? internal::untitledName(app.projects.size() + 1) : name);
             refreshProjects(app);
             loadProject(app, project, 0);
         });

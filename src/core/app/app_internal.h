@@ -32,4 +32,8 @@ int addVersion(App& app, store::NewVersion version);
 // A project name from the first words of a prompt.
 std::string nameFromPrompt(const std::string& prompt);
 
+// The name a new project gets when none is given ("Untitled 3"), and whether a name is one.
+std::string untitledName(size_t number);
+bool isUntitledName(const std::string& name);
+
 }  // namespace kiln::app::internal

@@ -443,6 +443,27 @@ void conclude(App& app) {
     storeResult(app, extracted.code);
 }
 
+void startGeneration(App& app, const std::string& instruction) {
+    app.error.clear();
+    app.draft.reset();
+    Generation next;
+    next.serial = app.generation.serial;
+    next.instruction = instruction;
+    next.project_id = app.open->project.id;
+    const bool follow_up = app.open->selected > 0 && !app.open->code.empty();
+    if (follow_up) {
+        next.base_code = app.open->code;
+        for (const store::VersionSummary& version : app.open->versions) {
+            if (version.number == app.open->selected) next.base_version_id = version.id;
+        }
+        next.messages = codegen::followUpMessages(app.system_prompt, next.base_code, instruction);
+    } else {
+        next.messages = codegen::firstPromptMessages(app.system_prompt, instruction);
+    }
+    app.generation = std::move(next);
+    beginRequest(app);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -472,31 +493,28 @@ void sendPrompt(App& app) {
                     std::to_string((app.retry_not_before_ms - now + 999) / 1000) + " s.";
         return;
     }
-    if (!app.open) {
-        guarded(app, [&] {
-            internal::loadProject(app, app.store->createProject(internal::nameFromPrompt(instruction)), 0);
+    // With no project open, the prompt gets one of its own; an untitled one with no version yet is
+    // named after it. Both are writes, so they wait their turn among the tabs; the request goes
+    // out once the project is ready.
+    if (!app.open || (app.open->versions.empty() && internal::isUntitledName(app.open->project.name))) {
+        whenWritable(app, [&app, instruction] {
+            bool ready = false;
+            guarded(app, [&] {
+                const std::string name = internal::nameFromPrompt(instruction);
+                if (!app.open) {
+                    internal::loadProject(app, app.store->createProject(name), 0);
+                } else {
+                    app.store->renameProject(app.open->project.id, name);
+                    app.open->project = *app.store->getProject(app.open->project.id);
+                }
+                ready = true;
+            });
+            refreshProjects(app);
+            if (ready) startGeneration(app, instruction);
         });
-        refreshProjects(app);
-        if (!app.open) return;
+        return;
     }
-    app.error.clear();
-    app.draft.reset();
-    Generation next;
-    next.serial = app.generation.serial;
-    next.instruction = instruction;
-    next.project_id = app.open->project.id;
-    const bool follow_up = app.open->selected > 0 && !app.open->code.empty();
-    if (follow_up) {
-        next.base_code = app.open->code;
-        for (const store::VersionSummary& version : app.open->versions) {
-            if (version.number == app.open->selected) next.base_version_id = version.id;
-        }
-        next.messages = codegen::followUpMessages(app.system_prompt, next.base_code, instruction);
-    } else {
-        next.messages = codegen::firstPromptMessages(app.system_prompt, instruction);
-    }
-    app.generation = std::move(next);
-    beginRequest(app);
+    startGeneration(app, instruction);
 }
 
 void stopGeneration(App& app) {
