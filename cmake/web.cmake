@@ -23,6 +23,7 @@ target_link_libraries(kiln_web_storage PUBLIC kiln_core)
 add_executable(kiln
   src/main.cpp
   src/ui/app_ui.cpp
+  src/ui/changes_view.cpp
   src/ui/code_editor.cpp
   src/ui/theme.cpp
   src/ui/test_locator.cpp

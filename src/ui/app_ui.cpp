@@ -2,12 +2,14 @@
 //   Helpers          time format, splitters, hints
 //   Sidebar          search, new project, the list, rename and delete, theme
 //   Welcome          the greeting of an empty library, starter prompts
-//   Project panels   header, prompt box and generation, versions timeline, code, preview
+//   Project panels   header, prompt box and generation, versions timeline, code, preview, changes
 //   Status bar       saved state, undo of a delete, generation figures, version position
 //   Settings         the Settings popup: endpoint, model, key, options, test connection
 //   Storage          the Storage popup (where, space, export, import), the import confirmation
 //   Layouts          desktop (sidebar | prompt and versions | preview and code), phone (tabs)
 #include "ui/app_ui.h"
+
+#include "ui/changes_view.h"
 
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
@@ -472,6 +474,7 @@ void followGeneration(app::App& app, UiState& ui) {
     if (phase == ui.shown_phase) return;
     if (phase == app::GenerationPhase::Running) {
         ui.view_tab = 1;
+        ui.phone_code_view = 0;
         ui.phone_tab = ui.phone_tab == 3 ? 2 : ui.phone_tab;
     } else if (ui.shown_phase == app::GenerationPhase::Running) {
         markCodeEditorTextChanged(ui.code_editor);
@@ -481,12 +484,14 @@ void followGeneration(app::App& app, UiState& ui) {
 }
 
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
-    const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code"};
-    ui.view_tab = tabRow(labels, 2, ui.view_tab, false);
+    const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
+    ui.view_tab = tabRow(labels, 3, ui.view_tab, false);
     if (ui.view_tab == 0) {
         out.preview = drawPreview(app);
-    } else {
+    } else if (ui.view_tab == 1) {
         drawCode(app, ui, fonts);
+    } else {
+        drawChanges(app, fonts, ui.dark);
     }
 }
 
@@ -831,7 +836,13 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawHeader(app, ui, fonts);
         drawPromptBox(app);
     } else if (ui.phone_tab == 2) {
-        drawCode(app, ui, fonts);
+        const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
+        ui.phone_code_view = tabRow(labels, 2, ui.phone_code_view, false);
+        if (ui.phone_code_view == 0) {
+            drawCode(app, ui, fonts);
+        } else {
+            drawChanges(app, fonts, ui.dark);
+        }
     } else if (ui.phone_tab == 3) {
         out.preview = drawPreview(app);
     } else {

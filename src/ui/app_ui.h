@@ -16,7 +16,8 @@ struct UiState {
     float sidebar_width = 260.0f;
     float prompt_width = 360.0f;
     int phone_tab = 0;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
-    int view_tab = 0;   // 0 preview, 1 code
+    int view_tab = 0;   // 0 preview, 1 code, 2 changes
+    int phone_code_view = 0;  // the phone's Code tab: 0 code, 1 changes
     // An action that changes what the rest of the frame draws (the project list, the open
     // project) runs after the frame instead of in the middle of it.
     std::function<void()> deferred;

@@ -45,6 +45,12 @@ for (const engine of browsers()) {
     assert.equal(s.open.versions.length, 2);
     assert.equal(s.route, `#/p/${s.open.id}/v/2`);
 
+    // Changes: what version 2 changed from version 1, the one it was made from.
+    await clickItem(page, 'Changes');
+    s = await waitForState(page, (x) => x.open.changes !== undefined, 30_000);
+    assert.deepEqual(s.open.changes, { base: 1, target: 2, added: 1, removed: 1 });
+    await screenshot(page, `changes-${engine}.png`);
+
     // Back to version 1, restore it as version 3.
     await clickItem(page, 'v1');
     s = await waitForState(page, (x) => x.open.version === 1, 30_000);
@@ -81,6 +87,11 @@ for (const engine of browsers()) {
     await clickItem(page, 'Versions');
     await clickItem(page, 'v2');
     s = await waitForState(page, (x) => x.open.version === 2, 30_000);
+    await clickItem(page, 'Code');
+    await clickItem(page, 'Changes');
+    s = await waitForState(page, (x) => x.open.changes !== undefined, 30_000);
+    assert.deepEqual(s.open.changes, { base: 1, target: 2, added: 1, removed: 1 });
+    await screenshot(page, `changes-phone-${engine}.png`);
     await clickItem(page, 'Projects');
     await clickItem(page, 'New project');
     s = await waitForState(page, (x) => x.projects.length === 2, 30_000);

@@ -206,6 +206,34 @@ TEST(App, ThemeChoiceIsKeptInTheSettings) {
     EXPECT_EQ(app.store->getSetting("theme"), "dark");
 }
 
+TEST(App, ChangesCompareAVersionWithTheOneItWasMadeFrom) {
+    App app = openApp();
+    app::newProject(app, "");
+    generate(app, "a list", "<ul>\n<li>a</li>\n</ul>\n");
+    app::compareVersions(app);
+    EXPECT_EQ(app.open->changes.base, 0) << "the first version is compared with nothing";
+    EXPECT_EQ(app.open->changes.comparison->diff().added, 3);
+
+    app.open->code = "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n";
+    app::saveCodeEdit(app);
+    app::compareVersions(app);
+    nlohmann::json changes = app::stateSnapshot(app)["open"]["changes"];
+    EXPECT_EQ(changes, (nlohmann::json{{"base", 1}, {"target", 2}, {"added", 1}, {"removed", 0}}));
+
+    app::restoreVersion(app, 1);  // version 3 is made from version 1
+    EXPECT_EQ(app::stateSnapshot(app)["open"].count("changes"), 0u) << "a new selection drops the old comparison";
+    EXPECT_EQ(app::defaultBase(*app.open, 3), 1);
+    app::compareVersions(app);
+    EXPECT_EQ(app.open->changes.comparison->diff().added, 0);
+    EXPECT_EQ(app.open->changes.comparison->diff().removed, 0);
+    app::compareVersions(app, 2);
+    EXPECT_EQ(app.open->changes.base, 2);
+    EXPECT_EQ(app.open->changes.comparison->diff().removed, 1);
+    const std::shared_ptr<const diff::Comparison> kept = app.open->changes.comparison;
+    app::compareVersions(app, 2);
+    EXPECT_EQ(app.open->changes.comparison, kept) << "asked again, nothing is recomputed";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Storage: the library kept in a key-value store, shared by tabs, exported and imported
 // ---------------------------------------------------------------------------------------------

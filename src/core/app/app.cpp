@@ -462,6 +462,30 @@ void selectVersion(App& app, int number) {
     guarded(app, [&] { loadProject(app, app.open->project, number); });
 }
 
+int defaultBase(const OpenProject& open, int number) {
+    int before = 0;
+    for (const store::VersionSummary& version : open.versions) {
+        if (version.number < number) before = version.number;
+        if (version.number != number || !version.parent_id) continue;
+        for (const store::VersionSummary& parent : open.versions) {
+            if (parent.id == *version.parent_id && parent.number < number) return parent.number;
+        }
+    }
+    return before;
+}
+
+void compareVersions(App& app, int base) {
+    if (!app.open || app.open->selected == 0) return;
+    OpenProject& open = *app.open;
+    if (base == 0) base = defaultBase(open, open.selected);
+    if (open.changes.comparison && open.changes.base == base && open.changes.target == open.selected) return;
+    guarded(app, [&] {
+        std::string before;
+        if (base != 0) before = storedVersion(app, base).second;
+        open.changes = {base, open.selected, std::make_shared<diff::Comparison>(std::move(before), open.stored_code)};
+    });
+}
+
 void restoreVersion(App& app, int number) {
     whenWritable(app, [&app, number] {
         if (!app.open) return;
@@ -576,6 +600,12 @@ nlohmann::json stateSnapshot(const App& app) {
                 {"code_bytes", app.open->code.size()},
                 {"code_edited", codeEdited(app)},
                 {"preview_revision", app.open->preview_revision}};
+        if (const auto& comparison = app.open->changes.comparison) {
+            open["changes"] = {{"base", app.open->changes.base},
+                               {"target", app.open->changes.target},
+                               {"added", comparison->diff().added},
+                               {"removed", comparison->diff().removed}};
+        }
     }
     const store::SchemaStatus* status = app.store ? &app.store->schemaStatus() : nullptr;
     const SaveView save = saveView(app);

@@ -6,6 +6,7 @@
 //   OpenProject      the project being worked on: its versions, the shown code, the preview
 //   StorageInfo      where the library is kept, and what the browser says about its space
 //   App              everything the panels show
+//   Changes          what a version changed from an earlier one (the Changes view)
 //   Actions          storage, library, project, version, code and prompt actions
 //   SaveView         the save state in words, for the status bar
 //   stateSnapshot    JSON of what the user sees, for tests
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "core/app/generation.h"
+#include "core/diff/line_diff.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
 #include "core/store/store.h"
@@ -42,6 +44,14 @@ std::string formatRoute(const Route& route);
 // Parses a location hash ("#/p/ab12/v/3", "#/p/ab12", "#/", ""); empty for anything else.
 std::optional<Route> parseRoute(std::string_view hash);
 
+// What a version changed: the Changes view compares the selected version (target) with an
+// earlier one (base; 0 when the target is the first version, compared with nothing).
+struct Changes {
+    int base = 0;
+    int target = 0;
+    std::shared_ptr<const diff::Comparison> comparison;  // null until asked for
+};
+
 struct OpenProject {
     store::Project project;
     std::vector<store::VersionSummary> versions;  // oldest first
@@ -49,6 +59,7 @@ struct OpenProject {
     std::string code;                              // the code shown, with any unsaved edit
     std::string stored_code;                       // the selected version's code as stored
     uint64_t preview_revision = 0;                 // changes whenever the preview must reload
+    Changes changes;                               // built by compareVersions()
 };
 
 
@@ -161,6 +172,12 @@ void selectVersion(App& app, int number);
 void restoreVersion(App& app, int number);
 // Starts a new project from a version ("<name> (fork)") and opens it.
 void forkVersion(App& app, int number);
+// The version `number` is compared with by default: the one it was made from, else the one
+// before it (0 for the first version).
+int defaultBase(const OpenProject& open, int number);
+// Compares the selected version with version `base` (0: defaultBase) into open->changes. Reads
+// the base's code once; nothing to do when that comparison is already there.
+void compareVersions(App& app, int base = 0);
 
 // ---- Code --------------------------------------------------------------------------------------
 
