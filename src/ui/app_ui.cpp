@@ -12,6 +12,7 @@
 #include "ui/changes_view.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <algorithm>
@@ -143,7 +144,12 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
         ImGui::PushID(project.public_id.c_str());
         bool selected = app.open && app.open->project.id == project.id;
         const ImVec2 top = ImGui::GetCursorScreenPos();
-        if (ImGui::Selectable(project.name.c_str(), selected)) {
+        // The name is drawn below, cut short before the version count; the selectable keeps it as
+        // its label (for the test locator) but shows nothing itself.
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
+        const bool clicked = ImGui::Selectable(project.name.c_str(), selected);
+        ImGui::PopStyleColor();
+        if (clicked) {
             action = [&app, &ui, phone, id = project.public_id] {
                 app::openProject(app, id);
                 if (phone) ui.phone_tab = 1;
@@ -155,12 +161,17 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
             if (ImGui::MenuItem("Delete")) action = [&app, id = project.id] { app::deleteProject(app, id); };
             ImGui::EndPopup();
         }
-        // The version count is drawn on the row, not as an item, so nothing overlaps the click target.
+        // The name and version count are drawn on the row, not as items, so nothing overlaps the
+        // click target.
         char count[24];
         std::snprintf(count, sizeof count, "%d", item->version_count);
         const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-        ImGui::GetWindowDrawList()->AddText(ImVec2(right - ImGui::CalcTextSize(count).x, top.y),
-                                            ImGui::GetColorU32(ImGuiCol_TextDisabled), count);
+        const float count_x = right - ImGui::CalcTextSize(count).x;
+        ImDrawList* draw = ImGui::GetWindowDrawList();
+        draw->AddText(ImVec2(count_x, top.y), ImGui::GetColorU32(ImGuiCol_TextDisabled), count);
+        const float name_end = count_x - ImGui::GetStyle().ItemSpacing.x;
+        ImGui::RenderTextEllipsis(draw, top, ImVec2(name_end, ImGui::GetItemRectMax().y), name_end, name_end,
+                                  project.name.c_str(), nullptr, nullptr);
         ImGui::PopID();
     }
 }
