@@ -2,10 +2,10 @@
 // endpoint set up in Settings by mouse and keyboard, a prompt whose code streams into the code
 // panel and becomes version 1 with its figures, the preview running it, a follow-up applied by
 // edit blocks, edits that miss and the whole-file retry, settings that survive a reload, exports
-// without the key unless asked, a key not sent to another origin; then Stop
-// and the errors (HTTP 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After, a dropped
-// or stalled stream, an error inside it, CORS), each with its message, and a cut answer continued
-// and kept as a draft.
+// without the key unless asked, a key not sent to another origin; then Stop and the errors (HTTP
+// 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After counted down on Send, a
+// dropped or stalled stream, an error inside it, CORS), each with its message, and a cut answer
+// continued and kept as a draft.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -212,12 +212,17 @@ for (const engine of browsers()) {
         }
         if (c.waitMs) await new Promise((resolve) => setTimeout(resolve, c.waitMs));
       }
-      // The 429 asked to wait 2 s: a send right away is refused with the time left.
+      // The 429 asked to wait 2 s: Send counts them down, disabled, and a send meanwhile is
+      // refused with the time left.
+      await waitForItem(page, 'Send (1 s)', 5_000);
       await act(page, 'send', 'again');
       const refused = await state(page);
-      assert.match(refused.errors[0] ?? '', /wait before trying again/);
+      assert.match(refused.errors[0] ?? '', /wait before trying again: send again in 1 s/);
       await waitForItem(page, 'Dismiss');
       await screenshot(page, `codegen-error-${engine}.png`);
+      // Once the time is up Send is back, with nothing but the countdown's own timer to draw it.
+      await waitForItem(page, 'Send', 5_000);
+      assert.equal(await page.evaluate(() => window.kilnTest.itemRect('Send (1 s)')), null);
       assert.deepEqual(errors.filter((e) => !/Failed to load resource|CORS|Cross-Origin|NetworkError/i.test(e)), []);
     });
 }
