@@ -223,6 +223,11 @@ for (const engine of browsers()) {
       // Once the time is up Send is back, with nothing but the countdown's own timer to draw it.
       await waitForItem(page, 'Send', 5_000);
       assert.equal(await page.evaluate(() => window.kilnTest.itemRect('Send (1 s)')), null);
+      // The countdown's timer ends with it: idle is idle again.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { frames_drawn: settled } = await state(page);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.equal((await state(page)).frames_drawn, settled, 'frames were drawn after the countdown ended');
       assert.deepEqual(errors.filter((e) => !/Failed to load resource|CORS|Cross-Origin|NetworkError/i.test(e)), []);
     });
 }
