@@ -181,7 +181,9 @@ for (const engine of browsers()) {
         { model: 'kiln-test/length', message: /output was cut/, draft: true, cut: true },
         // Asks to wait 2 s, which the next send honours: the loop waits them out.
         { model: 'kiln-test/http-503', message: /overloaded or down .*\(HTTP 503\).*Try again in 2 seconds/, waitMs: 2100 },
-        { model: 'kiln-test/http-429', message: /limiting requests \(HTTP 429\).*Try again in 2 seconds/ },
+        // Asks to wait 5 s: time enough to see Send count down and refuse a send meanwhile.
+        { model: 'kiln-test/http-429', base: `${llm.url}/retry-after=5/v1`,
+          message: /limiting requests \(HTTP 429\).*Try again in 5 seconds/ },
       ];
       for (const c of cases) {
         await act(page, 'setEndpoint', JSON.stringify({
@@ -212,15 +214,18 @@ for (const engine of browsers()) {
         }
         if (c.waitMs) await new Promise((resolve) => setTimeout(resolve, c.waitMs));
       }
-      // The 429 asked to wait 2 s: Send counts them down, disabled, and a send meanwhile is
+      // The 429 asked to wait 5 s: Send counts them down, disabled, and a send meanwhile is
       // refused with the time left.
-      await waitForItem(page, 'Send (1 s)', 5_000);
+      const shown = await page.waitForFunction(
+        () => [5, 4, 3, 2].find((n) => window.kilnTest.itemRect(`Send (${n} s)`)), { timeout: 5_000, polling: 50 },
+      ).then((handle) => handle.jsonValue());
       await act(page, 'send', 'again');
       const refused = await state(page);
-      assert.match(refused.errors[0] ?? '', /wait before trying again: send again in 1 s/);
+      assert.match(refused.errors[0] ?? '', /wait before trying again: send again in [1-5] s\./, `Send showed ${shown} s`);
       await waitForItem(page, 'Dismiss');
       await screenshot(page, `codegen-error-${engine}.png`);
-      // Once the time is up Send is back, with nothing but the countdown's own timer to draw it.
+      // It goes on counting by itself, and once the time is up Send is back.
+      await waitForItem(page, 'Send (1 s)', 6_000);
       await waitForItem(page, 'Send', 5_000);
       assert.equal(await page.evaluate(() => window.kilnTest.itemRect('Send (1 s)')), null);
       // The countdown's timer ends with it: idle is idle again.
