@@ -70,6 +70,7 @@ struct Platform {
     std::unique_ptr<kiln::web::TabLink> link;
     std::unique_ptr<kiln::web::FetchClient> fetch;
     bool generation_tick = false;  // a generation check is on its way
+    bool redraw_tick = false;      // a frame for a countdown on screen is on its way
     bool retry_scheduled = false;
     bool persistence_asked = false;
     bool estimating = false;
@@ -238,6 +239,18 @@ void syncGeneration() {
     });
 }
 
+// While the last frame showed a countdown (Send waiting out a Retry-After): a frame when its
+// number changes, and none once it is gone.
+void syncCountdown(double redraw_in_ms) {
+    Platform& p = globals().platform;
+    if (redraw_in_ms <= 0 || p.redraw_tick) return;
+    p.redraw_tick = true;
+    kiln::web::afterDelay(redraw_in_ms, [] {
+        globals().platform.redraw_tick = false;
+        kiln::web::requestFrame(1);
+    });
+}
+
 void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
@@ -273,6 +286,7 @@ void frame() {
     if (out.pick_import_file) kiln::web::pickFile();
     syncStorage(out.storage_shown);
     syncGeneration();
+    syncCountdown(out.redraw_in_ms);
     g.platform.drawn = storageView(g.app);
 }
 

@@ -1,9 +1,9 @@
 // Index
-//   Helpers          time format, splitters, hints
+//   Helpers          time format, splitters, lines that fit, hints
 //   Sidebar          search, new project, the list, rename and delete, theme
 //   Welcome          the greeting of an empty library, starter prompts
 //   Project panels   header, prompt box and generation, versions timeline, code, preview, changes
-//   Status bar       saved state, undo of a delete, generation figures, version position
+//   Status bar       saved state, generation figures, messages (undo of a delete), version position
 //   Settings         the Settings popup: endpoint, model, key, options, test connection
 //   Storage          the Storage popup (where, space, export, import), the import confirmation
 //   Layouts          desktop (sidebar | prompt and versions | preview and code), phone (tabs)
@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <ctime>
+
+#include "ui/test_locator.h"
 
 namespace kiln::ui {
 
@@ -52,6 +54,22 @@ void verticalSplitter(const char* id, float& width, float min_width, float max_w
     ImGui::GetWindowDrawList()->AddLine(ImVec2(x, min.y), ImVec2(x, max.y),
                                         ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive : ImGuiCol_Separator));
     ImGui::SameLine(0, 0);
+}
+
+// Whether `width` more fits on the line of the last item, after the usual spacing.
+bool fitsBeside(float width) {
+    const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+    return right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+}
+
+// Puts the next item, `width` wide, on the line of the last one when it fits there; else it
+// starts a line of its own.
+void sameLineIfFits(float width) {
+    if (fitsBeside(width)) ImGui::SameLine();
+}
+
+float buttonWidth(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
 void mutedWrapped(const char* text) {
@@ -281,10 +299,15 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
 
 void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     app::OpenProject& open = *app.open;
+    // A long name wraps, leaving room for the buttons on its first line.
+    const float buttons = buttonWidth("Rename") + buttonWidth("Delete") + ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::PushTextWrapPos(std::max(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - buttons,
+                                    ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x * 0.5f));
     ImGui::PushFont(fonts.title);
     ImGui::TextUnformatted(open.project.name.c_str());
     ImGui::PopFont();
-    // The small buttons sit centred on the title's line (SameLine puts each at the line's top).
+    ImGui::PopTextWrapPos();
+    // The small buttons sit centred on the title's first line (SameLine puts each at its top).
     const float offset = (fonts.title->FontSize * fonts.title->Scale - ImGui::GetFontSize()) / 2;
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
@@ -300,6 +323,13 @@ constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
 bool sendShortcut() {
     const ImGuiIO& io = ImGui::GetIO();
     return (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
+}
+
+// The keys that send the prompt, where there are keys: not after a touch (a phone has none).
+const char* sendKeys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseSource == ImGuiMouseSource_TouchScreen) return nullptr;
+    return io.ConfigMacOSXBehaviors ? "or Cmd+Enter" : "or Ctrl+Enter";
 }
 
 // What the running or last generation is doing, its figures, and what to do with a draft.
@@ -336,15 +366,17 @@ void drawGeneration(app::App& app) {
     if (!app.draft) return;
     if (app.draft->can_continue) {
         if (primaryButton("Continue")) app::continueDraft(app);
-        ImGui::SameLine();
+        sameLineIfFits(buttonWidth("Keep draft"));
     }
     if (ImGui::Button("Keep draft")) app::keepDraft(app);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Save what arrived as a new version, as it is.");
-    ImGui::SameLine();
+    sameLineIfFits(buttonWidth("Discard draft"));
     if (ImGui::Button("Discard draft")) app::discardDraft(app);
 }
 
-void drawPromptBox(app::App& app) {
+// Under the prompt: Send (counting down while the endpoint asked to wait), the keys that send,
+// and the endpoint that answers.
+void drawPromptBox(app::App& app, FrameOutput& out) {
     const bool running = app.generation.phase == app::GenerationPhase::Running;
     ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
     const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
@@ -361,18 +393,24 @@ void drawPromptBox(app::App& app) {
     if (running) {
         if (ImGui::Button("Stop")) app::stopGeneration(app);
     } else {
-        ImGui::BeginDisabled(app.prompt.empty());
-        send = primaryButton("Send") || send;
+        const app::RetryWait wait = app::retryWait(app, app.clock_ms ? app.clock_ms() : 0);
+        const std::string label =
+            wait.seconds > 0 ? "Send (" + std::to_string(wait.seconds) + " s)###Send" : std::string("Send###Send");
+        out.redraw_in_ms = static_cast<double>(wait.next_change_ms);
+        ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0);
+        send = primaryButton(label.c_str()) || send;
         ImGui::EndDisabled();
     }
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    if (app.settings.saved) {
-        const std::string model = app.settings.endpoint.model + " · " + app.settings.endpoint.label;
-        ImGui::TextDisabled("%s", model.c_str());
-    } else {
-        ImGui::TextDisabled("Ctrl+Enter sends. Set up a model endpoint in Settings first.");
+    if (const char* keys = sendKeys()) {
+        sameLineIfFits(ImGui::CalcTextSize(keys).x);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("%s", keys);
+        locateLastItem("##send keys");
     }
+    const std::string endpoint = app.settings.saved ? app.settings.endpoint.model + " · " + app.settings.endpoint.label
+                                                    : std::string("Set up a model endpoint in Settings first.");
+    mutedWrapped(endpoint.c_str());
+    locateLastItem("##endpoint note");
     if (send && !running) app::sendPrompt(app);
     drawGeneration(app);
 }
@@ -510,7 +548,50 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
 // Status bar
 // ---------------------------------------------------------------------------------------------
 
-void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out) {
+// The passing messages and their buttons: a notice, a new version of Kiln, undo of a delete. In
+// the status bar each follows on its line; on a phone, where that line is too short, each wraps
+// on lines of its own above the tabs.
+void drawMessages(app::App& app, UiState& ui, FrameOutput& out, bool in_status_bar) {
+    const auto message = [&](const std::string& text) {
+        if (in_status_bar) {
+            ImGui::SameLine(0, 24.0f);
+            ImGui::TextUnformatted(text.c_str());
+        } else {
+            ImGui::TextWrapped("%s", text.c_str());
+        }
+    };
+    const auto button = [&](const char* label) {
+        if (in_status_bar) {
+            ImGui::SameLine();
+        } else {
+            sameLineIfFits(buttonWidth(label));
+        }
+        return ImGui::SmallButton(label);
+    };
+    if (!app.notice.empty()) {
+        message(app.notice);
+        if (button("×##notice")) app::dismissNotice(app);
+    }
+    if (ui.update_waiting) {
+        message("A new version of Kiln is available.");
+        if (button("Reload")) out.apply_update = true;
+    }
+    if (app.undo_delete) {
+        message("Deleted \"" + app.undo_delete->name + "\".");
+        if (button("Undo")) app::undoDelete(app);
+        if (button("×")) app.undo_delete.reset();
+    }
+}
+
+// One line. The generation figures (also shown under the prompt) and the version shown (also
+// in the timeline) are left out where they do not fit; on a phone the messages are above the tabs.
+void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
+    char position[48] = "";
+    if (app.open && app.open->selected > 0) {
+        std::snprintf(position, sizeof position, "Version %d of %d", app.open->selected,
+                      app.open->versions.empty() ? 0 : app.open->versions.back().number);
+    }
+    const float position_width = ImGui::CalcTextSize(position).x + ImGui::GetStyle().ItemSpacing.x * 2;
     ImGui::Separator();
     ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
@@ -538,35 +619,13 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Settings")) ui.open_settings = true;
     const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
-    if (!stats.empty()) {
+    if (!stats.empty() && fitsBeside(24.0f + ImGui::CalcTextSize(stats.c_str()).x + position_width)) {
         ImGui::SameLine(0, 24.0f);
         ImGui::TextDisabled("%s", stats.c_str());
     }
-    if (!app.notice.empty()) {
-        ImGui::SameLine(0, 24.0f);
-        ImGui::TextUnformatted(app.notice.c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("×##notice")) app::dismissNotice(app);
-    }
-    if (ui.update_waiting) {
-        ImGui::SameLine(0, 24.0f);
-        ImGui::TextUnformatted("A new version of Kiln is available.");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Reload")) out.apply_update = true;
-    }
-    if (app.undo_delete) {
-        ImGui::SameLine(0, 24.0f);
-        ImGui::Text("Deleted \"%s\".", app.undo_delete->name.c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Undo")) app::undoDelete(app);
-        ImGui::SameLine();
-        if (ImGui::SmallButton("×")) app.undo_delete.reset();
-    }
-    if (app.open && app.open->selected > 0) {
-        char position[48];
-        std::snprintf(position, sizeof position, "Version %d of %d", app.open->selected,
-                      app.open->versions.empty() ? 0 : app.open->versions.back().number);
-        ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(position).x - ImGui::GetStyle().ItemSpacing.x * 2);
+    if (!phone) drawMessages(app, ui, out, true);
+    if (position[0] != '\0' && fitsBeside(position_width)) {
+        ImGui::SameLine(ImGui::GetWindowWidth() - position_width);
         ImGui::TextDisabled("%s", position);
     }
 }
@@ -822,7 +881,7 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
         const float height = ImGui::GetContentRegionAvail().y;
         const float main_width = ImGui::GetContentRegionAvail().x;
         ImGui::BeginChild("prompt and versions", ImVec2(ui.prompt_width, height));
-        drawPromptBox(app);
+        drawPromptBox(app, out);
         ImGui::Spacing();
         drawVersions(app);
         ImGui::EndChild();
@@ -837,6 +896,7 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
 void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height, FrameOutput& out) {
     ImGui::BeginChild("phone", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     errorBanner(app);
+    drawMessages(app, ui, out, false);
     static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
     ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab, true);
     if (ui.phone_tab == 0) {
@@ -845,7 +905,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawWelcome(app, ui, fonts, true);
     } else if (ui.phone_tab == 1) {
         drawHeader(app, ui, fonts);
-        drawPromptBox(app);
+        drawPromptBox(app, out);
     } else if (ui.phone_tab == 2) {
         const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
         ui.phone_code_view = tabRow(labels, 2, ui.phone_code_view, false);
@@ -878,12 +938,13 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     const float status_height = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2;
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
     followGeneration(app, ui);
-    if (ui.compact || viewport->WorkSize.x < kPhoneWidth) {
+    const bool phone = ui.compact || viewport->WorkSize.x < kPhoneWidth;
+    if (phone) {
         drawPhone(app, ui, fonts, body_height, out);
     } else {
         drawDesktop(app, ui, fonts, body_height, out);
     }
-    drawStatusBar(app, ui, out);
+    drawStatusBar(app, ui, out, phone);
 
     drawRenamePopup(app, ui);
     drawStoragePopup(app, ui, out);

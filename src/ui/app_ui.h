@@ -52,6 +52,7 @@ struct FrameOutput {
     bool export_keys = false;       // ... with the API keys in it
     bool pick_import_file = false;  // the user asked for the file picker
     bool storage_shown = false;     // the Storage popup is open: keep its figures fresh
+    double redraw_in_ms = 0;        // > 0: what this frame shows changes by itself then (a countdown)
 };
 
 // Below this width (CSS pixels) the interface is one column with tabs.

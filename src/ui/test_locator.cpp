@@ -54,6 +54,10 @@ void endLocatorFrame() {
     if (l.enabled) l.drawn.swap(l.drawing);
 }
 
+void locateLastItem(const char* label) {
+    if (locator().enabled) locator().drawing[label] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
 std::string itemRectJson(const std::string& label) {
     const Locator& l = locator();
     auto found = l.drawn.find(label);

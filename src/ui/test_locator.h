@@ -13,6 +13,9 @@ void enableTestLocator();
 // answered.
 void beginLocatorFrame();
 void endLocatorFrame();
+// Records the last item under `label` as laid out, not clipped to its window: for a text, which
+// ImGui does not report, so a test can tell whether it runs past the edge of the screen.
+void locateLastItem(const char* label);
 // The last drawn item whose label (without any "##id" part; the whole "##id" for an item shown
 // without a label) is `label`, as JSON
 // {"x","y","w","h"} in CSS pixels; "null" if no such item was drawn in the last frame.

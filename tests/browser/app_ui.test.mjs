@@ -1,11 +1,29 @@
 // The app used like a person would: start a project, write code by hand, keep versions, move
-// between them, rename, delete and undo, and the phone layout.
+// between them, rename, delete and undo, and the phone layout on a touch screen; the texts around
+// Send fit the prompt box in both layouts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, openKiln, replaceText, screenshot, serveAndLaunch, state, waitForState,
+  browsers, clickItem, openKiln, replaceText, screenshot, serveAndLaunch, state, waitForItem, waitForKiln,
+  waitForState,
 } from './harness.mjs';
+
+// The texts beside and under Send stay within the prompt box's width (ImGui would clip them).
+async function assertPromptTextsFit(page, layout) {
+  const box = await waitForItem(page, '##prompt');
+  for (const label of ['##send keys', '##endpoint note']) {
+    const text = await waitForItem(page, label);
+    assert.ok(text.x >= box.x && text.x + text.w <= box.x + box.w,
+      `${layout}: ${label} ${JSON.stringify(text)} runs past the prompt box ${JSON.stringify(box)}`);
+  }
+}
+
+// Taps the ImGui item labelled `label` with a touch, once it is drawn.
+async function tapItem(page, label) {
+  const rect = await waitForItem(page, label);
+  await page.touchscreen.tap(rect.x + rect.w / 2, rect.y + rect.h / 2);
+}
 
 for (const engine of browsers()) {
   test(`projects, code and versions (${engine})`, { timeout: 240_000 }, async (t) => {
@@ -80,10 +98,13 @@ for (const engine of browsers()) {
     await clickItem(page, 'Undo');
     s = await waitForState(page, (x) => x.projects.length === 1 && x.open && x.open.versions.length === 3, 30_000);
 
+    await assertPromptTextsFit(page, 'desktop');
     await screenshot(page, `app-desktop-${engine}.png`);
 
-    // Phone portrait: one column with tabs.
-    await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1 });
+    // Phone portrait, on a touch screen: one column with tabs. (Puppeteer reloads the page to
+    // make it a touch device.)
+    await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, hasTouch: true });
+    await waitForKiln(page, errors);
     await clickItem(page, 'Versions');
     await clickItem(page, 'v2');
     s = await waitForState(page, (x) => x.open.version === 2, 30_000);
@@ -96,6 +117,14 @@ for (const engine of browsers()) {
     await clickItem(page, 'New project');
     s = await waitForState(page, (x) => x.projects.length === 2, 30_000);
     await screenshot(page, `app-phone-${engine}.png`);
+    await clickItem(page, 'Prompt');
+    await assertPromptTextsFit(page, 'phone');
+    await screenshot(page, `app-phone-prompt-${engine}.png`);
+    // After a tap the keys that send are not offered: a phone has none.
+    await tapItem(page, 'Code');
+    await tapItem(page, 'Prompt');
+    await waitForItem(page, '##endpoint note');
+    assert.equal(await page.evaluate(() => window.kilnTest.itemRect('##send keys')), null);
 
     assert.deepEqual(errors, [], 'the page reported errors');
   });

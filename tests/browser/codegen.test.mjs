@@ -2,10 +2,10 @@
 // endpoint set up in Settings by mouse and keyboard, a prompt whose code streams into the code
 // panel and becomes version 1 with its figures, the preview running it, a follow-up applied by
 // edit blocks, edits that miss and the whole-file retry, settings that survive a reload, exports
-// without the key unless asked, a key not sent to another origin; then Stop
-// and the errors (HTTP 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After, a dropped
-// or stalled stream, an error inside it, CORS), each with its message, and a cut answer continued
-// and kept as a draft.
+// without the key unless asked, a key not sent to another origin; then Stop and the errors (HTTP
+// 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After counted down on Send, a
+// dropped or stalled stream, an error inside it, CORS), each with its message, and a cut answer
+// continued and kept as a draft.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -178,7 +178,9 @@ for (const engine of browsers()) {
         { model: 'kiln-test/length', message: /output was cut/, draft: true, cut: true },
         // Asks to wait 2 s, which the next send honours: the loop waits them out.
         { model: 'kiln-test/http-503', message: /overloaded or down .*\(HTTP 503\).*Try again in 2 seconds/, waitMs: 2100 },
-        { model: 'kiln-test/http-429', message: /limiting requests \(HTTP 429\).*Try again in 2 seconds/ },
+        // Asks to wait 5 s: time enough to see Send count down and refuse a send meanwhile.
+        { model: 'kiln-test/http-429', base: `${llm.url}/retry-after=5/v1`,
+          message: /limiting requests \(HTTP 429\).*Try again in 5 seconds/ },
       ];
       for (const c of cases) {
         await act(page, 'setEndpoint', JSON.stringify({
@@ -209,12 +211,25 @@ for (const engine of browsers()) {
         }
         if (c.waitMs) await new Promise((resolve) => setTimeout(resolve, c.waitMs));
       }
-      // The 429 asked to wait 2 s: a send right away is refused with the time left.
+      // The 429 asked to wait 5 s: Send counts them down, disabled, and a send meanwhile is
+      // refused with the time left.
+      const shown = await page.waitForFunction(
+        () => [5, 4, 3, 2].find((n) => window.kilnTest.itemRect(`Send (${n} s)`)), { timeout: 5_000, polling: 50 },
+      ).then((handle) => handle.jsonValue());
       await act(page, 'send', 'again');
       const refused = await state(page);
-      assert.match(refused.errors[0] ?? '', /wait before trying again/);
+      assert.match(refused.errors[0] ?? '', /wait before trying again: send again in [1-5] s\./, `Send showed ${shown} s`);
       await waitForItem(page, 'Dismiss');
       await screenshot(page, `codegen-error-${engine}.png`);
+      // It goes on counting by itself, and once the time is up Send is back.
+      await waitForItem(page, 'Send (1 s)', 6_000);
+      await waitForItem(page, 'Send', 5_000);
+      assert.equal(await page.evaluate(() => window.kilnTest.itemRect('Send (1 s)')), null);
+      // The countdown's timer ends with it: idle is idle again.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { frames_drawn: settled } = await state(page);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.equal((await state(page)).frames_drawn, settled, 'frames were drawn after the countdown ended');
       assert.deepEqual(errors.filter((e) => !/Failed to load resource|CORS|Cross-Origin|NetworkError/i.test(e)), []);
     });
 }

@@ -471,6 +471,45 @@ TEST(GenerationFailures, AnHttpRefusalSaysWhyAndHonoursRetryAfter) {
     EXPECT_EQ(f.http.requests.size(), 3u);
 }
 
+// The countdown on Send: whole seconds left, rounded up, and when the number next goes down.
+TEST(GenerationFailures, TheRetryAfterWaitCountsDownSecondBySecond) {
+    Fixture f;
+    EXPECT_EQ(app::retryWait(f.app, f.now).seconds, 0);
+    f.send("a list");
+    f.http.answer(429, {R"({"error":{"message":"Slow down"}})"}, {{"retry-after", "12"}});
+    const int64_t refused = f.now;
+    auto waitAt = [&](int64_t after_ms) {
+        const app::RetryWait wait = app::retryWait(f.app, refused + after_ms);
+        return std::make_pair(wait.seconds, wait.next_change_ms);
+    };
+    EXPECT_EQ(waitAt(0), std::make_pair(int64_t{12}, int64_t{1000}));
+    EXPECT_EQ(waitAt(1), std::make_pair(int64_t{12}, int64_t{999}));
+    EXPECT_EQ(waitAt(1000), std::make_pair(int64_t{11}, int64_t{1000}));
+    EXPECT_EQ(waitAt(11500), std::make_pair(int64_t{1}, int64_t{500}));
+    EXPECT_EQ(waitAt(11999), std::make_pair(int64_t{1}, int64_t{1}));
+    EXPECT_EQ(waitAt(12000), std::make_pair(int64_t{0}, int64_t{0}));
+    EXPECT_EQ(waitAt(60000), std::make_pair(int64_t{0}, int64_t{0}));
+
+    // The refusal says what the countdown shows; the send goes once it reached 0.
+    f.now = refused + 11500;
+    app::sendPrompt(f.app);
+    EXPECT_EQ(f.http.requests.size(), 1u);
+    EXPECT_TRUE(contains(f.app.error, "send again in 1 s."));
+    f.now = refused + 12000;
+    app::sendPrompt(f.app);
+    EXPECT_EQ(f.http.requests.size(), 2u);
+}
+
+TEST(GenerationFailures, OnlyA429Or503MakesSendWait) {
+    Fixture f;
+    f.send("a list");
+    f.http.answer(500, {R"({"error":{"message":"Oops"}})"}, {{"retry-after", "30"}});
+    EXPECT_EQ(app::retryWait(f.app, f.now).seconds, 0);
+    app::sendPrompt(f.app);
+    f.http.answer(503, {R"({"error":{"message":"Busy"}})"}, {{"retry-after", "3"}});
+    EXPECT_EQ(app::retryWait(f.app, f.now).seconds, 3);
+}
+
 TEST(GenerationFailures, AnHtmlErrorPageIsDescribed) {
     Fixture f;
     f.send("a list");

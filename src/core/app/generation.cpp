@@ -487,10 +487,9 @@ void sendPrompt(App& app) {
         app.error = "Kiln cannot send requests here.";
         return;
     }
-    const int64_t now = nowMs(app);
-    if (now < app.retry_not_before_ms) {
+    if (const RetryWait wait = retryWait(app, nowMs(app)); wait.seconds > 0) {
         app.error = "The endpoint asked Kiln to wait before trying again: send again in " +
-                    std::to_string((app.retry_not_before_ms - now + 999) / 1000) + " s.";
+                    std::to_string(wait.seconds) + " s.";
         return;
     }
     // With no project open, the prompt gets one of its own; an untitled one with no version yet is
@@ -515,6 +514,13 @@ void sendPrompt(App& app) {
         return;
     }
     startGeneration(app, instruction);
+}
+
+RetryWait retryWait(const App& app, int64_t now_ms) {
+    const int64_t left_ms = app.retry_not_before_ms - now_ms;
+    if (left_ms <= 0) return {};
+    const int64_t seconds = (left_ms + 999) / 1000;
+    return {seconds, left_ms - (seconds - 1) * 1000};
 }
 
 void stopGeneration(App& app) {

@@ -8,7 +8,8 @@
 //   EndpointSettings     the endpoint, options and key, kept in the settings table
 //   Generation, Draft    what is running, and what a failed or cut answer left behind
 //   Settings actions     load, save, the key's origin, test connection
-//   Generation actions   send, stop, continue, keep or discard the draft, stall checks
+//   Generation actions   send (and the Retry-After wait), stop, continue, keep or discard the
+//                        draft, stall checks
 //   generationSnapshot   JSON for tests
 //
 // The key is bound to the origin (scheme, host, port) of the base URL it was entered for: when
@@ -151,6 +152,15 @@ void testConnection(App& app, const EndpointSettings& edited);
 // for a whole app; a follow-up sends the shown code and the instruction. Refused with a message
 // while another generation runs, without an endpoint, or before a Retry-After has passed.
 void sendPrompt(App& app);
+
+// What is left at now_ms of the wait a 429 or 503 asked for with Retry-After: the whole seconds
+// (rounded up; 0 once a prompt may be sent), and the milliseconds until that number goes down
+// (0 when it is 0), when a countdown shown on screen must be drawn again.
+struct RetryWait {
+    int64_t seconds = 0;
+    int64_t next_change_ms = 0;
+};
+RetryWait retryWait(const App& app, int64_t now_ms);
 // Aborts the running generation; what arrived becomes a draft.
 void stopGeneration(App& app);
 // Asks the endpoint to go on from where the draft's answer was cut.
