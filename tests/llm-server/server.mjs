@@ -342,7 +342,9 @@ async function streamAnswer(res, answer, model, request, body, options, state) {
   }
   await sendFrames(res, frames, options, state);
   if (state.closed) return;
-  if (after === 'drop') res.socket?.destroy();
+  // A drop closes the connection in the middle of the chunked body: what was sent arrives (a reset
+  // could overtake data the browser had not read yet), then the body breaks off unfinished.
+  if (after === 'drop') res.socket?.end();
   else if (after === 'stall') await new Promise((resolve) => res.once('close', resolve));
   else res.end();
 }
