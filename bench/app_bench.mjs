@@ -10,6 +10,12 @@
 //                          scrolled in the code panel, median over wheel steps [<= 4 ms]
 // The first frame is the first WebGL draw call of the page (ImGui's first frame reaching the
 // canvas), stamped with performance.now(): milliseconds since navigation start.
+// warm_steps_ms breaks the warm start down, as medians over the runs of when each step ended
+// (milliseconds since navigation start; each step's median on its own): the previous page gone
+// (the new one commits), the page's HTML read, boot.js running once the scripts are in, kiln.wasm
+// compiled, the runtime ready (instantiated, assets in its file system), the first font atlas
+// built (in main()), the first frame drawn, and the library open (IndexedDB read, SQLite opened
+// and migrated), from the navigation timing and the kiln:... performance marks of the page.
 //
 //   node bench/app_bench.mjs <200 KB html file> <json-out>
 // (scripts/bench app builds Kiln, writes the page with kiln_bench_editor --page and runs this.)
@@ -67,6 +73,25 @@ async function firstFrameMs(page, url) {
   return handle.jsonValue();
 }
 
+// The steps of the start just made (see warm_steps_ms above), once the library is open.
+async function startSteps(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('kiln:library-open').length > 0, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+    const navigation = performance.getEntriesByType('navigation')[0];
+    return {
+      previous_page_gone: navigation.unloadEventEnd,
+      html: navigation.responseEnd,
+      boot: at('kiln:boot'),
+      wasm_compiled: at('kiln:wasm-compiled'),
+      runtime_ready: at('kiln:runtime-ready'),
+      fonts_built: at('kiln:fonts-built'),
+      first_frame: window.kilnFirstDrawMs,
+      library_open: at('kiln:library-open'),
+    };
+  });
+}
+
 const server = await startServer(kWebDir);
 const results = {};
 const notes = {};
@@ -75,6 +100,7 @@ try {
   // worker controls the page. The last run's browser then sits idle.
   const cold = [];
   const warm = [];
+  const warmSteps = [];
   const requested = new Set();
   let idle = null;
   for (let run = 0; run < kLoadRuns; run++) {
@@ -91,6 +117,7 @@ try {
       cold.push(await firstFrameMs(page, server.url));
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 60_000 });
       warm.push(await firstFrameMs(page, server.url));
+      warmSteps.push(await startSteps(page));
       if (run === kLoadRuns - 1) {
         process.stdout.write(' idle…');
         await sleep(2000); // start-up work (storage, the worker's update check) settles
@@ -112,6 +139,7 @@ try {
   if (missing.length) notes.first_load = `requested but not counted: ${missing.join(', ')}`;
   results.cold_first_frame_ms = median(cold);
   results.warm_first_frame_ms = median(warm);
+  results.warm_steps_ms = Object.fromEntries(Object.keys(warmSteps[0]).map((step) => [step, median(warmSteps.map((steps) => steps[step]))]));
   results.idle_cpu_percent = idle;
 
   // A 200 KB file in the code panel, scrolled by the mouse wheel: per wheel step, the renderer
@@ -181,6 +209,13 @@ console.log('\nKiln app (headless Chromium, SwiftShader WebGL2, 1280x800)');
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 for (const note of Object.values(notes)) console.log(`note: ${note}`);
+
+console.log(`\nThe warm start, step by step (median of ${kLoadRuns}, ms since navigation start)`);
+let previous = 0;
+for (const [step, at] of Object.entries(results.warm_steps_ms)) {
+  console.log(`${step.padEnd(20)} ${at.toFixed(0).padStart(6)} ms  ${`+${(at - previous).toFixed(0)}`.padStart(6)} ms`);
+  previous = at;
+}
 
 fs.mkdirSync(path.dirname(jsonPath), { recursive: true });
 fs.writeFileSync(jsonPath, JSON.stringify(results, null, 2) + '\n');

@@ -38,7 +38,8 @@ add_executable(kiln
   src/platform/web/files.cpp
   src/platform/web/browser_storage.cpp
   src/platform/web/tab_link.cpp
-  src/platform/web/fetch_stream.cpp)
+  src/platform/web/fetch_stream.cpp
+  src/platform/web/timing.cpp)
 target_link_libraries(kiln PRIVATE kiln_core kiln_imgui kiln_web_storage)
 set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")
 target_link_options(kiln PRIVATE

@@ -26,6 +26,7 @@
 #include "platform/web/router.h"
 #include "platform/web/tab_link.h"
 #include "platform/web/test_bridge.h"
+#include "platform/web/timing.h"
 #include "ui/app_ui.h"
 #include "ui/input_probe.h"
 #include "ui/test_locator.h"
@@ -84,10 +85,11 @@ struct Globals {
     kiln::app::App app;
     kiln::ui::UiState ui;
     kiln::ui::Fonts fonts;
-    float font_pixel_ratio = 0;  // the ratio the font atlas was built for
-    int dark = -1;               // the theme applied: 1 dark, 0 light, -1 none yet
+    float font_pixel_ratio = 0;                              // the ratio the font atlas was built for
+    kiln::ui::Glyphs font_glyphs = kiln::ui::Glyphs::Start;  // and the characters it holds
+    int dark = -1;                                           // the theme applied: 1 dark, 0 light, -1 none yet
     int frames_drawn = 0;
-    std::string hash;  // the route the URL shows
+    std::string hash;                                 // the route the URL shows
     std::optional<kiln::ui::InputProbe> input_probe;  // test pages with ?probe=input only
 };
 
@@ -96,12 +98,21 @@ Globals& globals() {
     return instance;
 }
 
-// Rebuilds the font atlas when the page moves to a screen with another pixel ratio (or zooms).
+// Builds the font atlas, and rebuilds it when the page moves to a screen with another pixel ratio
+// (or zooms). The first frame has Kiln's own words only (the library opens after it), so its atlas
+// holds the Latin-1 glyphs alone, a fraction of the time to rasterize; every later frame has them all.
 void syncFonts(float pixel_ratio) {
     Globals& g = globals();
-    if (pixel_ratio == g.font_pixel_ratio) return;
+    const kiln::ui::Glyphs glyphs = g.frames_drawn == 0 ? kiln::ui::Glyphs::Start : kiln::ui::Glyphs::All;
+    if (pixel_ratio == g.font_pixel_ratio && glyphs == g.font_glyphs) return;
+    const bool first = g.font_pixel_ratio == 0;
     g.font_pixel_ratio = pixel_ratio;
-    g.fonts = kiln::ui::loadFonts(kFontDir, pixel_ratio);
+    g.font_glyphs = glyphs;
+    g.fonts = kiln::ui::loadFonts(kFontDir, pixel_ratio, glyphs);
+    if (first) {
+        kiln::web::markTime("kiln:fonts-built");
+        return;  // the first NewFrame uploads the atlas, with the renderer's shaders and buffers
+    }
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
 }
@@ -276,7 +287,7 @@ void frame() {
     glClearColor(background.x, background.y, background.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    ++g.frames_drawn;
+    if (++g.frames_drawn == 1) kiln::web::markTime("kiln:first-frame");
 
     if (out.export_database) {
         if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app, out.export_keys)) {
@@ -298,6 +309,7 @@ void openStorage() {
         std::make_unique<kiln::web::IndexedDbBackend>(kiln::web::IndexedDbOptions{"kiln", "relaxed", wakeIfChanged});
     p.link = std::make_unique<kiln::web::TabLink>(std::string("kiln:") + kiln::app::kLibraryName, wakeIfChanged);
     kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)", [] {
+        kiln::web::markTime("kiln:library-open");
         followRoutes();
         kiln::web::requestFrame();
     });

@@ -19,19 +19,23 @@ const ImWchar kGlyphRanges[] = {
 };
 // Noto Sans has no arrows, maths or dingbats: the code font lends its own to the UI fonts.
 const ImWchar kBorrowedRanges[] = {0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF, 0x2700, 0x27BF, 0};
+// Glyphs::Start: Basic Latin, Latin-1 and general punctuation (the ellipsis, the bullet, dashes).
+const ImWchar kStartRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0};
 
-ImFont* addFont(const std::string& path, float size, float pixel_ratio, const std::string& lender = {}) {
+ImFont* addFont(const std::string& path, float size, float pixel_ratio, Glyphs glyphs, const std::string& lender = {}) {
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     ImFontConfig config;
     config.OversampleH = 1;  // rasterized at the device's own resolution: no oversampling needed
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    ImFont* font = atlas->AddFontFromFileTTF(path.c_str(), size * pixel_ratio, &config, kGlyphRanges);
+    const bool all = glyphs == Glyphs::All;
+    ImFont* font =
+        atlas->AddFontFromFileTTF(path.c_str(), size * pixel_ratio, &config, all ? kGlyphRanges : kStartRanges);
     if (!font) {
         ImFontConfig fallback;
         fallback.SizePixels = size * pixel_ratio;
         font = atlas->AddFontDefault(&fallback);
-    } else if (!lender.empty()) {
+    } else if (all && !lender.empty()) {
         config.MergeMode = true;  // adds only the glyphs the font above lacks
         atlas->AddFontFromFileTTF(lender.c_str(), size * pixel_ratio, &config, kBorrowedRanges);
     }
@@ -41,14 +45,14 @@ ImFont* addFont(const std::string& path, float size, float pixel_ratio, const st
 
 }  // namespace
 
-Fonts loadFonts(const char* dir, float pixel_ratio) {
+Fonts loadFonts(const char* dir, float pixel_ratio, Glyphs glyphs) {
     ImGui::GetIO().Fonts->Clear();
     const std::string base = dir;
     Fonts fonts;
     const std::string code = base + "/JetBrainsMono-Regular.ttf";
-    fonts.body = addFont(base + "/NotoSans-Regular.ttf", 20.0f, pixel_ratio, code);
-    fonts.title = addFont(base + "/NotoSans-Bold.ttf", 34.0f, pixel_ratio, code);
-    fonts.code = addFont(code, 18.0f, pixel_ratio);
+    fonts.body = addFont(base + "/NotoSans-Regular.ttf", 20.0f, pixel_ratio, glyphs, code);
+    fonts.title = addFont(base + "/NotoSans-Bold.ttf", 34.0f, pixel_ratio, glyphs, code);
+    fonts.code = addFont(code, 18.0f, pixel_ratio, glyphs);
     ImGui::GetIO().Fonts->Build();
     return fonts;
 }

@@ -12,11 +12,20 @@ struct Fonts {
     ImFont* code = nullptr;
 };
 
+// Which characters a font atlas holds.
+enum class Glyphs {
+    // Latin-1 and general punctuation: Kiln's own words (labels, messages, starter prompts), a
+    // tenth of the glyphs of All, for the first frame, drawn before the library is open.
+    Start,
+    // Every character Kiln draws (kGlyphRanges in theme.cpp), for everything the user wrote.
+    All,
+};
+
 // (Re)builds the font atlas for a device pixel ratio: glyphs are rasterized at ratio x their
 // size and drawn at 1/ratio, so text stays as sharp as the browser's own. Fonts are read from
 // `dir` (Noto Sans and JetBrains Mono, copied in from Debian's packages at build time); a
 // missing file falls back to ImGui's built-in font. Returns the fonts to push.
-Fonts loadFonts(const char* dir, float pixel_ratio);
+Fonts loadFonts(const char* dir, float pixel_ratio, Glyphs glyphs);
 
 void applyTheme(bool dark);
 

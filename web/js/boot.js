@@ -3,9 +3,13 @@
 // runs it registers the service worker (web/sw.js) and tracks its updates (window.kilnOffline,
 // the JS half of src/platform/web/offline.cpp).
 // On ?test=1 pages it also exposes window.kilnTest for the browser tests.
+// The steps of a start are performance marks named kiln:... (the benchmark reads them; DevTools
+// shows them in its Timings track): kiln:boot, kiln:wasm-compiled, kiln:runtime-ready here, the
+// rest from src/main.cpp.
 'use strict';
 
 (function () {
+  performance.mark('kiln:boot');
   // Files the module reads at start, from assets/ into the same path of its file system.
   const kAssets = ['fonts/NotoSans-Regular.ttf', 'fonts/NotoSans-Bold.ttf', 'fonts/JetBrainsMono-Regular.ttf',
                    'prompts/starters.txt', 'prompts/system.md'];
@@ -29,8 +33,10 @@
     if (typeof WebAssembly !== 'object') {
       return 'This browser cannot run WebAssembly, which Kiln is built on. Use a current Chrome, Edge, Firefox or Safari.';
     }
-    const probe = document.createElement('canvas');
-    if (!probe.getContext('webgl2')) {
+    // No context is made to find out: a WebGL2 context on a probe canvas costs tens of
+    // milliseconds with software WebGL. A browser that has WebGL2 but cannot start it (hardware
+    // acceleration off) is told so by the module (initCanvas in src/platform/web/imgui_backend.cpp).
+    if (typeof WebGL2RenderingContext === 'undefined') {
       return 'This browser could not start WebGL2, which Kiln needs to draw its interface. ' +
              'Turn on hardware acceleration, or use a current Chrome, Edge, Firefox or Safari.';
     }
@@ -89,7 +95,8 @@
       return compileDownloaded();
     })
     : compileDownloaded();
-  wasmModule.catch(() => {});  // a failure is reported once the module asks for it (instantiateWasm)
+  // A failure is reported once the module asks for it (instantiateWasm).
+  wasmModule.then(() => performance.mark('kiln:wasm-compiled'), () => {});
   const assetBytes = Promise.all(kAssets.map((name) => download('assets/' + name)));
   const failedToLoad = (error) => fatal('Kiln could not be downloaded. Check your connection and reload.',
     describe(error));
@@ -164,6 +171,7 @@
       }, failedToLoad);
     }],
     onRuntimeInitialized() {
+      performance.mark('kiln:runtime-ready');
       loading.hidden = true;
       started = true;
       registerServiceWorker();

@@ -368,6 +368,10 @@ std::string initCanvas(const char* selector) {
     attributes.antialias = false;  // ImGui anti-aliases its own shapes
     attributes.depth = false;
     attributes.stencil = false;
+    // ImGui draws with WebGL2's core features. Emscripten would otherwise enable every extension
+    // the browser offers, one getExtension() each: Chromium answers each after a round trip to
+    // its GPU process, some 30 of them, tens of milliseconds before the first frame.
+    attributes.enableExtensionsByDefault = false;
     b.context = emscripten_webgl_create_context(selector, &attributes);
     if (b.context <= 0) {
         return "This browser could not start WebGL2, which Kiln needs to draw its interface. "
@@ -399,7 +403,7 @@ CanvasSize canvasSize() {
 
 void runFrameLoop(std::function<void()> frame) {
     backend().frame = std::move(frame);
-    requestFrame();
+    runFramesNow();
 }
 
 void requestFrame(int frames) {

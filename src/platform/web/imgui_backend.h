@@ -26,8 +26,11 @@ std::string initCanvas(const char* selector);
 
 CanvasSize canvasSize();
 
-// Starts the loop. `frame` is called inside requestAnimationFrame whenever a frame is due; it
-// builds and renders one ImGui frame. Returns at once (the browser drives the loop).
+// Starts the loop: draws the first frame at once (the page need not wait for the browser's next
+// animation frame, which a busy page can put off by a hundred milliseconds and more), then the
+// follow-ups of requestFrame(). `frame` is called inside requestAnimationFrame whenever a frame
+// is due; it builds and renders one ImGui frame. Returns once the first frame is drawn (the
+// browser drives the loop).
 void runFrameLoop(std::function<void()> frame);
 
 // Asks for `frames` more frames: the first handles the input, the second shows what an action
