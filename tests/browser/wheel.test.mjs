@@ -43,9 +43,8 @@ async function restAt(page, point) {
 }
 
 // Something covers the page under the resting pointer for a moment and goes away (another
-// element over the canvas: a dialog, an overlay). Chromium's headless shell updates what is under
-// a resting pointer only when it composites a frame, which a screenshot makes it do; Firefox does
-// on its own. Checks that the canvas was left and entered again without a mousemove.
+// element over the canvas: a dialog, an overlay). Checks that the canvas was left and entered
+// again without a mousemove.
 async function coverAndUncover(page) {
   await page.evaluate(() => {
     if (!window.pointerEvents) {
@@ -59,11 +58,22 @@ async function coverAndUncover(page) {
     cover.style.cssText = 'position: fixed; inset: 0; z-index: 10';
     document.body.appendChild(cover);
   });
-  await page.screenshot();
+  await untilCanvasGets(page, 'mouseleave');
   await page.evaluate(() => document.getElementById('cover').remove());
-  await page.screenshot();
-  assert.deepEqual(await page.evaluate(() => window.pointerEvents), ['mouseleave', 'mouseenter'],
-    'the canvas was not left and entered again as the cover came and went');
+  await untilCanvasGets(page, 'mouseenter');
+  assert.deepEqual(await page.evaluate(() => window.pointerEvents), ['mouseleave', 'mouseenter']);
+}
+
+// Waits until the canvas has had an event of `type`. Chromium's headless shell updates what is
+// under a resting pointer only when it composites a frame, which a screenshot makes it do;
+// Firefox does on its own.
+async function untilCanvasGets(page, type) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await page.screenshot();
+    if (await page.evaluate((wanted) => window.pointerEvents.includes(wanted), type)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`the canvas got no ${type} as the cover came or went`);
 }
 
 // Turns the wheel a notch down and waits until the window named `window` has scrolled.
