@@ -169,9 +169,6 @@ try {
     for (let step = 0; step < kWheelSteps; step++) {
       const before = (await state(page)).frames_drawn;
       const cpu0 = await rendererCpuMs(session, { mainThreads: true });
-      // As a hand on a mouse does, the pointer moves a little with each turn of the wheel (a wheel
-      // event after the pointer has rested for a while does not always scroll the panel).
-      await page.mouse.move(at.x + (step % 2), at.y);
       await page.mouse.wheel({ deltaY: 120 });
       await sleep(kStepMs);
       const stepCpu = (await rendererCpuMs(session, { mainThreads: true })) - cpu0;

@@ -417,6 +417,7 @@ int main() {
                 nlohmann::json state = kiln::app::stateSnapshot(globals().app);
                 state["ready"] = state["ready"].get<bool>() && globals().frames_drawn > 0;
                 state["frames_drawn"] = globals().frames_drawn;
+                state["scroll"] = kiln::ui::scrollPositions();
                 if (globals().input_probe) state["probe"] = kiln::ui::inputProbeState(*globals().input_probe);
                 return state.dump();
             },

@@ -15,6 +15,7 @@ struct Locator {
     std::unordered_map<ImGuiID, std::string> waiting;  // labels reported before their item
     std::unordered_map<std::string, ImRect> drawing;  // the frame being built
     std::unordered_map<std::string, ImRect> drawn;    // the last complete frame
+    nlohmann::json scroll = nlohmann::json::object();  // the last complete frame's scroll offsets
 };
 
 Locator& locator() {
@@ -35,6 +36,16 @@ void record(ImGuiContext* ctx, const std::string& label, ImRect rect) {
     locator().drawing[label] = rect;
 }
 
+// A window's own name: ImGui names a child "<parent>/<name>_<id as 8 hex digits>".
+std::string ownName(const ImGuiWindow& window) {
+    std::string name = window.Name;
+    name.erase(0, name.rfind('/') + 1);
+    if ((window.Flags & ImGuiWindowFlags_ChildWindow) && name.size() > 9 && name[name.size() - 9] == '_') {
+        name.resize(name.size() - 9);
+    }
+    return name;
+}
+
 }  // namespace
 
 void enableTestLocator() {
@@ -51,7 +62,13 @@ void beginLocatorFrame() {
 
 void endLocatorFrame() {
     Locator& l = locator();
-    if (l.enabled) l.drawn.swap(l.drawing);
+    if (!l.enabled) return;
+    l.drawn.swap(l.drawing);
+    l.scroll = nlohmann::json::object();
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    for (const ImGuiWindow* window : g.Windows) {
+        if (window->Active && window->ScrollMax.y > 0) l.scroll[ownName(*window)] = window->Scroll.y;
+    }
 }
 
 void locateLastItem(const char* label) {
@@ -68,6 +85,8 @@ std::string itemRectJson(const std::string& label) {
              r.GetHeight());
     return buffer;
 }
+
+nlohmann::json scrollPositions() { return locator().scroll; }
 
 }  // namespace kiln::ui
 

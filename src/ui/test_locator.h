@@ -4,6 +4,7 @@
 // and rectangle as it is drawn. Recording is off unless enabled (?test=1 pages).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace kiln::ui {
@@ -20,5 +21,9 @@ void locateLastItem(const char* label);
 // without a label) is `label`, as JSON
 // {"x","y","w","h"} in CSS pixels; "null" if no such item was drawn in the last frame.
 std::string itemRectJson(const std::string& label);
+// The vertical scroll offset (pixels) of each window the last frame drew that can scroll
+// vertically, by the window's own name (a child's name without its parents and id suffix:
+// "projects", "timeline", "##scroll"), e.g. {"timeline": 0, "##scroll": 340}.
+nlohmann::json scrollPositions();
 
 }  // namespace kiln::ui

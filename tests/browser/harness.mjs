@@ -312,6 +312,19 @@ export async function waitForState(page, predicate, timeoutMs = 30_000) {
   }
 }
 
+// Waits until Kiln has drawn no frame for half a second (the frames an event asked for are done:
+// the app is idle), then resolves to state().frames_drawn.
+export async function settledFrames(page) {
+  let last = (await state(page)).frames_drawn;
+  for (let quiet = 0; quiet < 5;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = (await state(page)).frames_drawn;
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 // Saves a screenshot of the viewport as build/screenshots/<file>; returns the PNG bytes.
 export async function screenshot(page, file) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -4,22 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, openKiln, serveAndLaunch, state } from './harness.mjs';
+import { browsers, clickItem, openKiln, serveAndLaunch, settledFrames, state } from './harness.mjs';
 
 const kIdleMs = 3000;
-
-// Waits until no frame has been drawn for half a second (the frames an event asked for are
-// done), then returns the count.
-async function settledFrames(page) {
-  let last = (await state(page)).frames_drawn;
-  for (let quiet = 0; quiet < 5;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = (await state(page)).frames_drawn;
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
-  }
-  return last;
-}
 
 async function assertIdle(page, what) {
   const before = await settledFrames(page);

@@ -182,6 +182,9 @@ EM_BOOL onWheel(int, const EmscriptenWheelEvent* e, void*) {
     double scale = e->deltaMode == DOM_DELTA_PIXEL ? 1.0 / 100.0 : e->deltaMode == DOM_DELTA_LINE ? 1.0 / 3.0 : 1.0;
     ImGuiIO& io = ImGui::GetIO();
     io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
+    // ImGui scrolls the window under io.MousePos, which may not be where the wheel turns: after a
+    // touch (a lifted finger hovers nothing) or a mouseleave, a resting pointer sends no mousemove.
+    io.AddMousePosEvent(static_cast<float>(e->mouse.clientX), static_cast<float>(e->mouse.clientY));
     io.AddMouseWheelEvent(static_cast<float>(-e->deltaX * scale), static_cast<float>(-e->deltaY * scale));
     requestFrame();
     return true;
@@ -280,6 +283,9 @@ void installInputHandlers(const char* canvas) {
     emscripten_set_mouseup_callback(window, nullptr, false, onMouseButton);
     emscripten_set_mousemove_callback(window, nullptr, false, onMouseMove);
     emscripten_set_mouseleave_callback(canvas, nullptr, false, onMouseLeave);
+    // Something that covered the resting pointer went away (an element over the canvas): the
+    // canvas is entered again without a mousemove, and ImGui must hover there again.
+    emscripten_set_mouseenter_callback(canvas, nullptr, false, onMouseMove);
     emscripten_set_wheel_callback(canvas, nullptr, false, onWheel);
     emscripten_set_touchstart_callback(canvas, nullptr, false, onTouch);
     emscripten_set_touchmove_callback(canvas, nullptr, false, onTouch);
