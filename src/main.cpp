@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "core/app/app.h"
+#include "core/app/embed_api.h"
 #include "platform/web/browser_storage.h"
 #include "platform/web/embed.h"
 #include "platform/web/fetch_stream.h"
@@ -301,6 +302,20 @@ void frame() {
     g.platform.drawn = storageView(g.app);
 }
 
+// Once the library is open, the page that embeds Kiln (if any) is told so, acts through the app's
+// actions, and hears of every version saved.
+void listenToEmbedder() {
+    if (!kiln::web::hasEmbedder()) return;
+    kiln::app::App& app = globals().app;
+    app.version_saved = [](const kiln::store::Project& project, const kiln::store::Version& version) {
+        kiln::web::postToEmbedder(kiln::app::embedVersionMessage(project, version));
+    };
+    kiln::web::listenToEmbedder([](const std::string& message) {
+        if (kiln::app::handleEmbedMessage(globals().app, message)) wakeIfChanged();
+    });
+    kiln::web::postToEmbedder(kiln::app::embedReadyMessage());
+}
+
 // Opens the library from IndexedDB (in memory, saying why, if that fails), and listens for the
 // moments to retry saving and for files to import.
 void openStorage() {
@@ -311,6 +326,7 @@ void openStorage() {
     kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)", [] {
         kiln::web::markTime("kiln:library-open");
         followRoutes();
+        listenToEmbedder();
         kiln::web::requestFrame();
     });
     kiln::web::onStorageRetryMoments([] {
@@ -341,12 +357,13 @@ std::string testAct(const std::string& name, const std::string& argument) {
         app.open->code = argument;
         kiln::app::saveCodeEdit(app);
     } else if (name == "setEndpoint") {
-        // {"base_url", "model", "stall_seconds"}: the Settings popup's fields, saved.
+        // {"base_url", "model", "api_key", "stall_seconds"}: the Settings popup's fields, saved.
         const nlohmann::json fields = nlohmann::json::parse(argument, nullptr, false);
         if (!fields.is_object()) return R"({"error":"setEndpoint takes a JSON object"})";
         kiln::app::EndpointSettings settings = app.settings;
         settings.endpoint.base_url = fields.value("base_url", settings.endpoint.base_url);
         settings.endpoint.model = fields.value("model", settings.endpoint.model);
+        settings.endpoint.api_key = fields.value("api_key", settings.endpoint.api_key);
         settings.stall_seconds = fields.value("stall_seconds", settings.stall_seconds);
         kiln::app::saveEndpointSettings(app, settings);
     } else if (name == "send") {

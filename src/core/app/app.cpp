@@ -51,10 +51,10 @@ void internal::loadProject(App& app, const store::Project& project, int number) 
 
 int internal::addVersion(App& app, store::NewVersion version) {
     store::Version stored = app.store->insertVersion(version);
-    if (app.open && app.open->project.id == version.project_id) {
-        loadProject(app, *app.store->getProject(version.project_id), stored.summary.number);
-    }
+    const store::Project project = *app.store->getProject(version.project_id);
+    if (app.open && app.open->project.id == version.project_id) loadProject(app, project, stored.summary.number);
     refreshProjects(app);
+    if (app.version_saved) app.version_saved(project, stored);
     return stored.summary.number;
 }
 
@@ -379,14 +379,17 @@ std::vector<const store::ProjectSummary*> visibleProjects(const App& app) {
     return visible;
 }
 
-void newProject(App& app, const std::string& name) {
+void newProject(App& app, const std::string& name, const std::string& code) {
     if (!app.store) return;
-    whenWritable(app, [&app, name] {
+    whenWritable(app, [&app, name, code] {
         guarded(app, [&] {
             store::Project project = app.store->createProject(
                 name.empty() ? internal::untitledName(app.projects.size() + 1) : name);
             refreshProjects(app);
             loadProject(app, project, 0);
+            if (!code.empty()) {
+                addVersion(app, byHand(project.id, std::nullopt, "Started with the code it was given", code));
+            }
         });
     });
 }

@@ -96,6 +96,10 @@ struct App {
     std::vector<std::string> starter_prompts;
     std::string theme = "system";  // "system", "light" or "dark"; kept in the settings
     std::string error;             // the last failure, shown until dismissed
+    // Called after each version this tab stores (generated, edited by hand, restored, forked, given
+    // with a new project), with its project as it is then. The platform tells the embedding page
+    // (embed_api.h).
+    std::function<void(const store::Project& project, const store::Version& version)> version_saved;
 
     // Code generation (generation.h). http and clock_ms are set by the platform (fakes in tests).
     HttpClient* http = nullptr;
@@ -151,8 +155,9 @@ void setTheme(App& app, const std::string& theme);
 void refreshProjects(App& app);
 // The projects whose name contains the search text (case-insensitive for ASCII letters).
 std::vector<const store::ProjectSummary*> visibleProjects(const App& app);
-// Creates a project named `name` ("Untitled N" when empty) and opens it.
-void newProject(App& app, const std::string& name = "");
+// Creates a project named `name` ("Untitled N" when empty) and opens it; with `code`, that code
+// is its version 1 ("Started with the code it was given").
+void newProject(App& app, const std::string& name = "", const std::string& code = "");
 // Creates a project for a starter prompt: named after it, opened, with the prompt in the box.
 void startFromPrompt(App& app, const std::string& prompt);
 void renameProject(App& app, int64_t project_id, const std::string& name);

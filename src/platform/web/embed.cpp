@@ -2,7 +2,29 @@
 
 #include <emscripten.h>
 
+#include "platform/web/imgui_backend.h"
+
 namespace kiln::web {
+
+namespace {
+
+std::function<void(const std::string&)>& receiver() {
+    static std::function<void(const std::string&)> instance;
+    return instance;
+}
+
+// The EM_JS bodies are JavaScript, which clang-format would break.
+// clang-format off
+EM_JS(void, embed_listen, (), {
+    kilnEmbed.listen(function(message) {
+        var text = allocateUTF8(message);
+        _kiln_embed_message(text);
+        _free(text);
+    });
+});
+// clang-format on
+
+}  // namespace
 
 bool embedMode() {
     static const bool embed =
@@ -10,4 +32,30 @@ bool embedMode() {
     return embed;
 }
 
+bool hasEmbedder() {
+    static const bool embedded = EM_ASM_INT({ return window.kilnEmbed.origin() ? 1 : 0; }) != 0;
+    return embedded;
+}
+
+void listenToEmbedder(std::function<void(const std::string& message)> received) {
+    if (!hasEmbedder()) return;
+    receiver() = std::move(received);
+    embed_listen();
+}
+
+void postToEmbedder(const std::string& message) {
+    if (!hasEmbedder()) return;
+    EM_ASM({ window.kilnEmbed.post(UTF8ToString($0)); }, message.c_str());
+}
+
 }  // namespace kiln::web
+
+extern "C" {
+
+// web/js/embed.js: a message from the embedding page.
+EMSCRIPTEN_KEEPALIVE void kiln_embed_message(const char* message) {
+    if (kiln::web::receiver()) kiln::web::receiver()(message);
+    kiln::web::requestFrame();
+}
+
+}  // extern "C"

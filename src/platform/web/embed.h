@@ -1,5 +1,10 @@
-// Kiln: running inside another site's page, in an iframe (README: "Embedding Kiln").
+// Kiln: running inside another site's page, in an iframe (README: "Embedding Kiln"), and the
+// postMessage API for that page (the JS half is web/js/embed.js; what the messages say is
+// core/app/embed_api.h).
 #pragma once
+
+#include <functional>
+#include <string>
 
 namespace kiln::web {
 
@@ -7,5 +12,22 @@ namespace kiln::web {
 // An embedded Kiln must not leave its frame: nothing may navigate the top page or open Kiln in a
 // new window (links to Kiln itself stay inside the frame).
 bool embedMode();
+
+// Whether Kiln has an embedding page to talk to: its frame is a child of the top page (the page
+// whose site the browser partitions Kiln's storage by) and that page's origin is known: `?origin=`
+// names it, or else the browser's ancestor origins or the document's referrer. Not true for a
+// page of its own, nor for a frame inside a frame (the page in the middle would reach the top
+// site's library).
+bool hasEmbedder();
+
+// From now on, calls `received` with each message (as JSON text) that the embedding page posts to
+// Kiln: from window.parent, with the embedder's origin; any other message (from another frame,
+// another origin, the live preview) is ignored, as are messages that are not JSON data. Then a
+// frame is requested. Does nothing when there is no embedder. Call once.
+void listenToEmbedder(std::function<void(const std::string& message)> received);
+
+// Posts `message` (JSON text) to the embedding page, to its origin only. Does nothing when there
+// is no embedder.
+void postToEmbedder(const std::string& message);
 
 }  // namespace kiln::web

@@ -1,0 +1,221 @@
+// The postMessage API for the page that embeds Kiln (README: "Embedding Kiln"; web/js/embed.js,
+// src/core/app/embed_api.h). Kiln is served from 127.0.0.1, the embedding page from 127.0.0.2
+// (another site), a third site from 127.0.0.3. The embedding page hears 'ready', starts a project
+// with code and hears its 'version', fills the prompt box, opens a version, has a prompt sent to
+// the loopback endpoint, and never hears a key or a setting. Malformed messages change nothing,
+// nor do messages from sibling frames (the third site's, or one of the embedding site), from the
+// live preview inside Kiln, from a frame in between the top page and Kiln, or from a parent that
+// is not of the origin Kiln was pinned to.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { act, browsers, launch, startLlmServer, startServer, state, waitForKiln, waitForState, webDir } from './harness.mjs';
+
+const kKey = 'sk-embed-secret';
+
+// The embedding page's side, as the README shows it: messages from Kiln's frame and origin go to
+// window.fromKiln, every other one to window.others; toKiln() posts to Kiln's origin only.
+const embedderScript = (kilnOrigin) => `<script>
+  window.fromKiln = [];
+  window.others = [];
+  addEventListener('message', (event) => {
+    const kiln = document.getElementById('kiln');
+    if (kiln && event.source === kiln.contentWindow && event.origin === ${JSON.stringify(kilnOrigin)}) fromKiln.push(event.data);
+    else others.push({ origin: event.origin, data: event.data });
+  });
+  window.toKiln = (message) => document.getElementById('kiln').contentWindow.postMessage(message, ${JSON.stringify(kilnOrigin)});
+</script>`;
+
+const pageWith = (body) => `<!doctype html>
+<html><head><meta charset="utf-8"><title>Another site</title><link rel="icon" href="data:,"></head>
+<body style="margin: 0; font: 16px sans-serif; background: #dde6f0">${body}</body></html>`;
+
+const kilnFrame = (src) =>
+  `<iframe id="kiln" src="${src}" title="Kiln" style="width: 960px; height: 640px; border: 0"></iframe>`;
+
+function tempDir(t) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-embed-api-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// Kiln, the embedding site and the third site, each on its own server; the pages are written once
+// the servers' addresses are known.
+async function sites(t) {
+  const kiln = await startServer(webDir());
+  t.after(() => kiln.stop());
+  const embedderDir = tempDir(t);
+  const thirdDir = tempDir(t);
+  const embedder = await startServer(embedderDir, { host: '127.0.0.2' });
+  t.after(() => embedder.stop());
+  const third = await startServer(thirdDir, { host: '127.0.0.3' });
+  t.after(() => third.stop());
+  const origins = { kiln: new URL(kiln.url).origin, embedder: new URL(embedder.url).origin, third: new URL(third.url).origin };
+  const kilnSrc = (extra = '') => `${origins.kiln}/?embed=1&test=1${extra}`;
+  const write = (dir, name, html) => fs.writeFileSync(path.join(dir, name), html);
+
+  // Kiln's frame, and two sibling frames: one of the third site, one of the embedding page's own.
+  const sibling = (origin) => `<iframe src="${origin}/sibling.html" style="width: 200px; height: 100px"></iframe>`;
+  write(embedderDir, 'index.html',
+    pageWith(embedderScript(origins.kiln) + kilnFrame(kilnSrc()) + sibling(origins.third) + sibling(origins.embedder)));
+  write(thirdDir, 'sibling.html', pageWith('<p>A third site</p>'));
+  write(embedderDir, 'sibling.html', pageWith('<p>Another frame of the embedding site</p>'));
+  // Kiln inside a third site's frame inside the embedding page.
+  write(embedderDir, 'nested.html', pageWith(embedderScript(origins.kiln) +
+    `<iframe id="middle" src="${origins.third}/middle.html" title="Third site" style="width: 1000px; height: 700px; border: 0"></iframe>`));
+  write(thirdDir, 'middle.html', pageWith(embedderScript(origins.kiln) + kilnFrame(kilnSrc())));
+  // Kiln pinned to the third site's origin, embedded by the embedding site.
+  write(embedderDir, 'pinned.html',
+    pageWith(embedderScript(origins.kiln) + kilnFrame(kilnSrc(`&origin=${encodeURIComponent(origins.third)}`))));
+  return { embedder, origins };
+}
+
+async function kilnIn(page, kilnOrigin, errors) {
+  const frame = await page.waitForFrame((f) => f.url().startsWith(kilnOrigin), { timeout: 30_000 });
+  await waitForKiln(frame, errors);
+  return frame;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
+const messages = (target, kind) => target.evaluate((k) => window.fromKiln.filter((m) => m?.kiln === k), kind);
+
+for (const engine of browsers()) {
+  test(`the embedding page and Kiln talk through postMessage, and no one else does (${engine})`,
+    { timeout: 300_000 }, async (t) => {
+      const { embedder, origins } = await sites(t);
+      const llm = await startLlmServer();
+      t.after(() => llm.stop());
+      const browser = await launch(engine);
+      t.after(() => browser.close());
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
+      await page.setViewport({ width: 1100, height: 760 });
+
+      await page.goto(embedder.url);
+      const kiln = await kilnIn(page, origins.kiln, errors);
+      await page.waitForFunction(() => window.fromKiln.length > 0, { timeout: 30_000 });
+      assert.deepEqual(await page.evaluate(() => window.fromKiln), [{ kiln: 'ready', version: 1 }]);
+
+      // The live preview inside Kiln posts to Kiln's page and to the top page: Kiln does not take
+      // it for the embedder, and the embedding page sees it come from another frame and origin.
+      await kiln.evaluate(() => window.kilnTest.showPreview(20, 360, 400, 240, 1, `<!doctype html><script>
+        parent.parent.postMessage({ kiln: 'prompt', text: 'from the preview' }, '*');
+        top.postMessage({ kiln: 'version', project: 'forged', code: 'forged' }, '*');
+      </script>`));
+      await page.waitForFunction(() => window.others.some((m) => m.data?.project === 'forged'), { timeout: 30_000 });
+      assert.equal((await page.evaluate(() => window.others.find((m) => m.data?.project === 'forged'))).origin, 'null');
+
+      // Sibling frames post to Kiln's frame: one of a third site, one of the embedding page's
+      // origin (but not the embedding page).
+      for (const origin of [origins.third, origins.embedder]) {
+        const sibling = await page.waitForFrame((f) => f.url() === `${origin}/sibling.html`, { timeout: 30_000 });
+        await sibling.evaluate(() => parent.frames[0].postMessage({ kiln: 'new-project', name: 'from a sibling' }, '*'));
+        await sibling.evaluate(() => parent.frames[0].postMessage({ kiln: 'prompt', text: 'from a sibling' }, '*'));
+      }
+      await settle();
+      let now = await state(kiln);
+      assert.equal(now.prompt, '', 'a message from the preview or a sibling frame filled the prompt box');
+      assert.deepEqual(now.projects, [], 'a message from a sibling frame made a project');
+
+      // A project with code: listed, open at version 1, and the version is reported.
+      await page.evaluate(() => window.toKiln({ kiln: 'new-project', name: 'From the embedder', code: '<p>given</p>' }));
+      now = await waitForState(kiln, (s) => s.open?.version === 1);
+      assert.deepEqual(now.projects.map((p) => [p.name, p.versions]), [['From the embedder', 1]]);
+      const first = now.open.id;
+      await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 30_000 });
+      assert.deepEqual(await messages(page, 'version'), [{
+        kiln: 'version', project: first, name: 'From the embedder', number: 1,
+        prompt: 'Started with the code it was given', code: '<p>given</p>',
+      }]);
+
+      // The prompt box, without sending.
+      await page.evaluate(() => window.toKiln({ kiln: 'prompt', text: 'a tally counter' }));
+      now = await waitForState(kiln, (s) => s.prompt === 'a tally counter');
+      assert.equal(now.generation.phase, 'idle');
+
+      // Another project, then back to the first one's version 1, as a link opens it.
+      await page.evaluate(() => window.toKiln({ kiln: 'new-project' }));
+      await waitForState(kiln, (s) => s.projects.length === 2 && s.open.id !== first);
+      await page.evaluate((id) => window.toKiln({ kiln: 'open', project: id, version: 1 }), first);
+      now = await waitForState(kiln, (s) => s.route === `#/p/${first}/v/1`);
+      assert.equal(await kiln.evaluate(() => location.hash), `#/p/${first}/v/1`);
+
+      // Malformed messages change nothing and throw nothing; the next good one still works.
+      await page.evaluate(() => {
+        const cycle = { kiln: 'prompt', text: 'a cycle' };
+        cycle.self = cycle;
+        for (const message of ['prompt', null, 42, [], {}, { kiln: 'prompt' }, { kiln: 'prompt', text: 7 },
+          { kiln: 'prompt', text: 'x', send: 'yes' }, { kiln: 'open', project: 5 }, { kiln: 'open', project: 'zz' },
+          { kiln: 'new-project', name: 3 }, { kiln: 'nope' }, { kiln: 'prompt', text: 1n }, cycle]) {
+          window.toKiln(message);
+        }
+        window.toKiln({ kiln: 'prompt', text: 'after the malformed ones' });
+      });
+      now = await waitForState(kiln, (s) => s.prompt === 'after the malformed ones');
+      assert.equal(now.projects.length, 2);
+      assert.equal(now.route, `#/p/${first}/v/1`);
+      assert.deepEqual(now.errors, []);
+
+      // Sent to the loopback endpoint, with a key: the new version is reported, without it.
+      await act(kiln, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/v1`, model: 'embedded', api_key: kKey }));
+      await page.evaluate(() => window.toKiln({ kiln: 'prompt', text: 'a tally counter', send: true }));
+      await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version' && m.number === 2),
+        { timeout: 60_000 });
+      const generated = (await messages(page, 'version')).at(-1);
+      assert.equal(generated.project, first);
+      assert.equal(generated.prompt, 'a tally counter');
+      // The loopback endpoint answers a follow-up with an edit that names the prompt.
+      assert.match(generated.code, /^<p>given<\/p>[^]*Edited: a tally counter/);
+      const heard = JSON.stringify(await page.evaluate(() => window.fromKiln));
+      assert.ok(!heard.includes(kKey), 'a message held the API key');
+      assert.ok(!heard.includes(llm.url), 'a message held the endpoint');
+      for (const message of await page.evaluate(() => window.fromKiln)) {
+        assert.deepEqual(Object.keys(message).sort(),
+          message.kiln === 'ready' ? ['kiln', 'version'] : ['code', 'kiln', 'name', 'number', 'project', 'prompt']);
+      }
+      assert.deepEqual(errors, [], 'the pages reported errors');
+    });
+
+  test(`Kiln has no embedder in a frame in between, nor one of another origin than pinned (${engine})`,
+    { timeout: 300_000 }, async (t) => {
+      const { embedder, origins } = await sites(t);
+      const browser = await launch(engine);
+      t.after(() => browser.close());
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
+      await page.setViewport({ width: 1100, height: 760 });
+
+      // Top page (127.0.0.2), a third site's frame (127.0.0.3), Kiln: the frame in between hears
+      // nothing and is not listened to, even though it is Kiln's parent and its origin is known.
+      await page.goto(`${embedder.url}nested.html`);
+      let kiln = await kilnIn(page, origins.kiln, errors);
+      const middle = page.frames().find((f) => f.url() === `${origins.third}/middle.html`);
+      await middle.evaluate(() => window.toKiln({ kiln: 'prompt', text: 'from the middle' }));
+      await middle.evaluate(() => window.toKiln({ kiln: 'new-project', name: 'from the middle' }));
+      await settle();
+      let now = await state(kiln);
+      assert.equal(now.prompt, '');
+      assert.deepEqual(now.projects, []);
+      assert.deepEqual(await middle.evaluate(() => window.fromKiln), []);
+      assert.deepEqual(await page.evaluate(() => [window.fromKiln, window.others]), [[], []]);
+
+      // Pinned to the third site's origin while the embedding site embeds it: what Kiln posts never
+      // reaches the parent, and the parent's messages are ignored.
+      await page.goto(`${embedder.url}pinned.html`);
+      kiln = await kilnIn(page, origins.kiln, errors);
+      await page.evaluate(() => window.toKiln({ kiln: 'prompt', text: 'from the wrong origin' }));
+      await settle();
+      now = await state(kiln);
+      assert.equal(now.prompt, '');
+      assert.deepEqual(await page.evaluate(() => [window.fromKiln, window.others]), [[], []]);
+      // Firefox reports the 'ready' the browser dropped (not thrown: Kiln's code goes on).
+      const unexpected = errors.filter((line) => !/target origin provided .* does not match the recipient/.test(line));
+      assert.deepEqual(unexpected, [], 'the pages threw');
+    });
+}
