@@ -143,7 +143,9 @@ for (const engine of browsers()) {
       await waitForState(kiln, (s) => s.projects.length === 2 && s.open.id !== first);
       await page.evaluate((id) => window.toKiln({ kiln: 'open', project: id, version: 1 }), first);
       now = await waitForState(kiln, (s) => s.route === `#/p/${first}/v/1`);
-      assert.equal(await kiln.evaluate(() => location.hash), `#/p/${first}/v/1`);
+      // The address follows at the end of the frame that opened it.
+      await kiln.waitForFunction((hash) => location.hash === hash, { timeout: 10_000 }, `#/p/${first}/v/1`);
+      assert.equal((await state(kiln)).route, `#/p/${first}/v/1`, 'the project stays open');
 
       // Malformed messages change nothing and throw nothing; the next good one still works.
       await page.evaluate(() => {
