@@ -108,12 +108,16 @@ void install(Host host) {
     });
 }
 
-void beginFrame() { ui::beginLocatorFrame(); }
+void beginFrame() {
+    ui::beginLocatorFrame();
+}
 
 void drawExtras() {
     if (hooks().input_probe) ui::drawInputProbe(*hooks().input_probe);
 }
 
-void endFrame() { ui::endLocatorFrame(); }
+void endFrame() {
+    ui::endLocatorFrame();
+}
 
 }  // namespace kiln::test_hooks
