@@ -1,7 +1,13 @@
-# The web app. build/web/ ends up holding everything a static host serves:
-#   index.html (from shell/), kiln.js + kiln.wasm, the files of web/, assets/, and the fonts
-#   copied in from Debian's packages.
+# The web app, in two builds from the same objects:
+#   kiln       build/web/: what users get, and what scripts/run serves. No test hooks.
+#   kiln_test  build/web-test/: the same app with window.kilnTest on ?test=1 pages (the test
+#              bridge, the item locator, the input probe: src/test_hooks.h), for the browser tests
+#              and the benchmarks that drive the page.
+# Each folder holds everything a static host serves: index.html (from shell/), kiln.js + kiln.wasm,
+# the files of web/ (and, in the test build, of web-test/), assets/, the fonts cut from Debian's
+# packages, and the service worker's manifest of that folder's own files.
 set(KILN_WEB_OUTPUT "${CMAKE_SOURCE_DIR}/build/web" CACHE PATH "Where the served files go")
+set(KILN_WEB_TEST_OUTPUT "${CMAKE_SOURCE_DIR}/build/web-test" CACHE PATH "Where the test build's served files go")
 
 add_library(kiln_imgui STATIC
   "${KILN_IMGUI_DIR}/imgui.cpp"
@@ -11,7 +17,9 @@ add_library(kiln_imgui STATIC
   "${KILN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp"
   "${KILN_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp")
 target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
-# The test-engine hooks feed the item locator behind window.kilnTest (off unless ?test=1).
+# Compiled once for both builds, with ImGui's test-engine hooks: they feed the test build's item
+# locator, and in the build that users get they are never called and do nothing
+# (src/no_test_hooks.cpp says why that beats compiling ImGui twice).
 target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
 # Characters beyond the Basic Multilingual Plane (emoji, some CJK) survive typing and pasting.
 target_compile_definitions(kiln_imgui PUBLIC IMGUI_USE_WCHAR32)
@@ -20,52 +28,26 @@ target_compile_definitions(kiln_imgui PUBLIC IMGUI_USE_WCHAR32)
 add_library(kiln_web_storage STATIC src/platform/web/indexeddb_backend.cpp)
 target_link_libraries(kiln_web_storage PUBLIC kiln_core)
 
-add_executable(kiln
+# Everything both builds share, compiled once. An OBJECT library, not a static one: the linker
+# would leave out of an archive the files whose functions only JS calls (EMSCRIPTEN_KEEPALIVE).
+add_library(kiln_app OBJECT
   src/main.cpp
   src/ui/app_ui.cpp
   src/ui/changes_view.cpp
   src/ui/code_editor.cpp
   src/ui/theme.cpp
-  src/ui/test_locator.cpp
-  src/ui/input_probe.cpp
   src/platform/web/imgui_backend.cpp
   src/platform/web/text_input.cpp
   src/platform/web/preview.cpp
   src/platform/web/router.cpp
   src/platform/web/embed.cpp
   src/platform/web/offline.cpp
-  src/platform/web/test_bridge.cpp
   src/platform/web/files.cpp
   src/platform/web/browser_storage.cpp
   src/platform/web/tab_link.cpp
   src/platform/web/fetch_stream.cpp
   src/platform/web/timing.cpp)
-target_link_libraries(kiln PRIVATE kiln_core kiln_imgui kiln_web_storage)
-set_target_properties(kiln PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${KILN_WEB_OUTPUT}" SUFFIX ".js")
-target_link_options(kiln PRIVATE
-  -sENVIRONMENT=web
-  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
-  -sFORCE_FILESYSTEM=1
-  -sDYNAMIC_EXECUTION=0
-  -sEXPORTED_RUNTIME_METHODS=FS,UTF8ToString,ccall,addRunDependency,removeRunDependency
-  -sEXPORTED_FUNCTIONS=_main,_malloc,_free
-  -sINITIAL_MEMORY=32MB)
-
-# Files served as they are.
-file(GLOB_RECURSE kiln_web_sources CONFIGURE_DEPENDS RELATIVE "${CMAKE_SOURCE_DIR}"
-  "${CMAKE_SOURCE_DIR}/web/*" "${CMAKE_SOURCE_DIR}/assets/*")
-set(kiln_served_files "")
-foreach(source IN LISTS kiln_web_sources)
-  string(REGEX REPLACE "^web/" "" target "${source}")
-  list(APPEND kiln_served_files "${KILN_WEB_OUTPUT}/${target}")
-  add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/${target}"
-    COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${CMAKE_SOURCE_DIR}/${source}" "${KILN_WEB_OUTPUT}/${target}"
-    DEPENDS "${CMAKE_SOURCE_DIR}/${source}")
-endforeach()
-list(APPEND kiln_served_files "${KILN_WEB_OUTPUT}/index.html")
-add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/index.html"
-  COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${CMAKE_SOURCE_DIR}/shell/index.html" "${KILN_WEB_OUTPUT}/index.html"
-  DEPENDS "${CMAKE_SOURCE_DIR}/shell/index.html")
+target_link_libraries(kiln_app PUBLIC kiln_core kiln_imgui kiln_web_storage)
 
 # Fonts from Debian's packages (fonts-noto-core, fonts-jetbrains-mono), cut down by fonttools'
 # pyftsubset to the characters Kiln draws (the ranges of kGlyphRanges in src/ui/theme.cpp: keep
@@ -78,19 +60,91 @@ foreach(font IN ITEMS
     /usr/share/fonts/truetype/noto/NotoSans-Bold.ttf
     /usr/share/fonts/truetype/jetbrains-mono/JetBrainsMono-Regular.ttf)
   get_filename_component(name "${font}" NAME)
-  list(APPEND kiln_served_files "${KILN_WEB_OUTPUT}/assets/fonts/${name}")
-  add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/assets/fonts/${name}"
+  list(APPEND kiln_fonts "${CMAKE_BINARY_DIR}/fonts/${name}")
+  add_custom_command(OUTPUT "${CMAKE_BINARY_DIR}/fonts/${name}"
     COMMAND "${KILN_PYFTSUBSET}" "${font}" "--unicodes=${kiln_font_unicodes}" --layout-features= --no-hinting
-            "--output-file=${KILN_WEB_OUTPUT}/assets/fonts/${name}"
+            "--output-file=${CMAKE_BINARY_DIR}/fonts/${name}"
     DEPENDS "${font}")
 endforeach()
-# The service worker's manifest (cmake/sw_manifest.cmake) hashes everything served: rewritten
-# when a served file changes, and after each link of kiln.js and kiln.wasm.
-set(kiln_sw_manifest_command "${CMAKE_COMMAND}" "-DWEB_DIR=${KILN_WEB_OUTPUT}" -P "${CMAKE_SOURCE_DIR}/cmake/sw_manifest.cmake")
-add_custom_command(OUTPUT "${KILN_WEB_OUTPUT}/sw-manifest.js"
-  COMMAND ${kiln_sw_manifest_command}
-  DEPENDS ${kiln_served_files} "${CMAKE_SOURCE_DIR}/cmake/sw_manifest.cmake")
-add_custom_command(TARGET kiln POST_BUILD COMMAND ${kiln_sw_manifest_command})
 
-add_custom_target(kiln_served_files ALL DEPENDS ${kiln_served_files} "${KILN_WEB_OUTPUT}/sw-manifest.js")
-add_dependencies(kiln kiln_served_files)
+# One build of the page: `target` links the shared objects and its own `SOURCES` into
+# `dir`/kiln.js + kiln.wasm, beside copies of shell/index.html (or `INDEX_COMMAND`'s page), of
+# the files of web/ and assets/ (and of `EXTRA_DIR`, served on top), the fonts, and the
+# service worker's manifest of exactly these files (cmake/sw_manifest.cmake): rewritten when a
+# served file changes, and after each link of kiln.js and kiln.wasm.
+function(kiln_add_page target dir)
+  cmake_parse_arguments(PARSE_ARGV 2 page "" "EXTRA_DIR" "SOURCES;INDEX_COMMAND")
+  add_executable(${target} ${page_SOURCES})
+  target_link_libraries(${target} PRIVATE kiln_app)
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME kiln RUNTIME_OUTPUT_DIRECTORY "${dir}" SUFFIX ".js")
+  target_link_options(${target} PRIVATE
+    -sENVIRONMENT=web
+    -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+    -sFORCE_FILESYSTEM=1
+    -sDYNAMIC_EXECUTION=0
+    -sEXPORTED_RUNTIME_METHODS=FS,UTF8ToString,ccall,addRunDependency,removeRunDependency
+    -sEXPORTED_FUNCTIONS=_main,_malloc,_free
+    -sINITIAL_MEMORY=32MB)
+
+  # Files served as they are: web/ and assets/ (the same path in the folder), then EXTRA_DIR's.
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS RELATIVE "${CMAKE_SOURCE_DIR}"
+    "${CMAKE_SOURCE_DIR}/web/*" "${CMAKE_SOURCE_DIR}/assets/*")
+  set(pairs "")
+  foreach(source IN LISTS sources)
+    string(REGEX REPLACE "^web/" "" served "${source}")
+    list(APPEND pairs "${source}|${served}")
+  endforeach()
+  if(page_EXTRA_DIR)
+    file(GLOB_RECURSE extra CONFIGURE_DEPENDS RELATIVE "${CMAKE_SOURCE_DIR}/${page_EXTRA_DIR}"
+      "${CMAKE_SOURCE_DIR}/${page_EXTRA_DIR}/*")
+    foreach(served IN LISTS extra)
+      list(APPEND pairs "${page_EXTRA_DIR}/${served}|${served}")
+    endforeach()
+  endif()
+  set(served_files "")
+  foreach(pair IN LISTS pairs)
+    string(REPLACE "|" ";" pair "${pair}")
+    list(GET pair 0 source)
+    list(GET pair 1 served)
+    list(APPEND served_files "${dir}/${served}")
+    add_custom_command(OUTPUT "${dir}/${served}"
+      COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${CMAKE_SOURCE_DIR}/${source}" "${dir}/${served}"
+      DEPENDS "${CMAKE_SOURCE_DIR}/${source}")
+  endforeach()
+  foreach(font IN LISTS kiln_fonts)
+    get_filename_component(name "${font}" NAME)
+    list(APPEND served_files "${dir}/assets/fonts/${name}")
+    add_custom_command(OUTPUT "${dir}/assets/fonts/${name}"
+      COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${font}" "${dir}/assets/fonts/${name}"
+      DEPENDS "${font}")
+  endforeach()
+  list(APPEND served_files "${dir}/index.html")
+  if(page_INDEX_COMMAND)
+    add_custom_command(OUTPUT "${dir}/index.html"
+      COMMAND ${page_INDEX_COMMAND}
+      DEPENDS "${CMAKE_SOURCE_DIR}/shell/index.html" "${CMAKE_SOURCE_DIR}/cmake/test_page.cmake")
+  else()
+    add_custom_command(OUTPUT "${dir}/index.html"
+      COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${CMAKE_SOURCE_DIR}/shell/index.html" "${dir}/index.html"
+      DEPENDS "${CMAKE_SOURCE_DIR}/shell/index.html")
+  endif()
+
+  set(manifest_command "${CMAKE_COMMAND}" "-DWEB_DIR=${dir}" -P "${CMAKE_SOURCE_DIR}/cmake/sw_manifest.cmake")
+  add_custom_command(OUTPUT "${dir}/sw-manifest.js"
+    COMMAND ${manifest_command}
+    DEPENDS ${served_files} "${CMAKE_SOURCE_DIR}/cmake/sw_manifest.cmake")
+  add_custom_command(TARGET ${target} POST_BUILD COMMAND ${manifest_command})
+  add_custom_target(${target}_served_files DEPENDS ${served_files} "${dir}/sw-manifest.js")
+  add_dependencies(${target} ${target}_served_files)
+endfunction()
+
+kiln_add_page(kiln "${KILN_WEB_OUTPUT}" SOURCES src/no_test_hooks.cpp)
+kiln_add_page(kiln_test "${KILN_WEB_TEST_OUTPUT}"
+  SOURCES
+    src/test_hooks.cpp
+    src/platform/web/test_bridge.cpp
+    src/ui/test_locator.cpp
+    src/ui/input_probe.cpp
+  EXTRA_DIR web-test
+  INDEX_COMMAND "${CMAKE_COMMAND}" "-DIN=${CMAKE_SOURCE_DIR}/shell/index.html"
+                "-DOUT=${KILN_WEB_TEST_OUTPUT}/index.html" -P "${CMAKE_SOURCE_DIR}/cmake/test_page.cmake")

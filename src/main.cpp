@@ -26,11 +26,9 @@
 #include "platform/web/preview.h"
 #include "platform/web/router.h"
 #include "platform/web/tab_link.h"
-#include "platform/web/test_bridge.h"
 #include "platform/web/timing.h"
+#include "test_hooks.h"
 #include "ui/app_ui.h"
-#include "ui/input_probe.h"
-#include "ui/test_locator.h"
 #include "ui/theme.h"
 
 namespace {
@@ -90,8 +88,7 @@ struct Globals {
     kiln::ui::Glyphs font_glyphs = kiln::ui::Glyphs::Start;  // and the characters it holds
     int dark = -1;                                           // the theme applied: 1 dark, 0 light, -1 none yet
     int frames_drawn = 0;
-    std::string hash;                                 // the route the URL shows
-    std::optional<kiln::ui::InputProbe> input_probe;  // test pages with ?probe=input only
+    std::string hash;  // the route the URL shows
 };
 
 Globals& globals() {
@@ -267,16 +264,16 @@ void frame() {
     Globals& g = globals();
     syncFonts(kiln::web::canvasSize().pixel_ratio);
     syncTheme();
-    kiln::ui::beginLocatorFrame();
+    kiln::test_hooks::beginFrame();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
     g.ui.update_waiting = kiln::web::updateWaiting();
     const kiln::ui::FrameOutput out = kiln::ui::drawApp(g.app, g.ui, g.fonts);
-    if (g.input_probe) kiln::ui::drawInputProbe(*g.input_probe);
+    kiln::test_hooks::drawExtras();
     ImGui::PopFont();
     ImGui::Render();
-    kiln::ui::endLocatorFrame();
+    kiln::test_hooks::endFrame();
     placePreview(out.preview);
     if (out.apply_update) kiln::web::applyUpdate();
     syncRoute();
@@ -347,58 +344,6 @@ void openStorage() {
         });
 }
 
-// kilnTest.act(): the actions tests drive without clicking, called as the UI calls them.
-std::string testAct(const std::string& name, const std::string& argument) {
-    kiln::app::App& app = globals().app;
-    if (name == "newProject") {
-        kiln::app::newProject(app, argument);
-    } else if (name == "addVersion") {
-        if (!app.open) return R"({"error":"no project is open"})";
-        app.open->code = argument;
-        kiln::app::saveCodeEdit(app);
-    } else if (name == "setEndpoint") {
-        // {"base_url", "model", "api_key", "stall_seconds"}: the Settings popup's fields, saved.
-        const nlohmann::json fields = nlohmann::json::parse(argument, nullptr, false);
-        if (!fields.is_object()) return R"({"error":"setEndpoint takes a JSON object"})";
-        kiln::app::EndpointSettings settings = app.settings;
-        settings.endpoint.base_url = fields.value("base_url", settings.endpoint.base_url);
-        settings.endpoint.model = fields.value("model", settings.endpoint.model);
-        settings.endpoint.api_key = fields.value("api_key", settings.endpoint.api_key);
-        settings.stall_seconds = fields.value("stall_seconds", settings.stall_seconds);
-        kiln::app::saveEndpointSettings(app, settings);
-    } else if (name == "send") {
-        app.prompt = argument;
-        kiln::app::sendPrompt(app);
-    } else {
-        return nlohmann::json{{"error", "unknown action " + name}}.dump();
-    }
-    wakeIfChanged();
-    return "{}";
-}
-
-// kilnTest.query(): one statement, on a connection of its own that refuses to write.
-std::string testQuery(const std::string& sql) {
-    kiln::app::App& app = globals().app;
-    if (!app.database) return R"({"error":"the library is not open yet"})";
-    try {
-        kiln::store::Database db = app.database->connect();
-        db.exec("PRAGMA query_only = 1");
-        kiln::store::Statement statement(db, sql);
-        nlohmann::json rows = nlohmann::json::array();
-        while (statement.step()) {
-            nlohmann::json row = nlohmann::json::array();
-            for (int column = 0; column < statement.columnCount(); ++column) {
-                row.push_back(statement.isNull(column) ? nlohmann::json(nullptr)
-                                                       : nlohmann::json(statement.columnText(column)));
-            }
-            rows.push_back(std::move(row));
-        }
-        return nlohmann::json{{"rows", rows}}.dump();
-    } catch (const std::exception& error) {
-        return nlohmann::json{{"error", error.what()}}.dump();
-    }
-}
-
 }  // namespace
 
 int main() {
@@ -426,23 +371,8 @@ int main() {
     g.ui.compact = kiln::web::embedMode();
     kiln::web::onHashChange(openHash);
 
-    if (kiln::web::testModeRequested()) {
-        kiln::ui::enableTestLocator();
-        if (kiln::web::inputProbeRequested()) g.input_probe.emplace();
-        kiln::web::installTestHandlers({
-            [] {
-                nlohmann::json state = kiln::app::stateSnapshot(globals().app);
-                state["ready"] = state["ready"].get<bool>() && globals().frames_drawn > 0;
-                state["frames_drawn"] = globals().frames_drawn;
-                state["scroll"] = kiln::ui::scrollPositions();
-                if (globals().input_probe) state["probe"] = kiln::ui::inputProbeState(*globals().input_probe);
-                return state.dump();
-            },
-            [](const std::string& label) { return kiln::ui::itemRectJson(label); },
-            testAct,
-            testQuery,
-        });
-    }
+    // The test build's hooks (test_hooks.h); nothing in the build that users get.
+    kiln::test_hooks::install({&g.app, &g.frames_drawn, wakeIfChanged});
     kiln::web::runFrameLoop(frame);
     return 0;
 }

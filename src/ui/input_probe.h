@@ -1,6 +1,6 @@
 // Kiln: a test fixture for the browser backend: a window with a multi-line text field, a button
-// and a long scrolling list, drawn only on `?test=1&probe=input` pages. The browser tests of
-// typing, IME, clipboard and touch use it, independently of the app's own panels.
+// and a long scrolling list, drawn only on `?test=1&probe=input` pages of the test build. The
+// browser tests of typing, IME, clipboard and touch use it, independently of the app's own panels.
 #pragma once
 
 #include <nlohmann/json.hpp>

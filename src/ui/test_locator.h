@@ -1,7 +1,8 @@
 // Kiln: where each labelled ImGui item was drawn, for browser tests that click like a person.
 //
 // Built on ImGui's test-engine hooks (IMGUI_ENABLE_TEST_ENGINE): every widget reports its label
-// and rectangle as it is drawn. Recording is off unless enabled (?test=1 pages).
+// and rectangle as it is drawn. Recording is off unless enabled (?test=1 pages). Linked into the
+// test build only; in the build that users get, locateLastItem() does nothing (src/no_test_hooks.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,7 @@
 // Shared helpers for Kiln's browser tests: start the static server, launch Chromium or Firefox
-// through puppeteer-core, open Kiln in test mode (`?test=1`, which exposes `window.kilnTest`),
-// read its state, click its ImGui items with real mouse events, take screenshots.
+// through puppeteer-core, open Kiln's test build (build/web-test) in test mode (`?test=1`, which
+// exposes `window.kilnTest`), read its state, click its ImGui items with real mouse events, take
+// screenshots.
 //
 // Chromium runs headless with SwiftShader (software WebGL2). Firefox ESR has no WebGL2 when
 // headless here, so it runs headful and needs an X display: run the tests under
@@ -20,11 +21,22 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'build/screenshots');
 const ENGINES = ['chromium', 'firefox'];
 
-// The built web app to test: $KILN_WEB_DIR (set by run.mjs), else build/web.
+// The built web app to test: $KILN_WEB_DIR (set by run.mjs), else build/web-test, the test
+// build (`scripts/build web kiln_test`), the only one with window.kilnTest.
 export function webDir() {
-  const dir = path.resolve(process.env.KILN_WEB_DIR ?? path.join(REPO_ROOT, 'build/web'));
+  const dir = path.resolve(process.env.KILN_WEB_DIR ?? path.join(REPO_ROOT, 'build/web-test'));
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
-    throw new Error(`no index.html in ${dir}: build Kiln first or set KILN_WEB_DIR`);
+    throw new Error(`no index.html in ${dir}: build Kiln's test build first (scripts/build web kiln_test) or set KILN_WEB_DIR`);
+  }
+  return dir;
+}
+
+// The build that users get, with no test hooks: $KILN_RELEASE_WEB_DIR, else build/web
+// (`scripts/build web kiln`).
+export function releaseWebDir() {
+  const dir = path.resolve(process.env.KILN_RELEASE_WEB_DIR ?? path.join(REPO_ROOT, 'build/web'));
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    throw new Error(`no index.html in ${dir}: build Kiln first (scripts/build web kiln) or set KILN_RELEASE_WEB_DIR`);
   }
   return dir;
 }

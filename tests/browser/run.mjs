@@ -1,9 +1,11 @@
 // Runs every tests/browser/*.test.mjs against a built Kiln, with node's own test runner:
 //
-//   xvfb-run -a -s "-screen 0 1280x800x24" node tests/browser/run.mjs <build/web dir>
+//   xvfb-run -a -s "-screen 0 1280x800x24" node tests/browser/run.mjs <build/web-test dir>
 //
-// Test files read the web folder from $KILN_WEB_DIR, which this script sets; $KILN_BROWSERS
-// (e.g. "chromium") limits the engines. The files run one after the other (each in its own
+// The folder is Kiln's test build (the one with window.kilnTest); test files read it from
+// $KILN_WEB_DIR, which this script sets. The build that users get, which release_files.test.mjs
+// checks, is read from $KILN_RELEASE_WEB_DIR, else build/web. $KILN_BROWSERS (e.g. "chromium")
+// limits the engines. The files run one after the other (each in its own
 // process) and their progress is printed with node's "spec" reporter.
 //
 // For scripts/test: the exit code is 0 only if every test passed and at least one ran.
@@ -27,7 +29,7 @@ const testsDir = path.dirname(fileURLToPath(import.meta.url));
 
 const webDir = process.argv[2];
 if (!webDir || !fs.existsSync(path.join(webDir, 'index.html'))) {
-  console.error(`usage: node tests/browser/run.mjs <build/web dir>  (${webDir ? `no index.html in ${webDir}` : 'missing dir'})`);
+  console.error(`usage: node tests/browser/run.mjs <build/web-test dir>  (${webDir ? `no index.html in ${webDir}` : 'missing dir'})`);
   process.exit(2);
 }
 const files = fs.readdirSync(testsDir).filter((name) => name.endsWith('.test.mjs')).sort()

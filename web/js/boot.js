@@ -2,7 +2,6 @@
 // progress bar, starts the module, and shows a readable error page if anything fails. Once Kiln
 // runs it registers the service worker (web/sw.js) and tracks its updates (window.kilnOffline,
 // the JS half of src/platform/web/offline.cpp).
-// On ?test=1 pages it also exposes window.kilnTest for the browser tests.
 // The steps of a start are performance marks named kiln:... (the benchmark reads them; DevTools
 // shows them in its Timings track): kiln:boot, kiln:wasm-compiled, kiln:runtime-ready here, the
 // rest from src/main.cpp.
@@ -178,37 +177,6 @@
     },
   };
   window.Module = Module;
-
-  if (new URLSearchParams(location.search).get('test') === '1') {
-    const call = (name, ...args) => {
-      const types = args.map(() => 'string');
-      return JSON.parse(Module.UTF8ToString(Module.ccall(name, 'number', types, args)));
-    };
-    window.kilnTest = {
-      state: () => (Module.calledRun ? call('kiln_test_state') : { ready: false }),
-      // The rectangle of the last drawn ImGui item with this label, in CSS pixels of the page.
-      itemRect(label) {
-        if (!Module.calledRun) return null;
-        const rect = call('kiln_test_item_rect', label);
-        if (!rect) return null;
-        const canvas = Module.canvas.getBoundingClientRect();
-        return { x: rect.x + canvas.left, y: rect.y + canvas.top, w: rect.w, h: rect.h };
-      },
-      // The platform layer: {hash, hash_changes, embed, update_waiting} (src/platform/web/test_bridge.cpp).
-      platform: () => call('kiln_test_platform'),
-      setHash: (hash, push) => Module.ccall('kiln_test_set_hash', null, ['string', 'number'], [hash, push ? 1 : 0]),
-      applyUpdate: () => Module.ccall('kiln_test_apply_update', null, [], []),
-      // src/platform/web/preview.h's showPreview() and hidePreview(), called from C++.
-      showPreview: (x, y, w, h, revision, html) => Module.ccall('kiln_test_show_preview', null,
-        ['number', 'number', 'number', 'number', 'number', 'string'], [x, y, w, h, revision, html]),
-      hidePreview: () => Module.ccall('kiln_test_hide_preview', null, [], []),
-      // Runs a test action at once, as the UI would: 'newProject' (argument: the name),
-      // 'addVersion' (argument: the code, saved as a new version of the open project).
-      act: (name, argument = '') => call('kiln_test_act', name, String(argument)),
-      // Runs one read-only SQL statement on the library: {rows: [[...]]} or {error}.
-      query: (sql) => call('kiln_test_query', sql),
-    };
-  }
 
   const script = document.createElement('script');
   script.src = 'kiln.js';

@@ -1,4 +1,5 @@
-// Kiln: the hooks behind window.kilnTest on ?test=1 pages (see web/js/boot.js).
+// Kiln's test build only: the hooks behind window.kilnTest on ?test=1 pages (web-test/js/kiln_test.js,
+// wired up by src/test_hooks.cpp). The build that users get does not link this file.
 #pragma once
 
 #include <functional>
