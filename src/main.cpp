@@ -307,6 +307,12 @@ void frame() {
 void listenToEmbedder() {
     if (!kiln::web::hasEmbedder()) return;
     kiln::app::App& app = globals().app;
+    app.embed.origin = kiln::web::embedderOrigin();
+    app.embed.post = kiln::web::postToEmbedder;
+    // Where the browser can tell, Kiln's consent buttons wait until its frame is seen.
+    if (kiln::web::watchVisibility([](bool visible) { globals().app.embed.visible = visible; })) {
+        app.embed.visible = false;
+    }
     app.version_saved = [](const kiln::store::Project& project, const kiln::store::Version& version) {
         kiln::web::postToEmbedder(kiln::app::embedVersionMessage(project, version));
     };
@@ -357,15 +363,19 @@ std::string testAct(const std::string& name, const std::string& argument) {
         app.open->code = argument;
         kiln::app::saveCodeEdit(app);
     } else if (name == "setEndpoint") {
-        // {"base_url", "model", "api_key", "stall_seconds"}: the Settings popup's fields, saved.
+        // {"base_url", "model", "api_key", "stall_seconds"}: the Settings popup's fields, typed in
+        // this order (the key field follows the base URL's origin), saved.
         const nlohmann::json fields = nlohmann::json::parse(argument, nullptr, false);
         if (!fields.is_object()) return R"({"error":"setEndpoint takes a JSON object"})";
         kiln::app::EndpointSettings settings = app.settings;
         settings.endpoint.base_url = fields.value("base_url", settings.endpoint.base_url);
+        kiln::app::followKeyOrigin(app, settings);
         settings.endpoint.model = fields.value("model", settings.endpoint.model);
         settings.endpoint.api_key = fields.value("api_key", settings.endpoint.api_key);
         settings.stall_seconds = fields.value("stall_seconds", settings.stall_seconds);
         kiln::app::saveEndpointSettings(app, settings);
+    } else if (name == "testConnection") {
+        kiln::app::testConnection(app, app.settings);
     } else if (name == "send") {
         app.prompt = argument;
         kiln::app::sendPrompt(app);
@@ -416,6 +426,7 @@ int main() {
     }
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
+    g.app.origin_of = kiln::web::urlOrigin;  // before the settings are read
     openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
     g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] { kiln::web::requestFrame(); });
