@@ -421,6 +421,9 @@ async function handle(req, res, serverOptions) {
   }
   log.push({ method: req.method, path: url.pathname, host: req.headers.host ?? '',
              authorization: req.headers.authorization ?? null });
+  if (url.pathname === '/kiln-test/redirect' && req.method !== 'OPTIONS') {
+    return send(res, 307, 'text/plain', 'Moved.', { ...cors, Location: url.searchParams.get('to') ?? '/' });
+  }
   if (req.method === 'OPTIONS') {
     res.writeHead(options.cors ? 204 : 403, cors);
     return res.end();
