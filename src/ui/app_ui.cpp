@@ -739,8 +739,8 @@ void drawPresetChoice(app::EndpointSettings& edit) {
     for (const codegen::Preset& preset : codegen::presets()) {
         if (ImGui::Selectable(std::string(preset.name).c_str(), preset.kind == current.kind) &&
             preset.kind != current.kind) {
-            // A preset fills in its address and model; the key stays as typed (and is sent to the
-            // new address only once entered or confirmed for it).
+            // A preset fills in its address and model; the key field then follows the new
+            // address's origin (drawKeyField): a key saved for it, or none.
             std::string key = edit.endpoint.api_key;
             edit.endpoint = codegen::endpointFromPreset(preset.kind);
             edit.endpoint.api_key = std::move(key);

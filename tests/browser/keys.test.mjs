@@ -51,7 +51,9 @@ const kTable = [
   { u: 'http:/\\127.0.0.2:{b}/v1', send: true },
   { u: 'https://127.0.0.1:{a}/v1', send: true },
   { u: 'http://127.0.0.1:80/v1', send: true },
-  { u: 'http://127.0.0.1\u0000:{a}/v1', send: true },
+  // (A NUL cannot be typed into Kiln's field, and ends a string passed to Kiln's module.)
+  { u: 'http://127.0.0.1\u0007:{a}/v1', send: true },
+  { u: 'http://127.0.0.1\u007f.:{a}/v1', send: true },
   { u: 'http://127.0.0.1:{a}:{b}/v1', send: true },
   { u: 'http://127.0.0.1:99999/v1', send: true },
   { u: '//127.0.0.2:{b}/v1', send: true },
@@ -124,6 +126,7 @@ for (const engine of browsers()) {
     const fill = (u) => u.replace(/\{(a|b|c)\}/g, (_, name) => ports[name]);
 
     const expected = [];
+    const saved = new Map([[home, kHomeKey]]);  // origin -> the key Kiln should have for it
     for (const [i, row] of kTable.entries()) {
       const u = fill(row.u);
       const origin = await browserOrigin(page, u);
@@ -131,12 +134,15 @@ for (const engine of browsers()) {
       const send = row.send && await loopbackOnly(page, u);
       const where = `#${i} ${JSON.stringify(u)} (the browser: ${JSON.stringify(origin)})`;
 
-      // The home key saved, then the base URL moved to u: usable only on the home origin.
+      // The home key saved, then the base URL moved to u: a key only if one was saved for the
+      // browser's origin of u (the home key only on the home origin).
       await act(page, 'setEndpoint', JSON.stringify({ base_url: `${home}/v1`, model: 'kiln-test/ok', api_key: kHomeKey }));
       await act(page, 'setEndpoint', JSON.stringify({ base_url: u }));
       let now = await state(page);
-      assert.equal(now.settings.key_usable, origin === home, `${where}: key usable ${now.settings.key_usable}`);
-      assert.equal(now.settings.has_key, origin === home, where);
+      const usable = origin !== '' && saved.has(origin);
+      assert.equal(now.settings.key_usable, usable, `${where}: key usable ${now.settings.key_usable}`);
+      assert.equal(now.settings.has_key, usable, where);
+      assert.equal(now.settings.key_origin, origin, where);
       if (send) await testConnection(page);
 
       // A key entered for u: kept for new URL(u).origin exactly (none for a URL without one).
@@ -145,11 +151,13 @@ for (const engine of browsers()) {
       assert.equal(now.settings.key_origin, origin, where);
       assert.equal(now.settings.has_key, origin !== '', where);
       assert.equal(now.settings.key_usable, origin !== '', where);
+      if (origin !== '') saved.set(origin, `sk-url-${i}`);
       if (send) await testConnection(page);
     }
     assert.ok(kTable.length >= 30);
 
     // Every key that arrived anywhere arrived at its own origin, as the browser addressed it.
+    assert.deepEqual(new Set((await state(page)).settings.key_origins), new Set(saved.keys()));
     let homeArrivals = 0;
     for (const listener of listeners) {
       for (const entry of await requestsOf(listener)) {
@@ -239,7 +247,7 @@ for (const engine of browsers()) {
     await act(page, 'send', 'an app that never ends');
     const cut = await waitForState(page, (s) => s.generation.phase === 'failed', 120_000);
     assert.match(cut.generation.message, /kept sending: Kiln stops reading an answer after 1 MB of text or 16 MB of data/);
-    assert.ok(cut.draft.code_bytes > 512 * 1024 && cut.draft.code_bytes <= 1024 * 1024 + 2048,
+    assert.ok(cut.draft.code_bytes > 512 * 1024 && cut.draft.code_bytes <= 1024 * 1024 + 20 * 1024,
       `draft of ${cut.draft.code_bytes} bytes`);
     assert.equal(cut.open.versions.length, 0);
     // The request was aborted: the endpoint stops sending, and Kiln stays responsive.

@@ -359,7 +359,13 @@ async function streamEndless(res, model, state) {
   const batch = line.repeat(64);
   while (!state.closed) {
     // Waits for the socket to drain: memory stays flat however long the client reads.
-    if (!res.write(batch)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!res.write(batch)) {
+      await new Promise((resolve) => {
+        const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
     else await new Promise((resolve) => setImmediate(resolve));
   }
 }

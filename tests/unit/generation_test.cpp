@@ -231,7 +231,11 @@ TEST(GenerationSettings, KeysAreKeptPerOriginAndComeBackWithIt) {
     EXPECT_TRUE(app::keyUsable(f.app, f.app.settings));
     f.send("a clock");
     EXPECT_NE(f.body().find("a clock"), std::string::npos);
-    EXPECT_EQ(f.http.last().request.headers.back().second, "Bearer sk-other");
+    const auto& headers = f.http.last().request.headers;
+    const auto authorization = std::find_if(headers.begin(), headers.end(),
+                                            [](const auto& header) { return header.first == "Authorization"; });
+    ASSERT_NE(authorization, headers.end());
+    EXPECT_EQ(authorization->second, "Bearer sk-other");
     app::stopGeneration(f.app);
 
     // Back to the first origin (another path on it): its own key.
@@ -716,6 +720,23 @@ TEST(GenerationFailures, AnEndlessAnswerIsCutAtTheTextCap) {
     EXPECT_GT(f.app.draft->code.size(), app::kMaxAnswerTextBytes / 2);
     EXPECT_LE(f.app.draft->code.size(), app::kMaxAnswerTextBytes + line.size());
     EXPECT_FALSE(f.app.draft->can_continue);
+    EXPECT_TRUE(f.app.open->versions.empty());
+}
+
+// One huge chunk (a browser may hand over megabytes at once) is read only up to the cap.
+TEST(GenerationFailures, OneHugeChunkIsReadOnlyUpToTheCap) {
+    Fixture f;
+    f.send("a list");
+    f.http.last().callbacks.response(200, {});
+    std::string huge = chunk("```html\n");
+    const std::string line = chunk(std::string(1000, 'x') + "\n");
+    while (huge.size() < 4 * app::kMaxAnswerTextBytes) huge += line;
+    f.http.last().callbacks.data(huge);
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_LE(f.app.draft->code.size(), app::kMaxAnswerTextBytes + 16 * 1024);
+    EXPECT_LE(f.app.generation.decoder.result().text.size(), app::kMaxAnswerTextBytes + 16 * 1024);
     EXPECT_TRUE(f.app.open->versions.empty());
     // Late bytes change nothing.
     f.http.last().callbacks.data(chunk(line));

@@ -379,14 +379,20 @@ void beginRequest(App& app) {
             return;
         }
         const size_t text_before = g.decoder.result().text.size();
-        g.decoder.feed(bytes, g.last_bytes_ms);
         const codegen::StreamResult& result = g.decoder.result();
-        if (g.body_bytes > kMaxAnswerBodyBytes ||
-            g.earlier_answer.size() + result.text.size() + result.reasoning.size() > kMaxAnswerTextBytes) {
-            app.http->abort(g.request_id);
-            if (result.text.size() != text_before) updateCode(g);
-            endWithDraft(app, GenerationPhase::Failed, answerTooLongMessage(), false);
-            return;
+        // Fed in slices, so that one large chunk overshoots the caps by one slice at most.
+        constexpr size_t kSlice = 16 * 1024;
+        for (size_t at = 0; at < bytes.size(); at += kSlice) {
+            g.decoder.feed(bytes.substr(at, kSlice), g.last_bytes_ms);
+            if (result.status != codegen::StreamStatus::Streaming) break;
+            const size_t fed = g.body_bytes - bytes.size() + std::min(at + kSlice, bytes.size());
+            if (fed > kMaxAnswerBodyBytes ||
+                g.earlier_answer.size() + result.text.size() + result.reasoning.size() > kMaxAnswerTextBytes) {
+                app.http->abort(g.request_id);
+                if (result.text.size() != text_before) updateCode(g);
+                endWithDraft(app, GenerationPhase::Failed, answerTooLongMessage(), false);
+                return;
+            }
         }
         if (result.text.size() != text_before) updateCode(g);
         // [DONE] or an error in the stream settles the answer: no need to wait for the body's end.
