@@ -90,10 +90,11 @@ async function chatRequests(llm) {
   return log.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/chat/completions'));
 }
 
-// Waits for Kiln's answer to the embedder's request `request` ({kiln: 'error', ...}).
-async function errorFor(page, request) {
-  await page.waitForFunction((r) => window.fromKiln.some((m) => m.kiln === 'error' && m.request === r),
-    { timeout: 30_000 }, request);
+// Waits for Kiln's answer to the embedder's request `request` ({kiln: 'error', ...}), of `code`
+// when given; resolves to every such answer to it, oldest first.
+async function errorFor(page, request, code = null) {
+  await page.waitForFunction((r, c) => window.fromKiln.some((m) => m.kiln === 'error' && m.request === r &&
+    (c === null || m.code === c)), { timeout: 30_000 }, request, code);
   return page.evaluate((r) => window.fromKiln.filter((m) => m.kiln === 'error' && m.request === r), request);
 }
 
@@ -266,7 +267,7 @@ for (const engine of browsers()) {
 
       // Deny: the page hears 'denied', and later sends are denied without asking, until a reload.
       await clickIn(page, kiln, 'Deny');
-      assert.deepEqual((await errorFor(page, 1)).map((m) => m.code), ['consent-required', 'denied']);
+      assert.deepEqual((await errorFor(page, 1, 'denied')).map((m) => m.code), ['consent-required', 'denied']);
       await send('two', 2);
       assert.equal((await errorFor(page, 2))[0].code, 'denied');
       assert.equal((await state(kiln)).embed.pending, null);

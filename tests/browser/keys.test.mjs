@@ -203,7 +203,8 @@ for (const engine of browsers()) {
         assert.equal(result.kind, 2, `guard: ${JSON.stringify(sent[i])} was not refused: ${JSON.stringify(result)}`);
         assert.match(result.why, /did not send the request: it carries the API key saved for http:\/\/127\.0\.0\.1:\d+/);
       } else {
-        assert.ok(result.status >= 200, `guard: ${JSON.stringify(sent[i])}: ${JSON.stringify(result)}`);
+        // Sent (or refused by fetch itself: a URL with credentials cannot be fetched).
+        assert.ok(result.status >= 200 || result.kind === 0, `guard: ${JSON.stringify(sent[i])}: ${JSON.stringify(result)}`);
       }
     }
     // A key header with no origin named is refused too.

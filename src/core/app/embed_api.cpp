@@ -57,8 +57,9 @@ void saveConsent(App& app) {
 bool withinRate(App& app, const std::string& origin, int64_t* wait_ms) {
     const int64_t now = nowMs(app);
     std::vector<int64_t>& sends = app.embed.sends_ms[origin];
-    sends.erase(std::remove_if(sends.begin(), sends.end(), [now](int64_t at) { return now - at >= kEmbedSendWindowMs; }),
-                sends.end());
+    sends.erase(
+        std::remove_if(sends.begin(), sends.end(), [now](int64_t at) { return now - at >= kEmbedSendWindowMs; }),
+        sends.end());
     if (sends.size() >= static_cast<size_t>(kEmbedSendLimit)) {
         *wait_ms = sends.front() + kEmbedSendWindowMs - now;
         return false;
@@ -74,8 +75,8 @@ void sendFromEmbedder(App& app, const std::string& text, const Json& request) {
     int64_t wait_ms = 0;
     if (!withinRate(app, origin, &wait_ms)) {
         answer(app, "rate-limited",
-               "Too many sends: Kiln takes at most " + std::to_string(kEmbedSendLimit) + " per minute from a site. Try again in " +
-                   std::to_string((wait_ms + 999) / 1000) + " s.",
+               "Too many sends: Kiln takes at most " + std::to_string(kEmbedSendLimit) +
+                   " per minute from a site. Try again in " + std::to_string((wait_ms + 999) / 1000) + " s.",
                request);
         return;
     }

@@ -210,10 +210,9 @@ void keepSettings(App& app, EndpointSettings settings) {
             app.store->setSetting(kEndpointSetting, endpointJson(settings).dump());
             app.store->setSetting(kApiKeysSetting, nlohmann::json(settings.keys).dump());
             app.store->setSetting(
-                kApiKeySetting,
-                nlohmann::json{{"key", settings.endpoint.api_key},
-                               {"origin", settings.endpoint.api_key.empty() ? "" : settings.key_origin}}
-                    .dump());
+                kApiKeySetting, nlohmann::json{{"key", settings.endpoint.api_key},
+                                               {"origin", settings.endpoint.api_key.empty() ? "" : settings.key_origin}}
+                                    .dump());
         });
     });
 }

@@ -87,7 +87,7 @@ struct EndpointSettings {
     // key typed then is bound to the origin the base URL has when the settings are saved).
     std::string key_origin;
     std::map<std::string, std::string> keys;  // origin -> key: every key saved, the field's aside
-    bool saved = false;  // the user has set an endpoint up (else sending asks them to)
+    bool saved = false;                       // the user has set an endpoint up (else sending asks them to)
 };
 
 // The settings keys that hold secrets: left out of exports unless the user asks for them.
