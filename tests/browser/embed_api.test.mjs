@@ -292,6 +292,7 @@ for (const engine of browsers()) {
 
       // Revoked in Settings: asked again, after a reload too.
       await clickIn(page, kiln, 'Settings');
+      await kiln.waitForFunction(() => window.kilnTest.itemRect('Revoke'), { timeout: 30_000, polling: 50 });
       await screenshot(page, `embed-consent-settings-${engine}.png`);
       await clickIn(page, kiln, 'Revoke');
       await waitForState(kiln, (s) => s.embed.always.length === 0 && s.saved === 'saved');
