@@ -304,6 +304,12 @@ void frame() {
 void listenToEmbedder() {
     if (!kiln::web::hasEmbedder()) return;
     kiln::app::App& app = globals().app;
+    app.embed.origin = kiln::web::embedderOrigin();
+    app.embed.post = kiln::web::postToEmbedder;
+    // Where the browser can tell, Kiln's consent buttons wait until its frame is seen.
+    if (kiln::web::watchVisibility([](bool visible) { globals().app.embed.visible = visible; })) {
+        app.embed.visible = false;
+    }
     app.version_saved = [](const kiln::store::Project& project, const kiln::store::Version& version) {
         kiln::web::postToEmbedder(kiln::app::embedVersionMessage(project, version));
     };
@@ -361,6 +367,7 @@ int main() {
     }
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
+    g.app.origin_of = kiln::web::urlOrigin;  // before the settings are read
     openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
     g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] { kiln::web::requestFrame(); });

@@ -51,15 +51,19 @@ std::string testAct(const std::string& name, const std::string& argument) {
         app.open->code = argument;
         app::saveCodeEdit(app);
     } else if (name == "setEndpoint") {
-        // {"base_url", "model", "api_key", "stall_seconds"}: the Settings popup's fields, saved.
+        // {"base_url", "model", "api_key", "stall_seconds"}: the Settings popup's fields, typed in
+        // this order (the key field follows the base URL's origin), saved.
         const nlohmann::json fields = nlohmann::json::parse(argument, nullptr, false);
         if (!fields.is_object()) return R"({"error":"setEndpoint takes a JSON object"})";
         app::EndpointSettings settings = app.settings;
         settings.endpoint.base_url = fields.value("base_url", settings.endpoint.base_url);
+        app::followKeyOrigin(app, settings);
         settings.endpoint.model = fields.value("model", settings.endpoint.model);
         settings.endpoint.api_key = fields.value("api_key", settings.endpoint.api_key);
         settings.stall_seconds = fields.value("stall_seconds", settings.stall_seconds);
         app::saveEndpointSettings(app, settings);
+    } else if (name == "testConnection") {
+        app::testConnection(app, app.settings);
     } else if (name == "send") {
         app.prompt = argument;
         app::sendPrompt(app);

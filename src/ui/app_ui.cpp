@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/app/embed_api.h"
 #include "ui/test_locator.h"
 
 namespace kiln::ui {
@@ -738,8 +739,8 @@ void drawPresetChoice(app::EndpointSettings& edit) {
     for (const codegen::Preset& preset : codegen::presets()) {
         if (ImGui::Selectable(std::string(preset.name).c_str(), preset.kind == current.kind) &&
             preset.kind != current.kind) {
-            // A preset fills in its address and model; the key stays as typed (and is sent to the
-            // new address only once entered or confirmed for it).
+            // A preset fills in its address and model; the key field then follows the new
+            // address's origin (drawKeyField): a key saved for it, or none.
             std::string key = edit.endpoint.api_key;
             edit.endpoint = codegen::endpointFromPreset(preset.kind);
             edit.endpoint.api_key = std::move(key);
@@ -748,8 +749,9 @@ void drawPresetChoice(app::EndpointSettings& edit) {
     ImGui::EndCombo();
 }
 
-// The key field, and what happens to the key at this address.
+// The key field, for the base URL's origin as the browser reads it, and where the key goes.
 void drawKeyField(app::App& app, app::EndpointSettings& edit) {
+    app::followKeyOrigin(app, edit);
     fieldLabel("API key");
     ImGui::InputTextWithHint("##api_key", "none", &edit.endpoint.api_key, ImGuiInputTextFlags_Password);
     const codegen::Preset& preset = codegen::presetFor(edit.endpoint.preset);
@@ -757,23 +759,49 @@ void drawKeyField(app::App& app, app::EndpointSettings& edit) {
         const std::string where = "Create a key at " + std::string(preset.key_page);
         mutedWrapped(where.c_str());
     }
-    const std::string origin = app::originOf(edit.endpoint.base_url);
-    const bool stored_key = !edit.endpoint.api_key.empty() && edit.endpoint.api_key == app.settings.endpoint.api_key;
-    if (stored_key && app.settings.key_origin != origin) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
-        ImGui::TextWrapped(
-            "This key was entered for %s. Kiln does not send it to %s unless you type it again or "
-            "confirm:",
-            app.settings.key_origin.empty() ? "another address" : app.settings.key_origin.c_str(),
-            origin.empty() ? "this address" : origin.c_str());
-        ImGui::PopStyleColor();
-        if (ImGui::SmallButton("Send this key to the new address")) {
-            app::saveEndpointSettings(app, edit);
-            app::confirmKeyForEndpoint(app);
+    const std::string origin = app::originOf(app, codegen::normalizeBaseUrl(edit.endpoint.base_url));
+    if (origin.empty()) {
+        if (!edit.endpoint.base_url.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+            ImGui::TextWrapped("The base URL is not an http:// or https:// address: Kiln sends no key to it.");
+            ImGui::PopStyleColor();
         }
     } else {
-        mutedWrapped("The key is kept in this browser and sent only to this endpoint's address.");
+        const std::string where = "Kept in this browser for " + origin + ", and sent only there.";
+        mutedWrapped(where.c_str());
     }
+    // Keys saved for other addresses stay with them; each can be forgotten.
+    std::string forget;
+    for (const auto& [key_origin, key] : edit.keys) {
+        if (key_origin == origin) continue;
+        ImGui::PushID(key_origin.c_str());
+        ImGui::TextDisabled("A key is saved for %s", key_origin.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Forget")) forget = key_origin;
+        ImGui::PopID();
+    }
+    if (!forget.empty()) {
+        edit.keys.erase(forget);
+        app::forgetKey(app, forget);
+    }
+}
+
+// The sites allowed to generate with the user's endpoint from a page that embeds Kiln.
+void drawEmbedConsent(app::App& app) {
+    if (app.embed.always.empty()) return;
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Sites that may generate with your endpoint");
+    mutedWrapped("Pages that embed Kiln and were allowed always to send prompts.");
+    std::string revoke;
+    for (const std::string& origin : app.embed.always) {
+        ImGui::PushID(origin.c_str());
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(origin.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Revoke")) revoke = origin;
+        ImGui::PopID();
+    }
+    if (!revoke.empty()) app::revokeConsent(app, revoke);
 }
 
 // A setting that is the model's default or the user's value: a box to choose, then the value.
@@ -841,6 +869,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
     drawKeyField(app, edit);
     ImGui::Spacing();
     drawOptions(edit);
+    drawEmbedConsent(app);
     ImGui::Spacing();
     ImGui::BeginDisabled(app.connection_test.running);
     if (ImGui::Button("Test connection")) app::testConnection(app, edit);
@@ -858,6 +887,50 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
     }
     ImGui::SameLine();
     if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+// The embedding page asks to send a prompt with the user's endpoint: only a click here allows it.
+// While the browser reports Kiln's frame hidden or covered, the Allow buttons stay disabled.
+void drawConsentPopup(app::App& app) {
+    constexpr const char* kTitle = "Generate with your endpoint?###consent";
+    if (app.embed.pending && !ImGui::IsPopupOpen(kTitle)) ImGui::OpenPopup(kTitle);
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(480.0f, viewport->WorkSize.x - 16.0f), 0));
+    if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
+    if (!app.embed.pending) {
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
+    const app::ConsentRequest& asked = *app.embed.pending;
+    ImGui::TextWrapped("%s wants to generate with your endpoint:", asked.origin.c_str());
+    const std::string shown = asked.text.size() > 600 ? asked.text.substr(0, 600) + "…" : asked.text;
+    ImGui::Indent();
+    ImGui::TextWrapped("%s", shown.c_str());
+    ImGui::Unindent();
+    mutedWrapped("Each prompt it sends uses your model endpoint and API key, as your own Send does. "
+                 "\"Always\" can be revoked in Settings.");
+    const bool can_allow = app::consentCanAllow(app);
+    if (!can_allow) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+        ImGui::TextWrapped("Kiln is hidden or covered on this page: scroll it fully into view to allow.");
+        ImGui::PopStyleColor();
+    }
+    ImGui::Separator();
+    std::optional<app::ConsentChoice> choice;
+    ImGui::BeginDisabled(!can_allow);
+    if (ImGui::Button("Allow once")) choice = app::ConsentChoice::AllowOnce;
+    ImGui::SameLine();
+    if (ImGui::Button("Always")) choice = app::ConsentChoice::Always;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("Deny") || ImGui::IsKeyPressed(ImGuiKey_Escape)) choice = app::ConsentChoice::Deny;
+    if (choice) {
+        app::answerConsent(app, *choice);
+        if (!app.embed.pending) ImGui::CloseCurrentPopup();
+    }
     ImGui::EndPopup();
 }
 
@@ -949,6 +1022,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     drawRenamePopup(app, ui);
     drawStoragePopup(app, ui, out);
     drawSettingsPopup(app, ui);
+    drawConsentPopup(app);
     drawImportPopup(app);
     if (anyPopupOpen()) out.preview.visible = false;
     ImGui::End();

@@ -134,13 +134,18 @@ for (const engine of browsers()) {
       assert.equal(after.settings.key_usable, true);
       assert.doesNotMatch(JSON.stringify(after), /sk-1/);
 
-      // Another address (another origin) does not get the key until it is entered for it.
+      // Another address (another origin) has no key until one is entered for it; the first
+      // origin keeps its own, and has it again when the base URL comes back to it.
       const moved = new URL(llm.url);
       moved.hostname = '127.0.0.2';
       await act(page, 'setEndpoint', JSON.stringify({ base_url: `${moved.href}v1` }));
       const elsewhere = await waitForState(page, (s) => s.settings.base_url.startsWith(moved.origin));
-      assert.equal(elsewhere.settings.has_key, true);
+      assert.equal(elsewhere.settings.has_key, false);
       assert.equal(elsewhere.settings.key_usable, false);
+      assert.deepEqual(elsewhere.settings.key_origins, [new URL(llm.url).origin]);
+      await act(page, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/v1` }));
+      const back = await waitForState(page, (s) => s.settings.base_url === `${llm.url}/v1`);
+      assert.equal(back.settings.key_usable, true);
       assert.deepEqual(errors, []);
     });
 

@@ -12,7 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { act, browsers, launch, startLlmServer, startServer, state, waitForKiln, waitForState, webDir } from './harness.mjs';
+import {
+  act, browsers, launch, screenshot, startLlmServer, startServer, state, waitForKiln, waitForState, webDir,
+} from './harness.mjs';
 
 const kKey = 'sk-embed-secret';
 
@@ -81,6 +83,32 @@ async function kilnIn(page, kilnOrigin, errors) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
 const messages = (target, kind) => target.evaluate((k) => window.fromKiln.filter((m) => m?.kiln === k), kind);
+
+// The chat requests that reached the loopback endpoint.
+async function chatRequests(llm) {
+  const log = await (await fetch(`${llm.url}/kiln-test/requests`)).json();
+  return log.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/chat/completions'));
+}
+
+// Waits for Kiln's answer to the embedder's request `request` ({kiln: 'error', ...}), of `code`
+// when given; resolves to every such answer to it, oldest first.
+async function errorFor(page, request, code = null) {
+  await page.waitForFunction((r, c) => window.fromKiln.some((m) => m.kiln === 'error' && m.request === r &&
+    (c === null || m.code === c)), { timeout: 30_000 }, request, code);
+  return page.evaluate((r) => window.fromKiln.filter((m) => m.kiln === 'error' && m.request === r), request);
+}
+
+// Clicks the ImGui item `label` of the Kiln in `frame` with real mouse events on the top page.
+async function clickIn(page, frame, label) {
+  const rect = await frame.waitForFunction((l) => window.kilnTest.itemRect(l), { timeout: 30_000, polling: 50 }, label)
+    .then((handle) => handle.jsonValue());
+  const box = await (await frame.frameElement()).boundingBox();
+  const x = box.x + rect.x + rect.w / 2;
+  const y = box.y + rect.y + rect.h / 2;
+  await page.mouse.move(x, y);
+  await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.mouse.click(x, y, { delay: 50 });
+}
 
 for (const engine of browsers()) {
   test(`the embedding page and Kiln talk through postMessage, and no one else does (${engine})`,
@@ -163,9 +191,18 @@ for (const engine of browsers()) {
       assert.equal(now.route, `#/p/${first}/v/1`);
       assert.deepEqual(now.errors, []);
 
-      // Sent to the loopback endpoint, with a key: the new version is reported, without it.
+      // A send needs the user's consent: the page hears 'consent-required' and nothing reaches the
+      // endpoint until the user allows it in Kiln; then the new version is reported, without the key.
       await act(kiln, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/v1`, model: 'embedded', api_key: kKey }));
-      await page.evaluate(() => window.toKiln({ kiln: 'prompt', text: 'a tally counter', send: true }));
+      await page.evaluate(() => window.toKiln({ kiln: 'prompt', text: 'a tally counter', send: true, request: 'first' }));
+      const [asked] = await errorFor(page, 'first');
+      assert.equal(asked.code, 'consent-required');
+      assert.match(asked.message, /Kiln is asking them/);
+      now = await waitForState(kiln, (s) => s.embed.pending !== null);
+      assert.deepEqual(now.embed.pending, { origin: origins.embedder, text: 'a tally counter' });
+      assert.equal(now.generation.phase, 'idle');
+      assert.deepEqual(await chatRequests(llm), []);
+      await clickIn(page, kiln, 'Allow once');
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version' && m.number === 2),
         { timeout: 60_000 });
       const generated = (await messages(page, 'version')).at(-1);
@@ -176,11 +213,110 @@ for (const engine of browsers()) {
       const heard = JSON.stringify(await page.evaluate(() => window.fromKiln));
       assert.ok(!heard.includes(kKey), 'a message held the API key');
       assert.ok(!heard.includes(llm.url), 'a message held the endpoint');
+      assert.equal((await chatRequests(llm)).length, 1);
       for (const message of await page.evaluate(() => window.fromKiln)) {
-        assert.deepEqual(Object.keys(message).sort(),
-          message.kiln === 'ready' ? ['kiln', 'version'] : ['code', 'kiln', 'name', 'number', 'project', 'prompt']);
+        const keys = { ready: ['kiln', 'version'], error: ['code', 'kiln', 'message', 'request'] }[message.kiln] ??
+          ['code', 'kiln', 'name', 'number', 'project', 'prompt'];
+        assert.deepEqual(Object.keys(message).sort(), keys);
       }
       assert.deepEqual(errors, [], 'the pages reported errors');
+    });
+
+  test(`a send needs the user's consent: deny, always, revoke, rate limit (${engine})`,
+    { timeout: 300_000 }, async (t) => {
+      const { embedder, origins } = await sites(t);
+      const llm = await startLlmServer();
+      t.after(() => llm.stop());
+      const browser = await launch(engine);
+      t.after(() => browser.close());
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
+      await page.setViewport({ width: 1100, height: 760 });
+      const open = async () => {
+        await page.goto(embedder.url);
+        const frame = await kilnIn(page, origins.kiln, errors);
+        await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'ready'), { timeout: 30_000 });
+        return frame;
+      };
+      const send = (text, request) => page.evaluate((m) => window.toKiln(m), { kiln: 'prompt', text, send: true, request });
+      const versions = () => messages(page, 'version');
+
+      let kiln = await open();
+      await act(kiln, 'newProject', 'Consent');
+      await act(kiln, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/v1`, model: 'kiln-test/ok', api_key: kKey }));
+      await waitForState(kiln, (s) => s.open !== null && s.saved === 'saved');
+
+      // The browser tells whether Kiln's frame is seen where it can (Chromium's
+      // IntersectionObserver v2); a covered frame cannot be allowed.
+      const tracked = (await state(kiln)).embed.visible !== null;
+      assert.equal(tracked, engine === 'chromium', `visibility known: ${tracked}`);
+      await send('one', 1);
+      assert.equal((await errorFor(page, 1))[0].code, 'consent-required');
+      if (tracked) {
+        await waitForState(kiln, (s) => s.embed.visible === true);
+        await page.evaluate(() => { document.getElementById('kiln').style.opacity = '0.5'; });
+        await waitForState(kiln, (s) => s.embed.visible === false);
+        await clickIn(page, kiln, 'Allow once');
+        await settle();
+        assert.notEqual((await state(kiln)).embed.pending, null, 'a covered frame was allowed');
+        assert.deepEqual(await chatRequests(llm), []);
+        await page.evaluate(() => { document.getElementById('kiln').style.opacity = '1'; });
+        await waitForState(kiln, (s) => s.embed.visible === true);
+      }
+
+      // Deny: the page hears 'denied', and later sends are denied without asking, until a reload.
+      await clickIn(page, kiln, 'Deny');
+      assert.deepEqual((await errorFor(page, 1, 'denied')).map((m) => m.code), ['consent-required', 'denied']);
+      await send('two', 2);
+      assert.equal((await errorFor(page, 2))[0].code, 'denied');
+      assert.equal((await state(kiln)).embed.pending, null);
+      assert.deepEqual(await chatRequests(llm), []);
+
+      // Always: sent now, and after a reload sent without asking.
+      kiln = await open();
+      await send('three', 3);
+      assert.equal((await errorFor(page, 3))[0].code, 'consent-required');
+      await clickIn(page, kiln, 'Always');
+      await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
+      assert.equal((await chatRequests(llm)).length, 1);
+      await waitForState(kiln, (s) => s.generation.phase === 'finished' && s.saved === 'saved');
+      kiln = await open();
+      assert.deepEqual((await state(kiln)).embed.always, [origins.embedder]);
+      await send('four', 4);
+      await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
+      assert.equal((await versions())[0].prompt, 'four');
+      assert.deepEqual(await page.evaluate(() => window.fromKiln.filter((m) => m.kiln === 'error')), []);
+      assert.equal((await chatRequests(llm)).length, 2);
+      await waitForState(kiln, (s) => s.generation.phase === 'finished' && s.saved === 'saved');
+
+      // Revoked in Settings: asked again, after a reload too.
+      await clickIn(page, kiln, 'Settings');
+      await kiln.waitForFunction(() => window.kilnTest.itemRect('Revoke'), { timeout: 30_000, polling: 50 });
+      await screenshot(page, `embed-consent-settings-${engine}.png`);
+      await clickIn(page, kiln, 'Revoke');
+      await waitForState(kiln, (s) => s.embed.always.length === 0 && s.saved === 'saved');
+      await clickIn(page, kiln, 'Cancel');
+      kiln = await open();
+      assert.deepEqual((await state(kiln)).embed.always, []);
+
+      // At most 4 sends a minute from a site, asked or not: the fifth is refused.
+      for (let i = 5; i <= 8; i++) {
+        await send(`try ${i}`, i);
+        assert.equal((await errorFor(page, i))[0].code, 'consent-required');
+      }
+      await screenshot(page, `embed-consent-${engine}.png`);
+      await send('try 9', 9);
+      const [limited] = await errorFor(page, 9);
+      assert.equal(limited.code, 'rate-limited');
+      assert.match(limited.message, /at most 4 per minute .*Try again in \d+ s/);
+      assert.equal((await chatRequests(llm)).length, 2);
+      // What the user is asked is the first of them; allowed once, it is the one sent.
+      await clickIn(page, kiln, 'Allow once');
+      await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
+      assert.equal((await versions())[0].prompt, 'try 5');
+      assert.equal((await chatRequests(llm)).length, 3);
+      assert.deepEqual(errors, [], 'the pages threw');
     });
 
   test(`Kiln has no embedder in a frame in between, nor one of another origin than pinned (${engine})`,

@@ -195,7 +195,7 @@ const errorJson = (message, type, code) => JSON.stringify({ error: { message, ty
 // Every scenario model /v1/models lists. Any other model name gets the echo app.
 const SCENARIOS = [
   'ok', 'edit', 'edit-miss', 'reasoning', 'length', 'non-stream', 'cut', 'drop', 'stall', 'error-mid-stream',
-  'not-json', 'html-error', 'html-200', 'no-cors', ...Object.keys(ERROR_BODIES).map((s) => `http-${s}`),
+  'not-json', 'html-error', 'html-200', 'no-cors', 'endless', ...Object.keys(ERROR_BODIES).map((s) => `http-${s}`),
   ...fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).flatMap((f) => [`replay/${f.slice(0, -4)}`,
                                                                                  `paced/${f.slice(0, -4)}`]),
 ].map((name) => `kiln-test/${name}`);
@@ -243,6 +243,7 @@ function plan(model, request, options) {
     case 'html-error': return { status: 502, type: 'text/html', body: NGINX_502 };
     case 'html-200': return { status: 200, type: 'text/html; charset=utf-8', body: SIGN_IN_PAGE };
     case 'no-cors': return { content: wholeFileAnswer(COUNTER_APP), cors: false };
+    case 'endless': return { endless: true };
     default:
       if (name !== null) return notFound(`The model \`${model}\` does not exist. GET /v1/models lists the scenarios.`);
       return { content: wholeFileAnswer(request.code === null ? echoApp(request.prompt, model)
@@ -349,6 +350,26 @@ async function streamAnswer(res, answer, model, request, body, options, state) {
   else res.end();
 }
 
+// An answer that never ends: an html block whose lines keep coming, as fast as the client reads
+// them, until it closes the connection (Kiln cuts answers at a size cap).
+async function streamEndless(res, model, state) {
+  const id = `chatcmpl-kiln${Date.now().toString(36)}`;
+  res.write(chunkJson(id, model, { role: 'assistant', content: 'Here it is.\n\n```html\n<!DOCTYPE html>\n' }));
+  const line = chunkJson(id, model, { content: `<p>${'endless '.repeat(120)}</p>\n` });
+  const batch = line.repeat(64);
+  while (!state.closed) {
+    // Waits for the socket to drain: memory stays flat however long the client reads.
+    if (!res.write(batch)) {
+      await new Promise((resolve) => {
+        const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 function completionJson(answer, model, request) {
   const completion = tokenize(answer.content ?? '').length + tokenize(answer.reasoning ?? '').length;
   const message = { role: 'assistant', content: answer.content ?? '', refusal: null };
@@ -389,6 +410,10 @@ async function readBody(req) {
   return Buffer.concat(parts).toString('utf8');
 }
 
+// Every request received (but those asking for it): {method, path, host, authorization}, for
+// tests that check where a key went. GET /kiln-test/requests answers it.
+const log = [];
+
 async function handle(req, res, serverOptions) {
   const url = new URL(req.url, 'http://localhost');
   const options = requestOptions(serverOptions, url, req.headers);
@@ -397,6 +422,14 @@ async function handle(req, res, serverOptions) {
   const state = { closed: false };
   res.on('close', () => { state.closed = true; });
 
+  if (req.method === 'GET' && url.pathname === '/kiln-test/requests') {
+    return send(res, 200, 'application/json', JSON.stringify(log), cors);
+  }
+  log.push({ method: req.method, path: url.pathname, host: req.headers.host ?? '',
+             authorization: req.headers.authorization ?? null });
+  if (url.pathname === '/kiln-test/redirect' && req.method !== 'OPTIONS') {
+    return send(res, 307, 'text/plain', 'Moved.', { ...cors, Location: url.searchParams.get('to') ?? '/' });
+  }
   if (req.method === 'OPTIONS') {
     res.writeHead(options.cors ? 204 : 403, cors);
     return res.end();
@@ -438,6 +471,7 @@ async function handle(req, res, serverOptions) {
                        'X-Accel-Buffering': 'no', ...headers });
   res.socket?.setNoDelay(true);
   res.flushHeaders();
+  if (answer.endless) return streamEndless(res, body.model, state);
   await streamAnswer(res, answer, body.model, request, body, options, state);
 }
 

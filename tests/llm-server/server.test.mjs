@@ -206,3 +206,32 @@ test('refuses a body that is not JSON', async () => {
   assert.equal(response.status, 400);
   assert.match((await response.json()).error.message, /not JSON/);
 });
+
+test('sends an endless answer until the client goes away', async () => {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/chat/completions`, {
+    method: 'POST', signal: controller.signal,
+    body: JSON.stringify({ model: 'kiln-test/endless', messages: [], stream: true }),
+  });
+  const reader = response.body.getReader();
+  let bytes = 0;
+  let text = '';
+  while (bytes < 4 * 1024 * 1024) {
+    const { done, value } = await reader.read();
+    assert.equal(done, false, 'the endless answer ended');
+    bytes += value.length;
+    if (text.length < 1000) text += new TextDecoder().decode(value);
+  }
+  controller.abort();
+  assert.match(answerOf(text.slice(0, text.lastIndexOf('\n\n') + 2)).content, /^Here it is/);
+});
+
+test('lists the requests it received, with where they were sent and their key', async () => {
+  await chat('kiln-test/ok').then((r) => r.text());
+  const log = await (await fetch(base.replace('/v1', '/kiln-test/requests'))).json();
+  const last = log.filter((entry) => entry.path === '/v1/chat/completions').at(-1);
+  assert.equal(last.method, 'POST');
+  assert.equal(last.host, new URL(base).host);
+  assert.equal(last.authorization, 'Bearer any-key');
+  assert.ok(!log.some((entry) => entry.path === '/kiln-test/requests'));
+});

@@ -5,6 +5,7 @@
 #include "core/app/app.h"
 #include "core/app/embed_api.h"
 #include "core/codegen/request.h"
+#include "fake_origin.h"
 
 using namespace kiln;
 using app::App;
@@ -19,12 +20,20 @@ struct SilentHttp : app::HttpClient {
     void abort(uint64_t) override {}
 };
 
+constexpr char kEmbedder[] = "https://embedder.example";
+
 struct Fixture {
     App app;
-    std::vector<json> saved;  // the 'version' messages, as the platform would post them
+    std::vector<json> saved;    // the 'version' messages, as the platform would post them
+    std::vector<json> answers;  // the other messages posted to the embedding page
+    int64_t now = 1000;
 
     Fixture() {
         app::openInMemory(app);
+        app.origin_of = test::fakeOriginOf;
+        app.clock_ms = [this] { return now; };
+        app.embed.origin = kEmbedder;
+        app.embed.post = [this](const std::string& message) { answers.push_back(json::parse(message)); };
         app.version_saved = [this](const store::Project& project, const store::Version& version) {
             saved.push_back(json::parse(app::embedVersionMessage(project, version)));
         };
@@ -34,7 +43,6 @@ struct Fixture {
 
     void setEndpoint(SilentHttp& http) {
         app.http = &http;
-        app.clock_ms = [] { return int64_t{1000}; };
         app::EndpointSettings settings;
         settings.endpoint = codegen::endpointFromPreset(codegen::PresetKind::Custom);
         settings.endpoint.base_url = "http://127.0.0.1:8090/v1";
@@ -108,19 +116,153 @@ TEST(EmbedApi, PromptFillsTheBoxAndSendsOnlyWhenAsked) {
     EXPECT_TRUE(f.handle({{"kiln", "prompt"}, {"text", "a snake game"}}));
     EXPECT_EQ(f.app.prompt, "a snake game");
     EXPECT_TRUE(f.app.error.empty());
-
-    // Without an endpoint, the message the Send button gives; the text stays in the box.
-    EXPECT_TRUE(f.handle({{"kiln", "prompt"}, {"text", "a chess clock"}, {"send", true}}));
-    EXPECT_EQ(f.app.prompt, "a chess clock");
-    EXPECT_NE(f.app.error.find("needs a model endpoint"), std::string::npos) << f.app.error;
+    EXPECT_FALSE(f.app.embed.pending);
 
     SilentHttp http;
     f.setEndpoint(http);
     EXPECT_TRUE(f.handle({{"kiln", "prompt"}, {"text", "a chess clock"}, {"send", false}}));
     EXPECT_EQ(http.sent, 0u);
-    EXPECT_TRUE(f.handle({{"kiln", "prompt"}, {"text", "a chess clock"}, {"send", true}}));
+    EXPECT_TRUE(f.answers.empty());
+}
+
+// ---- Consent ---------------------------------------------------------------------------------
+
+TEST(EmbedConsent, ASendWithoutConsentAsksTheUserAndSendsNothing) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    EXPECT_TRUE(f.handle({{"kiln", "prompt"}, {"text", "a chess clock"}, {"send", true}, {"request", 7}}));
+    EXPECT_EQ(http.sent, 0u);
+    EXPECT_EQ(f.app.generation.phase, app::GenerationPhase::Idle);
+    ASSERT_EQ(f.answers.size(), 1u);
+    EXPECT_EQ(f.answers[0]["kiln"], "error");
+    EXPECT_EQ(f.answers[0]["code"], "consent-required");
+    EXPECT_EQ(f.answers[0]["request"], 7);
+    EXPECT_NE(f.answers[0]["message"].get<std::string>().find("asking them"), std::string::npos);
+    ASSERT_TRUE(f.app.embed.pending);
+    EXPECT_EQ(f.app.embed.pending->origin, kEmbedder);
+    EXPECT_EQ(f.app.embed.pending->text, "a chess clock");
+    EXPECT_EQ(f.app.prompt, "a chess clock");  // filling the box spends nothing
+}
+
+TEST(EmbedConsent, AllowOnceSendsOnceAndAsksAgainNextTime) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    f.handle({{"kiln", "prompt"}, {"text", "a chess clock"}, {"send", true}});
+    f.app.prompt = "edited meanwhile";
+    app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
     EXPECT_EQ(http.sent, 1u);
-    EXPECT_EQ(f.app.generation.phase, app::GenerationPhase::Running);
+    EXPECT_EQ(f.app.generation.instruction, "a chess clock");  // what the user was shown
+    EXPECT_FALSE(f.app.embed.pending);
+    app::stopGeneration(f.app);
+    f.handle({{"kiln", "prompt"}, {"text", "again"}, {"send", true}});
+    EXPECT_EQ(http.sent, 1u);
+    EXPECT_TRUE(f.app.embed.pending);
+    EXPECT_EQ(f.answers.back()["code"], "consent-required");
+}
+
+TEST(EmbedConsent, AlwaysIsRememberedAcrossReopeningAndRevocable) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    f.handle({{"kiln", "prompt"}, {"text", "one"}, {"send", true}});
+    app::answerConsent(f.app, app::ConsentChoice::Always);
+    EXPECT_EQ(http.sent, 1u);
+    app::stopGeneration(f.app);
+
+    // As after a reload: read from the settings.
+    f.app.embed.always.clear();
+    app::loadEmbedConsent(f.app);
+    EXPECT_EQ(f.app.embed.always, std::vector<std::string>{kEmbedder});
+    const size_t answered = f.answers.size();
+    f.handle({{"kiln", "prompt"}, {"text", "two"}, {"send", true}});
+    EXPECT_EQ(http.sent, 2u);
+    EXPECT_FALSE(f.app.embed.pending);
+    EXPECT_EQ(f.answers.size(), answered);
+    app::stopGeneration(f.app);
+
+    // Another origin is not allowed by it.
+    f.app.embed.origin = "https://other.example";
+    f.handle({{"kiln", "prompt"}, {"text", "three"}, {"send", true}});
+    EXPECT_EQ(http.sent, 2u);
+    EXPECT_EQ(f.answers.back()["code"], "consent-required");
+    app::answerConsent(f.app, app::ConsentChoice::Deny);
+
+    f.app.embed.origin = kEmbedder;
+    app::revokeConsent(f.app, kEmbedder);
+    app::loadEmbedConsent(f.app);
+    EXPECT_TRUE(f.app.embed.always.empty());
+    f.handle({{"kiln", "prompt"}, {"text", "four"}, {"send", true}});
+    EXPECT_EQ(http.sent, 2u);
+    EXPECT_EQ(f.answers.back()["code"], "consent-required");
+}
+
+TEST(EmbedConsent, DenyAnswersDeniedUntilReload) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    f.handle({{"kiln", "prompt"}, {"text", "one"}, {"send", true}, {"request", "r1"}});
+    app::answerConsent(f.app, app::ConsentChoice::Deny);
+    EXPECT_EQ(http.sent, 0u);
+    EXPECT_EQ(f.answers.back()["code"], "denied");
+    EXPECT_EQ(f.answers.back()["request"], "r1");
+    f.handle({{"kiln", "prompt"}, {"text", "two"}, {"send", true}});
+    EXPECT_EQ(http.sent, 0u);
+    EXPECT_FALSE(f.app.embed.pending);  // not asked again
+    EXPECT_EQ(f.answers.back()["code"], "denied");
+    EXPECT_FALSE(f.app.store->getSetting("embed_consent").has_value());
+}
+
+TEST(EmbedConsent, AHiddenOrCoveredFrameCannotBeAllowed) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    f.handle({{"kiln", "prompt"}, {"text", "one"}, {"send", true}});
+    f.app.embed.visible = false;
+    EXPECT_FALSE(app::consentCanAllow(f.app));
+    app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
+    app::answerConsent(f.app, app::ConsentChoice::Always);
+    EXPECT_EQ(http.sent, 0u);
+    EXPECT_TRUE(f.app.embed.pending);
+    EXPECT_TRUE(f.app.embed.always.empty());
+    f.app.embed.visible = true;
+    app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
+    EXPECT_EQ(http.sent, 1u);
+    // Unknown (a browser without IntersectionObserver v2) does not block.
+    f.app.embed.visible.reset();
+    EXPECT_TRUE(app::consentCanAllow(f.app));
+}
+
+TEST(EmbedConsent, SendsAreRateLimitedPerOrigin) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    f.app.embed.always = {kEmbedder};
+    for (int i = 0; i < app::kEmbedSendLimit; ++i) {
+        f.handle({{"kiln", "prompt"}, {"text", "n" + std::to_string(i)}, {"send", true}});
+        app::stopGeneration(f.app);
+        f.now += 1000;
+    }
+    EXPECT_EQ(http.sent, static_cast<uint64_t>(app::kEmbedSendLimit));
+    EXPECT_TRUE(f.answers.empty());
+    f.handle({{"kiln", "prompt"}, {"text", "one too many"}, {"send", true}, {"request", 9}});
+    EXPECT_EQ(http.sent, static_cast<uint64_t>(app::kEmbedSendLimit));
+    ASSERT_EQ(f.answers.size(), 1u);
+    EXPECT_EQ(f.answers[0]["code"], "rate-limited");
+    EXPECT_EQ(f.answers[0]["request"], 9);
+    EXPECT_NE(f.answers[0]["message"].get<std::string>().find("Try again in 56 s"), std::string::npos)
+        << f.answers[0]["message"];
+    // Another origin has its own count (and is asked first).
+    f.app.embed.origin = "https://other.example";
+    f.handle({{"kiln", "prompt"}, {"text", "elsewhere"}, {"send", true}});
+    EXPECT_EQ(f.answers.back()["code"], "consent-required");
+    app::answerConsent(f.app, app::ConsentChoice::Deny);
+    // Once the window has passed the first origin may send again.
+    f.app.embed.origin = kEmbedder;
+    f.now += app::kEmbedSendWindowMs;
+    f.handle({{"kiln", "prompt"}, {"text", "later"}, {"send", true}});
+    EXPECT_EQ(http.sent, static_cast<uint64_t>(app::kEmbedSendLimit) + 1);
 }
 
 TEST(EmbedApi, OpenIsALinkToAProjectOrVersion) {
@@ -174,6 +316,8 @@ TEST(EmbedApi, MalformedMessagesChangeNothing) {
              R"({"kiln":"new-project","code":{}})",
              R"({"kiln":"new-project","name":null})",
              R"({"kiln":"prompt","text":"\ud800"})",
+             R"({"kiln":"prompt","text":"x","send":true,"request":{}})",
+             R"({"kiln":"prompt","text":"x","send":true,"request":[1]})",
          }) {
         EXPECT_FALSE(app::handleEmbedMessage(f.app, text)) << text;
     }
@@ -181,8 +325,16 @@ TEST(EmbedApi, MalformedMessagesChangeNothing) {
     EXPECT_EQ(f.saved.size(), 1u);
 }
 
+TEST(EmbedApi, NothingIsDoneWithoutAnEmbedder) {
+    Fixture f;
+    f.app.embed.origin.clear();
+    EXPECT_FALSE(app::handleEmbedMessage(f.app, R"({"kiln":"prompt","text":"x"})"));
+    EXPECT_TRUE(f.app.prompt.empty());
+}
+
 TEST(EmbedApi, NothingIsDoneBeforeTheLibraryIsOpen) {
     App app;
+    app.embed.origin = kEmbedder;
     EXPECT_FALSE(app::handleEmbedMessage(app, R"({"kiln":"new-project"})"));
     EXPECT_FALSE(app::handleEmbedMessage(app, R"({"kiln":"prompt","text":"x"})"));
     EXPECT_TRUE(app.prompt.empty());

@@ -16,6 +16,7 @@
 
 #include "core/app/app.h"
 #include "core/codegen/request.h"
+#include "fake_origin.h"
 #include "storage_test_support.h"
 
 using namespace kiln;
@@ -105,6 +106,7 @@ struct Fixture {
     Fixture() {
         app::openInMemory(app);
         app.http = &http;
+        app.origin_of = test::fakeOriginOf;
         app.clock_ms = [this] { return now; };
         app.origin = "https://kiln.example";
         app.system_prompt = "SYSTEM PROMPT";
@@ -149,13 +151,18 @@ bool hasHeader(const codegen::HttpRequest& request, const std::string& name) {
 // Settings and keys
 // ---------------------------------------------------------------------------------------------
 
-TEST(GenerationSettings, OriginsAreSchemeHostAndPort) {
-    EXPECT_EQ(app::originOf("https://API.openai.com/v1"), "https://api.openai.com");
-    EXPECT_EQ(app::originOf("https://api.openai.com:443/v1"), "https://api.openai.com");
-    EXPECT_EQ(app::originOf("http://127.0.0.1:8090/chunk=1/v1"), "http://127.0.0.1:8090");
-    EXPECT_EQ(app::originOf(" http://user:pw@localhost:11434/v1 "), "http://localhost:11434");
-    EXPECT_EQ(app::originOf("ftp://example.com"), "");
-    EXPECT_EQ(app::originOf("example.com/v1"), "");
+TEST(GenerationSettings, OriginsComeFromThePlatformsParser) {
+    Fixture f;
+    EXPECT_EQ(app::originOf(f.app, "https://API.openai.com:443/v1"), "https://api.openai.com");
+    // A backslash ends the authority, as the browser reads it: the host is 127.0.0.1.
+    EXPECT_EQ(app::originOf(f.app, "http://127.0.0.1:9\\@evil.example/v1"), "http://127.0.0.1:9");
+    // Without a parser no URL has an origin, and no key is ever usable.
+    App bare;
+    app::openInMemory(bare);
+    EXPECT_EQ(app::originOf(bare, "https://api.openai.com/v1"), "");
+    bare.settings = f.app.settings;
+    EXPECT_FALSE(app::keyUsable(bare, bare.settings));
+    EXPECT_EQ(app::requestEndpoint(bare, bare.settings).api_key, "");
 }
 
 TEST(GenerationSettings, SurviveReopeningFromTheStore) {
@@ -170,35 +177,130 @@ TEST(GenerationSettings, SurviveReopeningFromTheStore) {
     EXPECT_EQ(settings.endpoint.api_key, "sk-secret-1");
     EXPECT_EQ(settings.key_origin, "http://127.0.0.1:8090");
     EXPECT_EQ(settings.stall_seconds, 10);
-    EXPECT_TRUE(app::keyUsable(settings));
+    EXPECT_TRUE(app::keyUsable(f.app, settings));
 }
 
-TEST(GenerationSettings, AKeyIsNotSentToAnotherOriginUntilConfirmed) {
+// The request that carries a key names the key's origin, for the platform to check again.
+TEST(GenerationSettings, ARequestWithAKeyNamesItsOrigin) {
     Fixture f;
-    app::EndpointSettings moved = f.app.settings;
-    moved.endpoint.base_url = "https://elsewhere.example/v1";
-    app::saveEndpointSettings(f.app, moved);
-    EXPECT_FALSE(app::keyUsable(f.app.settings));
-    EXPECT_EQ(app::requestEndpoint(f.app.settings).api_key, "");
-    f.send("a clock");
-    EXPECT_FALSE(hasHeader(f.http.last().request, "Authorization"));
-    app::stopGeneration(f.app);
-
-    app::confirmKeyForEndpoint(f.app);
-    EXPECT_TRUE(app::keyUsable(f.app.settings));
     f.send("a clock");
     EXPECT_TRUE(hasHeader(f.http.last().request, "Authorization"));
-    EXPECT_EQ(f.http.last().request.url, "https://elsewhere.example/v1/chat/completions");
+    EXPECT_EQ(f.http.last().request.key_origin, "http://127.0.0.1:8090");
+    app::stopGeneration(f.app);
+    app::EndpointSettings keyless = f.app.settings;
+    keyless.endpoint.api_key.clear();
+    app::saveEndpointSettings(f.app, keyless);
+    f.send("a clock");
+    EXPECT_FALSE(hasHeader(f.http.last().request, "Authorization"));
+    EXPECT_EQ(f.http.last().request.key_origin, "");
 }
 
-TEST(GenerationSettings, AKeyEnteredAgainIsBoundToTheNewOrigin) {
+TEST(GenerationSettings, AnotherOriginNeverGetsTheKey) {
     Fixture f;
-    app::EndpointSettings moved = f.app.settings;
-    moved.endpoint.base_url = "https://elsewhere.example/v1";
-    moved.endpoint.api_key = "sk-other";
-    app::saveEndpointSettings(f.app, moved);
+    for (const char* url : {"https://elsewhere.example/v1", "http://127.0.0.1:9\\@127.0.0.1:8090/v1",
+                            "http://127.0.0.1:8091/v1", "https://127.0.0.1:8090/v1", "ftp://127.0.0.1:8090/v1",
+                            "127.0.0.1:8090/v1", "http://user@elsewhere.example/v1"}) {
+        SCOPED_TRACE(url);
+        app::EndpointSettings moved = f.app.settings;
+        moved.endpoint.base_url = url;
+        app::saveEndpointSettings(f.app, moved);
+        EXPECT_FALSE(app::keyUsable(f.app, f.app.settings));
+        EXPECT_EQ(f.app.settings.endpoint.api_key, "");
+        f.send("a clock");
+        if (!f.http.requests.empty()) {
+            EXPECT_FALSE(hasHeader(f.http.last().request, "Authorization"));
+            EXPECT_EQ(f.http.last().request.key_origin, "");
+        }
+        app::stopGeneration(f.app);
+        // The key stays with its own origin.
+        EXPECT_EQ(f.app.settings.keys.at("http://127.0.0.1:8090"), "sk-secret-1");
+    }
+}
+
+TEST(GenerationSettings, KeysAreKeptPerOriginAndComeBackWithIt) {
+    Fixture f;
+    app::EndpointSettings edit = f.app.settings;
+    // The Settings popup: the base URL moves, the key field follows the origin.
+    edit.endpoint.base_url = "https://elsewhere.example/v1";
+    app::followKeyOrigin(f.app, edit);
+    EXPECT_EQ(edit.endpoint.api_key, "");
+    EXPECT_EQ(edit.key_origin, "https://elsewhere.example");
+    edit.endpoint.api_key = "sk-other";
+    app::saveEndpointSettings(f.app, edit);
     EXPECT_EQ(f.app.settings.key_origin, "https://elsewhere.example");
-    EXPECT_TRUE(app::keyUsable(f.app.settings));
+    EXPECT_TRUE(app::keyUsable(f.app, f.app.settings));
+    f.send("a clock");
+    EXPECT_NE(f.body().find("a clock"), std::string::npos);
+    const auto& headers = f.http.last().request.headers;
+    const auto authorization = std::find_if(headers.begin(), headers.end(),
+                                            [](const auto& header) { return header.first == "Authorization"; });
+    ASSERT_NE(authorization, headers.end());
+    EXPECT_EQ(authorization->second, "Bearer sk-other");
+    app::stopGeneration(f.app);
+
+    // Back to the first origin (another path on it): its own key.
+    edit = f.app.settings;
+    edit.endpoint.base_url = "http://127.0.0.1:8090/other/v1";
+    app::saveEndpointSettings(f.app, edit);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-secret-1");
+    EXPECT_TRUE(app::keyUsable(f.app, f.app.settings));
+
+    // Reopened: both kept.
+    f.app.settings = {};
+    app::loadEndpointSettings(f.app);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-secret-1");
+    EXPECT_EQ(f.app.settings.keys.size(), 2u);
+    EXPECT_EQ(f.app.settings.keys.at("https://elsewhere.example"), "sk-other");
+
+    // Forgotten: gone from the store too.
+    app::forgetKey(f.app, "https://elsewhere.example");
+    f.app.settings = {};
+    app::loadEndpointSettings(f.app);
+    EXPECT_EQ(f.app.settings.keys.count("https://elsewhere.example"), 0u);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-secret-1");
+}
+
+TEST(GenerationSettings, AKeyTypedBeforeTheAddressIsBoundToItOnSave) {
+    Fixture f;
+    app::EndpointSettings edit = f.app.settings;
+    edit.endpoint.base_url = "";
+    app::followKeyOrigin(f.app, edit);
+    EXPECT_EQ(edit.endpoint.api_key, "");
+    edit.endpoint.api_key = "sk-typed-first";
+    // Typed character by character: the field keeps the key while the address takes shape.
+    for (const char* partial : {"h", "http://1", "http://127.0.0", "https://new.example/v1"}) {
+        edit.endpoint.base_url = partial;
+        app::followKeyOrigin(f.app, edit);
+    }
+    EXPECT_EQ(edit.endpoint.api_key, "sk-typed-first");
+    app::saveEndpointSettings(f.app, edit);
+    EXPECT_EQ(f.app.settings.keys.at("https://new.example"), "sk-typed-first");
+    EXPECT_EQ(f.app.settings.keys.size(), 2u);
+}
+
+// A library of an earlier version: one key and its origin in `api_key`, no `api_keys`. Read as
+// that origin's key; saved back so that the earlier version still reads the current base URL's
+// key.
+TEST(GenerationSettings, AnEarlierVersionsKeyIsReadAndStillWritten) {
+    Fixture f;
+    f.app.store->setSetting("api_keys", "null");
+    f.app.store->setSetting("api_key", R"({"key":"sk-old","origin":"http://127.0.0.1:8090"})");
+    app::loadEndpointSettings(f.app);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-old");
+    EXPECT_TRUE(app::keyUsable(f.app, f.app.settings));
+    // An origin an earlier version worked out by itself, not as the browser writes it: never used.
+    f.app.store->setSetting("api_key", R"({"key":"sk-odd","origin":"http://127.0.0.1:8090/"})");
+    f.app.store->setSetting("api_keys", "{}");
+    app::loadEndpointSettings(f.app);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "");
+    EXPECT_TRUE(f.app.settings.keys.empty());
+
+    f.app.settings.endpoint.api_key = "sk-new";
+    app::saveEndpointSettings(f.app, f.app.settings);
+    const nlohmann::json old_reader = nlohmann::json::parse(*f.app.store->getSetting("api_key"));
+    EXPECT_EQ(old_reader, (nlohmann::json{{"key", "sk-new"}, {"origin", "http://127.0.0.1:8090"}}));
+    const nlohmann::json keys = nlohmann::json::parse(*f.app.store->getSetting("api_keys"));
+    EXPECT_EQ(keys, (nlohmann::json{{"http://127.0.0.1:8090", "sk-new"}}));
 }
 
 TEST(GenerationSettings, ExportsLeaveKeysOutUnlessAsked) {
@@ -594,6 +696,89 @@ TEST(GenerationFailures, StopAbortsAndKeepsWhatArrived) {
     f.http.last().callbacks.data(chunk("more"));
     f.http.last().callbacks.end();
     EXPECT_EQ(f.app.generation.phase, GenerationPhase::Stopped);
+}
+
+// An endpoint that never stops: the answer is cut at the text cap, the request aborted, the
+// draft kept (no larger than the cap), and memory stays bounded however long it goes on.
+TEST(GenerationFailures, AnEndlessAnswerIsCutAtTheTextCap) {
+    Fixture f;
+    f.send("a list");
+    f.http.last().callbacks.response(200, {});
+    f.http.last().callbacks.data(chunk("```html\n"));
+    const std::string line(1000, 'x');
+    size_t sent = 0;
+    while (!f.http.last().aborted && sent < 4 * app::kMaxAnswerTextBytes) {
+        f.http.last().callbacks.data(chunk(line + "\n"));
+        sent += line.size() + 1;
+    }
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_LE(sent, app::kMaxAnswerTextBytes + 2 * line.size());
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "kept sending")) << f.app.generation.message;
+    EXPECT_TRUE(contains(f.app.generation.message, "1 MB of text")) << f.app.generation.message;
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_GT(f.app.draft->code.size(), app::kMaxAnswerTextBytes / 2);
+    EXPECT_LE(f.app.draft->code.size(), app::kMaxAnswerTextBytes + line.size());
+    EXPECT_FALSE(f.app.draft->can_continue);
+    EXPECT_TRUE(f.app.open->versions.empty());
+}
+
+// One huge chunk (a browser may hand over megabytes at once) is read only up to the cap.
+TEST(GenerationFailures, OneHugeChunkIsReadOnlyUpToTheCap) {
+    Fixture f;
+    f.send("a list");
+    f.http.last().callbacks.response(200, {});
+    std::string huge = chunk("```html\n");
+    const std::string line = chunk(std::string(1000, 'x') + "\n");
+    while (huge.size() < 4 * app::kMaxAnswerTextBytes) huge += line;
+    f.http.last().callbacks.data(huge);
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    ASSERT_TRUE(f.app.draft);
+    EXPECT_LE(f.app.draft->code.size(), app::kMaxAnswerTextBytes + 16 * 1024);
+    EXPECT_LE(f.app.generation.decoder.result().text.size(), app::kMaxAnswerTextBytes + 16 * 1024);
+    EXPECT_TRUE(f.app.open->versions.empty());
+    // Late bytes change nothing.
+    f.http.last().callbacks.data(chunk(line));
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+}
+
+// Bytes that are not text (comments, empty deltas) count too: cut at the body cap.
+TEST(GenerationFailures, AnEndlessBodyWithoutTextIsCutAtTheBodyCap) {
+    Fixture f;
+    f.send("a list");
+    f.http.last().callbacks.response(200, {});
+    const std::string comment = ": " + std::string(64 * 1024, ' ') + "\n\n";
+    size_t sent = 0;
+    while (!f.http.last().aborted && sent < 2 * app::kMaxAnswerBodyBytes) {
+        f.http.last().callbacks.data(comment);
+        sent += comment.size();
+    }
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_LE(sent, app::kMaxAnswerBodyBytes + comment.size());
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "16 MB of data")) << f.app.generation.message;
+
+    // A refusal whose body never ends is explained once the cap is reached.
+    f.send("a list");
+    f.http.last().callbacks.response(500, {});
+    sent = 0;
+    while (!f.http.last().aborted && sent < 2 * app::kMaxAnswerBodyBytes) {
+        f.http.last().callbacks.data(comment);
+        sent += comment.size();
+    }
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_TRUE(contains(f.app.generation.message, "HTTP 500")) << f.app.generation.message;
+}
+
+// The platform refused to send a request with a key to another origin: said as it said it.
+TEST(GenerationFailures, ARefusedRequestSaysWhy) {
+    Fixture f;
+    f.send("a list");
+    f.http.last().callbacks.failed(app::HttpFailure::Refused, "Kiln did not send the request: the key is kept for A.");
+    EXPECT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_EQ(f.app.generation.message, "Kiln did not send the request: the key is kept for A.");
 }
 
 // ---------------------------------------------------------------------------------------------

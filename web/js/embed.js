@@ -36,6 +36,27 @@
     post(json) {
       if (embedder) window.parent.postMessage(JSON.parse(json), embedder);
     },
+    // Calls changed(isVisible) as IntersectionObserver v2 finds Kiln's page visible and
+    // unobstructed in the embedding page, or not (covered, transparent, transformed, hidden);
+    // returns false where the browser has no trackVisibility (Kiln cannot know there).
+    watchVisibility(changed) {
+      if (!embedder || typeof IntersectionObserver !== 'function') return false;
+      let observer;
+      try {
+        observer = new IntersectionObserver((entries) => {
+          for (const entry of entries) changed(entry.isVisible === true);
+        }, { trackVisibility: true, delay: 100 });
+      } catch {
+        return false;
+      }
+      // A browser without v2 ignores the option: the observer does not say it tracks visibility.
+      if (observer.trackVisibility !== true) {
+        observer.disconnect();
+        return false;
+      }
+      observer.observe(document.documentElement);
+      return true;
+    },
     // Calls received(json text) with each message of the embedder's; others are ignored, as are
     // messages that are not JSON data (a cycle, a BigInt, a function: JSON.stringify refuses).
     listen(received) {

@@ -1,6 +1,7 @@
 #include "core/app/app.h"
 
 #include "core/app/app_internal.h"
+#include "core/app/embed_api.h"
 
 #include <algorithm>
 #include <cctype>
@@ -128,6 +129,7 @@ std::pair<int64_t, std::string> storedVersion(App& app, int number) {
 void loadLibrary(App& app) {
     app.theme = app.store->getSetting("theme").value_or("system");
     loadEndpointSettings(app);
+    loadEmbedConsent(app);
     refreshProjects(app);
 }
 
@@ -653,6 +655,13 @@ nlohmann::json stateSnapshot(const App& app) {
         {"undo_delete", app.undo_delete ? nlohmann::json(app.undo_delete->name) : nlohmann::json(nullptr)},
         {"errors", app.error.empty() ? nlohmann::json::array() : nlohmann::json::array({app.error})},
     };
+    nlohmann::json pending = nullptr;
+    if (app.embed.pending) pending = {{"origin", app.embed.pending->origin}, {"text", app.embed.pending->text}};
+    snapshot["embed"] = {{"origin", app.embed.origin},
+                         {"visible", app.embed.visible ? nlohmann::json(*app.embed.visible) : nlohmann::json(nullptr)},
+                         {"pending", pending},
+                         {"always", app.embed.always},
+                         {"denied", app.embed.denied}};
     snapshot.update(generationSnapshot(app));
     return snapshot;
 }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -79,6 +80,28 @@ struct PendingImport {
     storage::Bytes bytes;
 };
 
+// A prompt that the embedding page asked Kiln to send, waiting for the user's answer
+// (embed_api.h).
+struct ConsentRequest {
+    std::string origin;      // the embedding page's
+    std::string text;        // the prompt it sends
+    nlohmann::json request;  // its id for the request, echoed in Kiln's answer (null when none)
+};
+
+// The page that embeds Kiln, and what its user allowed it (embed_api.h).
+struct EmbedState {
+    std::string origin;  // the embedding page's origin; "" when there is none
+    // Posts a message (JSON text) to the embedding page; set by the platform.
+    std::function<void(const std::string& message)> post;
+    // Whether Kiln's frame is visible and unobstructed on the embedding page (IntersectionObserver
+    // v2); unknown where the browser cannot tell.
+    std::optional<bool> visible;
+    std::optional<ConsentRequest> pending;                 // the user is being asked
+    std::vector<std::string> always;                       // origins allowed always (settings)
+    std::vector<std::string> denied;                       // origins denied, until the page reloads
+    std::map<std::string, std::vector<int64_t>> sends_ms;  // recent sends per origin (rate limit)
+};
+
 // The storage members are destroyed in reverse order of declaration: the writer (it holds the
 // database's listener) first, then the store (its connection), then the database under it.
 struct App {
@@ -103,6 +126,7 @@ struct App {
 
     // Code generation (generation.h). http and clock_ms are set by the platform (fakes in tests).
     HttpClient* http = nullptr;
+    OriginOf origin_of;                 // the browser's URL parser (generation.h)
     std::function<int64_t()> clock_ms;  // milliseconds on a monotonic clock
     std::string origin;                 // Kiln's own origin, for messages about CORS
     std::string system_prompt;          // assets/prompts/system.md
@@ -112,6 +136,7 @@ struct App {
     Generation generation;
     std::optional<Draft> draft;
     int64_t retry_not_before_ms = 0;  // a 429 or 503 asked to wait until then
+    EmbedState embed;
 };
 
 // ---- Storage ---------------------------------------------------------------------------------

@@ -4,7 +4,11 @@
 #include <cstdint>
 #include <optional>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
+
+#include "core/app/app_internal.h"
 
 namespace kiln::app {
 
@@ -25,13 +29,83 @@ std::optional<std::string> optionalString(const Json& message, const char* name)
     return field->get<std::string>();
 }
 
+constexpr char kConsentSetting[] = "embed_consent";
+
+int64_t nowMs(const App& app) {
+    return app.clock_ms ? app.clock_ms() : 0;
+}
+
+bool listed(const std::vector<std::string>& origins, const std::string& origin) {
+    return std::find(origins.begin(), origins.end(), origin) != origins.end();
+}
+
+void answer(App& app, const char* code, const std::string& text, const Json& request) {
+    if (app.embed.post) {
+        app.embed.post(dump({{"kiln", "error"}, {"code", code}, {"message", text}, {"request", request}}));
+    }
+}
+
+void saveConsent(App& app) {
+    const std::vector<std::string> always = app.embed.always;
+    internal::whenWritable(app, [&app, always] {
+        if (!app.store || app.store->readOnly()) return;
+        internal::guarded(app, [&] { app.store->setSetting(kConsentSetting, dump({{"always", always}})); });
+    });
+}
+
+// Whether origin may send once more now; counts the send when it may.
+bool withinRate(App& app, const std::string& origin, int64_t* wait_ms) {
+    const int64_t now = nowMs(app);
+    std::vector<int64_t>& sends = app.embed.sends_ms[origin];
+    sends.erase(
+        std::remove_if(sends.begin(), sends.end(), [now](int64_t at) { return now - at >= kEmbedSendWindowMs; }),
+        sends.end());
+    if (sends.size() >= static_cast<size_t>(kEmbedSendLimit)) {
+        *wait_ms = sends.front() + kEmbedSendWindowMs - now;
+        return false;
+    }
+    sends.push_back(now);
+    return true;
+}
+
+// A send asked by the embedding page: made when its origin is allowed always, else the user is
+// asked (or was asked, and said no).
+void sendFromEmbedder(App& app, const std::string& text, const Json& request) {
+    const std::string& origin = app.embed.origin;
+    int64_t wait_ms = 0;
+    if (!withinRate(app, origin, &wait_ms)) {
+        answer(app, "rate-limited",
+               "Too many sends: Kiln takes at most " + std::to_string(kEmbedSendLimit) +
+                   " per minute from a site. Try again in " + std::to_string((wait_ms + 999) / 1000) + " s.",
+               request);
+        return;
+    }
+    if (listed(app.embed.always, origin)) {
+        sendPrompt(app);
+        return;
+    }
+    if (listed(app.embed.denied, origin)) {
+        answer(app, "denied", "The user did not allow this site to generate with their endpoint.", request);
+        return;
+    }
+    if (!app.embed.pending) app.embed.pending = ConsentRequest{origin, text, request};
+    answer(app, "consent-required",
+           "The user has not allowed this site to generate with their endpoint: Kiln is asking them. The prompt is "
+           "sent if they allow it (a 'version' message follows).",
+           request);
+}
+
 bool prompt(App& app, const Json& message) {
     const auto text = message.find("text");
     const auto send = message.find("send");
+    const auto request = message.find("request");
     if (text == message.end() || !text->is_string()) return false;
     if (send != message.end() && !send->is_boolean()) return false;
+    if (request != message.end() && !request->is_string() && !request->is_number()) return false;
     app.prompt = text->get<std::string>();
-    if (send != message.end() && send->get<bool>()) sendPrompt(app);
+    if (send != message.end() && send->get<bool>()) {
+        sendFromEmbedder(app, app.prompt, request == message.end() ? Json(nullptr) : *request);
+    }
     return true;
 }
 
@@ -79,13 +153,55 @@ std::string embedVersionMessage(const store::Project& project, const store::Vers
 
 bool handleEmbedMessage(App& app, std::string_view text) {
     const Json message = Json::parse(text, nullptr, false);
-    if (!message.is_object() || !app.store) return false;
+    if (!message.is_object() || !app.store || app.embed.origin.empty()) return false;
     const auto kind = message.find("kiln");
     if (kind == message.end() || !kind->is_string()) return false;
     if (*kind == "prompt") return prompt(app, message);
     if (*kind == "open") return open(app, message);
     if (*kind == "new-project") return newProjectFrom(app, message);
     return false;
+}
+
+void loadEmbedConsent(App& app) {
+    app.embed.always.clear();
+    const std::optional<std::string> stored = app.store ? app.store->getSetting(kConsentSetting) : std::nullopt;
+    if (!stored) return;
+    const Json json = Json::parse(*stored, nullptr, false);
+    if (!json.is_object() || !json.contains("always") || !json["always"].is_array()) return;
+    for (const Json& origin : json["always"]) {
+        if (origin.is_string() && !listed(app.embed.always, origin.get<std::string>())) {
+            app.embed.always.push_back(origin.get<std::string>());
+        }
+    }
+}
+
+bool consentCanAllow(const App& app) {
+    return app.embed.visible != false;
+}
+
+void answerConsent(App& app, ConsentChoice choice) {
+    if (!app.embed.pending) return;
+    if (choice != ConsentChoice::Deny && !consentCanAllow(app)) return;
+    const ConsentRequest asked = std::move(*app.embed.pending);
+    app.embed.pending.reset();
+    if (choice == ConsentChoice::Deny) {
+        if (!listed(app.embed.denied, asked.origin)) app.embed.denied.push_back(asked.origin);
+        answer(app, "denied", "The user did not allow this site to generate with their endpoint.", asked.request);
+        return;
+    }
+    if (choice == ConsentChoice::Always && !listed(app.embed.always, asked.origin)) {
+        app.embed.always.push_back(asked.origin);
+        saveConsent(app);
+    }
+    app.prompt = asked.text;
+    sendPrompt(app);
+}
+
+void revokeConsent(App& app, const std::string& origin) {
+    const auto at = std::find(app.embed.always.begin(), app.embed.always.end(), origin);
+    if (at == app.embed.always.end()) return;
+    app.embed.always.erase(at);
+    saveConsent(app);
 }
 
 }  // namespace kiln::app

@@ -4,11 +4,19 @@
 //
 //   to the embedding page    {kiln: 'ready', version: 1}                       the library is open
 //                            {kiln: 'version', project, name, number, prompt, code}
-//   from the embedding page  {kiln: 'prompt', text, send?}                     fill the prompt box
+//                            {kiln: 'error', code, message, request}         a send was not made
+//   from the embedding page  {kiln: 'prompt', text, send?, request?}           fill the prompt box
 //                            {kiln: 'open', project, version?}                 as a #/p/<id>/v/<n> link
 //                            {kiln: 'new-project', name?, code?}
 //
 // Nothing else goes out: no settings, no keys, no list of the library.
+//
+// A send spends the user's endpoint (and key): it needs the user's consent for the embedding
+// page's origin, given by a click in Kiln's own dialog (Allow once, Always, Deny), and is rate
+// limited per origin. Without consent the page gets {kiln: 'error', code: 'consent-required'}
+// while the user is asked, 'denied' once they said no (until Kiln is reloaded), 'rate-limited'
+// past kEmbedSendLimit sends in kEmbedSendWindowMs. "Always" is kept in the settings table
+// (`embed_consent`: {"always": [origins]}) and revoked in Settings.
 #pragma once
 
 #include <string>
@@ -21,6 +29,13 @@ namespace kiln::app {
 // The API's version, sent with 'ready'. It changes only when a message changes incompatibly.
 constexpr int kEmbedApiVersion = 1;
 
+// At most this many sends per embedding origin within a sliding window of kEmbedSendWindowMs,
+// asked or allowed alike; more are answered 'rate-limited'.
+constexpr int kEmbedSendLimit = 4;
+constexpr int64_t kEmbedSendWindowMs = 60'000;
+
+enum class ConsentChoice { AllowOnce, Always, Deny };
+
 // {"kiln":"ready","version":kEmbedApiVersion}
 std::string embedReadyMessage();
 
@@ -32,6 +47,19 @@ std::string embedVersionMessage(const store::Project& project, const store::Vers
 // for anything that is not a well-formed message of the API (not JSON, another kind, a field of
 // the wrong type); never throws. A well-formed request that fails shows its error as the panels'
 // would (a project that is not in this library, a send without an endpoint set up).
+// Messages come from app.embed.origin; answers go through app.embed.post.
 bool handleEmbedMessage(App& app, std::string_view message);
+
+// Reads the origins allowed always from the settings (on opening a library).
+void loadEmbedConsent(App& app);
+// Whether the consent dialog's Allow buttons may act: not while Kiln's frame is known to be
+// hidden or covered on the embedding page.
+bool consentCanAllow(const App& app);
+// The user's answer to app.embed.pending, from a click in Kiln: Allow once and Always send the
+// prompt (Always also keeps the origin allowed); Deny answers the page 'denied'. Allow does
+// nothing while consentCanAllow() is false.
+void answerConsent(App& app, ConsentChoice choice);
+// Takes an "Always" back: the origin is asked again next time.
+void revokeConsent(App& app, const std::string& origin);
 
 }  // namespace kiln::app

@@ -29,7 +29,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 
 constexpr char kEndpointSetting[] = "endpoint";
-constexpr char kApiKeySetting[] = "api_key";
+constexpr char kApiKeySetting[] = "api_key";    // {key, origin}: the base URL's key (earlier versions read it)
+constexpr char kApiKeysSetting[] = "api_keys";  // {origin: key}: every key
 // A refusal's body is kept up to this size to explain it; the rest is not needed.
 constexpr size_t kMaxErrorBody = 64 * 1024;
 
@@ -65,17 +66,6 @@ nlohmann::json endpointJson(const EndpointSettings& settings) {
             {"stall_seconds", settings.stall_seconds}};
 }
 
-// The settings as edited, with the key bound as saveEndpointSettings() binds it.
-EndpointSettings withKeyOrigin(const App& app, EndpointSettings edited) {
-    edited.endpoint.base_url = codegen::normalizeBaseUrl(edited.endpoint.base_url);
-    if (edited.endpoint.api_key != app.settings.endpoint.api_key) {
-        edited.key_origin = edited.endpoint.api_key.empty() ? "" : originOf(edited.endpoint.base_url);
-    } else {
-        edited.key_origin = app.settings.key_origin;
-    }
-    return edited;
-}
-
 std::optional<std::string> headerValue(const HttpHeaders& headers, std::string_view name) {
     for (const auto& [key, value] : headers) {
         if (lowerAscii(key) == name) return value;
@@ -94,40 +84,70 @@ bool succeeded(int status) {
 // ---------------------------------------------------------------------------------------------
 
 const std::vector<std::string>& secretSettingKeys() {
-    static const std::vector<std::string> keys = {kApiKeySetting};
+    static const std::vector<std::string> keys = {kApiKeySetting, kApiKeysSetting};
     return keys;
 }
 
-std::string originOf(std::string_view url) {
-    url = codegen::trim(url);
-    const size_t scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return "";
-    const std::string scheme = lowerAscii(url.substr(0, scheme_end));
-    if (scheme != "http" && scheme != "https") return "";
-    std::string_view authority = url.substr(scheme_end + 3);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-    std::string host = lowerAscii(authority);
-    const std::string default_port = scheme == "https" ? ":443" : ":80";
-    if (host.size() > default_port.size() &&
-        host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0) {
-        host.resize(host.size() - default_port.size());
+std::string originOf(const App& app, const std::string& url) {
+    return app.origin_of ? app.origin_of(url) : std::string();
+}
+
+void followKeyOrigin(const App& app, EndpointSettings& settings) {
+    const std::string origin = originOf(app, codegen::normalizeBaseUrl(settings.endpoint.base_url));
+    if (origin == settings.key_origin) return;
+    std::string& key = settings.endpoint.api_key;
+    if (settings.key_origin.empty()) {
+        // A key typed while the base URL had no origin waits for Save to bind it.
+        if (!key.empty()) return;
+    } else if (key.empty()) {
+        settings.keys.erase(settings.key_origin);
+    } else {
+        settings.keys[settings.key_origin] = key;
     }
-    if (host.empty()) return "";
-    return scheme + "://" + host;
+    settings.key_origin = origin;
+    const auto saved = origin.empty() ? settings.keys.end() : settings.keys.find(origin);
+    key = saved == settings.keys.end() ? std::string() : saved->second;
 }
 
-bool keyUsable(const EndpointSettings& settings) {
+bool keyUsable(const App& app, const EndpointSettings& settings) {
     return !settings.endpoint.api_key.empty() && !settings.key_origin.empty() &&
-           settings.key_origin == originOf(settings.endpoint.base_url);
+           settings.key_origin == originOf(app, codegen::normalizeBaseUrl(settings.endpoint.base_url));
 }
 
-codegen::Endpoint requestEndpoint(const EndpointSettings& settings) {
+codegen::Endpoint requestEndpoint(const App& app, const EndpointSettings& settings) {
     codegen::Endpoint endpoint = settings.endpoint;
     endpoint.base_url = codegen::normalizeBaseUrl(endpoint.base_url);
-    if (!keyUsable(settings)) endpoint.api_key.clear();
+    if (!keyUsable(app, settings)) endpoint.api_key.clear();
     return endpoint;
 }
+
+namespace {
+
+// The request as it goes out: one that carries a key names the key's origin, which the platform
+// checks against the URL's before sending it.
+codegen::HttpRequest withKeyOrigin(codegen::HttpRequest request, const codegen::Endpoint& endpoint,
+                                   const EndpointSettings& settings) {
+    if (!endpoint.api_key.empty()) request.key_origin = settings.key_origin;
+    return request;
+}
+
+// The settings as saveEndpointSettings() keeps them: the key field bound to the base URL's origin.
+EndpointSettings bound(const App& app, EndpointSettings edited) {
+    edited.endpoint.base_url = codegen::normalizeBaseUrl(edited.endpoint.base_url);
+    followKeyOrigin(app, edited);
+    const std::string origin = originOf(app, edited.endpoint.base_url);
+    if (origin.empty()) {
+        edited.endpoint.api_key.clear();  // nowhere it could be sent
+    } else if (edited.endpoint.api_key.empty()) {
+        edited.keys.erase(origin);
+    } else {
+        edited.keys[origin] = edited.endpoint.api_key;
+    }
+    edited.key_origin = origin;
+    return edited;
+}
+
+}  // namespace
 
 void loadEndpointSettings(App& app) {
     EndpointSettings settings;
@@ -149,12 +169,30 @@ void loadEndpointSettings(App& app) {
             settings.stall_seconds = json.value("stall_seconds", settings.stall_seconds);
         }
     }
-    if (std::optional<std::string> stored = app.store->getSetting(kApiKeySetting)) {
+    if (std::optional<std::string> stored = app.store->getSetting(kApiKeysSetting)) {
         const nlohmann::json json = nlohmann::json::parse(*stored, nullptr, false);
         if (json.is_object()) {
-            settings.endpoint.api_key = json.value("key", "");
-            settings.key_origin = json.value("origin", "");
+            for (const auto& [origin, key] : json.items()) {
+                if (key.is_string() && !key.get<std::string>().empty()) settings.keys[origin] = key.get<std::string>();
+            }
         }
+    }
+    // The one key of earlier versions (and the latest one they saved, should one have run on this
+    // library since): kept for its origin when that is an origin as the browser writes it. One
+    // that is not (an earlier version worked origins out by itself) can never match a URL's
+    // origin, and is left out.
+    if (std::optional<std::string> stored = app.store->getSetting(kApiKeySetting)) {
+        const nlohmann::json json = nlohmann::json::parse(*stored, nullptr, false);
+        if (json.is_object() && json.contains("key") && json["key"].is_string() && json.contains("origin") &&
+            json["origin"].is_string()) {
+            const std::string key = json["key"].get<std::string>();
+            const std::string origin = json["origin"].get<std::string>();
+            if (!key.empty() && !origin.empty() && originOf(app, origin) == origin) settings.keys[origin] = key;
+        }
+    }
+    settings.key_origin = originOf(app, codegen::normalizeBaseUrl(settings.endpoint.base_url));
+    if (const auto key = settings.keys.find(settings.key_origin); key != settings.keys.end() && !key->first.empty()) {
+        settings.endpoint.api_key = key->second;
     }
     app.settings = std::move(settings);
 }
@@ -170,9 +208,11 @@ void keepSettings(App& app, EndpointSettings settings) {
         if (!app.store || app.store->readOnly()) return;
         guarded(app, [&] {
             app.store->setSetting(kEndpointSetting, endpointJson(settings).dump());
+            app.store->setSetting(kApiKeysSetting, nlohmann::json(settings.keys).dump());
             app.store->setSetting(
-                kApiKeySetting,
-                nlohmann::json{{"key", settings.endpoint.api_key}, {"origin", settings.key_origin}}.dump());
+                kApiKeySetting, nlohmann::json{{"key", settings.endpoint.api_key},
+                                               {"origin", settings.endpoint.api_key.empty() ? "" : settings.key_origin}}
+                                    .dump());
         });
     });
 }
@@ -180,20 +220,21 @@ void keepSettings(App& app, EndpointSettings settings) {
 }  // namespace
 
 void saveEndpointSettings(App& app, const EndpointSettings& edited) {
-    keepSettings(app, withKeyOrigin(app, edited));
+    keepSettings(app, bound(app, edited));
 }
 
-void confirmKeyForEndpoint(App& app) {
+void forgetKey(App& app, const std::string& origin) {
     EndpointSettings settings = app.settings;
-    settings.key_origin = originOf(settings.endpoint.base_url);
+    settings.keys.erase(origin);
+    if (settings.key_origin == origin) settings.endpoint.api_key.clear();
     keepSettings(app, settings);
 }
 
 void testConnection(App& app, const EndpointSettings& edited) {
     if (!app.http) return;
     if (app.connection_test.running) app.http->abort(app.connection_test.request_id);
-    const EndpointSettings settings = withKeyOrigin(app, edited);
-    const codegen::Endpoint endpoint = requestEndpoint(settings);
+    const EndpointSettings settings = bound(app, edited);
+    const codegen::Endpoint endpoint = requestEndpoint(app, settings);
     const uint64_t serial = app.connection_test.serial + 1;
     app.connection_test = ConnectionTest{true, false, "Asking " + endpoint.base_url + "/models…", 0, serial};
     struct Answer {
@@ -217,7 +258,10 @@ void testConnection(App& app, const EndpointSettings& edited) {
         }
     };
     callbacks.data = [answer, current](std::string_view bytes) {
-        if (current() && answer->body.size() < 4 * kMaxErrorBody) answer->body.append(bytes);
+        // A models list past this size is read as far as it came (parseModelList finds none).
+        if (current() && answer->body.size() < 4 * kMaxErrorBody) {
+            answer->body.append(bytes.substr(0, 4 * kMaxErrorBody - answer->body.size()));
+        }
     };
     callbacks.end = [&app, answer, current, settle, model = endpoint.model] {
         if (!current()) return;
@@ -240,14 +284,19 @@ void testConnection(App& app, const EndpointSettings& edited) {
                               "): choose one from the list.");
         }
     };
-    callbacks.failed = [&app, current, settle, endpoint](HttpFailure failure, const std::string&) {
+    callbacks.failed = [&app, current, settle, endpoint](HttpFailure failure, const std::string& detail) {
         if (!current()) return;
+        if (failure == HttpFailure::Refused) {
+            settle(false, detail);
+            return;
+        }
         settle(false, codegen::connectionErrorMessage(failure == HttpFailure::Unreachable
                                                           ? codegen::ConnectionFailure::Unreachable
                                                           : codegen::ConnectionFailure::Dropped,
                                                       endpoint, app.origin));
     };
-    app.connection_test.request_id = app.http->send(codegen::modelsRequest(endpoint), std::move(callbacks));
+    app.connection_test.request_id =
+        app.http->send(withKeyOrigin(codegen::modelsRequest(endpoint), endpoint, settings), std::move(callbacks));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,6 +315,15 @@ std::string answerSoFar(const Generation& generation) {
 bool current(const App& app, uint64_t serial) {
     return app.generation.phase == GenerationPhase::Running && app.generation.serial == serial;
 }
+
+std::string answerTooLongMessage() {
+    return "The endpoint kept sending: Kiln stops reading an answer after " +
+           std::to_string(kMaxAnswerTextBytes / (1024 * 1024)) + " MB of text or " +
+           std::to_string(kMaxAnswerBodyBytes / (1024 * 1024)) +
+           " MB of data. What arrived is kept as a draft; check the model and its \"Max tokens\" in Settings.";
+}
+
+void endWithDraft(App& app, GenerationPhase phase, std::string message, bool can_continue);
 
 void updateCode(Generation& generation) {
     codegen::ExtractedCode extracted = codegen::extractCode(answerSoFar(generation));
@@ -286,11 +344,13 @@ void beginRequest(App& app) {
     generation.last_bytes_ms = now;
     generation.message.clear();
     generation.new_version = 0;
-    generation.endpoint = requestEndpoint(app.settings);
+    generation.body_bytes = 0;
+    generation.endpoint = requestEndpoint(app, app.settings);
     codegen::GenerationOptions options;
     options.temperature = app.settings.temperature;
     options.max_tokens = app.settings.max_tokens;
-    const codegen::HttpRequest request = codegen::chatRequest(generation.endpoint, generation.messages, options);
+    const codegen::HttpRequest request = withKeyOrigin(
+        codegen::chatRequest(generation.endpoint, generation.messages, options), generation.endpoint, app.settings);
     generation.endpoint.api_key.clear();
 
     const uint64_t serial = generation.serial;
@@ -306,13 +366,34 @@ void beginRequest(App& app) {
         if (!current(app, serial)) return;
         Generation& g = app.generation;
         g.last_bytes_ms = nowMs(app);
+        g.body_bytes += bytes.size();
         if (!succeeded(g.http_status)) {
             if (g.error_body.size() < kMaxErrorBody) g.error_body.append(bytes);
+            if (g.body_bytes > kMaxAnswerBodyBytes) {  // a refusal that never ends: explained as it is
+                app.http->abort(g.request_id);
+                g.decoder.fail(codegen::httpErrorMessage(g.http_status, g.error_body, g.retry_after_seconds),
+                               nowMs(app));
+                conclude(app);
+            }
             return;
         }
         const size_t text_before = g.decoder.result().text.size();
-        g.decoder.feed(bytes, g.last_bytes_ms);
-        if (g.decoder.result().text.size() != text_before) updateCode(g);
+        const codegen::StreamResult& result = g.decoder.result();
+        // Fed in slices, so that one large chunk overshoots the caps by one slice at most.
+        constexpr size_t kSlice = 16 * 1024;
+        for (size_t at = 0; at < bytes.size(); at += kSlice) {
+            g.decoder.feed(bytes.substr(at, kSlice), g.last_bytes_ms);
+            if (result.status != codegen::StreamStatus::Streaming) break;
+            const size_t fed = g.body_bytes - bytes.size() + std::min(at + kSlice, bytes.size());
+            if (fed > kMaxAnswerBodyBytes ||
+                g.earlier_answer.size() + result.text.size() + result.reasoning.size() > kMaxAnswerTextBytes) {
+                app.http->abort(g.request_id);
+                if (result.text.size() != text_before) updateCode(g);
+                endWithDraft(app, GenerationPhase::Failed, answerTooLongMessage(), false);
+                return;
+            }
+        }
+        if (result.text.size() != text_before) updateCode(g);
         // [DONE] or an error in the stream settles the answer: no need to wait for the body's end.
         if (g.decoder.result().status != codegen::StreamStatus::Streaming) {
             app.http->abort(g.request_id);
@@ -332,9 +413,14 @@ void beginRequest(App& app) {
         }
         conclude(app);
     };
-    callbacks.failed = [&app, serial](HttpFailure failure, const std::string&) {
+    callbacks.failed = [&app, serial](HttpFailure failure, const std::string& detail) {
         if (!current(app, serial)) return;
         Generation& g = app.generation;
+        if (failure == HttpFailure::Refused) {
+            g.decoder.fail(detail, nowMs(app));
+            conclude(app);
+            return;
+        }
         const bool dropped = failure == HttpFailure::Dropped || g.http_status != 0;
         if (g.http_status != 0 && !succeeded(g.http_status)) {
             g.decoder.fail(codegen::httpErrorMessage(g.http_status, g.error_body, g.retry_after_seconds), nowMs(app));
@@ -612,6 +698,8 @@ nlohmann::json generationSnapshot(const App& app) {
                  {"can_continue", app.draft->can_continue}};
     }
     const EndpointSettings& settings = app.settings;
+    nlohmann::json key_origins = nlohmann::json::array();
+    for (const auto& [origin, key] : settings.keys) key_origins.push_back(origin);
     return {
         {"generation",
          {{"phase", generation.phase},
@@ -642,7 +730,8 @@ nlohmann::json generationSnapshot(const App& app) {
           {"stall_seconds", settings.stall_seconds},
           {"has_key", !settings.endpoint.api_key.empty()},
           {"key_origin", settings.key_origin},
-          {"key_usable", keyUsable(settings)}}},
+          {"key_origins", key_origins},
+          {"key_usable", keyUsable(app, settings)}}},
         {"models", app.models},
         {"connection_test",
          {{"running", app.connection_test.running},

@@ -5,20 +5,24 @@
 //
 // Index
 //   HttpClient           the HTTP stream the platform provides
-//   EndpointSettings     the endpoint, options and key, kept in the settings table
+//   OriginOf             the URL parser the platform provides (the browser's)
+//   EndpointSettings     the endpoint, options and keys (one per origin), kept in the settings table
 //   Generation, Draft    what is running, and what a failed or cut answer left behind
 //   Settings actions     load, save, the key's origin, test connection
 //   Generation actions   send (and the Retry-After wait), stop, continue, keep or discard the
 //                        draft, stall checks
 //   generationSnapshot   JSON for tests
 //
-// The key is bound to the origin (scheme, host, port) of the base URL it was entered for: when
-// the base URL moves to another origin, requests go without it until the user enters it again or
-// confirms it for the new origin in Settings.
+// Keys are kept per origin (scheme, host, port) of the base URL they were entered for, and origins
+// come from the browser's URL parser (new URL(url).origin), never from string handling of Kiln's
+// own: a key goes only with requests to its origin, and the fetch that sends it checks that again
+// (web/js/fetch_stream.js). Moving the base URL to another origin uses that origin's key, if one
+// was saved for it, else none.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +46,7 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 enum class HttpFailure {
     Unreachable,  // no response at all: host down, DNS, CORS refused (the browser does not say which)
     Dropped,      // the body broke off after the response started
+    Refused,      // not sent: it carries a key and its URL is not on the key's origin (detail says so)
 };
 
 // One request's events, in this order: response (once), data (any number), then end or failed.
@@ -55,32 +60,50 @@ struct HttpCallbacks {
 class HttpClient {
 public:
     virtual ~HttpClient() = default;
-    // Starts request; returns its id. Callbacks come later, never from inside send().
+    // Starts request; returns its id. Callbacks come later, never from inside send(). A request
+    // with a key_origin (one that carries a key) goes only if its URL's origin is that one, and
+    // never follows a redirect; otherwise it fails with Refused.
     virtual uint64_t send(const codegen::HttpRequest& request, HttpCallbacks callbacks) = 0;
     // Aborts a request: no callback of it is called from then on.
     virtual void abort(uint64_t id) = 0;
 };
 
+// ---- OriginOf ------------------------------------------------------------------------------
+
+// The origin of a URL as the browser's URL parser has it (new URL(url).origin: "https://host" or
+// "http://host:port"), or "" for a string that is not an absolute http: or https: URL. The
+// platform provides it (src/platform/web/url_origin.h); tests give a fake. Without one, no URL
+// has an origin and no key is ever sent.
+using OriginOf = std::function<std::string(const std::string& url)>;
+
 // ---- Settings --------------------------------------------------------------------------------
 
 struct EndpointSettings {
-    codegen::Endpoint endpoint;  // api_key included
+    codegen::Endpoint endpoint;  // api_key: the key in the key field, for key_origin
     std::optional<double> temperature;
     std::optional<int64_t> max_tokens;
     int64_t stall_seconds = 60;
-    std::string key_origin;  // the origin the key was entered (or confirmed) for
-    bool saved = false;      // the user has set an endpoint up (else sending asks them to)
+    // The origin the key field belongs to: the base URL's, or "" while the base URL has none (a
+    // key typed then is bound to the origin the base URL has when the settings are saved).
+    std::string key_origin;
+    std::map<std::string, std::string> keys;  // origin -> key: every key saved, the field's aside
+    bool saved = false;                       // the user has set an endpoint up (else sending asks them to)
 };
 
 // The settings keys that hold secrets: left out of exports unless the user asks for them.
 const std::vector<std::string>& secretSettingKeys();
 
-// "scheme://host[:port]" of a URL, lower case; empty for something that is not an http(s) URL.
-std::string originOf(std::string_view url);
-// Whether the stored key may be sent to the settings' base URL.
-bool keyUsable(const EndpointSettings& settings);
+// The origin of url by app.origin_of; "" without one.
+std::string originOf(const App& app, const std::string& url);
+// Moves the key field to the base URL's origin when that changed: the key in the field stays
+// with the origin it was for, and the field takes the key saved for the new origin (or none).
+// A key typed while the base URL had no origin stays in the field. Call after each edit of
+// the base URL (the Settings popup does, each frame).
+void followKeyOrigin(const App& app, EndpointSettings& settings);
+// Whether the settings' key may be sent to their base URL: it is saved for that URL's origin.
+bool keyUsable(const App& app, const EndpointSettings& settings);
 // The endpoint as requests use it: without the key when the key is not usable there.
-codegen::Endpoint requestEndpoint(const EndpointSettings& settings);
+codegen::Endpoint requestEndpoint(const App& app, const EndpointSettings& settings);
 
 // What "Test connection" found.
 struct ConnectionTest {
@@ -92,6 +115,14 @@ struct ConnectionTest {
 };
 
 // ---- Generation ------------------------------------------------------------------------------
+
+// An answer is cut once the body of one request passes kMaxAnswerBodyBytes, or the text decoded
+// from it (answer and reasoning, with what earlier requests of a continuation answered) passes
+// kMaxAnswerTextBytes: the request is aborted, what arrived is kept as a draft, and the message
+// says why. An endpoint that never ends, or sends megabytes, cannot fill memory. A real app is
+// tens of kilobytes; a streamed token costs about 150 bytes of body.
+constexpr size_t kMaxAnswerBodyBytes = 16 * 1024 * 1024;
+constexpr size_t kMaxAnswerTextBytes = 1024 * 1024;
 
 enum class GenerationPhase { Idle, Running, Finished, Failed, Stopped, Truncated };
 
@@ -115,6 +146,7 @@ struct Generation {
     codegen::Endpoint endpoint;                  // the endpoint it went to (without the key)
     codegen::StreamDecoder decoder;
     int http_status = 0;
+    size_t body_bytes = 0;  // of this request's body, so far
     std::optional<int64_t> retry_after_seconds;
     std::string error_body;  // a refusal's body, collected to explain it
     uint64_t serial = 0;     // which request the callbacks belong to (older ones are ignored)
@@ -138,11 +170,15 @@ struct Draft {
 
 // Reads the endpoint settings and key from the store (defaults when none are kept).
 void loadEndpointSettings(App& app);
-// Keeps edited settings. A key that differs from the stored one is bound to the origin of the
-// edited base URL; an unchanged key keeps its origin (and stays unused at another one).
+// Keeps edited settings (after followKeyOrigin): the key field is saved for the base URL's origin
+// (an empty field forgets that origin's key), with every other origin's key as edited. A key
+// for a base URL with no origin (not an http(s) URL) is not kept.
+// Stored as `endpoint`, `api_keys` ({origin: key}) and, for readers of earlier versions,
+// `api_key` ({key, origin}: the base URL's key). A library with only `api_key` is read as one
+// key for its origin.
 void saveEndpointSettings(App& app, const EndpointSettings& edited);
-// The user confirms that the stored key may go to the current base URL's origin.
-void confirmKeyForEndpoint(App& app);
+// Forgets the key saved for origin.
+void forgetKey(App& app, const std::string& origin);
 // Asks the endpoint of `edited` for its models: fills app.models and app.connection_test.
 void testConnection(App& app, const EndpointSettings& edited);
 

@@ -106,6 +106,9 @@ struct HttpRequest {
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;  // empty for GET
+    // Set when the request carries a key (Authorization): the origin the key was saved for. The
+    // HTTP client sends the request only to that origin, and without following redirects.
+    std::string key_origin;
 };
 
 // The chat-completions request for messages: POST <base>/chat/completions with the JSON body

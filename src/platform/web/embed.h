@@ -20,6 +20,16 @@ bool embedMode();
 // site's library).
 bool hasEmbedder();
 
+// The embedding page's origin; "" when hasEmbedder() is false.
+std::string embedderOrigin();
+
+// Calls `changed(visible)` whenever the browser finds Kiln's frame visible and unobstructed on
+// the embedding page, or no longer (IntersectionObserver v2, `trackVisibility`: not covered by
+// another element, not transparent, not transformed), then requests a frame. Returns false,
+// calling nothing, without an embedder or where the browser has no such observer (Firefox,
+// Safari): there Kiln cannot know whether it is seen.
+bool watchVisibility(std::function<void(bool visible)> changed);
+
 // From now on, calls `received` with each message (as JSON text) that the embedding page posts to
 // Kiln: from window.parent, with the embedder's origin; any other message (from another frame,
 // another origin, the live preview) is ignored, as are messages that are not JSON data. Then a

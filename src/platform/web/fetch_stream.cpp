@@ -34,9 +34,9 @@ void wake() {
 // The EM_JS bodies are JavaScript, which clang-format would break.
 // clang-format off
 EM_JS(void, fetch_start, (int id, const char* method, const char* url, const char* headers_json, const char* body,
-                          size_t body_size), {
+                          size_t body_size, const char* key_origin), {
     kilnFetch.start(id, UTF8ToString(method), UTF8ToString(url), JSON.parse(UTF8ToString(headers_json)),
-                    body_size ? HEAPU8.slice(body, body + body_size) : null, {
+                    body_size ? HEAPU8.slice(body, body + body_size) : null, UTF8ToString(key_origin), {
         response: function(status, headers) {
             var text = allocateUTF8(headers);
             _kiln_fetch_response(id, status, text);
@@ -62,6 +62,8 @@ EM_JS(void, fetch_abort, (int id), { kilnFetch.abort(id); });
 EM_JS(double, fetch_now, (), { return performance.now(); });
 
 EM_JS(char*, fetch_origin, (), { return allocateUTF8(location.origin); });
+
+EM_JS(char*, fetch_url_origin, (const char* url), { return allocateUTF8(kilnFetch.originOf(UTF8ToString(url))); });
 // clang-format on
 
 }  // namespace
@@ -80,7 +82,7 @@ uint64_t FetchClient::send(const codegen::HttpRequest& request, app::HttpCallbac
     requests().active[id] = std::make_shared<app::HttpCallbacks>(std::move(callbacks));
     const std::string headers = nlohmann::json(request.headers).dump();
     fetch_start(static_cast<int>(id), request.method.c_str(), request.url.c_str(), headers.c_str(), request.body.data(),
-                request.body.size());
+                request.body.size(), request.key_origin.c_str());
     return id;
 }
 
@@ -90,6 +92,13 @@ void FetchClient::abort(uint64_t id) {
 
 int64_t monotonicMs() {
     return static_cast<int64_t>(fetch_now());
+}
+
+std::string urlOrigin(const std::string& url) {
+    char* origin = fetch_url_origin(url.c_str());
+    std::string text(origin);
+    free(origin);
+    return text;
 }
 
 std::string pageOrigin() {
@@ -132,7 +141,10 @@ EMSCRIPTEN_KEEPALIVE void kiln_fetch_failed(int id, int kind, const char* detail
     std::shared_ptr<kiln::app::HttpCallbacks> callbacks = kiln::web::find(id);
     if (!callbacks) return;
     kiln::web::requests().active.erase(id);
-    callbacks->failed(kind == 0 ? kiln::app::HttpFailure::Unreachable : kiln::app::HttpFailure::Dropped, detail);
+    callbacks->failed(kind == 0   ? kiln::app::HttpFailure::Unreachable
+                      : kind == 2 ? kiln::app::HttpFailure::Refused
+                                  : kiln::app::HttpFailure::Dropped,
+                      detail);
     kiln::web::wake();
 }
 

@@ -19,13 +19,18 @@ public:
 
     // fetch() with an AbortController, credentials omitted and no referrer. A fetch that fails
     // before any response (a TypeError: unreachable host, DNS, CORS refused) is Unreachable; a
-    // body that breaks off is Dropped; an aborted request calls nothing back.
+    // body that breaks off is Dropped; an aborted request calls nothing back. A request that
+    // carries a key (request.key_origin, or an Authorization header) is Refused, unsent, unless
+    // new URL(url).origin is request.key_origin; it never follows a redirect.
     uint64_t send(const codegen::HttpRequest& request, app::HttpCallbacks callbacks) override;
     void abort(uint64_t id) override;
 };
 
 // Milliseconds on the page's monotonic clock (performance.now()).
 int64_t monotonicMs();
+// The browser's origin of url (new URL(url).origin) when it is an absolute http(s) URL, else "":
+// the app's OriginOf (core/app/generation.h).
+std::string urlOrigin(const std::string& url);
 // The page's origin, e.g. "https://kiln.example" (for messages about CORS).
 std::string pageOrigin();
 
