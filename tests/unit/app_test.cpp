@@ -369,8 +369,7 @@ TEST(AppStorage, ExportAndImportGoThroughAConfirmationAndRefusalsChangeNothing) 
     EXPECT_TRUE(target.app.error.empty()) << target.app.error;
     EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Exported"}));
     EXPECT_FALSE(target.app.open);
-    EXPECT_EQ(target.app.notice, "Replaced your library with kiln-2025-01-31.sqlite (1 project, 0 versions, made by "
-                                 "Kiln schema 1). Undo puts your previous library back.");
+    EXPECT_EQ(target.app.notice, "Replaced your library with kiln-2025-01-31.sqlite: 1 project.");
     EXPECT_EQ(app::saveView(target.app).state, "saved");
     Tab reopened(other_backend, other_peers);
     EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Exported"}));

@@ -39,15 +39,16 @@ inline void deserialize(store::Database& db, const std::vector<uint8_t>& bytes) 
 // Two projects: "Alpha" (public id 00000000000000aa, versions 1 and 2, 2 made from 1) and
 // "Beta" (one version), and a theme setting.
 inline void addLibraryContent(store::Database& db) {
-    db.exec("INSERT INTO projects (id, public_id, name, created_at, updated_at) VALUES"
-            " (1, '00000000000000aa', 'Alpha', 1700000000000, 1700000001000),"
-            " (2, '00000000000000bb', 'Beta', 1700000002000, 1700000003000);"
-            "INSERT INTO versions (id, project_id, number, parent_id, prompt, code, model, created_at,"
-            " prompt_tokens) VALUES"
-            " (1, 1, 1, NULL, 'first', '<p>a1</p>', 'm', 1700000000500, 10),"
-            " (2, 1, 2, 1, 'second', '<p>a2 ünï</p>', 'm', 1700000000600, 42),"
-            " (3, 2, 1, NULL, 'beta', '<p>b1</p>', 'm', 1700000002500, NULL);"
-            "INSERT INTO settings (key, value) VALUES ('theme', 'light');");
+    db.exec(
+        "INSERT INTO projects (id, public_id, name, created_at, updated_at) VALUES"
+        " (1, '00000000000000aa', 'Alpha', 1700000000000, 1700000001000),"
+        " (2, '00000000000000bb', 'Beta', 1700000002000, 1700000003000);"
+        "INSERT INTO versions (id, project_id, number, parent_id, prompt, code, model, created_at,"
+        " prompt_tokens) VALUES"
+        " (1, 1, 1, NULL, 'first', '<p>a1</p>', 'm', 1700000000500, 10),"
+        " (2, 1, 2, 1, 'second', '<p>a2 ünï</p>', 'm', 1700000000600, 42),"
+        " (3, 2, 1, NULL, 'beta', '<p>b1</p>', 'm', 1700000002500, NULL);"
+        "INSERT INTO settings (key, value) VALUES ('theme', 'light');");
 }
 
 // A library as Kiln's migrations make it, then changed by `tamper` (with triggers and views

@@ -54,10 +54,12 @@ TEST(LibraryImportFuzz, MutatedFilesKeepEveryInvariant) {
         std::vector<uint8_t> bytes = all[random() % all.size()];
         switch (random() % 4) {
             case 0:  // a few bytes of the header and the first page (the schema)
-                for (int n = 1 + random() % 4; n > 0; --n) bytes[random() % std::min<size_t>(bytes.size(), 4096)] = static_cast<uint8_t>(random());
+                for (int n = 1 + random() % 4; n > 0; --n)
+                    bytes[random() % std::min<size_t>(bytes.size(), 4096)] = static_cast<uint8_t>(random());
                 break;
             case 1:  // bytes anywhere
-                for (int n = 1 + random() % 16; n > 0; --n) bytes[random() % bytes.size()] = static_cast<uint8_t>(random());
+                for (int n = 1 + random() % 16; n > 0; --n)
+                    bytes[random() % bytes.size()] = static_cast<uint8_t>(random());
                 break;
             case 2:  // cut short, on a page boundary or not
                 bytes.resize(random() % 2 ? bytes.size() / 4096 * 4096 - 4096 : random() % bytes.size());

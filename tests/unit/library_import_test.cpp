@@ -79,9 +79,8 @@ TEST(LibraryImport, TheCheckingConnectionIsDefensive) {
 }
 
 TEST(LibraryImport, AnExtraTriggerIsRefused) {
-    const ImportRefused refused = refusal(kilnLibrary([](Database& db) {
-        db.exec("CREATE TRIGGER wipe AFTER INSERT ON projects BEGIN DELETE FROM versions; END");
-    }));
+    const ImportRefused refused = refusal(kilnLibrary(
+        [](Database& db) { db.exec("CREATE TRIGGER wipe AFTER INSERT ON projects BEGIN DELETE FROM versions; END"); }));
     expectPlainRefusal(refused, "a trigger named “wipe” on the table “projects” that Kiln does not make");
     EXPECT_EQ(refused.kind(), StoreErrorKind::NotKiln);
     EXPECT_NE(refused.detail().find("DELETE FROM versions"), std::string::npos) << "the SQL is in the detail";
@@ -89,15 +88,17 @@ TEST(LibraryImport, AnExtraTriggerIsRefused) {
 
 TEST(LibraryImport, ATriggerOnSettingsIsRefused) {
     expectPlainRefusal(refusal(kilnLibrary([](Database& db) {
-                           db.exec("CREATE TRIGGER leak AFTER UPDATE ON settings BEGIN "
-                                   "INSERT INTO settings VALUES ('endpoint', new.value); END");
+                           db.exec(
+                               "CREATE TRIGGER leak AFTER UPDATE ON settings BEGIN "
+                               "INSERT INTO settings VALUES ('endpoint', new.value); END");
                        })),
                        "a trigger named “leak” on the table “settings”");
 }
 
 TEST(LibraryImport, AnExtraViewIsRefused) {
-    expectPlainRefusal(refusal(kilnLibrary([](Database& db) { db.exec("CREATE VIEW everything AS SELECT * FROM versions"); })),
-                       "a view named “everything” that Kiln does not make");
+    expectPlainRefusal(
+        refusal(kilnLibrary([](Database& db) { db.exec("CREATE VIEW everything AS SELECT * FROM versions"); })),
+        "a view named “everything” that Kiln does not make");
 }
 
 TEST(LibraryImport, AnExtraIndexWithAnExpressionIsRefused) {
@@ -132,10 +133,9 @@ TEST(LibraryImport, AChangedColumnTypeOrDefaultIsRefused) {
     const std::string sql = migrations().front().sql;
     expectPlainRefusal(refusal(craftedLibrary(replaced(sql, "name        TEXT    NOT NULL,", "name BLOB NOT NULL,"))),
                        "The column “name” of the table “projects”");
-    expectPlainRefusal(
-        refusal(craftedLibrary(replaced(sql, "model             TEXT    NOT NULL DEFAULT ''",
-                                        "model TEXT NOT NULL DEFAULT 'gpt'"))),
-        "The column “model” of the table “versions”");
+    expectPlainRefusal(refusal(craftedLibrary(replaced(sql, "model             TEXT    NOT NULL DEFAULT ''",
+                                                       "model TEXT NOT NULL DEFAULT 'gpt'"))),
+                       "The column “model” of the table “versions”");
 }
 
 TEST(LibraryImport, AChangedUniqueConstraintOrIndexIsRefused) {
@@ -150,9 +150,11 @@ TEST(LibraryImport, WithoutRowidChangesAreRefused) {
     const std::string sql = migrations().front().sql;
     expectPlainRefusal(refusal(craftedLibrary(replaced(sql, ") WITHOUT ROWID;", ");"))),
                        "table “settings” in this file is not defined the way Kiln defines it");
-    expectPlainRefusal(refusal(craftedLibrary(replaced(sql, "    finish_reason     TEXT    NOT NULL DEFAULT '',\n    UNIQUE (project_id, number)\n);",
-                                                       "    finish_reason     TEXT    NOT NULL DEFAULT '',\n    UNIQUE (project_id, number)\n) WITHOUT ROWID;"))),
-                       "“versions”");
+    expectPlainRefusal(
+        refusal(craftedLibrary(replaced(
+            sql, "    finish_reason     TEXT    NOT NULL DEFAULT '',\n    UNIQUE (project_id, number)\n);",
+            "    finish_reason     TEXT    NOT NULL DEFAULT '',\n    UNIQUE (project_id, number)\n) WITHOUT ROWID;"))),
+        "“versions”");
 }
 
 TEST(LibraryImport, KilnsApplicationIdWithNoTablesIsRefused) {
@@ -210,10 +212,11 @@ TEST(LibraryImport, ValuesAreCheckedOnTheWay) {
     // Odd values the schema allows: blobs and numbers in text columns, invalid UTF-8, a bad
     // public id, version numbers with gaps, a parent outside the file, a text timestamp.
     const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
-        db.exec("INSERT INTO projects (id, public_id, name, created_at, updated_at) "
-                "VALUES (50, 'not hex', x'41ff42', 'yesterday', 7);"
-                "INSERT INTO versions (project_id, number, parent_id, prompt, code, created_at, ttft_ms) "
-                "VALUES (50, 7, 9999, 12, x'3c703effff', 1, -5), (50, 3, NULL, 'p', 'c', 1, 20);");
+        db.exec(
+            "INSERT INTO projects (id, public_id, name, created_at, updated_at) "
+            "VALUES (50, 'not hex', x'41ff42', 'yesterday', 7);"
+            "INSERT INTO versions (project_id, number, parent_id, prompt, code, created_at, ttft_ms) "
+            "VALUES (50, 7, 9999, 12, x'3c703effff', 1, -5), (50, 3, NULL, 'p', 'c', 1, 20);");
     });
     Store library = Store::openInMemory(test::steppingClock());
     ImportFile file = ImportFile::check(bytes);
@@ -228,7 +231,9 @@ TEST(LibraryImport, ValuesAreCheckedOnTheWay) {
         }
     }
     ASSERT_TRUE(odd);
-    EXPECT_EQ(odd->name, "A\xEF\xBF\xBD" "B");
+    EXPECT_EQ(odd->name,
+              "A\xEF\xBF\xBD"
+              "B");
     EXPECT_EQ(odd->public_id.size(), 16u);
     EXPECT_NE(odd->public_id, "not hex");
     EXPECT_EQ(odd->created_at, 1234) << "a timestamp that is not a number becomes the import's time";
@@ -266,8 +271,9 @@ TEST(LibraryImport, AFailedAddLeavesNoTrace) {
     library.createProject("Kept");
     const std::vector<uint8_t> before = serialize(library.database());
     sqlite3_db_config(library.database().handle(), SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, nullptr);
-    library.database().exec("CREATE TEMP TRIGGER fail_version BEFORE INSERT ON versions "
-                            "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END");
+    library.database().exec(
+        "CREATE TEMP TRIGGER fail_version BEFORE INSERT ON versions "
+        "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END");
     ImportFile file = ImportFile::check(kilnLibrary());
     EXPECT_THROW(file.addTo(library.database(), [] { return int64_t{1}; }), SqliteError);
     library.database().exec("DROP TRIGGER fail_version");
@@ -276,10 +282,11 @@ TEST(LibraryImport, AFailedAddLeavesNoTrace) {
 
 TEST(LibraryImport, OpeningALibraryRemovesWhatKilnDoesNotMake) {
     std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
-        db.exec("CREATE TRIGGER wipe AFTER INSERT ON projects BEGIN DELETE FROM versions; END;"
-                "CREATE VIEW everything AS SELECT * FROM versions;"
-                "CREATE INDEX by_length ON versions (length(code));"
-                "DROP INDEX projects_by_update; CREATE INDEX projects_by_update ON projects (name);");
+        db.exec(
+            "CREATE TRIGGER wipe AFTER INSERT ON projects BEGIN DELETE FROM versions; END;"
+            "CREATE VIEW everything AS SELECT * FROM versions;"
+            "CREATE INDEX by_length ON versions (length(code));"
+            "DROP INDEX projects_by_update; CREATE INDEX projects_by_update ON projects (name);");
     });
     Database db(":memory:");
     test::deserialize(db, bytes);

@@ -341,8 +341,10 @@ void confirmImport(App& app, ImportChoice choice) {
             app.undo_replace = std::move(previous);
             app.error.clear();
             reconnect(app);
-            app.notice = "Replaced your library with " + pending->file_name + " (" +
-                         store::describeImport(file.summary()) + "). Undo puts your previous library back.";
+            // Short: the status bar shows it with Undo after it.
+            const store::ImportSummary& holds = file.summary();
+            app.notice = "Replaced your library with " + pending->file_name + ": " + std::to_string(holds.projects) +
+                         (holds.projects == 1 ? " project." : " projects.");
         } catch (const std::exception& failure) {
             showFailure(app, failure);
         }

@@ -81,7 +81,9 @@ std::string shownName(const std::string& name) {
     return "“" + text + "”";
 }
 
-std::string article(const std::string& type) { return type == "index" ? "an" : "a"; }
+std::string article(const std::string& type) {
+    return type == "index" ? "an" : "a";
+}
 
 [[noreturn]] void refuse(StoreErrorKind kind, const std::string& what, const std::string& detail = {}) {
     throw ImportRefused(kind, what + " Nothing was changed.", detail);
@@ -115,8 +117,9 @@ struct SchemaObject {
 // (sqlite_autoindex_*) follow from their table's SQL, which is compared.
 std::map<std::string, SchemaObject> schemaObjects(Database& db) {
     std::map<std::string, SchemaObject> objects;
-    Statement rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-                       "WHERE substr(name, 1, 11) <> 'sqlite_stat' AND substr(name, 1, 17) <> 'sqlite_autoindex_'");
+    Statement rows(db,
+                   "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                   "WHERE substr(name, 1, 11) <> 'sqlite_stat' AND substr(name, 1, 17) <> 'sqlite_autoindex_'");
     while (rows.step()) {
         SchemaObject object{rows.columnText(0), rows.columnText(1), rows.columnText(2),
                             rows.columnOptionalText(3).value_or("")};
@@ -203,7 +206,8 @@ int typeRank(const std::string& type) {
 }
 
 std::string bothSides(const std::string& whose, const std::string& theirs, const std::string& kilns) {
-    return whose + ": " + (theirs.empty() ? "(none)" : theirs) + "\nKiln's migrations: " + (kilns.empty() ? "(none)" : kilns);
+    return whose + ": " + (theirs.empty() ? "(none)" : theirs) +
+           "\nKiln's migrations: " + (kilns.empty() ? "(none)" : kilns);
 }
 
 std::optional<SchemaDifference> columnDifference(Database& db, Database& reference, const std::string& table,
@@ -247,13 +251,14 @@ std::optional<SchemaDifference> schemaDifference(Database& db, Database& referen
 
     std::vector<const SchemaObject*> ordered;
     for (const auto& [name, object] : theirs) ordered.push_back(&object);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const SchemaObject* a, const SchemaObject* b) { return typeRank(a->type) < typeRank(b->type); });
+    std::stable_sort(ordered.begin(), ordered.end(), [](const SchemaObject* a, const SchemaObject* b) {
+        return typeRank(a->type) < typeRank(b->type);
+    });
     // Objects Kiln does not make at all.
     for (const SchemaObject* object : ordered) {
         if (kilns.count(object->name)) continue;
-        std::string message = whose + " has " + article(object->type) + " " + object->type + " named " +
-                              shownName(object->name);
+        std::string message =
+            whose + " has " + article(object->type) + " " + object->type + " named " + shownName(object->name);
         if (object->type == "trigger" || object->type == "index") {
             message += " on the table " + shownName(object->table);
         }
@@ -263,10 +268,10 @@ std::optional<SchemaDifference> schemaDifference(Database& db, Database& referen
     // Objects Kiln makes that are missing.
     for (const auto& [name, object] : kilns) {
         if (theirs.count(name)) continue;
-        return SchemaDifference{object.type, name,
-                                whose + " has no " + object.type + " named " + shownName(name) +
-                                    ", which every Kiln library has.",
-                                bothSides(whose, "", object.sql), false};
+        return SchemaDifference{
+            object.type, name,
+            whose + " has no " + object.type + " named " + shownName(name) + ", which every Kiln library has.",
+            bothSides(whose, "", object.sql), false};
     }
     // Objects of both, made differently.
     for (const SchemaObject* object : ordered) {
@@ -327,10 +332,11 @@ std::vector<std::string> removeForeignObjects(Database& db, int version, const s
         // Dropping a table drops its indexes and triggers with it.
         if (object.type != "table" && dropped_tables.count(object.table)) continue;
         if (object.type == "table") dropped_tables.insert(object.name);
-        db.exec("DROP " + std::string(object.type == "table"     ? "TABLE"
-                                      : object.type == "index"   ? "INDEX"
-                                      : object.type == "trigger" ? "TRIGGER"
-                                                                 : "VIEW") +
+        db.exec("DROP " +
+                std::string(object.type == "table"     ? "TABLE"
+                            : object.type == "index"   ? "INDEX"
+                            : object.type == "trigger" ? "TRIGGER"
+                                                       : "VIEW") +
                 " IF EXISTS " + quotedName(object.name));
         auto kiln = kilns.find(object.name);
         if (kiln != kilns.end()) {
@@ -415,12 +421,12 @@ ImportFile ImportFile::check(const std::vector<uint8_t>& bytes) {
             }
             char id[16];
             std::snprintf(id, sizeof id, "0x%08X", static_cast<unsigned>(application_id));
-            refuse(StoreErrorKind::NotKiln,
-                   application_id == 0
-                       ? "This SQLite database belongs to another application (it has tables but no Kiln "
-                         "application id)."
-                       : std::string("This SQLite database belongs to another application (application id ") + id +
-                             ").");
+            refuse(
+                StoreErrorKind::NotKiln,
+                application_id == 0
+                    ? "This SQLite database belongs to another application (it has tables but no Kiln "
+                      "application id)."
+                    : std::string("This SQLite database belongs to another application (application id ") + id + ").");
         }
         if (version > current) {
             refuse(StoreErrorKind::ReadOnly, "This file was made by a newer Kiln (schema version " +
@@ -467,9 +473,8 @@ std::optional<int64_t> intValue(const Statement& row, int column) {
 }
 
 bool isPublicId(const std::string& id) {
-    return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return id.size() == 16 &&
+           std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 std::string cutAtCharacter(std::string text, size_t max) {
@@ -525,18 +530,21 @@ struct Copier {
                 if (taken.columnInt(2)) names.insert(taken.columnText(1));
             }
         }
-        Statement projects(source, "SELECT id, public_id, name, created_at, updated_at, deleted_at FROM projects "
-                                   "ORDER BY id");
-        Statement insert_project(target, "INSERT INTO projects (public_id, name, created_at, updated_at, deleted_at) "
-                                         "VALUES (?, ?, ?, ?, ?)");
+        Statement projects(source,
+                           "SELECT id, public_id, name, created_at, updated_at, deleted_at FROM projects "
+                           "ORDER BY id");
+        Statement insert_project(target,
+                                 "INSERT INTO projects (public_id, name, created_at, updated_at, deleted_at) "
+                                 "VALUES (?, ?, ?, ?, ?)");
         Statement versions(source,
                            "SELECT id, number, parent_id, prompt, code, model, endpoint_label, created_at, ttft_ms,"
                            " duration_ms, prompt_tokens, completion_tokens, finish_reason FROM versions "
                            "WHERE project_id = ? ORDER BY number, id");
-        Statement insert_version(target,
-                                 "INSERT INTO versions (project_id, number, parent_id, prompt, code, model,"
-                                 " endpoint_label, created_at, ttft_ms, duration_ms, prompt_tokens,"
-                                 " completion_tokens, finish_reason) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        Statement insert_version(
+            target,
+            "INSERT INTO versions (project_id, number, parent_id, prompt, code, model,"
+            " endpoint_label, created_at, ttft_ms, duration_ms, prompt_tokens,"
+            " completion_tokens, finish_reason) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         int64_t added = 0;
         const int64_t now = clock();
         while (projects.step()) {
