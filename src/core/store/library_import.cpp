@@ -206,7 +206,7 @@ int typeRank(const std::string& type) {
 }
 
 std::string bothSides(const std::string& whose, const std::string& theirs, const std::string& kilns) {
-    return whose + ": " + (theirs.empty() ? "(none)" : theirs) +
+    return whose + ": " + (theirs.empty() ? "(none)" : validUtf8(theirs)) +
            "\nKiln's migrations: " + (kilns.empty() ? "(none)" : kilns);
 }
 
