@@ -108,6 +108,10 @@ void errorBanner(app::App& app) {
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1.0f, 1.0f, 1.0f, 0.18f));
     ImGui::BeginChild("error", ImVec2(0, 0), ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
     ImGui::TextWrapped("%s", app.error.c_str());
+    if (!app.error_detail.empty() && ImGui::TreeNode("Details")) {
+        ImGui::TextWrapped("%s", app.error_detail.c_str());
+        ImGui::TreePop();
+    }
     if (ImGui::SmallButton("Dismiss")) app::dismissError(app);
     ImGui::EndChild();
     ImGui::PopStyleColor(3);
@@ -571,6 +575,7 @@ void drawMessages(app::App& app, UiState& ui, FrameOutput& out, bool in_status_b
     };
     if (!app.notice.empty()) {
         message(app.notice);
+        if (app.undo_replace && button("Undo##replace")) app::undoReplace(app);
         if (button("×##notice")) app::dismissNotice(app);
     }
     if (ui.update_waiting) {
@@ -705,12 +710,22 @@ void drawImportPopup(app::App& app) {
         ImGui::EndPopup();
         return;
     }
-    ImGui::TextWrapped("Importing %s replaces every project kept in this browser with the file's, in every Kiln "
-                       "tab. Export the library first to keep a copy of it.",
-                       app.pending_import->file_name.c_str());
+    // The file was checked when it was chosen (app::offerImport): the dialog says what it holds.
+    ImGui::TextWrapped("%s holds %s.", app.pending_import->file_name.c_str(),
+                       store::describeImport(app.pending_import->summary).c_str());
     ImGui::Spacing();
-    if (primaryButton("Replace library")) {
-        app::confirmImport(app);
+    mutedWrapped("Add to my library: its projects are added as new projects; nothing already here changes. "
+                 "Replace my library: it takes the place of every project kept in this browser, in every Kiln "
+                 "tab (Undo is offered until the page is reloaded). Settings and keys are never taken from a "
+                 "file.");
+    ImGui::Spacing();
+    if (primaryButton("Add to my library") || ImGui::IsKeyPressed(ImGuiKey_Enter)) {
+        app::confirmImport(app, app::ImportChoice::Add);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Replace my library")) {
+        app::confirmImport(app, app::ImportChoice::Replace);
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();

@@ -1,8 +1,9 @@
 // Export and import, checked against the real sql.js (npm sql.js@1.13.0, run in Node): Kiln's
 // export opens in sql.js with every project and version; a library built by sql.js with Kiln's
-// schema (the migrations of src/core/store/schema.cpp) imports into Kiln; a file that is not
-// SQLite, one from a newer Kiln and another application's database are refused with a message,
-// and nothing changes. Export and import go through real clicks, the file picker's input and a
+// schema (the migrations of src/core/store/schema.cpp) is added to Kiln's library, or replaces
+// it, and Undo of the replace restores it; a file that carries a trigger, one that is not SQLite,
+// one from a newer Kiln and another application's database are refused with a plain message
+// before anything is asked, and nothing changes. Export and import go through real clicks, the file picker's input and a
 // drop on the canvas. None of it needs the DevTools protocol: runs in Chromium and in Firefox.
 
 import assert from 'node:assert/strict';
@@ -30,10 +31,11 @@ function kilnMigrations() {
 }
 
 // A library made by sql.js: Kiln's schema, its header fields, and `projects` ({name, codes}).
-function sqlJsLibrary(projects, { userVersion = null, applicationId = 0x4B494C4E } = {}) {
+function sqlJsLibrary(projects, { userVersion = null, applicationId = 0x4B494C4E, extraSql = '' } = {}) {
   const db = new SQL.Database();
   const migrations = kilnMigrations();
   for (const { sql } of migrations) db.exec(sql);
+  if (extraSql) db.exec(extraSql);
   db.exec(`PRAGMA application_id = ${applicationId}; PRAGMA user_version = ${userVersion ?? migrations.at(-1).version}`);
   projects.forEach(({ name, codes }, i) => {
     db.run('INSERT INTO projects (public_id, name, created_at, updated_at) VALUES (?, ?, ?, ?)',
@@ -115,11 +117,11 @@ for (const engine of browsers()) {
       assert.deepEqual(errors, []);
     });
 
-  test(`import: a library built by sql.js with Kiln's schema replaces Kiln's (${engine})`,
-    { timeout: 180_000 }, async (t) => {
+  test(`import: a library built by sql.js is added, or replaces Kiln's, and Undo restores it (${engine})`,
+    { timeout: 240_000 }, async (t) => {
       const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url);
-      await act(page, 'newProject', 'Before the import');
+      await act(page, 'newProject', 'From sql.js 1');
       await waitForState(page, (s) => s.projects.length === 1 && s.saved === 'saved');
 
       const library = [
@@ -128,24 +130,47 @@ for (const engine of browsers()) {
       ];
       fs.mkdirSync(kScratch, { recursive: true });
       const file = path.join(kScratch, `sqljs-library-${engine}.sqlite`);
+      const fileName = path.basename(file);
       fs.writeFileSync(file, sqlJsLibrary(library));
-      // What the file picker delivers (the Storage popup's "Import database…" opens it).
-      await (await page.$('#kiln-file-input')).uploadFile(file);
-      await waitForState(page, (s) => s.pending_import === path.basename(file));
-      await waitForItem(page, 'Replace library');
-      await screenshot(page, `import-confirm-${engine}.png`);
-      await clickItem(page, 'Replace library');
+      const input = await page.$('#kiln-file-input');
 
-      const imported = await waitForState(page, (s) => s.projects.length === 2 && s.saved === 'saved');
-      assert.equal(imported.notice, `Imported ${path.basename(file)}: 2 project(s).`);
-      assert.deepEqual(imported.errors, []);
+      // Add: checked first, then the dialog says what the file holds.
+      await input.uploadFile(file);
+      const offered = await waitForState(page, (s) => s.pending_import === fileName);
+      assert.equal(offered.pending_import_holds, '2 projects, 3 versions, made by Kiln schema 1');
+      await waitForItem(page, 'Add to my library');
+      await screenshot(page, `import-confirm-${engine}.png`);
+      await clickItem(page, 'Add to my library');
+      const added = await waitForState(page, (s) => s.projects.length === 3 && s.saved === 'saved');
+      assert.equal(added.notice, `Added 2 projects from ${fileName} to your library.`);
+      assert.deepEqual(added.errors, []);
+      const names = 'SELECT name FROM projects ORDER BY name';
+      assert.deepEqual(await query(page, names), [['From sql.js 1'], ['From sql.js 1 (2)'], ['From sql.js 2']]);
+      const afterAdd = await snapshot(page);
+
+      // Replace, then Undo: the library is back as it was.
+      await page.evaluate(() => { document.getElementById('kiln-file-input').value = ''; });
+      await input.uploadFile(file);
+      await waitForState(page, (s) => s.pending_import === fileName);
+      await clickItem(page, 'Replace my library');
+      const replaced = await waitForState(page, (s) => s.projects.length === 2 && s.saved === 'saved' && s.undo_replace);
+      assert.equal(replaced.notice, `Replaced your library with ${fileName}: 2 projects.`);
       const expected = library.flatMap(({ name, codes }) => codes.map((code) => [name, code]));
       const codes = 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number';
       assert.deepEqual(await query(page, codes), expected);
+      await waitForItem(page, 'Undo');
+      await screenshot(page, `import-replaced-${engine}.png`);
+      await clickItem(page, 'Undo');
+      const undone = await waitForState(page, (s) => s.projects.length === 3 && !s.undo_replace && s.saved === 'saved');
+      assert.deepEqual(undone.errors, []);
+      const restored = await snapshot(page);
+      assert.deepEqual(restored.projects, afterAdd.projects);
+      assert.deepEqual(restored.versions, afterAdd.versions);
 
       await page.reload();
       await waitForKiln(page, errors);
-      assert.deepEqual(await query(page, codes), expected, 'the import was saved');
+      assert.deepEqual(await query(page, names), [['From sql.js 1'], ['From sql.js 1 (2)'], ['From sql.js 2']],
+        'what Undo restored was saved');
       assert.deepEqual(await query(page, 'PRAGMA integrity_check'), [['ok']]);
       assert.deepEqual(errors, []);
     });
@@ -161,22 +186,27 @@ for (const engine of browsers()) {
       const before = await snapshot(page);
 
       const current = kilnMigrations().at(-1).version;
+      const trigger = 'CREATE TRIGGER wipe AFTER INSERT ON versions BEGIN DELETE FROM versions; END';
       const refused = [
+        ['with-trigger.sqlite', sqlJsLibrary([{ name: 'Trojan', codes: ['<p/>'] }], { extraSql: trigger }),
+          /^This file has a trigger named “wipe” on the table “versions” that Kiln does not make\. Nothing was changed\.$/],
         ['notes.sqlite', new TextEncoder().encode('These are my notes, not a database.\n'.repeat(50)), /not a SQLite database/],
         ['from-the-future.sqlite', sqlJsLibrary([{ name: 'Future', codes: ['<p/>'] }], { userVersion: current + 1 }),
           /made by a newer Kiln \(schema version \d+; this Kiln knows up to \d+\)/],
         ['other-app.sqlite', sqlJsLibrary([], { applicationId: 0x12345678 }), /belongs to another application/],
       ];
       for (const [name, bytes, why] of refused) {
+        // Refused as it arrives: the user is asked nothing.
         await dropFile(page, name, bytes);
-        await waitForState(page, (s) => s.pending_import === name);
-        await clickItem(page, 'Replace library');
-        const after = await waitForState(page, (s) => s.errors.length === 1 && s.pending_import === null);
+        const after = await waitForState(page, (s) => s.errors.length === 1);
+        assert.equal(after.pending_import, null);
         assert.match(after.errors[0], why);
         assert.match(after.errors[0], /Nothing was changed/);
+        assert.doesNotMatch(after.errors[0], /CREATE|SELECT/);
         assert.deepEqual(await snapshot(page), before, `${name} changed something`);
-        if (name === 'notes.sqlite') {
-          await waitForItem(page, 'Dismiss');
+        if (name === 'with-trigger.sqlite') {
+          assert.match(after.error_detail, /CREATE TRIGGER wipe/);
+          await clickItem(page, 'Details');
           await screenshot(page, `import-refused-${engine}.png`);
         }
         await clickItem(page, 'Dismiss');

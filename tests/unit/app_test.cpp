@@ -353,23 +353,23 @@ TEST(AppStorage, ExportAndImportGoThroughAConfirmationAndRefusalsChangeNothing) 
     Tab target(other_backend, other_peers);
     app::newProject(target.app, "Replaced");
     app::offerImport(target.app, "kiln-2025-01-31.sqlite", {'n', 'o', 'p', 'e'});
-    EXPECT_EQ(app::stateSnapshot(target.app)["pending_import"], "kiln-2025-01-31.sqlite");
-    app::confirmImport(target.app);
+    EXPECT_EQ(app::stateSnapshot(target.app)["pending_import"], nullptr) << "refused before the user is asked";
     EXPECT_NE(target.app.error.find("not a SQLite database"), std::string::npos) << target.app.error;
     EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Replaced"}));
     EXPECT_TRUE(target.app.open);
 
     app::dismissError(target.app);
     app::offerImport(target.app, "kiln-2025-01-31.sqlite", *file);
+    EXPECT_EQ(app::stateSnapshot(target.app)["pending_import"], "kiln-2025-01-31.sqlite");
     app::cancelImport(target.app);
     EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Replaced"}));
 
     app::offerImport(target.app, "kiln-2025-01-31.sqlite", *file);
-    app::confirmImport(target.app);
+    app::confirmImport(target.app, app::ImportChoice::Replace);
     EXPECT_TRUE(target.app.error.empty()) << target.app.error;
     EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Exported"}));
     EXPECT_FALSE(target.app.open);
-    EXPECT_EQ(target.app.notice, "Imported kiln-2025-01-31.sqlite: 1 project(s).");
+    EXPECT_EQ(target.app.notice, "Replaced your library with kiln-2025-01-31.sqlite: 1 project.");
     EXPECT_EQ(app::saveView(target.app).state, "saved");
     Tab reopened(other_backend, other_peers);
     EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Exported"}));

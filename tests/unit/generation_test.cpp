@@ -317,13 +317,15 @@ TEST(GenerationSettings, ExportsLeaveKeysOutUnlessAsked) {
     ASSERT_TRUE(with);
     EXPECT_TRUE(holds(*with, "sk-secret-1"));
 
-    // The export without keys is a working library.
+    // The export without keys is a working library; importing it never takes its settings.
     App other;
     app::openInMemory(other);
+    const std::string model = other.settings.endpoint.model;
     app::offerImport(other, "export.sqlite", *without);
-    app::confirmImport(other);
+    app::confirmImport(other, app::ImportChoice::Replace);
     EXPECT_EQ(other.error, "");
-    EXPECT_EQ(other.settings.endpoint.model, "kiln-test/ok");
+    EXPECT_EQ(other.settings.endpoint.model, model);
+    EXPECT_NE(other.settings.endpoint.model, "kiln-test/ok");
     EXPECT_EQ(other.settings.endpoint.api_key, "");
     EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-secret-1");  // the library itself keeps it
 }

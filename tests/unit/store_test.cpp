@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sqlite3.h>
 
 #include "core/store/store.h"
 #include "test_support.h"
@@ -135,7 +136,9 @@ TEST(StoreFile, TwoConnectionsNeverShareAVersionNumber) {
 TEST_F(StoreTest, AFailedInsertLeavesNoTrace) {
     Project project = store.createProject("App");
     addVersion(project.id, "kept");
-    // Make the second statement of insertVersion's transaction fail.
+    // Make the second statement of insertVersion's transaction fail (with a trigger, which Kiln's
+    // connections refuse to run unless a test turns them back on).
+    sqlite3_db_config(store.database().handle(), SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, nullptr);
     store.database().exec(
         "CREATE TEMP TRIGGER fail_touch BEFORE UPDATE OF updated_at ON projects "
         "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END");

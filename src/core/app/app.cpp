@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -24,11 +25,23 @@ using internal::whenWritable;
 // ---------------------------------------------------------------------------------------------
 
 void internal::whenWritable(App& app, std::function<void()> write) {
+    if (refuseReadOnly(app)) return;
+    // Asked again when the write runs: by then another tab may have replaced the library.
+    auto checked = [&app, write = std::move(write)] {
+        if (!refuseReadOnly(app)) write();
+    };
     if (app.writer) {
-        app.writer->write(std::move(write));
+        app.writer->write(std::move(checked));
     } else {
-        write();
+        checked();
     }
+}
+
+bool refuseReadOnly(App& app) {
+    if (!app.store || !app.store->readOnly()) return false;
+    app.error = app.store->schemaStatus().message;
+    app.error_detail.clear();
+    return true;
 }
 
 void internal::loadProject(App& app, const store::Project& project, int number) {
@@ -126,11 +139,42 @@ std::pair<int64_t, std::string> storedVersion(App& app, int number) {
 }
 
 // Reads what a library that was just opened or replaced holds: the settings and the projects.
+// Says what opening removed that Kiln does not make (schema.h, SchemaStatus::removed).
 void loadLibrary(App& app) {
     app.theme = app.store->getSetting("theme").value_or("system");
     loadEndpointSettings(app);
     loadEmbedConsent(app);
     refreshProjects(app);
+    const std::vector<std::string>& removed = app.store->schemaStatus().removed;
+    if (!removed.empty()) {
+        std::string list;
+        for (size_t i = 0; i < removed.size(); ++i) {
+            list += (i == 0 ? "" : i + 1 == removed.size() ? " and " : ", ") + removed[i];
+        }
+        app.notice = "Removed " + list + " from the library. Your projects and versions are unchanged.";
+    }
+}
+
+// Wall-clock milliseconds, for the times of imported rows that have none.
+int64_t wallClockMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A fresh connection after the library's image was replaced: the store's idea of the schema
+// (read-only or not) is the new image's, and nothing shown refers to the old one.
+void reconnect(App& app) {
+    app.store.reset();
+    app.store.emplace(app.database->connect(), store::StoreOptions{});
+    app.open.reset();
+    app.undo_delete.reset();
+    loadLibrary(app);
+}
+
+void showFailure(App& app, const std::exception& failure) {
+    app.error = failure.what();
+    const auto* refused = dynamic_cast<const store::ImportRefused*>(&failure);
+    app.error_detail = refused ? refused->detail() : "";
 }
 
 // Re-reads what another tab changed, keeping what this one shows (and any unsaved edit of the
@@ -263,35 +307,63 @@ std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {
 }
 
 void offerImport(App& app, const std::string& file_name, storage::Bytes bytes) {
-    app.pending_import = PendingImport{file_name, std::move(bytes)};
+    app.pending_import.reset();
+    if (refuseReadOnly(app)) return;
+    try {
+        // Checked before the user is asked anything: the dialog says what the file holds.
+        const store::ImportFile file = store::ImportFile::check(bytes);
+        app.pending_import = PendingImport{file_name, std::move(bytes), file.summary()};
+    } catch (const std::exception& failure) {
+        showFailure(app, failure);
+    }
 }
 
 void cancelImport(App& app) { app.pending_import.reset(); }
 
-void confirmImport(App& app) {
+void confirmImport(App& app, ImportChoice choice) {
     if (!app.pending_import) return;
-    auto file = std::make_shared<PendingImport>(std::move(*app.pending_import));
+    auto pending = std::make_shared<PendingImport>(std::move(*app.pending_import));
     app.pending_import.reset();
-    whenWritable(app, [&app, file] {
-        if (!app.database) return;
+    whenWritable(app, [&app, pending, choice] {
+        if (!app.database || !app.store) return;
         try {
-            const store::SchemaStatus status = app.database->importBytes(file->bytes);
-            // A fresh connection: the store's idea of the schema (read-only or not) is the file's.
-            app.store.reset();
-            app.store.emplace(app.database->connect(), store::StoreOptions{});
-            app.open.reset();
-            app.undo_delete.reset();
+            store::ImportFile file = store::ImportFile::check(pending->bytes);
+            if (choice == ImportChoice::Add) {
+                const int64_t added = file.addTo(app.store->database(), wallClockMs);
+                app.error.clear();
+                refreshProjects(app);
+                app.notice = "Added " + std::to_string(added) + (added == 1 ? " project" : " projects") + " from " +
+                             pending->file_name + " to your library.";
+                return;
+            }
+            // Everything that can fail on the file's account happens before the library is touched.
+            storage::Bytes previous = app.database->exportBytes();
+            const storage::Bytes image = file.buildLibrary(&app.store->database(), wallClockMs);
+            app.database->importBytes(image);
+            app.undo_replace = std::move(previous);
             app.error.clear();
-            loadLibrary(app);
-            const std::string count = std::to_string(app.projects.size()) +
-                                      (app.projects.size() >= static_cast<size_t>(kProjectPageSize) ? "+" : "");
-            app.notice = "Imported " + file->file_name + ": " + count + " project(s)" +
-                         (status.found_version < status.schema_version
-                              ? ", upgraded from schema version " + std::to_string(status.found_version)
-                              : "") +
-                         ".";
-        } catch (const std::exception& error) {
-            app.error = error.what();
+            reconnect(app);
+            // Short: the status bar shows it with Undo after it.
+            const store::ImportSummary& holds = file.summary();
+            app.notice = "Replaced your library with " + pending->file_name + ": " + std::to_string(holds.projects) +
+                         (holds.projects == 1 ? " project." : " projects.");
+        } catch (const std::exception& failure) {
+            showFailure(app, failure);
+        }
+    });
+}
+
+void undoReplace(App& app) {
+    if (!app.undo_replace) return;
+    whenWritable(app, [&app] {
+        if (!app.database || !app.undo_replace) return;
+        try {
+            app.database->restoreBytes(*app.undo_replace);
+            app.undo_replace.reset();
+            reconnect(app);
+            app.notice = "Your previous library is back, as it was before the import.";
+        } catch (const std::exception& failure) {
+            showFailure(app, failure);
         }
     });
 }
@@ -537,7 +609,10 @@ void discardCodeEdit(App& app) {
     if (app.open) app.open->code = app.open->stored_code;
 }
 
-void dismissError(App& app) { app.error.clear(); }
+void dismissError(App& app) {
+    app.error.clear();
+    app.error_detail.clear();
+}
 
 void dismissNotice(App& app) { app.notice.clear(); }
 
@@ -644,6 +719,10 @@ nlohmann::json stateSnapshot(const App& app) {
         {"saved", save.state},
         {"storage", storage_json},
         {"pending_import", app.pending_import ? nlohmann::json(app.pending_import->file_name) : nullptr},
+        {"pending_import_holds",
+         app.pending_import ? nlohmann::json(store::describeImport(app.pending_import->summary)) : nullptr},
+        {"undo_replace", app.undo_replace.has_value()},
+        {"error_detail", app.error_detail},
         {"notice", app.notice},
         {"projects", projects},
         {"search", app.search},

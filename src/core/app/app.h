@@ -30,6 +30,7 @@
 #include "core/diff/line_diff.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
+#include "core/store/library_import.h"
 #include "core/store/store.h"
 
 namespace kiln::app {
@@ -74,10 +75,17 @@ struct StorageInfo {
     std::optional<bool> persisted;  // true: the browser will not clear it to make room
 };
 
-// A file the user chose to import, waiting for them to confirm that it replaces the library.
+// A file the user chose to import, already checked (store/library_import.h), waiting for them
+// to choose what it does.
 struct PendingImport {
     std::string file_name;
     storage::Bytes bytes;
+    store::ImportSummary summary;  // what it holds, for the confirmation
+};
+
+enum class ImportChoice {
+    Add,      // its projects join the library as new projects; nothing already there changes
+    Replace,  // it becomes the library (settings and keys stay this browser's); Undo until reload
 };
 
 // A prompt that the embedding page asked Kiln to send, waiting for the user's answer
@@ -111,6 +119,9 @@ struct App {
     StorageInfo storage;
     std::optional<PendingImport> pending_import;
     std::string notice;                           // a passing message (an import done), until dismissed
+    // The library as it was before the last Replace, byte for byte: offered back (undoReplace)
+    // until the page is reloaded.
+    std::optional<storage::Bytes> undo_replace;
     std::vector<store::ProjectSummary> projects;  // the library, most recently updated first
     std::string search;                           // the sidebar's filter
     std::optional<OpenProject> open;
@@ -119,6 +130,7 @@ struct App {
     std::vector<std::string> starter_prompts;
     std::string theme = "system";  // "system", "light" or "dark"; kept in the settings
     std::string error;             // the last failure, shown until dismissed
+    std::string error_detail;      // its technical detail (SQLite's words), behind a Details toggle
     // Called after each version this tab stores (generated, edited by hand, restored, forked, given
     // with a new project), with its project as it is then. The platform tells the embedding page
     // (embed_api.h).
@@ -163,12 +175,21 @@ std::string exportFileName(std::time_t now);
 // The whole library as a SQLite file (sql.js opens it), or nothing with the error set. API keys
 // are left out (securely deleted from the copy) unless include_keys.
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys = false);
-// Keeps a chosen file until the user confirms that it replaces the library (confirmImport).
+// Checks a chosen file at once (library_import.h) and, if it passes, keeps it until the user
+// chooses what it does (confirmImport) or cancels. A refused file, or a read-only library, sets
+// the error (and error_detail) and keeps nothing; nothing is changed either way.
 void offerImport(App& app, const std::string& file_name, storage::Bytes bytes);
-// Replaces the library with the offered file once it passed every check; a refused file leaves
-// everything as it was and says why in the error.
-void confirmImport(App& app);
+// Add: the file's projects are added in one transaction, as new projects (names that collide get
+// " (2)"). Replace: a new library image is built from the file's content and this library's
+// settings, and replaces the library; the previous image is kept for undoReplace. A failure
+// leaves the library as it was and says why in the error.
+void confirmImport(App& app, ImportChoice choice = ImportChoice::Add);
 void cancelImport(App& app);
+// Puts back, byte for byte, the library a Replace replaced.
+void undoReplace(App& app);
+// True when the library is read-only (made by a newer Kiln): then sets the error to say so.
+// Every action that writes asks this first.
+bool refuseReadOnly(App& app);
 
 // ---- Library ---------------------------------------------------------------------------------
 

@@ -563,6 +563,8 @@ void sendPrompt(App& app) {
         app.error = "Type what the app should be (or what should change), then send.";
         return;
     }
+    // Its result could not be stored: refused before any request is paid for.
+    if (refuseReadOnly(app)) return;
     if (!app.settings.saved || app.settings.endpoint.base_url.empty() || app.settings.endpoint.model.empty()) {
         app.error =
             "Kiln needs a model endpoint to write code: open Settings (in the status bar), choose an "
@@ -620,6 +622,7 @@ void stopGeneration(App& app) {
 void continueDraft(App& app) {
     Generation& generation = app.generation;
     if (!app.draft || !app.draft->can_continue || generation.phase != GenerationPhase::Truncated) return;
+    if (refuseReadOnly(app)) return;
     const std::string answer = answerSoFar(generation);
     generation.messages.push_back({"assistant", answer});
     generation.messages.push_back(
@@ -632,7 +635,7 @@ void continueDraft(App& app) {
 }
 
 void keepDraft(App& app) {
-    if (!app.draft || !app.store) return;
+    if (!app.draft || !app.store || refuseReadOnly(app)) return;  // the draft stays shown
     const Draft draft = *app.draft;
     app.draft.reset();
     app.generation.phase = GenerationPhase::Idle;

@@ -609,21 +609,39 @@ store::SchemaStatus DurableDatabase::importBytes(const Bytes& bytes) {
         }
     }
     if (copy->size() % pager_->pageSize() != 0) refuse("its pages could not be converted");
+    replaceImage(copy, false);
+    return status;
+}
 
-    // Open connections notice new content by a changed header: make sure the counter moves.
+void DurableDatabase::restoreBytes(const Bytes& bytes) {
+    if (pager_->hasChanges() || file_.locked()) throw std::logic_error("restoreBytes inside a transaction");
+    checkSqliteHeader(bytes);
+    const uint32_t field = uint32_t{bytes[16]} << 8 | bytes[17];
+    if ((field == 1 ? 65536 : field) != pager_->pageSize()) {
+        throw std::invalid_argument("restoreBytes: the image's page size is not the database's");
+    }
+    auto copy = std::make_shared<MemoryPager>(pager_->pageSize());
+    copy->write(0, bytes.data(), bytes.size());
+    replaceImage(copy, true);
+}
+
+void DurableDatabase::replaceImage(const std::shared_ptr<MemoryPager>& copy, bool keep_counter) {
+    // Open connections notice new content by a changed header (SQLite compares the change
+    // counter for equality): make sure it differs from the one they read last.
     uint8_t counter[4];
     const uint32_t current = pager_->size() >= 100 ? loadBigEndian32(pager_->page(1) + kChangeCounterOffset) : 0;
     copy->read(kChangeCounterOffset, counter, 4);
-    storeBigEndian32(counter, std::max(current, loadBigEndian32(counter)) + 1);
-    copy->write(kChangeCounterOffset, counter, 4);
-    copy->write(kVersionValidForOffset, counter, 4);
+    if (!keep_counter || loadBigEndian32(counter) == current) {
+        storeBigEndian32(counter, std::max(current, loadBigEndian32(counter)) + 1);
+        copy->write(kChangeCounterOffset, counter, 4);
+        copy->write(kVersionValidForOffset, counter, 4);
+    }
 
     pager_->restore(copy->snapshot());
     ++committed_;
     startBaseImage(true);
     pump();
     notify();
-    return status;
 }
 
 }  // namespace kiln::storage

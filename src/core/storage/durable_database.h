@@ -174,6 +174,12 @@ public:
     // or std::logic_error inside a transaction. On success open connections see the new database
     // at their next statement; it is saved as a new base image (status() says when).
     store::SchemaStatus importBytes(const Bytes& bytes);
+    // Puts back `bytes`, an image exportBytes() gave earlier (the Undo of a replace), byte for
+    // byte: unlike importBytes nothing is checked or converted, and the header's change counter
+    // is kept unless open connections would then miss the change (it equals the current one).
+    // Saved as a new base image. Throws std::logic_error inside a transaction and
+    // std::invalid_argument for bytes that are not such an image.
+    void restoreBytes(const Bytes& bytes);
 
 private:
     struct Record {
@@ -213,6 +219,7 @@ private:
     void onKeysListed(uint64_t serial, const KvStatus& status, const std::vector<std::string>& keys);
     void onSwitchWritten(uint64_t serial, const Manifest& manifest, const KvStatus& status);
     void adoptManifest(const Manifest& manifest);
+    void replaceImage(const std::shared_ptr<MemoryPager>& copy, bool keep_counter);
 
     void onRefreshScan(const RefreshDone& done, const KvStatus& status, const std::vector<KvEntry>& entries);
     void onRefreshLoaded(const RefreshDone& done, const std::optional<StorageError>& error, Loaded loaded);

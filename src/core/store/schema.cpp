@@ -131,4 +131,12 @@ SchemaStatus openSchema(Database& db, const std::vector<Migration>& list) {
     return status;
 }
 
+Database referenceSchema(int version, const std::vector<Migration>& list) {
+    Database db(":memory:");
+    for (const Migration& migration : list) {
+        if (migration.version <= version) runMigration(db, migration);
+    }
+    return db;
+}
+
 }  // namespace kiln::store

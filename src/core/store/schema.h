@@ -57,7 +57,14 @@ struct SchemaStatus {
     int schema_version = 0;   // user_version now
     bool read_only = false;   // made by a newer Kiln: opened read-only, never written
     std::string message;      // why it is read-only; empty otherwise
+    // Schema objects Kiln's migrations do not make (an earlier import brought them), removed by
+    // Store when it opened the database, in words: "a trigger named “x” that Kiln does not make".
+    std::vector<std::string> removed;
 };
+
+// A new in-memory database holding exactly what migrations 1..version of `list` make: the
+// reference an imported file or an opened library is compared with.
+Database referenceSchema(int version, const std::vector<Migration>& list = migrations());
 
 // Checks that db is empty or Kiln's, then runs the migrations of `list` that it lacks, each in
 // its own transaction. When the schema is current this costs one query of the header.
@@ -65,7 +72,8 @@ struct SchemaStatus {
 // Throws StoreError: NotSqlite (not a database), NotKiln (another application id, or tables
 // without Kiln's id), MigrationFailed (the failing migration was rolled back: the database is as
 // it was before that migration). A database whose user_version is newer than `list` knows is set
-// to PRAGMA query_only and reported read_only; nothing is ever written to it.
+// to PRAGMA query_only and reported read_only; nothing is ever written to it. (Store's
+// constructor then removes what the migrations do not make: library_import.h.)
 SchemaStatus openSchema(Database& db, const std::vector<Migration>& list = migrations());
 
 }  // namespace kiln::store

@@ -49,6 +49,31 @@ Database::Database(const std::string& path, OpenMode mode) {
         throw SqliteError(rc, message + " (opening " + path + ")");
     }
     sqlite3_extended_result_codes(db_, 1);
+    // Every connection Kiln opens reads its schema as data, never as code: no schema may hold an
+    // unsafe function (TRUSTED_SCHEMA off), write to the schema or shadow tables (DEFENSIVE), or
+    // run a trigger or a view (Kiln's migrations make none). Extension loading is compiled out.
+    const std::pair<int, int> kSettings[] = {
+        {SQLITE_DBCONFIG_DEFENSIVE, 1},
+        {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0},
+        {SQLITE_DBCONFIG_ENABLE_TRIGGER, 0},
+        {SQLITE_DBCONFIG_ENABLE_VIEW, 0},
+    };
+    for (const auto& [option, value] : kSettings) {
+        if (sqlite3_db_config(db_, option, value, nullptr) != SQLITE_OK) {
+            sqlite3_close_v2(db_);
+            db_ = nullptr;
+            throw SqliteError(SQLITE_ERROR, "SQLite refused a defensive setting (opening " + path + ")");
+        }
+    }
+}
+
+bool Database::defensive() const {
+    int defensive = 0, trusted = 1, triggers = 1, views = 1;
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &trusted);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_VIEW, -1, &views);
+    return defensive == 1 && trusted == 0 && triggers == 0 && views == 0;
 }
 
 Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
@@ -165,6 +190,8 @@ void Statement::clearBindings() { sqlite3_clear_bindings(stmt_); }
 
 int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
 std::string Statement::columnName(int column) const { return sqlite3_column_name(stmt_, column); }
+int Statement::columnType(int column) const { return sqlite3_column_type(stmt_, column); }
+
 bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 int64_t Statement::columnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::columnDouble(int column) const { return sqlite3_column_double(stmt_, column); }

@@ -41,7 +41,8 @@ class Database {
 public:
     // Opens (or, with ReadWriteCreate, creates) the file at path; ":memory:" gives a private
     // in-memory database. Throws SqliteError if SQLite cannot open it. Opening reads nothing:
-    // a file that is not a database is only detected by the first statement.
+    // a file that is not a database is only detected by the first statement. Every connection
+    // is defensive (see defensive()).
     explicit Database(const std::string& path, OpenMode mode = OpenMode::ReadWriteCreate);
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;
@@ -58,6 +59,10 @@ public:
     bool inTransaction() const;
 
     sqlite3* handle() const { return db_; }
+    // True when the connection runs with SQLITE_DBCONFIG_DEFENSIVE on, TRUSTED_SCHEMA off and
+    // triggers and views off, as every Database does from its constructor: a schema is read as
+    // data and can run no code of its own.
+    bool defensive() const;
 
     static std::string libraryVersion();
 
@@ -106,6 +111,9 @@ public:
     int columnCount() const;
     std::string columnName(int column) const;
     bool isNull(int column) const;
+    // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL: the stored type,
+    // before any conversion.
+    int columnType(int column) const;
     int64_t columnInt(int column) const;
     double columnDouble(int column) const;
     std::string columnText(int column) const;

@@ -1,5 +1,7 @@
 #include "core/store/store.h"
 
+#include "core/store/library_import.h"
+
 #include <chrono>
 #include <limits>
 
@@ -169,6 +171,12 @@ Store::Store(Database db, StoreOptions options) : db_(std::move(db)), options_(s
         };
     }
     status_ = openSchema(db_, options_.migrations);
+    // A library an earlier Kiln imported as it was may hold triggers, views, indexes or tables
+    // that no migration makes: they go, and the app says so. One more query of the schema, and
+    // a write only when there is something to remove.
+    if (!status_.read_only && status_.found_version > 0) {
+        status_.removed = removeForeignObjects(db_, status_.schema_version, options_.migrations);
+    }
 }
 
 Store::Store(Store&&) noexcept = default;
