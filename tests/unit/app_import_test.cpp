@@ -252,7 +252,7 @@ TEST(AppImport, ANewerLibraryRefusesEveryWriteAction) {
          }},
         {"setTheme", [&] { app::setTheme(app, "dark"); }},
         {"saveEndpointSettings", [&] { app::saveEndpointSettings(app, app.settings); }},
-        {"confirmKeyForEndpoint", [&] { app::confirmKeyForEndpoint(app); }},
+        {"forgetKey", [&] { app::forgetKey(app, "http://127.0.0.1:1234"); }},
         {"sendPrompt",
          [&] {
              app.prompt = "make it blue";
@@ -291,6 +291,7 @@ TEST(AppImport, ANewerLibraryRefusesEveryWriteAction) {
         {"embed prompt and send",
          [&] { app::handleEmbedMessage(app, R"({"kiln":"prompt","text":"hi","send":true})"); }},
     };
+    app.embed.origin = "https://embedder.example";  // the embed API answers only an embedding page
     for (const auto& [name, action] : actions) {
         SCOPED_TRACE(name);
         app::dismissError(app);

@@ -71,6 +71,12 @@ bool withinRate(App& app, const std::string& origin, int64_t* wait_ms) {
 // A send asked by the embedding page: made when its origin is allowed always, else the user is
 // asked (or was asked, and said no).
 void sendFromEmbedder(App& app, const std::string& text, const Json& request) {
+    // A library from a newer Kiln takes no new version: the page hears so at once, and the user is
+    // not asked for a consent that could lead nowhere.
+    if (refuseReadOnly(app)) {
+        answer(app, "read-only", app.error, request);
+        return;
+    }
     const std::string& origin = app.embed.origin;
     int64_t wait_ms = 0;
     if (!withinRate(app, origin, &wait_ms)) {

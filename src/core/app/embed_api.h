@@ -15,7 +15,8 @@
 // page's origin, given by a click in Kiln's own dialog (Allow once, Always, Deny), and is rate
 // limited per origin. Without consent the page gets {kiln: 'error', code: 'consent-required'}
 // while the user is asked, 'denied' once they said no (until Kiln is reloaded), 'rate-limited'
-// past kEmbedSendLimit sends in kEmbedSendWindowMs. "Always" is kept in the settings table
+// past kEmbedSendLimit sends in kEmbedSendWindowMs, and 'read-only' when the library was made by a
+// newer Kiln (nothing is asked or sent). "Always" is kept in the settings table
 // (`embed_consent`: {"always": [origins]}) and revoked in Settings.
 #pragma once
 
