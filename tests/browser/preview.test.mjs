@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { browsers, openKiln, screenshot, serveAndLaunch } from './harness.mjs';
+import { hostFrame } from './preview_frames.mjs';
 
 // A generated app that tries everything it must not be able to do, and reports to Kiln's page.
 const kIntruder = `<!doctype html>
@@ -76,15 +77,17 @@ for (const engine of browsers()) {
     }
     assert.equal(new URL(page.url()).origin, new URL(server.url).origin, 'the page was navigated away');
 
-    // Where the code runs: a sandboxed frame without allow-same-origin, inside the host frame.
-    const frames = await page.evaluate(() => {
-      const host = document.getElementById('kiln-preview');
-      const inner = host.contentDocument.querySelector('iframe');
+    // Where the code runs: a sandboxed frame without allow-same-origin, inside the host frame,
+    // which comes from the preview origin (another site).
+    assert.equal(await page.evaluate(() => document.getElementById('kiln-preview').getAttribute('src')), server.previewUrl);
+    const host = await hostFrame(page, server);
+    const frames = await host.evaluate(() => {
+      const inner = document.querySelector('iframe');
       window.firstFrame = inner;
-      return { host: host.getAttribute('src'), sandbox: inner.getAttribute('sandbox'), srcdoc: inner.hasAttribute('srcdoc') };
+      return { origin: location.origin, sandbox: inner.getAttribute('sandbox'), srcdoc: inner.hasAttribute('srcdoc') };
     });
     assert.deepEqual(frames, {
-      host: 'preview.html', sandbox: 'allow-scripts allow-forms allow-modals allow-popups allow-downloads', srcdoc: true,
+      origin: new URL(server.previewUrl).origin, sandbox: 'allow-scripts allow-forms allow-popups allow-downloads', srcdoc: true,
     });
     assert.deepEqual(await frameBox(page), { x: 100, y: 380, w: 500, h: 300, hidden: false });
     await screenshot(page, `preview-${engine}.png`);
@@ -96,9 +99,8 @@ for (const engine of browsers()) {
     assert.equal((await frameBox(page)).hidden, true);
     await page.evaluate(() => window.kilnTest.showPreview(120, 400, 480, 260, 1, 'ignored'));
     assert.equal((await frameBox(page)).hidden, false);
-    assert.equal(await page.evaluate(() =>
-      document.getElementById('kiln-preview').contentDocument.querySelector('iframe') === window.firstFrame), true,
-    'the same revision was reloaded');
+    assert.equal(await host.evaluate(() => document.querySelector('iframe') === window.firstFrame), true,
+      'the same revision was reloaded');
 
     // A new revision runs the new code, and adds no step to the page's history.
     const second = await nextReport(page, () => page.evaluate(
