@@ -122,6 +122,7 @@ async function launchFirefoxWithFission() {
     });
   });
   const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi' });
+  browser.firefoxPid = child.pid; // puppeteer's browser.process() is null for a connected browser
   const close = browser.close.bind(browser);
   browser.close = async () => {
     const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null;

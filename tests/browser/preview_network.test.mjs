@@ -85,6 +85,7 @@ for (const engine of browsers()) {
       addEventListener('message', (event) => { if (event.data?.kilnNetwork) window.kilnNetworkSeen.push(event.data); });
     });
     await act(page, 'newProject', 'Network');
+    await waitForState(page, (s) => s.open?.name === 'Network');
     assert.equal((await state(page)).open.network, true, 'the switch is on by default');
 
     // On: every way arrives.
