@@ -103,7 +103,7 @@ function isFresh(req, etag, mtime) {
   return !Number.isNaN(since) && Math.floor(mtime.getTime() / 1000) * 1000 <= since;
 }
 
-// One origin: `root` is served, with `site.files` ({absolute path: content}) served from memory
+// One origin: `root` is served, with `site.files` ({absolute path: () => content}) served from memory
 // in place of those files, and `site.headers(file)` added to each file's response.
 function handle(site, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -129,7 +129,7 @@ function serveFile(site, req, res, file) {
     if (err || !stat.isFile()) return send(res, 404, 'Not Found');
 
     const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    if (inMemory !== undefined) return serveContent(site, req, res, file, type, inMemory);
+    if (inMemory !== undefined) return serveContent(site, req, res, file, type, inMemory());
     // Weak ETag: the same for the gzipped and the plain body of one file version.
     const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
     const headers = {
@@ -192,7 +192,7 @@ if (options.previewPort !== null && !fs.existsSync(path.join(previewRoot, 'index
 }
 
 const kiln = { root, files: null, policy: null };
-kiln.headers = (file) => (file === path.join(root, 'index.html') ? { 'Content-Security-Policy': kiln.policy } : {});
+kiln.headers = (file) => (file === path.join(root, 'index.html') ? { 'Content-Security-Policy': kiln.policy() } : {});
 const preview = {
   root: previewRoot,
   files: null,
@@ -216,11 +216,19 @@ if (servers[1]) {
   previewOrigin = new URL(previewUrl).origin;
   console.log(`The preview runs at ${previewUrl}`);
 }
-// Read once: a rebuild while serving needs a restart of the server to be configured again.
-const files = configuredFiles(root, { previewOrigin, kilnOrigins: previewOrigin ? [new URL(kilnUrl).origin] : [] });
-kiln.policy = pagePolicy(files['index.html']);
-kiln.files = { [path.join(root, 'index.html')]: files['index.html'], [path.join(root, 'sw-manifest.js')]: files['sw-manifest.js'] };
-if (previewOrigin) preview.files = { [path.join(previewRoot, 'index.html')]: files['preview/index.html'] };
+// Configured afresh on each request, from the files on disk: a rebuild (or a test that writes a
+// new version) is served configured at once.
+const kilnOrigins = previewOrigin ? [new URL(kilnUrl).origin] : [];
+const configured = () => configuredFiles(root, { previewOrigin, kilnOrigins });
+kiln.policy = () => pagePolicy(configured()['index.html']);
+// The manifest hashes the configured files: Kiln's origin serves them too (its preview/ is
+// the same host page, unused while the preview has an origin of its own).
+kiln.files = {
+  [path.join(root, 'index.html')]: () => configured()['index.html'],
+  [path.join(previewRoot, 'index.html')]: () => configured()['preview/index.html'],
+  [path.join(root, 'sw-manifest.js')]: () => configured()['sw-manifest.js'],
+};
+if (previewOrigin) preview.files = { [path.join(previewRoot, 'index.html')]: () => configured()['preview/index.html'] };
 console.log(`Kiln is running at ${kilnUrl}`);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

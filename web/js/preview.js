@@ -100,6 +100,13 @@
     }
   });
 
+  // On an origin of its own, the host is loaded once Kiln has started, even before any preview:
+  // its service worker then keeps it for offline use (web/preview/sw.js), and the first preview
+  // starts sooner.
+  if (configured) {
+    addEventListener('load', () => setTimeout(() => { if (!host) makeHost(true); }, 1000), { once: true });
+  }
+
   window.kilnPreview = {
     // Runs `html` as the preview's document, replacing what ran before; `network` false puts it
     // behind a policy that lets nothing reach the network. Returns the run's number.
