@@ -192,7 +192,7 @@ if (options.previewPort !== null && !fs.existsSync(path.join(previewRoot, 'index
 }
 
 const kiln = { root, files: null, policy: null };
-kiln.headers = (file) => (file === path.join(root, 'index.html') ? { 'Content-Security-Policy': kiln.policy() } : {});
+kiln.headers = (file) => (kiln.files && file === path.join(root, 'index.html') ? { 'Content-Security-Policy': kiln.policy() } : {});
 const preview = {
   root: previewRoot,
   files: null,
@@ -218,12 +218,14 @@ if (servers[1]) {
 }
 // Configured afresh on each request, from the files on disk: a rebuild (or a test that writes a
 // new version) is served configured at once.
+// A folder that is not a build of Kiln (a test's embedding page) is served as it is.
+const isKiln = fs.existsSync(path.join(previewRoot, 'index.html'));
 const kilnOrigins = previewOrigin ? [new URL(kilnUrl).origin] : [];
 const configured = () => configuredFiles(root, { previewOrigin, kilnOrigins });
 kiln.policy = () => pagePolicy(configured()['index.html']);
 // The manifest hashes the configured files: Kiln's origin serves them too (its preview/ is
 // the same host page, unused while the preview has an origin of its own).
-kiln.files = {
+if (isKiln) kiln.files = {
   [path.join(root, 'index.html')]: () => configured()['index.html'],
   [path.join(previewRoot, 'index.html')]: () => configured()['preview/index.html'],
   [path.join(root, 'sw-manifest.js')]: () => configured()['sw-manifest.js'],
