@@ -509,13 +509,10 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui) {
     const app::PreviewRun run = app::syncPreview(app);
     bool network = app::previewNetwork(app);
     if (ImGui::Checkbox("Network", &network)) app::setPreviewNetwork(app, network);
-    ImGui::SetItemTooltip(
-        "On: the app may use the network. Off: it cannot send or load anything (no requests, no images, "
-        "styles or scripts from other sites, no form posts, no leaving the page).");
-    if (!network) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("The app runs without the network.");
-    }
+    // Said beside the switch, not in a tooltip: the app's frame would cover a tooltip.
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", network ? "The app may use the network."
+                                      : "Offline: the app can send, load or open nothing outside itself.");
     if (run == app::PreviewRun::Unresponsive) {
         ImGui::SameLine(0, 16.0f);
         ImGui::TextUnformatted("The app is not responding.");

@@ -108,6 +108,18 @@ for (const engine of browsers()) {
     assert.equal(second.label, 'revision 2');
     assert.equal(await page.evaluate(() => history.length), historyLength, 'running new code added a history entry');
 
+    // Messages are checked both ways: the app cannot pass for the host (a pong to Kiln's page), nor
+    // for Kiln (code to run, posted to the host).
+    const run = await page.evaluate(() => window.kilnPreview.info().run + 1);
+    const spoof = await nextReport(page, () => page.evaluate((html) => window.kilnTest.showPreview(120, 400, 480, 260, 3, html),
+      `<!doctype html><script>
+        top.postMessage({ kilnPreview: 'pong', run: ${run}, n: 1 }, '*');
+        parent.postMessage({ kilnPreview: 'run', run: ${run}, html: '<script>top.postMessage({ kilnProbe: { hijacked: true } }, "*")<\\/script>', network: true }, '*');
+        setTimeout(() => top.postMessage({ kilnProbe: { label: 'spoofed' } }, '*'), 1000);
+      </script>`));
+    assert.equal(spoof.label, 'spoofed', 'the host ran code that its app posted to it');
+    assert.equal(await page.evaluate(() => window.kilnPreview.info().answered), false, 'Kiln took the app\'s message for the host\'s');
+
     // The one console error allowed: Chromium's notice that the top navigation was refused.
     const unexpected = errors.filter((line) => !/Unsafe attempt to initiate navigation/.test(line));
     assert.deepEqual(unexpected, [], 'the page reported errors');
