@@ -115,7 +115,7 @@ for (const engine of browsers()) {
     await waitForKiln(page, errors);
     await waitForState(page, (s) => s.preview.state === 'held' && s.preview.key === looping.preview.key);
     await waitForItem(page, 'Show the code');
-    assert.equal(await page.evaluate(() => document.getElementById('kiln-preview')), null, 'a held app was started');
+    assert.equal(await page.evaluate(() => window.kilnPreview.info().run), 0, 'a held app was started');
     await screenshot(page, `preview-held-${engine}.png`);
     assert.deepEqual(errors, [], 'the page reported errors');
   });
@@ -144,7 +144,7 @@ for (const engine of browsers()) {
     // The same link again: Kiln starts, and the app is held.
     await waitForState(page, (s) => s.preview.state === 'held' && s.open?.version === 1);
     await waitForItem(page, 'Run it');
-    assert.equal(await page.evaluate(() => document.getElementById('kiln-preview')), null, 'the looping app was started');
+    assert.equal(await page.evaluate(() => window.kilnPreview.info().run), 0, 'the looping app was started');
     assert.ok(await responsiveness(page) < 2_000, 'Kiln is not drawing');
     await screenshot(page, `preview-held-single-origin-${engine}.png`);
     // "Show the code" goes to the code: the choice is no longer drawn.

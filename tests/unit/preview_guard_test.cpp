@@ -78,9 +78,10 @@ TEST(PreviewGuard, SilenceMakesItUnresponsiveAndAnAnswerBringsItBack) {
     f.beat(false);
     f.beat(true);
     ASSERT_EQ(f.app.preview.state, PreviewRun::Running);
-    // It stops answering (a click started a loop): not yet at 1.5 s, at 2 s it is.
+    // It stops answering (a click started a loop): the ping sent with the last answer is not
+    // answered. Not yet at 1.5 s, at 2 s it is.
     EXPECT_FALSE(f.beat(false));
-    EXPECT_FALSE(f.beat(false, 1500));
+    EXPECT_FALSE(f.beat(false, 1000));
     EXPECT_EQ(f.app.preview.state, PreviewRun::Running);
     EXPECT_TRUE(f.beat(false, 500));
     EXPECT_EQ(f.app.preview.state, PreviewRun::Unresponsive);
