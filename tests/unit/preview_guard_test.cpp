@@ -17,8 +17,10 @@ struct FakeMarks : app::PreviewMarks {
     std::map<std::string, bool> marks;
     bool has(const std::string& key) override { return marks.count(key) > 0; }
     void set(const std::string& key, bool on) override {
-        if (on) marks[key] = true;
-        else marks.erase(key);
+        if (on)
+            marks[key] = true;
+        else
+            marks.erase(key);
     }
 };
 

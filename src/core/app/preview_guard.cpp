@@ -7,7 +7,9 @@ namespace kiln::app {
 
 namespace {
 
-int64_t now(const App& app) { return app.clock_ms ? app.clock_ms() : 0; }
+int64_t now(const App& app) {
+    return app.clock_ms ? app.clock_ms() : 0;
+}
 
 void mark(App& app, const std::string& key, bool on) {
     if (app.preview_marks && !key.empty()) app.preview_marks->set(key, on);
@@ -27,12 +29,18 @@ void start(App& app) {
 
 const char* previewRunName(PreviewRun state) {
     switch (state) {
-        case PreviewRun::Idle: return "idle";
-        case PreviewRun::Held: return "held";
-        case PreviewRun::Starting: return "starting";
-        case PreviewRun::Running: return "running";
-        case PreviewRun::Unresponsive: return "unresponsive";
-        case PreviewRun::Stopped: return "stopped";
+        case PreviewRun::Idle:
+            return "idle";
+        case PreviewRun::Held:
+            return "held";
+        case PreviewRun::Starting:
+            return "starting";
+        case PreviewRun::Running:
+            return "running";
+        case PreviewRun::Unresponsive:
+            return "unresponsive";
+        case PreviewRun::Stopped:
+            return "stopped";
     }
     return "idle";
 }
@@ -101,7 +109,9 @@ std::string previewNetworkKey(const std::string& project_public_id) {
     return "preview_network:" + project_public_id;
 }
 
-bool previewNetwork(const App& app) { return !app.open || app.open->network; }
+bool previewNetwork(const App& app) {
+    return !app.open || app.open->network;
+}
 
 void setPreviewNetwork(App& app, bool on) {
     if (!app.open || app.open->network == on) return;

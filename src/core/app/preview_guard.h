@@ -47,9 +47,9 @@ constexpr int64_t kPreviewSilenceMs = 2000;
 
 struct PreviewGuard {
     PreviewRun state = PreviewRun::Idle;
-    std::string key;           // the version it runs, "<project public id>/v/<number>"
-    uint64_t source = 0;       // the open project's preview_revision it was started for
-    uint64_t serial = 0;       // the page reloads the preview whenever this changes
+    std::string key;                // the version it runs, "<project public id>/v/<number>"
+    uint64_t source = 0;            // the open project's preview_revision it was started for
+    uint64_t serial = 0;            // the page reloads the preview whenever this changes
     int64_t unanswered_since = -1;  // when the oldest ping not answered yet was sent; -1: none
     int64_t last_answer = -1;       // when the app last answered (the clock of App::clock_ms)
 };

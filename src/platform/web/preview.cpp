@@ -26,7 +26,7 @@ void showPreview(float x, float y, float w, float h, std::uint64_t revision, con
         p.loaded = true;
         p.revision = revision;
         p.visible = false;  // a new host frame may have been made: place it
-        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), $1 !== 0); }, html.c_str(), network ? 1 : 0);
+        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), $1 != = 0); }, html.c_str(), network ? 1 : 0);
     }
     if (p.visible && x == p.x && y == p.y && w == p.w && h == p.h) return;
     p.visible = true;
@@ -52,16 +52,20 @@ void stopPreview() {
     EM_ASM({ window.kilnPreview.stop(); });
 }
 
-void pingPreview() { EM_ASM({ window.kilnPreview.ping(); }); }
+void pingPreview() {
+    EM_ASM({ window.kilnPreview.ping(); });
+}
 
-double previewAnsweredMs() { return EM_ASM_DOUBLE({ return window.kilnPreview.lastAnswer(); }); }
+double previewAnsweredMs() {
+    return EM_ASM_DOUBLE({ return window.kilnPreview.lastAnswer(); });
+}
 
 bool previewMarkSet(const std::string& key) {
     return EM_ASM_INT({ return window.kilnPreviewMarks.has(UTF8ToString($0)) ? 1 : 0; }, key.c_str()) != 0;
 }
 
 void setPreviewMark(const std::string& key, bool on) {
-    EM_ASM({ window.kilnPreviewMarks.set(UTF8ToString($0), $1 !== 0); }, key.c_str(), on ? 1 : 0);
+    EM_ASM({ window.kilnPreviewMarks.set(UTF8ToString($0), $1 != = 0); }, key.c_str(), on ? 1 : 0);
 }
 
 }  // namespace kiln::web
