@@ -2,6 +2,8 @@
 
 #include <emscripten.h>
 
+// The JS inside EM_ASM is not C++: clang-format would split its `!==`.
+// clang-format off
 namespace kiln::web {
 
 namespace {
@@ -26,7 +28,7 @@ void showPreview(float x, float y, float w, float h, std::uint64_t revision, con
         p.loaded = true;
         p.revision = revision;
         p.visible = false;  // a new host frame may have been made: place it
-        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), $1 != = 0); }, html.c_str(), network ? 1 : 0);
+        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), $1 !== 0); }, html.c_str(), network ? 1 : 0);
     }
     if (p.visible && x == p.x && y == p.y && w == p.w && h == p.h) return;
     p.visible = true;
@@ -65,7 +67,8 @@ bool previewMarkSet(const std::string& key) {
 }
 
 void setPreviewMark(const std::string& key, bool on) {
-    EM_ASM({ window.kilnPreviewMarks.set(UTF8ToString($0), $1 != = 0); }, key.c_str(), on ? 1 : 0);
+    EM_ASM({ window.kilnPreviewMarks.set(UTF8ToString($0), $1 !== 0); }, key.c_str(), on ? 1 : 0);
 }
 
 }  // namespace kiln::web
+// clang-format on
