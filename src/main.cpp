@@ -70,6 +70,7 @@ struct Platform {
     std::unique_ptr<kiln::web::TabLink> link;
     std::unique_ptr<kiln::web::FetchClient> fetch;
     bool generation_tick = false;  // a generation check is on its way
+    bool preview_tick = false;     // the preview's next heartbeat is on its way
     bool redraw_tick = false;      // a frame for a countdown on screen is on its way
     bool retry_scheduled = false;
     bool persistence_asked = false;
@@ -134,8 +135,11 @@ std::string readFile(const char* path) {
 }
 
 void placePreview(const kiln::ui::PreviewPlacement& preview) {
-    if (preview.visible) {
-        kiln::web::showPreview(preview.x, preview.y, preview.w, preview.h, preview.revision, *preview.code);
+    if (preview.stop) {
+        kiln::web::stopPreview();
+    } else if (preview.visible) {
+        kiln::web::showPreview(preview.x, preview.y, preview.w, preview.h, preview.revision, *preview.code,
+                               preview.network);
     } else {
         kiln::web::hidePreview();
     }
@@ -248,6 +252,30 @@ void syncGeneration() {
     });
 }
 
+// While a preview runs: its heartbeat (core/app/preview_guard.h), a ping every kPreviewPingMs; a
+// frame only when what the panel says changes.
+void syncPreviewHeartbeat() {
+    Globals& g = globals();
+    if (!kiln::app::previewNeedsHeartbeat(g.app) || g.platform.preview_tick) return;
+    g.platform.preview_tick = true;
+    kiln::web::afterDelay(kiln::app::kPreviewPingMs, [] {
+        Globals& g = globals();
+        g.platform.preview_tick = false;
+        const auto answered = static_cast<int64_t>(kiln::web::previewAnsweredMs());
+        if (kiln::app::previewTick(g.app, answered)) kiln::web::requestFrame(2);
+        if (kiln::app::previewNeedsHeartbeat(g.app)) {
+            kiln::web::pingPreview();
+            syncPreviewHeartbeat();
+        }
+    });
+}
+
+// The preview guard's marks, in localStorage (src/platform/web/preview.h).
+struct BrowserPreviewMarks : kiln::app::PreviewMarks {
+    bool has(const std::string& key) override { return kiln::web::previewMarkSet(key); }
+    void set(const std::string& key, bool on) override { kiln::web::setPreviewMark(key, on); }
+};
+
 // While the last frame showed a countdown (Send waiting out a Retry-After): a frame when its
 // number changes, and none once it is gone.
 void syncCountdown(double redraw_in_ms) {
@@ -296,6 +324,7 @@ void frame() {
     syncStorage(out.storage_shown);
     syncGeneration();
     syncCountdown(out.redraw_in_ms);
+    syncPreviewHeartbeat();
     g.platform.drawn = storageView(g.app);
 }
 
@@ -373,6 +402,8 @@ int main() {
     g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] { kiln::web::requestFrame(); });
     g.app.http = g.platform.fetch.get();
     g.app.clock_ms = kiln::web::monotonicMs;
+    static BrowserPreviewMarks preview_marks;
+    g.app.preview_marks = &preview_marks;
     g.app.origin = kiln::web::pageOrigin();
     g.app.system_prompt = readFile(kSystemPrompt);
     g.ui.compact = kiln::web::embedMode();

@@ -69,7 +69,10 @@ function shellPath(request) {
   const url = new URL(request.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return null;
   const path = url.pathname.slice(scope.pathname.length);
-  if (path === '' && request.mode === 'navigate') return 'index.html';
+  // A folder's page: Kiln's own, and the preview's host on Kiln's origin (preview/).
+  if ((path === '' || path.endsWith('/')) && request.mode === 'navigate') {
+    return Object.hasOwn(files, path + 'index.html') ? path + 'index.html' : null;
+  }
   return Object.hasOwn(files, path) ? path : null;
 }
 

@@ -502,23 +502,55 @@ void drawCode(app::App& app, UiState& ui, const Fonts& fonts) {
     }
 }
 
-PreviewPlacement drawPreview(app::App& app) {
+// The preview panel: the Network switch, the guard's messages (preview_guard.h), and the place
+// of the app's frame below them.
+PreviewPlacement drawPreview(app::App& app, UiState& ui) {
     PreviewPlacement placement;
     const app::OpenProject& open = *app.open;
-    ImVec2 position = ImGui::GetCursorScreenPos();
-    ImVec2 size = ImGui::GetContentRegionAvail();
     if (open.code.empty() || open.selected == 0) {
         mutedWrapped("Nothing to preview yet: send a prompt to make the first version.");
         return placement;
     }
+    const app::PreviewRun run = app::syncPreview(app);
+    bool network = app::previewNetwork(app);
+    if (ImGui::Checkbox("Network", &network)) app::setPreviewNetwork(app, network);
+    // Said beside the switch, not in a tooltip: the app's frame would cover a tooltip.
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", network ? "The app may use the network."
+                                      : "Offline: the app can send, load or open nothing outside itself.");
+    if (run == app::PreviewRun::Unresponsive) {
+        ImGui::SameLine(0, 16.0f);
+        ImGui::TextUnformatted("The app is not responding.");
+        ImGui::SameLine();
+        if (ImGui::Button("Stop")) app::stopPreview(app);
+    }
+    if (run == app::PreviewRun::Held || run == app::PreviewRun::Stopped) {
+        placement.stop = true;
+        ImGui::Spacing();
+        ImGui::TextWrapped("%s", run == app::PreviewRun::Held
+                                     ? "This app stopped responding last time, so Kiln did not start it."
+                                     : "The app was stopped: it did not respond.");
+        mutedWrapped("Running it again may make this tab slow until you stop it; the code can be fixed first.");
+        if (ImGui::Button("Run it")) app::runHeldPreview(app);
+        ImGui::SameLine();
+        if (ImGui::Button("Show the code")) {
+            ui.view_tab = 1;
+            ui.phone_tab = 2;
+            ui.phone_code_view = 0;
+        }
+        return placement;
+    }
+    ImVec2 position = ImGui::GetCursorScreenPos();
+    ImVec2 size = ImGui::GetContentRegionAvail();
     ImGui::Dummy(size);
     placement.visible = size.x > 1 && size.y > 1;
     placement.x = position.x;
     placement.y = position.y;
     placement.w = size.x;
     placement.h = size.y;
-    placement.revision = open.preview_revision;
+    placement.revision = app.preview.serial;
     placement.code = &open.stored_code;
+    placement.network = network;
     return placement;
 }
 
@@ -541,7 +573,7 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
     const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
     ui.view_tab = tabRow(labels, 3, ui.view_tab, false);
     if (ui.view_tab == 0) {
-        out.preview = drawPreview(app);
+        out.preview = drawPreview(app, ui);
     } else if (ui.view_tab == 1) {
         drawCode(app, ui, fonts);
     } else {
@@ -1003,7 +1035,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
             drawChanges(app, fonts, ui.dark);
         }
     } else if (ui.phone_tab == 3) {
-        out.preview = drawPreview(app);
+        out.preview = drawPreview(app, ui);
     } else {
         drawVersions(app);
     }

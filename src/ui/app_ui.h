@@ -43,6 +43,8 @@ struct PreviewPlacement {
     float x = 0, y = 0, w = 0, h = 0;  // CSS pixels
     uint64_t revision = 0;             // reload the document when this changes
     const std::string* code = nullptr;
+    bool network = true;               // false: the app runs without the network
+    bool stop = false;                 // the app must not run: remove its frame
 };
 
 struct FrameOutput {

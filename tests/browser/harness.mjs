@@ -11,6 +11,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +53,11 @@ export function browsers() {
 
 // Launches Debian's browser for `engine`. Puppeteer gives each launch a fresh temporary profile
 // (user-data-dir) and deletes it on browser.close().
-export async function launch(engine) {
+// `fission: true` (Firefox only) starts Firefox with its real site isolation: puppeteer's own
+// launcher turns Fission off (one content process for every site), so a test that depends on
+// another site's frame having its own process starts Firefox itself and connects over BiDi.
+export async function launch(engine, { fission = false } = {}) {
+  if (engine === 'firefox' && fission) return launchFirefoxWithFission();
   if (engine === 'chromium') {
     return puppeteer.launch({
       browser: 'chrome',
@@ -87,10 +92,70 @@ export async function launch(engine) {
   throw new Error(`unknown engine: ${engine}`);
 }
 
+// Firefox ESR with a profile of our own whose user.js keeps Fission on, driven over WebDriver
+// BiDi (/work TOOLCHAIN: "Process isolation of a preview frame"). browser.close() also ends the
+// process and removes the profile.
+async function launchFirefoxWithFission() {
+  if (!process.env.DISPLAY) {
+    throw new Error('Firefox needs an X display for WebGL2: run under xvfb-run -a -s "-screen 0 1280x800x24"');
+  }
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-firefox-fission-'));
+  const prefs = {
+    'fission.webContentIsolationStrategy': 1,
+    'fission.autostart': true,
+    'webgl.force-enabled': true,
+    'browser.shell.checkDefaultBrowser': false,
+    'browser.startup.homepage_override.mstone': 'ignore',
+    'browser.aboutwelcome.enabled': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'toolkit.telemetry.reportingpolicy.firstRun': false,
+    'app.update.disabledForTesting': true,
+    'browser.tabs.warnOnClose': false,
+  };
+  fs.writeFileSync(path.join(profile, 'user.js'),
+    Object.entries(prefs).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
+  const child = spawn('/usr/bin/firefox-esr', ['--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const cleanUp = () => {
+    child.kill();
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  process.on('exit', cleanUp);
+  const endpoint = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Firefox did not start WebDriver BiDi within 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`Firefox exited with code ${code} before WebDriver BiDi started`)));
+    readline.createInterface({ input: child.stderr }).on('line', (line) => {
+      const match = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi' });
+  browser.firefoxPid = child.pid; // puppeteer's browser.process() is null for a connected browser
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null;
+    await close().catch(() => {});
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    process.off('exit', cleanUp);
+    cleanUp();
+  };
+  return browser;
+}
+
 // Serves `dir` with scripts/serve.mjs on a free port of `host` (another loopback address, e.g.
-// 127.0.0.2, is another site). Resolves to {url, stop()} once listening.
-export async function startServer(dir, { host = '127.0.0.1' } = {}) {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0', '--host', host], {
+// 127.0.0.2, is another site). Resolves to {url, previewUrl, stop()} once listening.
+// By default the live preview gets an origin of its own on another site (http://localhost:Q/,
+// previewUrl), as a real deployment has; `singleOrigin: true` serves Kiln alone, whose previews
+// then run on its own origin (the fallback: previewUrl is null). A folder that is not Kiln (no
+// preview/index.html: an embedding page's) is served alone.
+export async function startServer(dir, { host = '127.0.0.1', singleOrigin = false } = {}) {
+  const args = [path.join(REPO_ROOT, 'scripts/serve.mjs'), dir, '--port', '0', '--host', host];
+  if (!singleOrigin && fs.existsSync(path.join(dir, 'preview/index.html'))) args.push('--preview-port', '0', '--preview-host', host === 'localhost' ? '127.0.0.1' : 'localhost');
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killChild = () => child.kill();
@@ -98,6 +163,7 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
 
+  let previewUrl = null;
   const url = await new Promise((resolve, reject) => {
     const onExit = (code) => fail(`exited with code ${code}`);
     const timer = setTimeout(() => fail('no "Kiln is running at" line within 10 s'), 10_000);
@@ -108,6 +174,8 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
     };
     child.once('exit', onExit);
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const preview = /^The preview runs at (http:\/\/\S+)$/.exec(line);
+      if (preview) previewUrl = preview[1];
       const match = /^Kiln is running at (http:\/\/\S+)$/.exec(line);
       if (match) {
         clearTimeout(timer);
@@ -119,6 +187,7 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
 
   return {
     url,
+    previewUrl,
     async stop() {
       process.off('exit', killChild);
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -130,11 +199,12 @@ export async function startServer(dir, { host = '127.0.0.1' } = {}) {
 }
 
 // The start of most tests: Kiln served from `dir` and a fresh browser of `engine`, both stopped
-// when test `t` ends. Resolves to {server, browser}.
-export async function serveAndLaunch(t, engine, dir = webDir()) {
-  const server = await startServer(dir);
+// when test `t` ends. Resolves to {server, browser}. `options`: startServer's (singleOrigin) and
+// launch's (fission).
+export async function serveAndLaunch(t, engine, dir = webDir(), { singleOrigin = false, fission = false } = {}) {
+  const server = await startServer(dir, { singleOrigin });
   t.after(() => server.stop());
-  const browser = await launch(engine);
+  const browser = await launch(engine, { fission });
   t.after(() => browser.close());
   return { server, browser };
 }

@@ -16,8 +16,11 @@ import { browsers, openKiln, REPO_ROOT, serveAndLaunch, waitForKiln, webDir } fr
 
 const kShellCache = /^kiln-shell-[0-9a-f]{16}$/;
 
-function manifestVersion(dir) {
-  return /version: "([0-9a-f]+)"/.exec(fs.readFileSync(path.join(dir, 'sw-manifest.js'), 'utf8'))[1];
+// The version the server serves (scripts/serve.mjs configures index.html for the preview's
+// origin, and the manifest with it).
+async function manifestVersion(server) {
+  const manifest = await fetch(new URL('sw-manifest.js', server.url)).then((response) => response.text());
+  return /version: "([0-9a-f]+)"/.exec(manifest)[1];
 }
 
 function writeManifest(dir) {
@@ -64,7 +67,9 @@ for (const engine of browsers()) {
     const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
     await controlled(page);
-    assert.deepEqual(await cacheNames(page), [`kiln-shell-${manifestVersion(webDir())}`]);
+    assert.deepEqual(await cacheNames(page), [`kiln-shell-${await manifestVersion(server)}`]);
+    // The preview's host, on its own origin, keeps itself with a worker of its own.
+    await page.waitForFunction(() => window.kilnPreview.info().offline === true, { timeout: 60_000, polling: 100 });
 
     let how = engine === 'chromium' ? 'the DevTools protocol\'s offline emulation' : 'WebDriver BiDi\'s offline emulation';
     try {
@@ -102,14 +107,14 @@ for (const engine of browsers()) {
     await page.reload();
     await waitForKiln(page, errors);
     assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
-    const oldVersion = manifestVersion(dir);
+    const oldVersion = await manifestVersion(server);
 
     // The server is mid-deploy: the new manifest and kiln.js are up, the old kiln.wasm is not replaced yet.
     const oldWasm = fs.readFileSync(path.join(dir, 'kiln.wasm'));
     fs.appendFileSync(path.join(dir, 'kiln.js'), '\n// kiln-test: version 2\n');
     fs.writeFileSync(path.join(dir, 'kiln.wasm'), Buffer.concat([oldWasm, customSection('version 2')]));
     writeManifest(dir);
-    const newVersion = manifestVersion(dir);
+    const newVersion = await manifestVersion(server);
     assert.notEqual(newVersion, oldVersion);
     fs.writeFileSync(path.join(dir, 'kiln.wasm'), oldWasm);
 

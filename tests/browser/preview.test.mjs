@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { browsers, openKiln, screenshot, serveAndLaunch } from './harness.mjs';
+import { hostFrame } from './preview_frames.mjs';
 
 // A generated app that tries everything it must not be able to do, and reports to Kiln's page.
 const kIntruder = `<!doctype html>
@@ -76,15 +77,17 @@ for (const engine of browsers()) {
     }
     assert.equal(new URL(page.url()).origin, new URL(server.url).origin, 'the page was navigated away');
 
-    // Where the code runs: a sandboxed frame without allow-same-origin, inside the host frame.
-    const frames = await page.evaluate(() => {
-      const host = document.getElementById('kiln-preview');
-      const inner = host.contentDocument.querySelector('iframe');
+    // Where the code runs: a sandboxed frame without allow-same-origin, inside the host frame,
+    // which comes from the preview origin (another site).
+    assert.equal(await page.evaluate(() => document.getElementById('kiln-preview').getAttribute('src')), server.previewUrl);
+    const host = await hostFrame(page, server);
+    const frames = await host.evaluate(() => {
+      const inner = document.querySelector('iframe');
       window.firstFrame = inner;
-      return { host: host.getAttribute('src'), sandbox: inner.getAttribute('sandbox'), srcdoc: inner.hasAttribute('srcdoc') };
+      return { origin: location.origin, sandbox: inner.getAttribute('sandbox'), srcdoc: inner.hasAttribute('srcdoc') };
     });
     assert.deepEqual(frames, {
-      host: 'preview.html', sandbox: 'allow-scripts allow-forms allow-modals allow-popups allow-downloads', srcdoc: true,
+      origin: new URL(server.previewUrl).origin, sandbox: 'allow-scripts allow-forms allow-popups allow-downloads', srcdoc: true,
     });
     assert.deepEqual(await frameBox(page), { x: 100, y: 380, w: 500, h: 300, hidden: false });
     await screenshot(page, `preview-${engine}.png`);
@@ -96,15 +99,26 @@ for (const engine of browsers()) {
     assert.equal((await frameBox(page)).hidden, true);
     await page.evaluate(() => window.kilnTest.showPreview(120, 400, 480, 260, 1, 'ignored'));
     assert.equal((await frameBox(page)).hidden, false);
-    assert.equal(await page.evaluate(() =>
-      document.getElementById('kiln-preview').contentDocument.querySelector('iframe') === window.firstFrame), true,
-    'the same revision was reloaded');
+    assert.equal(await host.evaluate(() => document.querySelector('iframe') === window.firstFrame), true,
+      'the same revision was reloaded');
 
     // A new revision runs the new code, and adds no step to the page's history.
     const second = await nextReport(page, () => page.evaluate(
       (html) => window.kilnTest.showPreview(120, 400, 480, 260, 2, html), kRevisionPage('revision 2')));
     assert.equal(second.label, 'revision 2');
     assert.equal(await page.evaluate(() => history.length), historyLength, 'running new code added a history entry');
+
+    // Messages are checked both ways: the app cannot pass for the host (a pong to Kiln's page), nor
+    // for Kiln (code to run, posted to the host).
+    const run = await page.evaluate(() => window.kilnPreview.info().run + 1);
+    const spoof = await nextReport(page, () => page.evaluate((html) => window.kilnTest.showPreview(120, 400, 480, 260, 3, html),
+      `<!doctype html><script>
+        top.postMessage({ kilnPreview: 'pong', run: ${run}, n: 1 }, '*');
+        parent.postMessage({ kilnPreview: 'run', run: ${run}, html: '<script>top.postMessage({ kilnProbe: { hijacked: true } }, "*")<\\/script>', network: true }, '*');
+        setTimeout(() => top.postMessage({ kilnProbe: { label: 'spoofed' } }, '*'), 1000);
+      </script>`));
+    assert.equal(spoof.label, 'spoofed', 'the host ran code that its app posted to it');
+    assert.equal(await page.evaluate(() => window.kilnPreview.info().answered), false, 'Kiln took the app\'s message for the host\'s');
 
     // The one console error allowed: Chromium's notice that the top navigation was refused.
     const unexpected = errors.filter((line) => !/Unsafe attempt to initiate navigation/.test(line));

@@ -1,82 +1,165 @@
 // Kiln's live preview, the JS half of src/platform/web/preview.cpp.
 //
 // Generated code must run free of Kiln's Content-Security-Policy (single-file apps use inline
-// scripts and styles, and libraries from other sites) and must never reach Kiln's origin. A
-// srcdoc, blob: or data: document inherits the policy of the page that makes it (in Chromium and
-// Firefox alike), so the code cannot go straight into a frame of Kiln's page. Instead:
+// scripts and styles, and libraries from other sites), must never reach Kiln's origin, and must
+// never stop Kiln's page from answering. A srcdoc, blob: or data: document inherits the policy of
+// the page that makes it, and a frame of the page's own site shares its process (an endless loop
+// in the app would freeze Kiln). So the code goes to a host page on the preview origin, another
+// site, which every browser puts in another process:
 //
 //   Kiln's page
-//   └ <iframe id="kiln-preview" src="preview.html">   the host: Kiln's origin, no CSP, no script;
-//     │                                               placed over the ImGui panel
-//     └ <iframe sandbox="allow-scripts allow-forms allow-modals allow-popups allow-downloads"
-//               srcdoc="…the generated code…">
+//   └ <iframe id="kiln-preview" src="<preview origin>/">   the host (web/preview/host.js): no CSP,
+//     │                                                    placed over the ImGui panel
+//     └ <iframe sandbox="allow-scripts allow-forms allow-popups allow-downloads" srcdoc="…">
 //
-// The inner frame inherits the host's empty policy, and its sandbox, without allow-same-origin,
-// gives it an opaque origin: Kiln's storage, cookies and DOM (parent and top are cross-origin to
-// it) are out of its reach, and it cannot navigate either of them. The host is fetched like the
-// rest of the app shell, so the service worker serves it offline (a sandboxed frame's own
-// navigation never reaches a service worker). Each revision gets a new inner frame, so running
-// new code adds no entry to the page's history (Back stays Kiln's).
+// The preview origin is configuration: <meta name="kiln-preview-origin" content="https://…"> in
+// index.html (scripts/configure.mjs writes it, with the CSP's frame-src to match). Empty: the
+// host is Kiln's own preview/ page, on Kiln's origin, sandboxed as well but in Kiln's process,
+// where the heartbeat (below) and the "stopped responding last time" guard are what is left.
+//
+// The code goes over by postMessage (host.js lists the messages). Kiln takes messages only from
+// the host frame's window and only from the preview origin. Kiln pings the app (ping()); the app's
+// frame answers once it is free (lastAnswer()), which tells src/core/app/preview_guard.h whether
+// the app still runs. stop() removes the host, and with it the app's process where it has one.
 'use strict';
 
 (function () {
-  const kSandbox = 'allow-scripts allow-forms allow-modals allow-popups allow-downloads';
-  let host = null;
-  let hostDocument = null; // set once preview.html has loaded
-  let pendingHtml = null; // code handed over before that
+  const configured = document.querySelector('meta[name="kiln-preview-origin"]')?.content.trim() ?? '';
+  let previewOrigin = location.origin;
+  let hostUrl = 'preview/';
+  if (configured) {
+    try {
+      previewOrigin = new URL(configured).origin;
+      hostUrl = previewOrigin + '/';
+    } catch {
+      console.error(`Kiln: the preview origin "${configured}" in index.html is not a URL; previews run on Kiln's own origin.`);
+    }
+  }
+  const kReadyTimeoutMs = 15000;
 
-  function failed() {
-    console.error('Kiln: the preview could not start: preview.html did not load. Reload Kiln while online.');
+  let host = null; // the host <iframe>
+  let hostReady = false; // it answered hello
+  let hostNetworkOff = false; // its policy forbids navigation: it cannot run with Network on
+  let hostOffline = false; // served by the preview origin's worker
+  let pending = null; // {run, html, network} waiting for the host
+  let run = 0; // the current run's number
+  let lastAnswer = -1; // performance.now() of the current run's last pong
+  let placed = null;
+
+  function post(message) {
+    host.contentWindow.postMessage({ kilnPreview: message.type, ...message.fields }, previewOrigin);
   }
 
-  function run(html) {
-    const frame = hostDocument.createElement('iframe');
-    frame.setAttribute('sandbox', kSandbox);
+  function send() {
+    if (!pending || !hostReady) return;
+    const { html, network } = pending;
+    post({ type: 'run', fields: { run: pending.run, html, network } });
+    if (!network) hostNetworkOff = true;
+    pending = null;
+  }
+
+  function removeHost() {
+    if (!host) return;
+    host.remove();
+    host = null;
+    hostReady = false;
+    hostNetworkOff = false;
+  }
+
+  function makeHost(network) {
+    const frame = document.createElement('iframe');
+    host = frame;
+    frame.id = 'kiln-preview';
     frame.title = 'App preview';
-    frame.srcdoc = html; // before insertion: the first load replaces about:blank, no history entry
-    const previous = hostDocument.querySelector('iframe');
-    if (previous) previous.replaceWith(frame);
-    else hostDocument.body.appendChild(frame);
+    frame.hidden = !placed;
+    if (placed) Object.assign(frame.style, placed);
+    hostNetworkOff = !network;
+    frame.addEventListener('load', () => {
+      if (host !== frame) return;
+      post({ type: 'hello', fields: { version: 1, network } });
+      setTimeout(() => {
+        if (host === frame && !hostReady) {
+          console.error(`Kiln: the preview could not start: its page at ${hostUrl} did not answer. ` +
+            'Check that the preview origin serves Kiln\'s preview files, or reload Kiln while online.');
+        }
+      }, kReadyTimeoutMs);
+    });
+    frame.src = hostUrl;
+    document.body.appendChild(frame);
   }
 
-  function ensureHost() {
-    if (host) return;
-    host = document.createElement('iframe');
-    host.id = 'kiln-preview';
-    host.title = 'App preview';
-    host.hidden = true;
-    host.addEventListener('load', () => {
-      let loaded = null;
-      try {
-        loaded = host.contentDocument; // null, or throws, for a browser error page
-      } catch {}
-      if (!loaded || !loaded.documentElement.hasAttribute('data-kiln-preview-host')) {
-        if (loaded?.URL !== 'about:blank') failed();
-        return;
-      }
-      hostDocument = loaded;
-      if (pendingHtml !== null) run(pendingHtml);
-      pendingHtml = null;
-    });
-    host.src = 'preview.html';
-    document.body.appendChild(host);
+  addEventListener('message', (event) => {
+    if (!host || event.source !== host.contentWindow || event.origin !== previewOrigin) return;
+    const data = event.data;
+    if (data?.kilnPreview === 'ready') {
+      hostReady = true;
+      hostOffline = hostOffline || data.offline === true;
+      send();
+    } else if (data?.kilnPreview === 'pong' && data.run === run) {
+      lastAnswer = performance.now();
+    }
+  });
+
+  // On an origin of its own, the host is loaded once Kiln has started, even before any preview:
+  // its service worker then keeps it for offline use (web/preview/sw.js), and the first preview
+  // starts sooner.
+  if (configured) {
+    addEventListener('load', () => setTimeout(() => { if (!host) makeHost(true); }, 1000), { once: true });
   }
 
   window.kilnPreview = {
-    // Runs `html` as the preview's document, replacing what ran before.
-    load(html) {
-      ensureHost();
-      if (hostDocument) run(html);
-      else pendingHtml = html;
+    // Runs `html` as the preview's document, replacing what ran before; `network` false puts it
+    // behind a policy that lets nothing reach the network. Returns the run's number.
+    load(html, network = true) {
+      run += 1;
+      lastAnswer = -1;
+      if (host && hostNetworkOff && network) removeHost(); // its policy cannot be lifted
+      if (!host) makeHost(network);
+      pending = { run, html, network };
+      send();
+      return run;
     },
     // Shows the preview over (x, y, w, h), CSS pixels of the page.
     place(x, y, w, h) {
-      ensureHost();
-      Object.assign(host.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` });
+      placed = { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` };
+      if (!host) return;
+      Object.assign(host.style, placed);
       host.hidden = false;
     },
     hide() {
+      placed = null;
       if (host) host.hidden = true;
+    },
+    // Removes the preview, and the app running in it.
+    stop() {
+      pending = null;
+      run += 1;
+      lastAnswer = -1;
+      removeHost();
+    },
+    // Asks the running app to answer (it does once its frame is free); see lastAnswer().
+    ping() {
+      if (host && hostReady && !pending) post({ type: 'ping', fields: { run, n: performance.now() } });
+    },
+    // performance.now() when the current run's app last answered a ping; -1 if it never did.
+    lastAnswer: () => lastAnswer,
+    // For tests and diagnostics: where the preview runs.
+    info: () => ({ origin: previewOrigin, host: Boolean(host), ready: hostReady, offline: hostOffline, run, answered: lastAnswer >= 0 }),
+  };
+
+  // Marks in localStorage (Kiln's origin) for the version whose preview is starting: set before it
+  // starts, removed once it answered; one left from the last load means the app never answered
+  // (src/core/app/preview_guard.h). Synchronous on purpose: the tab may never run again.
+  const kMarkPrefix = 'kiln-preview-starting:';
+  window.kilnPreviewMarks = {
+    has(key) {
+      try { return localStorage.getItem(kMarkPrefix + key) !== null; } catch { return false; }
+    },
+    set(key, on) {
+      try {
+        if (on) localStorage.setItem(kMarkPrefix + key, String(Date.now()));
+        else localStorage.removeItem(kMarkPrefix + key);
+      } catch {} // storage refused (a private window's quota): the guard cannot outlive the tab
     },
   };
 })();

@@ -60,6 +60,7 @@ void internal::loadProject(App& app, const store::Project& project, int number) 
         open.code = *code;
     }
     open.preview_revision = app.open ? app.open->preview_revision + 1 : 1;
+    open.network = app.store->getSetting(previewNetworkKey(project.public_id)).value_or("on") != "off";
     app.open = std::move(open);
 }
 
@@ -679,7 +680,8 @@ nlohmann::json stateSnapshot(const App& app) {
                 {"versions", versions},
                 {"code_bytes", app.open->code.size()},
                 {"code_edited", codeEdited(app)},
-                {"preview_revision", app.open->preview_revision}};
+                {"preview_revision", app.open->preview_revision},
+                {"network", app.open->network}};
         if (const auto& comparison = app.open->changes.comparison) {
             open["changes"] = {{"base", app.open->changes.base},
                                {"target", app.open->changes.target},
@@ -727,6 +729,7 @@ nlohmann::json stateSnapshot(const App& app) {
         {"projects", projects},
         {"search", app.search},
         {"open", open},
+        {"preview", {{"state", previewRunName(app.preview.state)}, {"key", app.preview.key}, {"serial", app.preview.serial}}},
         {"route", formatRoute(currentRoute(app))},
         {"prompt", app.prompt},
         {"theme", app.theme},

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/app/generation.h"
+#include "core/app/preview_guard.h"
 #include "core/diff/line_diff.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
@@ -61,6 +62,7 @@ struct OpenProject {
     std::string code;                              // the code shown, with any unsaved edit
     std::string stored_code;                       // the selected version's code as stored
     uint64_t preview_revision = 0;                 // changes whenever the preview must reload
+    bool network = true;                           // the preview may use the network (preview_guard.h)
     Changes changes;                               // built by compareVersions()
 };
 
@@ -149,6 +151,10 @@ struct App {
     std::optional<Draft> draft;
     int64_t retry_not_before_ms = 0;  // a 429 or 503 asked to wait until then
     EmbedState embed;
+
+    // The live preview's guard (preview_guard.h); the marks are the platform's (a fake in tests).
+    PreviewGuard preview;
+    PreviewMarks* preview_marks = nullptr;
 };
 
 // ---- Storage ---------------------------------------------------------------------------------

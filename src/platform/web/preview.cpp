@@ -2,6 +2,8 @@
 
 #include <emscripten.h>
 
+// The JS inside EM_ASM is not C++: clang-format would split its `!==`.
+// clang-format off
 namespace kiln::web {
 
 namespace {
@@ -20,12 +22,13 @@ Preview& preview() {
 
 }  // namespace
 
-void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html) {
+void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html, bool network) {
     Preview& p = preview();
     if (!p.loaded || revision != p.revision) {
         p.loaded = true;
         p.revision = revision;
-        EM_ASM({ window.kilnPreview.load(UTF8ToString($0)); }, html.c_str());
+        p.visible = false;  // a new host frame may have been made: place it
+        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), $1 !== 0); }, html.c_str(), network ? 1 : 0);
     }
     if (p.visible && x == p.x && y == p.y && w == p.w && h == p.h) return;
     p.visible = true;
@@ -43,4 +46,29 @@ void hidePreview() {
     EM_ASM({ window.kilnPreview.hide(); });
 }
 
+void stopPreview() {
+    Preview& p = preview();
+    if (!p.loaded) return;
+    p.loaded = false;
+    p.visible = false;
+    EM_ASM({ window.kilnPreview.stop(); });
+}
+
+void pingPreview() {
+    EM_ASM({ window.kilnPreview.ping(); });
+}
+
+double previewAnsweredMs() {
+    return EM_ASM_DOUBLE({ return window.kilnPreview.lastAnswer(); });
+}
+
+bool previewMarkSet(const std::string& key) {
+    return EM_ASM_INT({ return window.kilnPreviewMarks.has(UTF8ToString($0)) ? 1 : 0; }, key.c_str()) != 0;
+}
+
+void setPreviewMark(const std::string& key, bool on) {
+    EM_ASM({ window.kilnPreviewMarks.set(UTF8ToString($0), $1 !== 0); }, key.c_str(), on ? 1 : 0);
+}
+
 }  // namespace kiln::web
+// clang-format on

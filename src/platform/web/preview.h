@@ -1,7 +1,8 @@
 // Kiln: the live preview. Generated code runs in a real DOM <iframe> placed exactly over the
-// ImGui preview panel, sandboxed without allow-same-origin ("allow-scripts allow-forms
-// allow-modals allow-popups allow-downloads"): it gets an opaque origin, so it can never read
-// Kiln's IndexedDB, localStorage, cookies or DOM. web/js/preview.js explains the frame layout.
+// ImGui preview panel: a host page on the preview origin (another site, so another process),
+// holding a frame sandboxed without allow-same-origin ("allow-scripts allow-forms allow-popups
+// allow-downloads"), which gets an opaque origin and can never read Kiln's IndexedDB,
+// localStorage, cookies or DOM. web/js/preview.js explains the frame layout and the messages.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,28 @@ namespace kiln::web {
 // when nothing changed it costs a few comparisons and no call into the page. The frame moves only
 // when the rectangle changes, and the document is reloaded only when `revision` differs from the
 // previous call's (the caller picks revisions: a new one for new code, or to run the same code
-// afresh); `html` is read only then.
-void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html);
+// afresh); `html` and `network` are read only then. `network` false runs the code behind a policy
+// that lets nothing reach the network, nor navigate the frame away.
+void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html,
+                 bool network = true);
 
 // Hides the preview (its panel is hidden, or a popup or modal covers it). The document keeps its
 // state and goes on running, so showing it again with the same revision does not reload it.
 void hidePreview();
+
+// Removes the preview's frames and the app running in them (where the app has a process of its
+// own, that process goes with them). The next showPreview loads its document afresh.
+void stopPreview();
+
+// Asks the running app to answer; previewAnsweredMs() tells when it last did.
+void pingPreview();
+// When (performance.now(), the clock of monotonicMs()) the current run's app last answered a
+// ping; -1 if it has not yet.
+double previewAnsweredMs();
+
+// The marks of the preview guard (core/app/preview_guard.h), kept in localStorage on Kiln's
+// origin: synchronous, so one set before a preview starts is there even if the tab never runs again.
+bool previewMarkSet(const std::string& key);
+void setPreviewMark(const std::string& key, bool on);
 
 }  // namespace kiln::web

@@ -1,0 +1,13 @@
+// Helpers of the preview's tests: the host frame of the live preview (web/preview/host.js).
+
+// The preview's host frame, once it has loaded: on the preview origin, or Kiln's own preview/.
+export async function hostFrame(page, server) {
+  const url = server.previewUrl ?? new URL('preview/', server.url).href;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+    const frame = page.frames().find((candidate) => candidate.url() === url);
+    if (frame && await frame.evaluate(() => document.readyState === 'complete' && document.querySelector('iframe') !== null).catch(() => false)) return frame;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no preview host frame at ${url}`);
+}
+

@@ -1,0 +1,141 @@
+// The host of Kiln's live preview: the page Kiln's page frames (web/js/preview.js), which runs
+// each generated app in a sandboxed frame of its own.
+//
+//   Kiln's page (Kiln's origin)
+//   └ <iframe src="https://preview.example/">          this page: the preview origin, another site,
+//     │                                                so another process in every browser
+//     └ <iframe sandbox="allow-scripts allow-forms allow-popups allow-downloads" srcdoc="…">
+//                                                      the app: an opaque origin
+//
+// Kiln hands the code over by postMessage; nothing else reaches this page. Messages are taken
+// only from the parent window, and only from an origin named in <meta name="kiln-origins"> (or
+// this page's own origin when that list is empty: the single-origin set-up, where this page is
+// Kiln's own preview/index.html). Everything this page posts goes to that origin alone.
+//
+// Messages (each an object with a `kilnPreview` field):
+//   Kiln → host   {kilnPreview: 'hello', version: 1, network}       first, after the frame loaded
+//   host → Kiln   {kilnPreview: 'ready', version: 1, offline}       offline: served by this origin's worker
+//   Kiln → host   {kilnPreview: 'run', run, html, network}          runs html in a new sandboxed frame
+//   Kiln → host   {kilnPreview: 'ping', run, n}                     asked of the app's own frame ...
+//   host → Kiln   {kilnPreview: 'pong', run, n}                     ... which answers once it is free
+//
+// The app's frame gets a prelude before its own code (preludeFor): alert, confirm and prompt
+// become no-ops that say so in the console (no allow-modals: a modal dialog would stop Kiln's
+// page with it where both share a process), window.open opens without an opener, and the app
+// answers Kiln's pings. With the project's Network switch off, the prelude starts with a
+// Content-Security-Policy that lets nothing leave or enter the frame from the network, and this
+// page adds `frame-src 'none'` to its own policy (a frame's navigation is checked against its
+// parent's policy), so the app cannot navigate away with data in the URL either. That policy
+// cannot be taken back: Kiln makes a new host when the switch is turned on again.
+'use strict';
+
+(function () {
+  const kVersion = 1;
+  const kSandbox = 'allow-scripts allow-forms allow-popups allow-downloads';
+  const kSandboxOffline = 'allow-scripts allow-forms allow-downloads'; // Network off: no popups either
+  // Network off: nothing from any other origin, no form posts, no connections of any kind.
+  const kOfflinePolicy = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' data: blob:; " +
+    "style-src 'unsafe-inline' data: blob:; img-src data: blob:; font-src data: blob:; media-src data: blob:; " +
+    "worker-src data: blob:; connect-src data: blob:; frame-src 'none'; form-action 'none'; base-uri 'none'";
+
+  const configured = (document.querySelector('meta[name="kiln-origins"]')?.content ?? '').split(/\s+/).filter(Boolean);
+  const allowed = configured.length ? configured : [location.origin];
+  const ownOrigin = configured.length === 0; // Kiln's own preview/: Kiln's worker serves it
+  let kilnOrigin = null; // the allowed origin of the parent, from its first message
+  let frame = null;
+  let run = 0;
+  let networkOff = false;
+
+  function post(message) {
+    if (kilnOrigin) parent.postMessage({ kilnPreview: message.type, ...message.fields }, kilnOrigin);
+  }
+
+  // Runs before the app's code, in the app's frame.
+  function prelude() {
+    const note = (name) => function () {
+      console.info(`Kiln: ${name}() does nothing in the preview (dialogs are turned off there). Show messages in the page instead.`);
+      return name === 'confirm' ? false : name === 'prompt' ? null : undefined;
+    };
+    for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+      Object.defineProperty(window, name, { value: note(name), writable: true, configurable: true });
+    }
+    const open = window.open;
+    window.open = function (url, target, features) {
+      const rest = String(features ?? '').split(',').filter((part) => part.trim() && !/^\s*opener\b/i.test(part));
+      return open.call(window, url, target ?? '_blank', [...rest, 'noopener', 'noreferrer'].join(','));
+    };
+    addEventListener('message', (event) => {
+      if (event.source === parent && typeof event.data?.kilnPing === 'number') {
+        parent.postMessage({ kilnPong: event.data.kilnPing }, '*');
+      }
+    });
+  }
+
+  function preludeFor(offline) {
+    const policy = offline ? `<meta http-equiv="Content-Security-Policy" content="${kOfflinePolicy}">` : '';
+    return `${policy}<script>(${prelude.toString()})();</script>`;
+  }
+
+  // The app's document with the prelude first: after a leading doctype (and comments), so that the
+  // app keeps its standards mode, and before anything else.
+  function withPrelude(html, offline) {
+    const start = /^(?:\s|<!--[\s\S]*?-->)*<!doctype[^>]*>/i.exec(html);
+    const at = start ? start[0].length : 0;
+    return html.slice(0, at) + preludeFor(offline) + html.slice(at);
+  }
+
+  function forbidNavigation() {
+    if (networkOff) return;
+    networkOff = true;
+    const meta = document.createElement('meta');
+    meta.httpEquiv = 'Content-Security-Policy';
+    meta.content = "frame-src 'none'";
+    document.head.appendChild(meta);
+  }
+
+  function start(id, html, network) {
+    if (!network) forbidNavigation();
+    run = id;
+    const next = document.createElement('iframe');
+    next.setAttribute('sandbox', networkOff ? kSandboxOffline : kSandbox);
+    next.title = 'App preview';
+    next.srcdoc = withPrelude(String(html), !network || networkOff); // set before insertion: no history entry
+    if (frame) frame.replaceWith(next);
+    else document.body.appendChild(next);
+    frame = next;
+  }
+
+  function offlineReady() {
+    return !ownOrigin && Boolean(navigator.serviceWorker?.controller);
+  }
+
+  addEventListener('message', (event) => {
+    const data = event.data;
+    if (frame && event.source === frame.contentWindow) {
+      if (typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
+      return;
+    }
+    if (event.source !== parent || !allowed.includes(event.origin)) return;
+    if (typeof data?.kilnPreview !== 'string') return;
+    if (kilnOrigin === null) kilnOrigin = event.origin;
+    if (event.origin !== kilnOrigin) return;
+    if (data.kilnPreview === 'hello') {
+      if (data.network === false) forbidNavigation();
+      post({ type: 'ready', fields: { version: kVersion, offline: offlineReady() } });
+    } else if (data.kilnPreview === 'run' && typeof data.html === 'string' && typeof data.run === 'number') {
+      start(data.run, data.html, data.network !== false);
+    } else if (data.kilnPreview === 'ping' && frame && data.run === run && typeof data.n === 'number') {
+      frame.contentWindow.postMessage({ kilnPing: data.n }, '*');
+    }
+  });
+
+  // On its own origin the host keeps itself for offline use with a worker of its own
+  // (web/preview/sw.js); on Kiln's origin Kiln's worker already does.
+  if (!ownOrigin && 'serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(() => {
+      if (kilnOrigin && !navigator.serviceWorker.controller) {
+        navigator.serviceWorker.addEventListener('controllerchange', () => post({ type: 'ready', fields: { version: kVersion, offline: true } }), { once: true });
+      }
+    }).catch((error) => console.warn(`Kiln's preview cannot keep itself for offline use: ${error.message}`));
+  }
+})();
