@@ -13,26 +13,33 @@ import {
   act, browsers, captureDownloads, clickItem, download, openKiln, query, replaceText, screenshot, serveAndLaunch,
   startLlmServer, state, waitForItem, waitForKiln, waitForState,
 } from './harness.mjs';
+import { hostFrame } from './preview_frames.mjs';
 
-// The code the preview runs: the srcdoc of the sandboxed frame inside the preview host.
-const previewCode = (page) => page.evaluate(() => {
-  const host = document.getElementById('kiln-preview');
-  return host && !host.hidden ? host.contentDocument?.querySelector('iframe')?.srcdoc ?? '' : '';
-});
+// The code the preview runs: the srcdoc of the sandboxed frame inside the preview host (on the
+// preview origin: read through that frame, not Kiln's page). '' while the preview is hidden.
+async function previewCode(page, server) {
+  const shown = await page.evaluate(() => {
+    const host = document.getElementById('kiln-preview');
+    return Boolean(host && !host.hidden);
+  });
+  if (!shown) return '';
+  const frame = await hostFrame(page, server);
+  return frame.evaluate(() => document.querySelector('iframe')?.srcdoc ?? '').catch(() => '');
+}
 
 async function setUp(t, engine, flags = []) {
   const llm = await startLlmServer(flags);
   t.after(() => llm.stop());
   const { server, browser } = await serveAndLaunch(t, engine);
   const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
-  return { llm, page, errors };
+  return { llm, server, page, errors };
 }
 
 for (const engine of browsers()) {
   test(`codegen: set up in Settings, a prompt streams into a version, follow-ups edit it (${engine})`,
     { timeout: 180_000 }, async (t) => {
       // 40 tokens per second: the answer streams for a few seconds.
-      const { llm, page, errors } = await setUp(t, engine, ['--tps', '40']);
+      const { llm, server, page, errors } = await setUp(t, engine, ['--tps', '40']);
       await clickItem(page, 'New project');
       await waitForState(page, (s) => s.open !== null);
 
@@ -79,10 +86,10 @@ for (const engine of browsers()) {
         s.saved === 'saved');
       assert.equal(done.prompt, '');
       assert.ok(done.generation.ttft_ms >= 0);
-      await page.waitForFunction(() => {
-        const host = document.getElementById('kiln-preview');
-        return host && !host.hidden && host.contentDocument?.querySelector('iframe')?.srcdoc.includes('<h1>Counter</h1>');
-      }, { timeout: 30_000 });
+      for (const deadline = Date.now() + 30_000; !(await previewCode(page, server)).includes('<h1>Counter</h1>');) {
+        assert.ok(Date.now() < deadline, 'the preview runs version 1');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       const [row] = await query(page, 'SELECT prompt, model, endpoint_label, ttft_ms, duration_ms, prompt_tokens, ' +
         'completion_tokens, finish_reason FROM versions WHERE number = 1');
       assert.equal(row[0], 'a counter');
