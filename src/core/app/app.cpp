@@ -742,6 +742,7 @@ nlohmann::json stateSnapshot(const App& app) {
     snapshot["embed"] = {{"origin", app.embed.origin},
                          {"visible", app.embed.visible ? nlohmann::json(*app.embed.visible) : nlohmann::json(nullptr)},
                          {"pending", pending},
+                         {"can_allow", consentCanAllow(app)},
                          {"always", app.embed.always},
                          {"denied", app.embed.denied}};
     snapshot.update(generationSnapshot(app));
