@@ -336,8 +336,8 @@ void listenToEmbedder() {
     app.embed.origin = kiln::web::embedderOrigin();
     app.embed.post = kiln::web::postToEmbedder;
     // Where the browser can tell, Kiln's consent buttons wait until its frame is seen.
-    if (kiln::web::watchVisibility([](bool visible) { globals().app.embed.visible = visible; })) {
-        app.embed.visible = false;
+    if (kiln::web::watchVisibility([](bool visible) { kiln::app::setEmbedVisible(globals().app, visible); })) {
+        kiln::app::setEmbedVisible(app, false);
     }
     app.version_saved = [](const kiln::store::Project& project, const kiln::store::Version& version) {
         kiln::web::postToEmbedder(kiln::app::embedVersionMessage(project, version));

@@ -202,6 +202,8 @@ for (const engine of browsers()) {
       assert.deepEqual(now.embed.pending, { origin: origins.embedder, text: 'a tally counter' });
       assert.equal(now.generation.phase, 'idle');
       assert.deepEqual(await chatRequests(llm), []);
+      // The Allow buttons arm once the dialog has been seen for a second.
+      await waitForState(kiln, (s) => s.embed.can_allow === true);
       await clickIn(page, kiln, 'Allow once');
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version' && m.number === 2),
         { timeout: 60_000 });
@@ -257,6 +259,7 @@ for (const engine of browsers()) {
         await waitForState(kiln, (s) => s.embed.visible === true);
         await page.evaluate(() => { document.getElementById('kiln').style.opacity = '0.5'; });
         await waitForState(kiln, (s) => s.embed.visible === false);
+        assert.equal((await state(kiln)).embed.can_allow, false);
         await clickIn(page, kiln, 'Allow once');
         await settle();
         assert.notEqual((await state(kiln)).embed.pending, null, 'a covered frame was allowed');
@@ -277,6 +280,8 @@ for (const engine of browsers()) {
       kiln = await open();
       await send('three', 3);
       assert.equal((await errorFor(page, 3))[0].code, 'consent-required');
+      // The Allow buttons arm once the dialog has been seen for a second.
+      await waitForState(kiln, (s) => s.embed.can_allow === true);
       await clickIn(page, kiln, 'Always');
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
       assert.equal((await chatRequests(llm)).length, 1);
@@ -312,6 +317,8 @@ for (const engine of browsers()) {
       assert.match(limited.message, /at most 4 per minute .*Try again in \d+ s/);
       assert.equal((await chatRequests(llm)).length, 2);
       // What the user is asked is the first of them; allowed once, it is the one sent.
+      // The Allow buttons arm once the dialog has been seen for a second.
+      await waitForState(kiln, (s) => s.embed.can_allow === true);
       await clickIn(page, kiln, 'Allow once');
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
       assert.equal((await versions())[0].prompt, 'try 5');

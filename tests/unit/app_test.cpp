@@ -4,6 +4,9 @@
 #include <ctime>
 
 #include "core/app/app.h"
+#include "core/app/embed_api.h"
+#include "core/codegen/request.h"
+#include "fake_origin.h"
 #include "storage_test_support.h"
 
 using namespace kiln;
@@ -338,6 +341,67 @@ TEST(AppStorage, EachTabSeesTheOthersChangesAndKeepsAnUnsavedEdit) {
     EXPECT_EQ(projectNames(second.app), (std::vector<std::string>{"Another", "Shared"}));
     app::deleteProject(first.app, second.app.open->project.id);
     EXPECT_FALSE(second.app.open) << "a project deleted in another tab is closed";
+}
+
+namespace {
+
+// Takes requests and never answers: a send that is made, and nothing more.
+struct QuietHttp : app::HttpClient {
+    uint64_t send(const codegen::HttpRequest&, app::HttpCallbacks) override { return ++sent; }
+    void abort(uint64_t) override {}
+    uint64_t sent = 0;
+};
+
+}  // namespace
+
+// A key forgotten or a site revoked in one tab is not brought back by the other tab's next save
+// of the settings it read before.
+TEST(AppStorage, AKeyForgottenOrASiteRevokedInOneTabStaysSoInTheOther) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    Tab first(backend, peers);
+    Tab second(backend, peers);
+    QuietHttp http;
+    constexpr char kSite[] = "https://embedder.example";
+    for (Tab* tab : {&first, &second}) {
+        tab->app.origin_of = test::fakeOriginOf;
+        tab->app.clock_ms = [] { return int64_t{100'000}; };
+        tab->app.http = &http;
+        tab->app.embed.origin = kSite;
+        tab->app.embed.post = [](const std::string&) {};
+    }
+    app::EndpointSettings settings = first.app.settings;
+    settings.endpoint = codegen::endpointFromPreset(codegen::PresetKind::Custom);
+    settings.endpoint.base_url = "http://127.0.0.1:8090/v1";
+    settings.endpoint.model = "kiln-test/ok";
+    settings.endpoint.api_key = "sk-shared";
+    app::saveEndpointSettings(first.app, settings);
+    app::newProject(first.app, "Shared");
+    first.app.embed.pending = app::ConsentRequest{kSite, "a clock", nullptr};
+    app::answerConsent(first.app, app::ConsentChoice::Always);
+    ASSERT_EQ(first.app.embed.always, std::vector<std::string>{kSite});
+    EXPECT_EQ(second.app.settings.endpoint.api_key, "sk-shared");
+    EXPECT_EQ(second.app.embed.always, std::vector<std::string>{kSite});
+
+    // The second tab forgets the key and revokes the site; the first then saves its settings.
+    app::forgetKey(second.app, "http://127.0.0.1:8090");
+    app::revokeConsent(second.app, kSite);
+    EXPECT_EQ(first.app.settings.endpoint.api_key, "");
+    EXPECT_TRUE(first.app.embed.always.empty());
+    app::EndpointSettings edited = first.app.settings;
+    edited.endpoint.model = "kiln-test/edit";
+    app::saveEndpointSettings(first.app, edited);
+    first.app.embed.pending = app::ConsentRequest{"https://other.example", "b", nullptr};
+    app::answerConsent(first.app, app::ConsentChoice::Always);
+
+    Tab third(backend, peers);
+    third.app.origin_of = test::fakeOriginOf;
+    app::loadEndpointSettings(third.app);
+    app::loadEmbedConsent(third.app);
+    EXPECT_EQ(third.app.settings.endpoint.model, "kiln-test/edit");
+    EXPECT_EQ(third.app.settings.endpoint.api_key, "");
+    EXPECT_TRUE(third.app.settings.keys.empty());
+    EXPECT_EQ(third.app.embed.always, std::vector<std::string>{"https://other.example"});
 }
 
 TEST(AppStorage, ExportAndImportGoThroughAConfirmationAndRefusalsChangeNothing) {

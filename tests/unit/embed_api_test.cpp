@@ -151,6 +151,7 @@ TEST(EmbedConsent, AllowOnceSendsOnceAndAsksAgainNextTime) {
     f.setEndpoint(http);
     f.handle({{"kiln", "prompt"}, {"text", "a chess clock"}, {"send", true}});
     f.app.prompt = "edited meanwhile";
+    f.now += app::kConsentArmMs;
     app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
     EXPECT_EQ(http.sent, 1u);
     EXPECT_EQ(f.app.generation.instruction, "a chess clock");  // what the user was shown
@@ -167,6 +168,7 @@ TEST(EmbedConsent, AlwaysIsRememberedAcrossReopeningAndRevocable) {
     SilentHttp http;
     f.setEndpoint(http);
     f.handle({{"kiln", "prompt"}, {"text", "one"}, {"send", true}});
+    f.now += app::kConsentArmMs;
     app::answerConsent(f.app, app::ConsentChoice::Always);
     EXPECT_EQ(http.sent, 1u);
     app::stopGeneration(f.app);
@@ -218,20 +220,62 @@ TEST(EmbedConsent, AHiddenOrCoveredFrameCannotBeAllowed) {
     Fixture f;
     SilentHttp http;
     f.setEndpoint(http);
+    app::setEmbedVisible(f.app, false);
     f.handle({{"kiln", "prompt"}, {"text", "one"}, {"send", true}});
-    f.app.embed.visible = false;
+    f.now += 10 * app::kConsentArmMs;
     EXPECT_FALSE(app::consentCanAllow(f.app));
+    EXPECT_EQ(app::consentArmsInMs(f.app), -1);
     app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
     app::answerConsent(f.app, app::ConsentChoice::Always);
     EXPECT_EQ(http.sent, 0u);
     EXPECT_TRUE(f.app.embed.pending);
     EXPECT_TRUE(f.app.embed.always.empty());
-    f.app.embed.visible = true;
+    app::setEmbedVisible(f.app, true);
+    f.now += app::kConsentArmMs;
     app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
     EXPECT_EQ(http.sent, 1u);
-    // Unknown (a browser without IntersectionObserver v2) does not block.
-    f.app.embed.visible.reset();
+}
+
+TEST(EmbedConsent, AllowIsArmedOnlyAfterTheDialogAndVisibilityHeldStillForASecond) {
+    Fixture f;
+    SilentHttp http;
+    f.setEndpoint(http);
+    app::setEmbedVisible(f.app, true);
+    f.now += 5 * app::kConsentArmMs;  // visible long before: the dialog itself must still be shown 1 s
+    f.handle({{"kiln", "prompt"}, {"text", "one"}, {"send", true}});
+    EXPECT_FALSE(app::consentCanAllow(f.app));
+    EXPECT_EQ(app::consentArmsInMs(f.app), app::kConsentArmMs);
+    f.now += app::kConsentArmMs - 1;
+    EXPECT_EQ(app::consentArmsInMs(f.app), 1);
+    app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
+    EXPECT_EQ(http.sent, 0u);
+    EXPECT_TRUE(f.app.embed.pending);
+
+    // Hidden and shown again (the page moves the frame away and back): the second starts over.
+    app::setEmbedVisible(f.app, false);
+    f.now += 1;
+    app::setEmbedVisible(f.app, true);
+    EXPECT_FALSE(app::consentCanAllow(f.app));
+    f.now += app::kConsentArmMs - 1;
+    EXPECT_FALSE(app::consentCanAllow(f.app));
+    EXPECT_EQ(app::consentArmsInMs(f.app), 1);
+    app::setEmbedVisible(f.app, true);  // the same report again changes nothing
+    f.now += 1;
     EXPECT_TRUE(app::consentCanAllow(f.app));
+    EXPECT_EQ(app::consentArmsInMs(f.app), 0);
+    app::answerConsent(f.app, app::ConsentChoice::AllowOnce);
+    EXPECT_EQ(http.sent, 1u);
+    app::stopGeneration(f.app);
+
+    // Where the browser cannot tell visibility, only the dialog's own second counts.
+    f.app.embed.visible.reset();
+    f.handle({{"kiln", "prompt"}, {"text", "two"}, {"send", true}});
+    EXPECT_FALSE(app::consentCanAllow(f.app));
+    f.now += app::kConsentArmMs;
+    EXPECT_TRUE(app::consentCanAllow(f.app));
+    // Nothing pending: nothing to allow.
+    app::answerConsent(f.app, app::ConsentChoice::Deny);
+    EXPECT_FALSE(app::consentCanAllow(f.app));
 }
 
 TEST(EmbedConsent, SendsAreRateLimitedPerOrigin) {

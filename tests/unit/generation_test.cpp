@@ -279,9 +279,9 @@ TEST(GenerationSettings, AKeyTypedBeforeTheAddressIsBoundToItOnSave) {
 }
 
 // A library of an earlier version: one key and its origin in `api_key`, no `api_keys`. Read as
-// that origin's key; saved back so that the earlier version still reads the current base URL's
-// key.
-TEST(GenerationSettings, AnEarlierVersionsKeyIsReadAndStillWritten) {
+// that origin's key. Saved back, `api_key` holds no key (an earlier version's own origin parser
+// could be fooled into sending it elsewhere): it asks for the key again.
+TEST(GenerationSettings, AnEarlierVersionsKeyIsReadButNoKeyIsWrittenForIt) {
     Fixture f;
     f.app.store->setSetting("api_keys", "null");
     f.app.store->setSetting("api_key", R"({"key":"sk-old","origin":"http://127.0.0.1:8090"})");
@@ -298,9 +298,18 @@ TEST(GenerationSettings, AnEarlierVersionsKeyIsReadAndStillWritten) {
     f.app.settings.endpoint.api_key = "sk-new";
     app::saveEndpointSettings(f.app, f.app.settings);
     const nlohmann::json old_reader = nlohmann::json::parse(*f.app.store->getSetting("api_key"));
-    EXPECT_EQ(old_reader, (nlohmann::json{{"key", "sk-new"}, {"origin", "http://127.0.0.1:8090"}}));
+    EXPECT_EQ(old_reader, (nlohmann::json{{"key", ""}, {"origin", ""}}));
     const nlohmann::json keys = nlohmann::json::parse(*f.app.store->getSetting("api_keys"));
     EXPECT_EQ(keys, (nlohmann::json{{"http://127.0.0.1:8090", "sk-new"}}));
+    app::loadEndpointSettings(f.app);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "sk-new");
+
+    // Both rows: `api_keys` wins. A key forgotten there is not brought back by a stale `api_key`.
+    app::forgetKey(f.app, "http://127.0.0.1:8090");
+    f.app.store->setSetting("api_key", R"({"key":"sk-stale","origin":"http://127.0.0.1:8090"})");
+    app::loadEndpointSettings(f.app);
+    EXPECT_EQ(f.app.settings.endpoint.api_key, "");
+    EXPECT_TRUE(f.app.settings.keys.empty());
 }
 
 TEST(GenerationSettings, ExportsLeaveKeysOutUnlessAsked) {
@@ -803,6 +812,33 @@ TEST(GenerationConnection, ListsModelsAndChecksTheChosenOne) {
     f.http.answer(200, {R"({"data":[{"id":"kiln-test/ok"}]})"});
     EXPECT_FALSE(f.app.connection_test.ok);
     EXPECT_TRUE(contains(f.app.connection_test.message, "no model \"nope\""));
+}
+
+// An endpoint whose /models answer never ends: past the cap the request is aborted and the test
+// settles, saying why, instead of running (and growing) for ever.
+TEST(GenerationConnection, AModelsListPastItsCapIsAbortedAndSettled) {
+    Fixture f;
+    app::testConnection(f.app, f.app.settings);
+    f.http.last().callbacks.response(200, {});
+    const std::string piece = R"({"id":"kiln-test/many"},)";
+    size_t sent = 0;
+    while (!f.http.last().aborted && sent < 4 * 1024 * 1024) {
+        f.http.last().callbacks.data(piece);
+        sent += piece.size();
+    }
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_LT(sent, 512u * 1024);
+    EXPECT_FALSE(f.app.connection_test.running);
+    EXPECT_TRUE(contains(f.app.connection_test.message, "larger than Kiln reads"));
+    EXPECT_TRUE(contains(f.app.connection_test.message, "kiln-test/ok"));
+
+    // An error answer past the cap: aborted too, with the error's message.
+    app::testConnection(f.app, f.app.settings);
+    f.http.last().callbacks.response(500, {});
+    f.http.last().callbacks.data(std::string(300 * 1024, 'x'));
+    EXPECT_TRUE(f.http.last().aborted);
+    EXPECT_FALSE(f.app.connection_test.running);
+    EXPECT_FALSE(f.app.connection_test.ok);
 }
 
 TEST(GenerationConnection, ExplainsABadKeyAndAnUnreachableHost) {

@@ -44,8 +44,10 @@
       let observer;
       try {
         observer = new IntersectionObserver((entries) => {
-          for (const entry of entries) changed(entry.isVisible === true);
-        }, { trackVisibility: true, delay: 100 });
+          // Visible means unobstructed and whole: a frame clipped by the page (scrolled half out,
+          // in a too-small box) could show the Allow buttons without the prompt they allow.
+          for (const entry of entries) changed(entry.isVisible === true && entry.intersectionRatio >= 0.99);
+        }, { threshold: [1.0], trackVisibility: true, delay: 100 });
       } catch {
         return false;
       }

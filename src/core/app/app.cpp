@@ -179,9 +179,16 @@ void showFailure(App& app, const std::exception& failure) {
 }
 
 // Re-reads what another tab changed, keeping what this one shows (and any unsaved edit of the
-// code) unless it is gone.
+// code) unless it is gone. The settings and the sites allowed always are read again too: a copy
+// kept from before would undo, at this tab's next save, a key forgotten or a site revoked there.
 void takeInChanges(App& app) {
     refreshProjects(app);
+    if (app.store) {
+        guarded(app, [&] {
+            loadEndpointSettings(app);
+            loadEmbedConsent(app);
+        });
+    }
     if (!app.store || !app.open) return;
     guarded(app, [&] {
         std::optional<store::Project> project = app.store->getProject(app.open->project.id);
@@ -742,6 +749,7 @@ nlohmann::json stateSnapshot(const App& app) {
     snapshot["embed"] = {{"origin", app.embed.origin},
                          {"visible", app.embed.visible ? nlohmann::json(*app.embed.visible) : nlohmann::json(nullptr)},
                          {"pending", pending},
+                         {"can_allow", consentCanAllow(app)},
                          {"always", app.embed.always},
                          {"denied", app.embed.denied}};
     snapshot.update(generationSnapshot(app));

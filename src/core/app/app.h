@@ -105,8 +105,11 @@ struct EmbedState {
     std::function<void(const std::string& message)> post;
     // Whether Kiln's frame is visible and unobstructed on the embedding page (IntersectionObserver
     // v2); unknown where the browser cannot tell.
+    // Set through setEmbedVisible (embed_api.h), which also restarts the consent dialog's arming.
     std::optional<bool> visible;
     std::optional<ConsentRequest> pending;                 // the user is being asked
+    int64_t pending_since_ms = 0;                          // app.clock_ms when pending was asked
+    int64_t visible_since_ms = 0;                          // app.clock_ms when visible last changed
     std::vector<std::string> always;                       // origins allowed always (settings)
     std::vector<std::string> denied;                       // origins denied, until the page reloads
     std::map<std::string, std::vector<int64_t>> sends_ms;  // recent sends per origin (rate limit)

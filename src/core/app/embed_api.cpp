@@ -94,7 +94,10 @@ void sendFromEmbedder(App& app, const std::string& text, const Json& request) {
         answer(app, "denied", "The user did not allow this site to generate with their endpoint.", request);
         return;
     }
-    if (!app.embed.pending) app.embed.pending = ConsentRequest{origin, text, request};
+    if (!app.embed.pending) {
+        app.embed.pending = ConsentRequest{origin, text, request};
+        app.embed.pending_since_ms = nowMs(app);
+    }
     answer(app, "consent-required",
            "The user has not allowed this site to generate with their endpoint: Kiln is asking them. The prompt is "
            "sent if they allow it (a 'version' message follows).",
@@ -181,8 +184,22 @@ void loadEmbedConsent(App& app) {
     }
 }
 
+void setEmbedVisible(App& app, bool visible) {
+    if (app.embed.visible == visible) return;
+    app.embed.visible = visible;
+    app.embed.visible_since_ms = nowMs(app);
+}
+
+int64_t consentArmsInMs(const App& app) {
+    if (!app.embed.pending) return 0;
+    if (app.embed.visible == false) return -1;
+    int64_t since = app.embed.pending_since_ms;
+    if (app.embed.visible.has_value()) since = std::max(since, app.embed.visible_since_ms);
+    return std::max<int64_t>(0, since + kConsentArmMs - nowMs(app));
+}
+
 bool consentCanAllow(const App& app) {
-    return app.embed.visible != false;
+    return app.embed.pending.has_value() && consentArmsInMs(app) == 0;
 }
 
 void answerConsent(App& app, ConsentChoice choice) {

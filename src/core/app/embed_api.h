@@ -35,6 +35,11 @@ constexpr int kEmbedApiVersion = 1;
 constexpr int kEmbedSendLimit = 4;
 constexpr int64_t kEmbedSendWindowMs = 60'000;
 
+// The consent dialog's Allow buttons act only once the dialog has been shown, and Kiln's frame
+// not known to be hidden, for this long without a change: a page cannot slide the dialog under
+// the user's pointer (or uncover it) just before a click.
+constexpr int64_t kConsentArmMs = 1000;
+
 enum class ConsentChoice { AllowOnce, Always, Deny };
 
 // {"kiln":"ready","version":kEmbedApiVersion}
@@ -53,9 +58,16 @@ bool handleEmbedMessage(App& app, std::string_view message);
 
 // Reads the origins allowed always from the settings (on opening a library).
 void loadEmbedConsent(App& app);
-// Whether the consent dialog's Allow buttons may act: not while Kiln's frame is known to be
-// hidden or covered on the embedding page.
+// Records what the browser reports of Kiln's frame on the embedding page (visible and
+// unobstructed, or not); a change restarts the consent dialog's arming (kConsentArmMs).
+void setEmbedVisible(App& app, bool visible);
+// Whether the consent dialog's Allow buttons may act: a request is pending, Kiln's frame is not
+// known to be hidden or covered, and neither the request nor the frame's visibility changed
+// within the last kConsentArmMs (app.clock_ms).
 bool consentCanAllow(const App& app);
+// In how many ms consentCanAllow() becomes true by time alone (so the frame loop can wake then):
+// 0 when it already is or when nothing is pending, -1 while the frame is known to be hidden.
+int64_t consentArmsInMs(const App& app);
 // The user's answer to app.embed.pending, from a click in Kiln: Allow once and Always send the
 // prompt (Always also keeps the origin allowed); Deny answers the page 'denied'. Allow does
 // nothing while consentCanAllow() is false.

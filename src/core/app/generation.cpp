@@ -29,10 +29,12 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 
 constexpr char kEndpointSetting[] = "endpoint";
-constexpr char kApiKeySetting[] = "api_key";    // {key, origin}: the base URL's key (earlier versions read it)
+constexpr char kApiKeySetting[] = "api_key";    // {key, origin}: earlier versions' key; written empty
 constexpr char kApiKeysSetting[] = "api_keys";  // {origin: key}: every key
 // A refusal's body is kept up to this size to explain it; the rest is not needed.
 constexpr size_t kMaxErrorBody = 64 * 1024;
+// A /models answer is read up to this size; past it the test connection stops reading.
+constexpr size_t kMaxModelsBody = 4 * kMaxErrorBody;
 
 int64_t nowMs(const App& app) {
     return app.clock_ms ? app.clock_ms() : 0;
@@ -169,19 +171,21 @@ void loadEndpointSettings(App& app) {
             settings.stall_seconds = json.value("stall_seconds", settings.stall_seconds);
         }
     }
+    bool has_keys = false;
     if (std::optional<std::string> stored = app.store->getSetting(kApiKeysSetting)) {
         const nlohmann::json json = nlohmann::json::parse(*stored, nullptr, false);
         if (json.is_object()) {
+            has_keys = true;
             for (const auto& [origin, key] : json.items()) {
                 if (key.is_string() && !key.get<std::string>().empty()) settings.keys[origin] = key.get<std::string>();
             }
         }
     }
-    // The one key of earlier versions (and the latest one they saved, should one have run on this
-    // library since): kept for its origin when that is an origin as the browser writes it. One
-    // that is not (an earlier version worked origins out by itself) can never match a URL's
-    // origin, and is left out.
-    if (std::optional<std::string> stored = app.store->getSetting(kApiKeySetting)) {
+    // The one key of earlier versions, read only from a library that has no `api_keys` (one they
+    // made): kept for its origin when that is an origin as the browser writes it. One that is not
+    // (an earlier version worked origins out by itself) can never match a URL's origin, and is
+    // left out. Where `api_keys` exists it is the truth: a key forgotten there stays forgotten.
+    if (std::optional<std::string> stored = has_keys ? std::nullopt : app.store->getSetting(kApiKeySetting)) {
         const nlohmann::json json = nlohmann::json::parse(*stored, nullptr, false);
         if (json.is_object() && json.contains("key") && json["key"].is_string() && json.contains("origin") &&
             json["origin"].is_string()) {
@@ -209,10 +213,10 @@ void keepSettings(App& app, EndpointSettings settings) {
         guarded(app, [&] {
             app.store->setSetting(kEndpointSetting, endpointJson(settings).dump());
             app.store->setSetting(kApiKeysSetting, nlohmann::json(settings.keys).dump());
-            app.store->setSetting(
-                kApiKeySetting, nlohmann::json{{"key", settings.endpoint.api_key},
-                                               {"origin", settings.endpoint.api_key.empty() ? "" : settings.key_origin}}
-                                    .dump());
+            // Earlier versions read `api_key` and worked its origin out with a parser of their own,
+            // which a URL such as http://a\@b could fool into sending the key elsewhere: they are
+            // given no key (they ask for it again), and the keys stay in `api_keys` alone.
+            app.store->setSetting(kApiKeySetting, nlohmann::json{{"key", ""}, {"origin", ""}}.dump());
         });
     });
 }
@@ -257,11 +261,21 @@ void testConnection(App& app, const EndpointSettings& edited) {
             answer->retry_after = codegen::parseRetryAfter(*value, unixNowMs());
         }
     };
-    callbacks.data = [answer, current](std::string_view bytes) {
-        // A models list past this size is read as far as it came (parseModelList finds none).
-        if (current() && answer->body.size() < 4 * kMaxErrorBody) {
-            answer->body.append(bytes.substr(0, 4 * kMaxErrorBody - answer->body.size()));
+    callbacks.data = [&app, answer, current, settle, model = endpoint.model](std::string_view bytes) {
+        if (!current()) return;
+        const size_t room = kMaxModelsBody - answer->body.size();
+        answer->body.append(bytes.substr(0, room));
+        if (bytes.size() <= room) return;
+        // Past the cap the request is stopped (an endpoint that never ends its list would keep the
+        // test running and the body growing), and the test settles with what arrived.
+        app.http->abort(app.connection_test.request_id);
+        if (!succeeded(answer->status)) {
+            settle(false, codegen::httpErrorMessage(answer->status, answer->body, answer->retry_after));
+            return;
         }
+        settle(true, "Connected, but the endpoint's list of models is larger than Kiln reads (" +
+                         std::to_string(kMaxModelsBody / 1024) + " KB), so Kiln stopped reading it. Kiln will use \"" +
+                         model + "\": check that your provider offers it.");
     };
     callbacks.end = [&app, answer, current, settle, model = endpoint.model] {
         if (!current()) return;
