@@ -12,6 +12,7 @@
 #include "core/app/app.h"
 #include "core/app/embed_api.h"
 #include "import_test_support.h"
+#include "app_tab.h"
 #include "storage_test_support.h"
 
 using namespace kiln;
@@ -19,14 +20,7 @@ using app::App;
 
 namespace {
 
-struct Tab {
-    Tab(test::FakeBackend& backend, test::FakePeers& peers) : link(peers) {
-        app::openStorage(app, backend, link, "this browser", [this] { opened = true; });
-    }
-    test::FakePeers::Link link;
-    App app;
-    bool opened = false;
-};
+using test::Tab;
 
 std::vector<std::string> sortedNames(const App& app) {
     std::vector<std::string> names;

@@ -7,6 +7,7 @@
 #include "core/app/embed_api.h"
 #include "core/codegen/request.h"
 #include "fake_origin.h"
+#include "app_tab.h"
 #include "storage_test_support.h"
 
 using namespace kiln;
@@ -243,16 +244,7 @@ TEST(App, ChangesCompareAVersionWithTheOneItWasMadeFrom) {
 
 namespace {
 
-// A tab: an app over a shared backend and peers. Apps hold callbacks to themselves, so they
-// stay where they were made.
-struct Tab {
-    Tab(test::FakeBackend& backend, test::FakePeers& peers) : link(peers) {
-        app::openStorage(app, backend, link, "this browser", [this] { opened = true; });
-    }
-    test::FakePeers::Link link;
-    App app;
-    bool opened = false;
-};
+using test::Tab;
 
 std::vector<std::string> projectNames(const App& app) {
     std::vector<std::string> names;
