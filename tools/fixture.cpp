@@ -20,12 +20,26 @@ namespace {
 // A sample value for each parameter name the store's statements use.
 nlohmann::json sampleValue(const std::string& parameter) {
     static const nlohmann::json kSamples = {
-        {":project_id", 1},      {":number", 1},          {":parent_id", 1},          {":now", 1700000000000},
-        {":limit", 50},          {":after_updated_at", 9007199254740991},             {":after_id", 9007199254740991},
-        {":name", "Fixture"},    {":public_id", "0011223344556677"},                  {":prompt", "a prompt"},
-        {":code", "<p>code</p>"}, {":model", "model"},    {":endpoint_label", "Label"}, {":ttft_ms", 100},
-        {":duration_ms", 2000},  {":prompt_tokens", 10},  {":completion_tokens", 20}, {":finish_reason", "stop"},
-        {":key", "theme"},       {":value", "dark"},
+        {":project_id", 1},
+        {":number", 1},
+        {":parent_id", 1},
+        {":now", 1700000000000},
+        {":limit", 50},
+        {":after_updated_at", 9007199254740991},
+        {":after_id", 9007199254740991},
+        {":name", "Fixture"},
+        {":public_id", "0011223344556677"},
+        {":prompt", "a prompt"},
+        {":code", "<p>code</p>"},
+        {":model", "model"},
+        {":endpoint_label", "Label"},
+        {":ttft_ms", 100},
+        {":duration_ms", 2000},
+        {":prompt_tokens", 10},
+        {":completion_tokens", 20},
+        {":finish_reason", "stop"},
+        {":key", "theme"},
+        {":value", "dark"},
     };
     if (!kSamples.contains(parameter)) {
         throw std::runtime_error("no sample value for parameter " + parameter + ": add one to tools/fixture.cpp");
@@ -35,19 +49,32 @@ nlohmann::json sampleValue(const std::string& parameter) {
 
 void fillDatabase(Store& store) {
     Project timer = store.createProject("Pomodoro timer");
-    Version v1 = store.insertVersion({timer.id, {}, "a pomodoro timer with a dark theme",
-                                      "<!doctype html><title>Timer</title><p>25:00</p>", "llama-3.3-70b", "Cerebras",
+    Version v1 = store.insertVersion({timer.id,
+                                      {},
+                                      "a pomodoro timer with a dark theme",
+                                      "<!doctype html><title>Timer</title><p>25:00</p>",
+                                      "llama-3.3-70b",
+                                      "Cerebras",
                                       {180, 2100, 950, 1800, "stop"}});
-    store.insertVersion({timer.id, v1.summary.id, "add a reset button",
-                         "<!doctype html><title>Timer</title><p>25:00</p><button>Reset</button>", "llama-3.3-70b",
-                         "Cerebras", {150, 900, 2900, 300, "stop"}});
+    store.insertVersion({timer.id,
+                         v1.summary.id,
+                         "add a reset button",
+                         "<!doctype html><title>Timer</title><p>25:00</p><button>Reset</button>",
+                         "llama-3.3-70b",
+                         "Cerebras",
+                         {150, 900, 2900, 300, "stop"}});
     store.insertVersion({timer.id, {}, "", "<!doctype html><p>edited by hand — Καλημέρα, мир</p>", "", "", {}});
 
     Project empty = store.createProject("Empty project ✨");
     (void)empty;
 
     Project cut = store.createProject("Cut short");
-    store.insertVersion({cut.id, {}, "a very long app", "<!doctype html><p>half", "gpt-4o-mini", "OpenAI",
+    store.insertVersion({cut.id,
+                         {},
+                         "a very long app",
+                         "<!doctype html><p>half",
+                         "gpt-4o-mini",
+                         "OpenAI",
                          {400, 30000, 500, 4096, "length"}});
     Project forked = store.createProject("Fork of timer");
     store.insertVersion({forked.id, v1.summary.id, "", *store.getCode(timer.id, 1), "", "", {}});

@@ -99,7 +99,9 @@ int tabRow(const char* const* labels, int count, int selected, bool fill) {
     return selected;
 }
 
-bool anyPopupOpen() { return ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel); }
+bool anyPopupOpen() {
+    return ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+}
 
 void errorBanner(app::App& app) {
     if (app.error.empty()) return;
@@ -272,11 +274,13 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::PushFont(fonts.title);
     ImGui::TextWrapped("Describe an app. Kiln builds it.");
     ImGui::PopFont();
-    mutedWrapped("Type what you want and a working single-file web app appears beside your prompt. Refine it "
-                 "with follow-ups; every result is kept as a numbered version you can compare, restore or fork.");
+    mutedWrapped(
+        "Type what you want and a working single-file web app appears beside your prompt. Refine it "
+        "with follow-ups; every result is kept as a numbered version you can compare, restore or fork.");
     ImGui::Spacing();
-    mutedWrapped("Kiln writes code with a model endpoint you choose: OpenAI, Anthropic, Cerebras, Groq, "
-                 "OpenRouter, or a local Ollama or LM Studio.");
+    mutedWrapped(
+        "Kiln writes code with a model endpoint you choose: OpenAI, Anthropic, Cerebras, Groq, "
+        "OpenRouter, or a local Ollama or LM Studio.");
     ImGui::Dummy(ImVec2(0, 12));
     ImGui::TextUnformatted("Start from an idea");
     bool writable = app.store && !app.store->readOnly();
@@ -495,8 +499,7 @@ void drawCode(app::App& app, UiState& ui, const Fonts& fonts) {
                ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - actions), false);
     ImGui::PopFont();
     if (!edited) return;
-    if (ImGui::Button("Save as new version") ||
-        (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_S, false))) {
+    if (ImGui::Button("Save as new version") || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_S, false))) {
         app::saveCodeEdit(app);
     }
     ImGui::SameLine();
@@ -730,8 +733,9 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     ImGui::BeginDisabled(!app.store || app.store->readOnly());
     if (ImGui::Button("Import database…")) out.pick_import_file = true;
     ImGui::EndDisabled();
-    mutedWrapped("Exports are SQLite files (sql.js and the sqlite3 tool open them). To import one, choose it "
-                 "here or drop it on the window.");
+    mutedWrapped(
+        "Exports are SQLite files (sql.js and the sqlite3 tool open them). To import one, choose it "
+        "here or drop it on the window.");
     ImGui::Spacing();
     if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
@@ -750,10 +754,11 @@ void drawImportPopup(app::App& app) {
     ImGui::TextWrapped("%s holds %s.", app.pending_import->file_name.c_str(),
                        store::describeImport(app.pending_import->summary).c_str());
     ImGui::Spacing();
-    mutedWrapped("Add to my library: its projects are added as new projects; nothing already here changes. "
-                 "Replace my library: it takes the place of every project kept in this browser, in every Kiln "
-                 "tab (Undo is offered until the page is reloaded). Settings and keys are never taken from a "
-                 "file.");
+    mutedWrapped(
+        "Add to my library: its projects are added as new projects; nothing already here changes. "
+        "Replace my library: it takes the place of every project kept in this browser, in every Kiln "
+        "tab (Undo is offered until the page is reloaded). Settings and keys are never taken from a "
+        "file.");
     ImGui::Spacing();
     if (primaryButton("Add to my library") || ImGui::IsKeyPressed(ImGuiKey_Enter)) {
         app::confirmImport(app, app::ImportChoice::Add);
@@ -963,8 +968,9 @@ void drawConsentPopup(app::App& app, FrameOutput& out) {
     ImGui::Indent();
     ImGui::TextWrapped("%s", shown.c_str());
     ImGui::Unindent();
-    mutedWrapped("Each prompt it sends uses your model endpoint and API key, as your own Send does. "
-                 "\"Always\" can be revoked in Settings.");
+    mutedWrapped(
+        "Each prompt it sends uses your model endpoint and API key, as your own Send does. "
+        "\"Always\" can be revoked in Settings.");
     const bool can_allow = app::consentCanAllow(app);
     const int64_t arms_in_ms = app::consentArmsInMs(app);
     if (arms_in_ms > 0) {

@@ -15,8 +15,8 @@ namespace kiln::ui {
 struct UiState {
     float sidebar_width = 260.0f;
     float prompt_width = 360.0f;
-    int phone_tab = 0;  // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
-    int view_tab = 0;   // 0 preview, 1 code, 2 changes
+    int phone_tab = 0;        // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
+    int view_tab = 0;         // 0 preview, 1 code, 2 changes
     int phone_code_view = 0;  // the phone's Code tab: 0 code, 1 changes
     // An action that changes what the rest of the frame draws (the project list, the open
     // project) runs after the frame instead of in the middle of it.
@@ -29,8 +29,8 @@ struct UiState {
     std::string rename_text;
     int64_t rename_project = 0;
     bool open_rename = false;
-    bool open_storage = false;  // the Storage popup opens next frame
-    bool export_keys = false;   // the Storage popup's "Include API keys" box
+    bool open_storage = false;                                      // the Storage popup opens next frame
+    bool export_keys = false;                                       // the Storage popup's "Include API keys" box
     bool open_settings = false;                                     // the Settings popup opens next frame
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
@@ -43,13 +43,13 @@ struct PreviewPlacement {
     float x = 0, y = 0, w = 0, h = 0;  // CSS pixels
     uint64_t revision = 0;             // reload the document when this changes
     const std::string* code = nullptr;
-    bool network = true;               // false: the app runs without the network
-    bool stop = false;                 // the app must not run: remove its frame
+    bool network = true;  // false: the app runs without the network
+    bool stop = false;    // the app must not run: remove its frame
 };
 
 struct FrameOutput {
     PreviewPlacement preview;
-    bool apply_update = false;  // the user asked for the new version of Kiln
+    bool apply_update = false;      // the user asked for the new version of Kiln
     bool export_database = false;   // the user asked to download the library
     bool export_keys = false;       // ... with the API keys in it
     bool pick_import_file = false;  // the user asked for the file picker

@@ -14,7 +14,7 @@ namespace kiln::ui {
 namespace {
 
 struct Palette {
-    ImU32 added;    // row backgrounds
+    ImU32 added;  // row backgrounds
     ImU32 removed;
     ImU32 folded;
     ImU32 added_text;  // the + and - signs and the summary

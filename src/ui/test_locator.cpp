@@ -13,8 +13,8 @@ struct Locator {
     bool enabled = false;
     std::unordered_map<ImGuiID, ImRect> added;         // this frame's item boxes, by id
     std::unordered_map<ImGuiID, std::string> waiting;  // labels reported before their item
-    std::unordered_map<std::string, ImRect> drawing;  // the frame being built
-    std::unordered_map<std::string, ImRect> drawn;    // the last complete frame
+    std::unordered_map<std::string, ImRect> drawing;   // the frame being built
+    std::unordered_map<std::string, ImRect> drawn;     // the last complete frame
     nlohmann::json scroll = nlohmann::json::object();  // the last complete frame's scroll offsets
 };
 
@@ -86,7 +86,9 @@ std::string itemRectJson(const std::string& label) {
     return buffer;
 }
 
-nlohmann::json scrollPositions() { return locator().scroll; }
+nlohmann::json scrollPositions() {
+    return locator().scroll;
+}
 
 }  // namespace kiln::ui
 
@@ -116,4 +118,6 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* lab
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
 
-const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) {
+    return nullptr;
+}

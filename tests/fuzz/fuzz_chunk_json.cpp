@@ -31,12 +31,18 @@ const json* at(const json& root, std::initializer_list<std::variant<const char*,
 JsonKind kindOf(const json* value) {
     if (!value) return JsonKind::Absent;
     switch (value->type()) {
-    case json::value_t::null: return JsonKind::Null;
-    case json::value_t::boolean: return JsonKind::Boolean;
-    case json::value_t::string: return JsonKind::String;
-    case json::value_t::object: return JsonKind::Object;
-    case json::value_t::array: return JsonKind::Array;
-    default: return JsonKind::Number;
+        case json::value_t::null:
+            return JsonKind::Null;
+        case json::value_t::boolean:
+            return JsonKind::Boolean;
+        case json::value_t::string:
+            return JsonKind::String;
+        case json::value_t::object:
+            return JsonKind::Object;
+        case json::value_t::array:
+            return JsonKind::Array;
+        default:
+            return JsonKind::Number;
     }
 }
 
@@ -73,7 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (!valid && std::string_view(scan.error) == "nested too deeply") return 0;
     check(valid);
-    const auto choice = [&](const char* object, const char* name) { return at(root, {"choices", size_t{0}, object, name}); };
+    const auto choice = [&](const char* object, const char* name) {
+        return at(root, {"choices", size_t{0}, object, name});
+    };
     expectMember(scan, ChunkMember::DeltaContent, choice("delta", "content"));
     expectMember(scan, ChunkMember::DeltaReasoning, choice("delta", "reasoning"));
     expectMember(scan, ChunkMember::DeltaReasoningContent, choice("delta", "reasoning_content"));

@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check(content.find(prompt) != std::string::npos && content.find(body) != std::string::npos);
     }
     if (isValidUtf8(base_url)) {
-        for (ConnectionFailure failure : {ConnectionFailure::Unreachable, ConnectionFailure::Dropped, ConnectionFailure::Stalled})
+        for (ConnectionFailure failure :
+             {ConnectionFailure::Unreachable, ConnectionFailure::Dropped, ConnectionFailure::Stalled})
             check(isValidUtf8(connectionErrorMessage(failure, endpoint, "https://kiln.example", status)));
     }
     return 0;

@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "app_tab.h"
 #include "core/app/app.h"
 #include "core/app/embed_api.h"
 #include "import_test_support.h"
-#include "app_tab.h"
 #include "storage_test_support.h"
 
 using namespace kiln;

@@ -3,11 +3,11 @@
 
 #include <ctime>
 
+#include "app_tab.h"
 #include "core/app/app.h"
 #include "core/app/embed_api.h"
 #include "core/codegen/request.h"
 #include "fake_origin.h"
-#include "app_tab.h"
 #include "storage_test_support.h"
 
 using namespace kiln;
@@ -155,8 +155,8 @@ TEST(App, RoutesRoundTripAndRejectOtherHashes) {
     EXPECT_EQ(app::parseRoute("#/p/ab12"), (app::Route{"ab12", 0}));
     EXPECT_EQ(app::parseRoute(""), app::Route{});
     EXPECT_EQ(app::parseRoute("#/"), app::Route{});
-    for (const char* bad : {"#/p/", "#/p/zz", "#/p/ab12/v/0", "#/p/ab12/v/x", "#/p/ab12/x/1", "#/p/ab12/v/3x",
-                            "#settings"}) {
+    for (const char* bad :
+         {"#/p/", "#/p/zz", "#/p/ab12/v/0", "#/p/ab12/v/x", "#/p/ab12/x/1", "#/p/ab12/v/3x", "#settings"}) {
         EXPECT_EQ(app::parseRoute(bad), std::nullopt) << bad;
     }
 }

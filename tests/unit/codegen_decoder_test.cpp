@@ -46,12 +46,24 @@ StreamResult decodeSplit(std::string_view body, const std::vector<size_t>& cuts)
     return decoder.result();
 }
 
-StreamResult decode(std::string_view body) { return decodeSplit(body, {}); }
+StreamResult decode(std::string_view body) {
+    return decodeSplit(body, {});
+}
 
-const std::vector<std::string> kTranscripts = {
-    "ok.txt",     "crlf.txt",     "cr.txt",      "bom.txt",      "utf8.txt",           "fields.txt",
-    "edit.txt",   "cut.txt",      "length.txt",  "reasoning.txt", "error-mid-stream.txt", "non-stream.txt",
-    "not-json.txt", "html-page.txt"};
+const std::vector<std::string> kTranscripts = {"ok.txt",
+                                               "crlf.txt",
+                                               "cr.txt",
+                                               "bom.txt",
+                                               "utf8.txt",
+                                               "fields.txt",
+                                               "edit.txt",
+                                               "cut.txt",
+                                               "length.txt",
+                                               "reasoning.txt",
+                                               "error-mid-stream.txt",
+                                               "non-stream.txt",
+                                               "not-json.txt",
+                                               "html-page.txt"};
 
 const std::string kShortAnswer = "```html\n<!DOCTYPE html>\n<html><body><p>Hi</p></body></html>\n```\n";
 
@@ -129,7 +141,9 @@ TEST(CodegenStreamDecoder, ReadsCrlfCrAndByteOrderMarkedStreamsLikeLf) {
 TEST(CodegenStreamDecoder, KeepsRawAndEscapedUnicode) {
     const StreamResult result = decode(transcript("utf8.txt"));
     EXPECT_EQ(result.status, StreamStatus::Done);
-    EXPECT_EQ(result.text, "Caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xF0\x9F\x94\xA5 \xC3\xA9 \xF0\x9F\x94\xA5 na\xC3\xAFve");
+    EXPECT_EQ(
+        result.text,
+        "Caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xF0\x9F\x94\xA5 \xC3\xA9 \xF0\x9F\x94\xA5 na\xC3\xAFve");
 }
 
 TEST(CodegenStreamDecoder, FollowsEventIdAndRetryFieldsAndMultiLineData) {
@@ -199,7 +213,8 @@ TEST(CodegenStreamDecoder, DataThatIsNotJsonFailsClearly) {
 }
 
 TEST(CodegenStreamDecoder, AnErrorEventFailsEvenWithoutJson) {
-    const StreamResult result = decode("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\nevent: error\ndata: overloaded\n\n");
+    const StreamResult result =
+        decode("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\nevent: error\ndata: overloaded\n\n");
     EXPECT_EQ(result.status, StreamStatus::Failed);
     EXPECT_NE(result.error.find("\"overloaded\""), std::string::npos) << result.error;
     EXPECT_EQ(result.text, "a");
@@ -213,22 +228,25 @@ TEST(CodegenStreamDecoder, ErrorShapesOfOtherServers) {
         EXPECT_EQ(result.status, StreamStatus::Failed) << body;
         EXPECT_NE(result.error.find("model 'x' not found"), std::string::npos) << result.error;
     }
-    EXPECT_EQ(decode("data: {\"error\":null,\"choices\":[{\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\n").status,
-              StreamStatus::Done);
+    EXPECT_EQ(
+        decode("data: {\"error\":null,\"choices\":[{\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\n")
+            .status,
+        StreamStatus::Done);
 }
 
 TEST(CodegenStreamDecoder, DoneEndsTheAnswerAndLaterBytesAreIgnored) {
-    const StreamResult result =
-        decode("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\n"
-               "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\ndata: {oops\n\n");
+    const StreamResult result = decode(
+        "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\n"
+        "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\ndata: {oops\n\n");
     EXPECT_EQ(result.status, StreamStatus::Done);
     EXPECT_EQ(result.text, "a");
     EXPECT_EQ(result.finish_reason, "");
 }
 
 TEST(CodegenStreamDecoder, EmptyEventsAndCommentsAreKeepAlives) {
-    const StreamResult result =
-        decode(": keep-alive\n\ndata:\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}\n\n");
+    const StreamResult result = decode(
+        ": keep-alive\n\ndata:\n\ndata: "
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}\n\n");
     EXPECT_EQ(result.status, StreamStatus::Done);
     EXPECT_EQ(result.text, "a");
 }
@@ -256,7 +274,8 @@ TEST(CodegenStreamDecoder, AWebPageInsteadOfAStreamFailsNamingThePage) {
 }
 
 TEST(CodegenStreamDecoder, JsonWithoutACompletionFails) {
-    for (const char* body : {"{\"id\":\"x\",\"choices\":[]}", "[1,2]", "{\"choices\":[{\"message\":{\"content\":null}}]}"}) {
+    for (const char* body :
+         {"{\"id\":\"x\",\"choices\":[]}", "[1,2]", "{\"choices\":[{\"message\":{\"content\":null}}]}"}) {
         const StreamResult result = decode(body);
         EXPECT_EQ(result.status, StreamStatus::Failed) << body;
         EXPECT_NE(result.error.find("no completion"), std::string::npos) << result.error;
@@ -267,7 +286,8 @@ TEST(CodegenStreamDecoder, JsonWithoutACompletionFails) {
 }
 
 TEST(CodegenStreamDecoder, AnErrorJsonWithStatus200Fails) {
-    const StreamResult result = decode("{\"error\":{\"message\":\"Invalid model\",\"type\":\"invalid_request_error\"}}");
+    const StreamResult result =
+        decode("{\"error\":{\"message\":\"Invalid model\",\"type\":\"invalid_request_error\"}}");
     EXPECT_EQ(result.status, StreamStatus::Failed);
     EXPECT_NE(result.error.find("Invalid model"), std::string::npos) << result.error;
 }
@@ -308,7 +328,8 @@ TEST(CodegenStreamDecoder, MeasuresTimeToFirstTokenElapsedAndRate) {
     EXPECT_FALSE(decoder.result().ttft_ms);  // a role chunk is not a token
     decoder.feed("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n", 1500);
     EXPECT_EQ(decoder.result().ttft_ms, 500);
-    for (int i = 1; i <= 20; ++i) decoder.feed("data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n", 1500 + i * 50);
+    for (int i = 1; i <= 20; ++i)
+        decoder.feed("data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n", 1500 + i * 50);
     decoder.feed("data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", 2500);
     decoder.finish(2600);  // the status settled at [DONE]: the end of the body does not move the clock
     const StreamResult& result = decoder.result();

@@ -25,8 +25,9 @@ std::string block(const std::string& search, const std::string& replace) {
 }  // namespace
 
 TEST(EditBlocks, ParsesEveryBlockAndIgnoresProseAndFencesAroundThem) {
-    const std::string answer = "I'll rename the title.\n\n```html\n" + block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n") +
-                               "```\n\nAnd the list:\n" + block("  <ul id=\"list\"></ul>\n", "") + "Done.\n";
+    const std::string answer = "I'll rename the title.\n\n```html\n" +
+                               block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n") + "```\n\nAnd the list:\n" +
+                               block("  <ul id=\"list\"></ul>\n", "") + "Done.\n";
     ASSERT_TRUE(hasEditBlocks(answer));
     const ParsedEdits parsed = parseEditBlocks(answer);
     EXPECT_EQ(parsed.error, "");
@@ -38,8 +39,7 @@ TEST(EditBlocks, ParsesEveryBlockAndIgnoresProseAndFencesAroundThem) {
 }
 
 TEST(EditBlocks, AcceptsMarkerVariantsModelsWrite) {
-    const ParsedEdits parsed =
-        parseEditBlocks("<<<<< SEARCH  \r\na\r\n=========\r\nb\r\n>>>>>>>>> REPLACE\r\n");
+    const ParsedEdits parsed = parseEditBlocks("<<<<< SEARCH  \r\na\r\n=========\r\nb\r\n>>>>>>>>> REPLACE\r\n");
     ASSERT_EQ(parsed.blocks.size(), 1u) << parsed.error;
     EXPECT_EQ(parsed.blocks[0].search, "a\n");
     EXPECT_EQ(parsed.blocks[0].replace, "b\n");
@@ -48,9 +48,10 @@ TEST(EditBlocks, AcceptsMarkerVariantsModelsWrite) {
 }
 
 TEST(EditBlocks, AppliesBlocksInOrderEachToTheResultOfTheOnesBefore) {
-    const EditResult result = applyEditAnswer(
-        kCode, block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n  <p>Plan the day</p>\n") +
-                   block("  <p>Plan the day</p>\n  <ul id=\"list\"></ul>\n", "  <p>Plan the week</p>\n  <ol id=\"list\"></ol>\n"));
+    const EditResult result =
+        applyEditAnswer(kCode, block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n  <p>Plan the day</p>\n") +
+                                   block("  <p>Plan the day</p>\n  <ul id=\"list\"></ul>\n",
+                                         "  <p>Plan the week</p>\n  <ol id=\"list\"></ol>\n"));
     ASSERT_TRUE(result.ok) << result.message;
     EXPECT_EQ(result.code,
               "<!DOCTYPE html>\n<html>\n<body>\n  <h1>Tasks</h1>\n  <p>Plan the week</p>\n  <ol id=\"list\"></ol>\n"
@@ -67,7 +68,8 @@ TEST(EditBlocks, DeletesAndInsertsLines) {
 }
 
 TEST(EditBlocks, ToleratesTrailingWhitespaceDifferencesOnly) {
-    const EditResult result = applyEditAnswer("<p>a</p>   \n<p>b</p>\n", block("<p>a</p>\n<p>b</p>  \t\n", "<p>c</p>\n"));
+    const EditResult result =
+        applyEditAnswer("<p>a</p>   \n<p>b</p>\n", block("<p>a</p>\n<p>b</p>  \t\n", "<p>c</p>\n"));
     ASSERT_TRUE(result.ok) << result.message;
     EXPECT_EQ(result.code, "<p>c</p>\n");
     EXPECT_EQ(result.tolerant_matches, 1u);
@@ -94,9 +96,9 @@ TEST(EditBlocks, KeepsTheCodesCrlfLineEnds) {
 }
 
 TEST(EditBlocks, ASearchThatIsNotInTheCodeFailsNamingTheBlockAndTheFirstDifference) {
-    const EditResult result = applyEditAnswer(
-        kCode, block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n") +
-                   block("<body>\n  <h1>Todo</h1>\n  <ul id=\"items\"></ul>\n", "<body>\n"));
+    const EditResult result =
+        applyEditAnswer(kCode, block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n") +
+                                   block("<body>\n  <h1>Todo</h1>\n  <ul id=\"items\"></ul>\n", "<body>\n"));
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.code, "");  // never half-applied
     EXPECT_EQ(result.failure, EditFailure::NotFound);
@@ -112,7 +114,8 @@ TEST(EditBlocks, ASearchThatIsNotInTheCodeFailsNamingTheBlockAndTheFirstDifferen
 }
 
 TEST(EditBlocks, ASearchThatMatchesTwoPlacesFails) {
-    const EditResult result = applyEditAnswer(kCode, block("  <button>Add</button>\n", "  <button>Add item</button>\n"));
+    const EditResult result =
+        applyEditAnswer(kCode, block("  <button>Add</button>\n", "  <button>Add item</button>\n"));
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.failure, EditFailure::Ambiguous);
     EXPECT_NE(result.message.find("matches 2 places (lines 6 and 7 of the code)"), std::string::npos) << result.message;
@@ -123,11 +126,11 @@ TEST(EditBlocks, ASearchThatMatchesTwoPlacesFails) {
 TEST(EditBlocks, ACutOrMisorderedBlockIsMalformedAndNothingApplies) {
     const std::string good = block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n");
     for (const std::string& answer :
-         {good + "<<<<<<< SEARCH\n  <ul id=\"list\"></ul>\n=======\n  <ol>",  // cut off
-          good + "<<<<<<< SEARCH\nx\n>>>>>>> REPLACE\n",                        // no divider
-          good + "<<<<<<< SEARCH\nx\n=======\ny\n=======\nz\n>>>>>>> REPLACE\n", // two dividers
-          good + "<<<<<<< SEARCH\nx\n<<<<<<< SEARCH\n",                         // two searches
-          std::string(">>>>>>> REPLACE\n")}) {                                  // a stray end
+         {good + "<<<<<<< SEARCH\n  <ul id=\"list\"></ul>\n=======\n  <ol>",      // cut off
+          good + "<<<<<<< SEARCH\nx\n>>>>>>> REPLACE\n",                          // no divider
+          good + "<<<<<<< SEARCH\nx\n=======\ny\n=======\nz\n>>>>>>> REPLACE\n",  // two dividers
+          good + "<<<<<<< SEARCH\nx\n<<<<<<< SEARCH\n",                           // two searches
+          std::string(">>>>>>> REPLACE\n")}) {                                    // a stray end
         const EditResult result = applyEditAnswer(kCode, answer);
         EXPECT_FALSE(result.ok) << answer;
         EXPECT_EQ(result.failure, EditFailure::Malformed) << answer;
@@ -146,6 +149,7 @@ TEST(EditBlocks, AnEmptySearchOrNoBlockAtAllFails) {
 }
 
 TEST(EditBlocks, AStrayDividerOutsideABlockIsProse) {
-    const EditResult result = applyEditAnswer(kCode, "Title\n=======\n\n" + block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n"));
+    const EditResult result =
+        applyEditAnswer(kCode, "Title\n=======\n\n" + block("  <h1>Todo</h1>\n", "  <h1>Tasks</h1>\n"));
     EXPECT_TRUE(result.ok) << result.message;
 }

@@ -3,8 +3,8 @@
 
 #include "core/codegen/extract.h"
 
-using kiln::codegen::ExtractedCode;
 using kiln::codegen::extractCode;
+using kiln::codegen::ExtractedCode;
 
 namespace {
 

@@ -49,9 +49,11 @@ TEST(CodegenChunkJson, TellsNullFromAbsent) {
 
 TEST(CodegenChunkJson, DecodesEscapesAndSurrogatePairs) {
     ChunkScan scan;
-    ASSERT_TRUE(scanChunk(R"({"choices":[{"delta":{"content":"a\"b\\c\/d\n\t\r\b\f \u00e9 \ud83d\udd25 \u0000!"}}]})", scan));
+    ASSERT_TRUE(
+        scanChunk(R"({"choices":[{"delta":{"content":"a\"b\\c\/d\n\t\r\b\f \u00e9 \ud83d\udd25 \u0000!"}}]})", scan));
     EXPECT_TRUE(scan[ChunkMember::DeltaContent].escaped);
-    EXPECT_EQ(text(scan, ChunkMember::DeltaContent), std::string("a\"b\\c/d\n\t\r\b\f \xC3\xA9 \xF0\x9F\x94\xA5 \0!", 23));
+    EXPECT_EQ(text(scan, ChunkMember::DeltaContent),
+              std::string("a\"b\\c/d\n\t\r\b\f \xC3\xA9 \xF0\x9F\x94\xA5 \0!", 23));
 }
 
 TEST(CodegenChunkJson, MatchesNamesWrittenWithEscapes) {
@@ -68,7 +70,8 @@ TEST(CodegenChunkJson, ReadsOnlyTheFirstChoice) {
 
 TEST(CodegenChunkJson, ALaterDuplicateReplacesAllThatTheEarlierOneHeld) {
     ChunkScan scan;
-    ASSERT_TRUE(scanChunk(R"({"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}],"choices":[{"delta":{}}]})", scan));
+    ASSERT_TRUE(
+        scanChunk(R"({"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}],"choices":[{"delta":{}}]})", scan));
     EXPECT_EQ(scan[ChunkMember::DeltaContent].kind, JsonKind::Absent);
     EXPECT_EQ(scan[ChunkMember::FinishReason].kind, JsonKind::Absent);
     ASSERT_TRUE(scanChunk(R"({"choices":[{"delta":{"content":"a","content":"b"}}]})", scan));
@@ -92,7 +95,8 @@ TEST(CodegenChunkJson, KeepsIntegersOnlyWhenWrittenAsPlainDigits) {
     EXPECT_EQ(scan[ChunkMember::PromptTokens].kind, JsonKind::Number);
     EXPECT_EQ(scan[ChunkMember::PromptTokens].integer, -1);
     EXPECT_EQ(scan[ChunkMember::CompletionTokens].integer, -1);
-    ASSERT_TRUE(scanChunk(R"({"usage":{"prompt_tokens":123456789012345678,"completion_tokens":1234567890123456789}})", scan));
+    ASSERT_TRUE(
+        scanChunk(R"({"usage":{"prompt_tokens":123456789012345678,"completion_tokens":1234567890123456789}})", scan));
     EXPECT_EQ(scan[ChunkMember::PromptTokens].integer, 123456789012345678);
     EXPECT_EQ(scan[ChunkMember::CompletionTokens].integer, -1);
 }
@@ -109,10 +113,37 @@ TEST(CodegenChunkJson, RejectsWhatIsNotJsonAndSaysWhereAndWhy) {
     EXPECT_FALSE(scanChunk(R"({"choices": [oops)", scan));
     EXPECT_STREQ(scan.error, "expected a value");
     EXPECT_EQ(scan.error_offset, 13u);
-    for (const char* json : {"", " ", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[1 2]", "{} {}", "01", "1.",
-                             "1e", "-", "+1", ".5", "tru", "nul", "'x'", "{a:1}", "\"unterminated", "\"bad \\x escape\"",
-                             "\"\\u12\"", "\"\\udc00\"", "\"\\ud800\"", "\"\\ud800\\u0041\"", "\"tab\there\"",
-                             "\"\xC3\"", "\"\xED\xA0\x80\"", "\xEF\xBB{}", "[NaN]", "{\"a\":1}}"}) {
+    for (const char* json : {"",
+                             " ",
+                             "{",
+                             "{\"a\"}",
+                             "{\"a\":}",
+                             "{\"a\":1,}",
+                             "[1,]",
+                             "[1 2]",
+                             "{} {}",
+                             "01",
+                             "1.",
+                             "1e",
+                             "-",
+                             "+1",
+                             ".5",
+                             "tru",
+                             "nul",
+                             "'x'",
+                             "{a:1}",
+                             "\"unterminated",
+                             "\"bad \\x escape\"",
+                             "\"\\u12\"",
+                             "\"\\udc00\"",
+                             "\"\\ud800\"",
+                             "\"\\ud800\\u0041\"",
+                             "\"tab\there\"",
+                             "\"\xC3\"",
+                             "\"\xED\xA0\x80\"",
+                             "\xEF\xBB{}",
+                             "[NaN]",
+                             "{\"a\":1}}"}) {
         EXPECT_FALSE(scanChunk(json, scan)) << json;
         EXPECT_NE(scan.error, nullptr) << json;
     }

@@ -21,7 +21,9 @@ std::string header(const HttpRequest& request, const std::string& name) {
     return "(none)";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 Endpoint endpoint(PresetKind kind, const std::string& key = "sk-test") {
     Endpoint result = endpointFromPreset(kind);
@@ -94,7 +96,8 @@ TEST(Request, SendsTemperatureAndMaxTokensOnlyWhenSet) {
     EXPECT_EQ(body["stream"], false);
     EXPECT_FALSE(body.contains("stream_options"));
     // OpenAI's newer models refuse max_tokens and take max_completion_tokens.
-    const json openai = json::parse(chatRequest(endpoint(PresetKind::OpenAI), firstPromptMessages("S", "x"), options).body);
+    const json openai =
+        json::parse(chatRequest(endpoint(PresetKind::OpenAI), firstPromptMessages("S", "x"), options).body);
     EXPECT_EQ(openai["max_completion_tokens"], 8000);
     EXPECT_FALSE(openai.contains("max_tokens"));
 }
@@ -111,11 +114,13 @@ TEST(Request, AFollowUpCarriesTheCodeThenTheInstructionInOneUserMessage) {
 
 TEST(Request, TheCodesFenceIsLongerThanAnyBacktickRunInIt) {
     const auto messages = followUpMessages("S", "const md = `\n```js\nx\n```\n`;", "go");
-    EXPECT_TRUE(contains(messages[1].content, "\n````html\nconst md = `\n```js\nx\n```\n`;\n````\n")) << messages[1].content;
+    EXPECT_TRUE(contains(messages[1].content, "\n````html\nconst md = `\n```js\nx\n```\n`;\n````\n"))
+        << messages[1].content;
 }
 
 TEST(Request, TheRetryAfterFailedEditsSaysWhyAndAsksForTheWholeFile) {
-    const auto messages = wholeFileRetryMessages("S", "<p>hi</p>\n", "make it blue", "Edit block 1 of 1 does not match.");
+    const auto messages =
+        wholeFileRetryMessages("S", "<p>hi</p>\n", "make it blue", "Edit block 1 of 1 does not match.");
     ASSERT_EQ(messages.size(), 2u);
     EXPECT_TRUE(contains(messages[1].content, "Change it as follows:\n\nmake it blue"));
     EXPECT_TRUE(contains(messages[1].content, "could not be applied: Edit block 1 of 1 does not match."));
@@ -124,7 +129,8 @@ TEST(Request, TheRetryAfterFailedEditsSaysWhyAndAsksForTheWholeFile) {
 
 TEST(Request, SendsTheKeyOnlyWhenThereIsOne) {
     EXPECT_EQ(header(chatRequest(endpoint(PresetKind::Ollama, ""), {}, {}), "Authorization"), "(none)");
-    EXPECT_EQ(header(chatRequest(endpoint(PresetKind::OpenRouter, " sk-or \n"), {}, {}), "Authorization"), "Bearer sk-or");
+    EXPECT_EQ(header(chatRequest(endpoint(PresetKind::OpenRouter, " sk-or \n"), {}, {}), "Authorization"),
+              "Bearer sk-or");
 }
 
 TEST(Request, AnthropicGetsTheHeaderThatAllowsBrowserCalls) {
@@ -178,9 +184,11 @@ TEST(RequestErrors, EachStatusSaysWhatHappenedAndWhatToDo) {
         EXPECT_TRUE(contains(message, "Something specific.")) << message;
         EXPECT_EQ(message.back(), '.') << message;
     }
-    EXPECT_EQ(httpErrorMessage(401, R"({"error":{"message":"Incorrect API key provided: sk-a****.","code":"invalid_api_key"}})"),
-              "The endpoint refused the API key (HTTP 401): it answered with \"Incorrect API key provided: sk-a****.\". "
-              "Check the key in Settings: it may be mistyped, revoked, or meant for another endpoint.");
+    EXPECT_EQ(
+        httpErrorMessage(401,
+                         R"({"error":{"message":"Incorrect API key provided: sk-a****.","code":"invalid_api_key"}})"),
+        "The endpoint refused the API key (HTTP 401): it answered with \"Incorrect API key provided: sk-a****.\". "
+        "Check the key in Settings: it may be mistyped, revoked, or meant for another endpoint.");
 }
 
 TEST(RequestErrors, RateLimitsShowRetryAfterOrPointAtBilling) {
@@ -189,24 +197,32 @@ TEST(RequestErrors, RateLimitsShowRetryAfterOrPointAtBilling) {
     EXPECT_TRUE(contains(httpErrorMessage(503, "", 600), "Try again in 10 minutes."));
     EXPECT_TRUE(contains(httpErrorMessage(429, ""), "Wait a moment, then try again."));
     const std::string quota = httpErrorMessage(
-        429, R"({"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota"}})", 3);
+        429,
+        R"({"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota"}})",
+        3);
     EXPECT_TRUE(contains(quota, "check the plan and billing")) << quota;
 }
 
 TEST(RequestErrors, ReadTheErrorShapesOfOtherServers) {
     EXPECT_TRUE(contains(httpErrorMessage(404, R"({"error":"model \"qwen\" not found, try pulling it first"})"),
                          "\"model \"qwen\" not found, try pulling it first\""));
-    EXPECT_TRUE(contains(httpErrorMessage(400, R"({"object":"error","message":"bad temperature","code":400})"), "bad temperature"));
-    EXPECT_TRUE(contains(httpErrorMessage(422, R"({"detail":[{"loc":["body"],"msg":"field required"}]})"), "field required"));
-    EXPECT_TRUE(contains(httpErrorMessage(401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})"),
-                         "invalid x-api-key"));
+    EXPECT_TRUE(contains(httpErrorMessage(400, R"({"object":"error","message":"bad temperature","code":400})"),
+                         "bad temperature"));
+    EXPECT_TRUE(
+        contains(httpErrorMessage(422, R"({"detail":[{"loc":["body"],"msg":"field required"}]})"), "field required"));
+    EXPECT_TRUE(
+        contains(httpErrorMessage(
+                     401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})"),
+                 "invalid x-api-key"));
     EXPECT_TRUE(contains(httpErrorMessage(500, R"({"error":{"code":500}})"), "\"code 500\""));
 }
 
 TEST(RequestErrors, AnHtmlOrPlainTextBodyIsDescribedNotDumped) {
-    const std::string html = httpErrorMessage(
-        502, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
-             "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
+    const std::string html =
+        httpErrorMessage(502,
+                         "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad "
+                         "Gateway</h1></center>\r\n"
+                         "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
     EXPECT_EQ(html,
               "A gateway between Kiln and the model failed (HTTP 502): it answered with a web page titled \"502 Bad "
               "Gateway\", so a proxy or a wrong base URL answered instead of the API. Try again in a moment.");
@@ -214,8 +230,9 @@ TEST(RequestErrors, AnHtmlOrPlainTextBodyIsDescribedNotDumped) {
                          "a web page titled \"Not Found\""));
     EXPECT_TRUE(contains(httpErrorMessage(503, "upstream connect error or disconnect/reset before headers\nmore"),
                          "\"upstream connect error or disconnect/reset before headers\""));
-    EXPECT_EQ(httpErrorMessage(500, "  "), "The endpoint had an internal error (HTTP 500). Try again in a moment; if "
-                                           "it keeps failing, try another model.");
+    EXPECT_EQ(httpErrorMessage(500, "  "),
+              "The endpoint had an internal error (HTTP 500). Try again in a moment; if "
+              "it keeps failing, try another model.");
     const std::string long_body = httpErrorMessage(400, std::string(5000, 'x'));
     EXPECT_LT(long_body.size(), 600u);
     EXPECT_TRUE(contains(httpErrorMessage(400, "bad\x01\xFFtext"), "\"bad \xEF\xBF\xBDtext\""));
@@ -249,7 +266,8 @@ TEST(RequestErrors, ConnectionFailuresSayWhatToCheckForTheEndpoint) {
     EXPECT_TRUE(contains(connectionErrorMessage(ConnectionFailure::Unreachable, lan, "http://localhost:8080"),
                          "must allow requests from http://localhost:8080"));
     lan.base_url = "http://127.0.0.1:9000/v1";
-    EXPECT_FALSE(contains(connectionErrorMessage(ConnectionFailure::Unreachable, lan, "https://kiln.example"), "HTTPS"));
+    EXPECT_FALSE(
+        contains(connectionErrorMessage(ConnectionFailure::Unreachable, lan, "https://kiln.example"), "HTTPS"));
     EXPECT_TRUE(contains(connectionErrorMessage(ConnectionFailure::Unreachable, endpoint(PresetKind::OpenAI), ""),
                          "Check your network connection"));
     EXPECT_EQ(connectionErrorMessage(ConnectionFailure::Dropped, endpoint(PresetKind::Groq), ""),

@@ -143,7 +143,9 @@ TEST(SseParser, KeepsACharacterSplitAcrossChunks) {
 
 TEST(SseParser, ReplacesIllFormedUtf8AsABrowserDecoderDoes) {
     const std::string fffd = "\xEF\xBF\xBD";
-    EXPECT_EQ(dataOf(parse({"data: a\xFF" "b\n\n"})), (Data{"a" + fffd + "b"}));
+    EXPECT_EQ(dataOf(parse({"data: a\xFF"
+                            "b\n\n"})),
+              (Data{"a" + fffd + "b"}));
     // A truncated sequence is one replacement (its maximal subpart), then decoding resumes.
     EXPECT_EQ(dataOf(parse({"data: \xE2\x82(\n\n"})), (Data{fffd + "("}));
     // Overlong forms and surrogates are replaced byte by byte.
@@ -168,7 +170,8 @@ TEST(SseParser, AfterFinishItParsesANewStreamFromScratch) {
     SseParser parser;
     parse(parser, {"retry: 100\nid: 5\ndata: pending\n"});
     parser.finish();
-    const auto events = parse(parser, {"\xEF\xBB\xBF" "data: fresh\n\n"});
+    const auto events = parse(parser, {"\xEF\xBB\xBF"
+                                       "data: fresh\n\n"});
     EXPECT_EQ(dataOf(events), (Data{"fresh"}));
     EXPECT_EQ(events[0].id, "5");  // kept, as an EventSource keeps it to reconnect
     EXPECT_EQ(parser.retryMs(), 100);

@@ -43,10 +43,18 @@ std::string kinds(const LineDiff& diff) {
     std::string out;
     for (const Row& row : diff.rows) {
         switch (row.kind) {
-            case RowKind::Same: out += '='; break;
-            case RowKind::Removed: out += '-'; break;
-            case RowKind::Added: out += '+'; break;
-            case RowKind::Folded: out += "[" + std::to_string(row.count) + "]"; break;
+            case RowKind::Same:
+                out += '=';
+                break;
+            case RowKind::Removed:
+                out += '-';
+                break;
+            case RowKind::Added:
+                out += '+';
+                break;
+            case RowKind::Folded:
+                out += "[" + std::to_string(row.count) + "]";
+                break;
         }
     }
     return out;
@@ -119,8 +127,10 @@ TEST(LineDiff, ScriptsAreShortestAndRebuildBothTexts) {
     for (int round = 0; round < 300; ++round) {
         std::vector<std::string> before, after;
         const int alphabet = 2 + round % 5;
-        for (int i = 0, n = static_cast<int>(random() % 30); i < n; ++i) before.push_back(std::to_string(random() % alphabet));
-        for (int i = 0, n = static_cast<int>(random() % 30); i < n; ++i) after.push_back(std::to_string(random() % alphabet));
+        for (int i = 0, n = static_cast<int>(random() % 30); i < n; ++i)
+            before.push_back(std::to_string(random() % alphabet));
+        for (int i = 0, n = static_cast<int>(random() % 30); i < n; ++i)
+            after.push_back(std::to_string(random() % alphabet));
         const LineDiff diff = diffLines(views(before), views(after), kNoFolding);
         SCOPED_TRACE("round " + std::to_string(round));
         ASSERT_FALSE(diff.approximate);

@@ -17,7 +17,9 @@ using kiln::test::writeFile;
 
 namespace {
 
-std::string fixturePath(const std::string& name) { return std::string(KILN_FIXTURES_DIR) + "/" + name; }
+std::string fixturePath(const std::string& name) {
+    return std::string(KILN_FIXTURES_DIR) + "/" + name;
+}
 
 struct Table {
     std::vector<std::string> columns;
@@ -63,9 +65,12 @@ std::vector<std::string> runReleasedQueries(Database& db, const nlohmann::json& 
             Transaction transaction(db);
             Statement statement(db, query.at("sql").get<std::string>());
             for (const auto& [parameter, value] : query.at("params").items()) {
-                if (value.is_number_integer()) statement.bind(parameter.c_str(), value.get<int64_t>());
-                else if (value.is_null()) statement.bind(parameter.c_str(), nullptr);
-                else statement.bind(parameter.c_str(), value.get<std::string>());
+                if (value.is_number_integer())
+                    statement.bind(parameter.c_str(), value.get<int64_t>());
+                else if (value.is_null())
+                    statement.bind(parameter.c_str(), nullptr);
+                else
+                    statement.bind(parameter.c_str(), value.get<std::string>());
             }
             statement.run();
         } catch (const std::exception& error) {

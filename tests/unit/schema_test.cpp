@@ -15,7 +15,9 @@ using kiln::test::writeFile;
 
 namespace {
 
-int64_t pragma(Database& db, const std::string& name) { return db.queryInt("PRAGMA " + name); }
+int64_t pragma(Database& db, const std::string& name) {
+    return db.queryInt("PRAGMA " + name);
+}
 
 // Makes a current Kiln database file with one project and one version.
 void makeKilnFile(const std::string& path) {
@@ -102,7 +104,8 @@ TEST(Schema, TruncatedBodyFailsWithAnErrorAndIsLeftUntouched) {
     {
         Store store = Store::open(path.str());
         Project project = store.createProject("Big");
-        for (int i = 0; i < 20; ++i) store.insertVersion({project.id, {}, "p", std::string(5000, 'a' + i % 26), "", "", {}});
+        for (int i = 0; i < 20; ++i)
+            store.insertVersion({project.id, {}, "p", std::string(5000, 'a' + i % 26), "", "", {}});
     }
     const std::string whole = readFile(path.str());
     const std::string cut = whole.substr(0, whole.size() / 2);
@@ -177,8 +180,9 @@ TEST(Schema, FailingMigrationRollsBackAndLeavesTheFileUnchanged) {
     makeKilnFile(path.str());
     const std::string before = readFile(path.str());
     StoreOptions options;
-    options.migrations = withExtra("ALTER TABLE versions ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;"
-                                   "INSERT INTO no_such_table VALUES (1);");
+    options.migrations = withExtra(
+        "ALTER TABLE versions ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;"
+        "INSERT INTO no_such_table VALUES (1);");
     try {
         Store::open(path.str(), options);
         FAIL() << "expected MigrationFailed";

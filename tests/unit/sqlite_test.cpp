@@ -20,7 +20,9 @@ Database tableDb() {
 
 }  // namespace
 
-TEST(Sqlite, IsTheVersionTheBuildPins) { EXPECT_EQ(Database::libraryVersion(), "3.50.4"); }
+TEST(Sqlite, IsTheVersionTheBuildPins) {
+    EXPECT_EQ(Database::libraryVersion(), "3.50.4");
+}
 
 TEST(Sqlite, IsBuiltWithSqlJsOptionsAndFts5) {
     Database db(":memory:");

@@ -1,8 +1,8 @@
 // The store's queries, as a user of Kiln knows them.
 #include <gtest/gtest.h>
 
-#include <set>
 #include <sqlite3.h>
+#include <set>
 
 #include "core/store/store.h"
 #include "test_support.h"

@@ -232,8 +232,8 @@ void reportRecovery(App& app) {
     const storage::ReplayReport& report = app.database->recovery();
     if (report.stopped_because.empty()) return;
     app.notice = "Kiln restored your projects as of their last complete save; " +
-                 std::to_string(report.dropped_keys.size()) +
-                 " later change(s) could not be read and were left out (" + report.stopped_because + ").";
+                 std::to_string(report.dropped_keys.size()) + " later change(s) could not be read and were left out (" +
+                 report.stopped_because + ").";
 }
 
 }  // namespace
@@ -326,7 +326,9 @@ void offerImport(App& app, const std::string& file_name, storage::Bytes bytes) {
     }
 }
 
-void cancelImport(App& app) { app.pending_import.reset(); }
+void cancelImport(App& app) {
+    app.pending_import.reset();
+}
 
 void confirmImport(App& app, ImportChoice choice) {
     if (!app.pending_import) return;
@@ -395,8 +397,8 @@ std::optional<Route> parseRoute(std::string_view hash) {
     Route route;
     size_t slash = hash.find('/');
     route.project = std::string(hash.substr(0, slash));
-    if (route.project.empty() ||
-        !std::all_of(route.project.begin(), route.project.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+    if (route.project.empty() || !std::all_of(route.project.begin(), route.project.end(),
+                                              [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
         return std::nullopt;
     }
     if (slash == std::string_view::npos) return route;
@@ -465,8 +467,8 @@ void newProject(App& app, const std::string& name, const std::string& code) {
     if (!app.store) return;
     whenWritable(app, [&app, name, code] {
         guarded(app, [&] {
-            store::Project project = app.store->createProject(
-                name.empty() ? internal::untitledName(app.projects.size() + 1) : name);
+            store::Project project =
+                app.store->createProject(name.empty() ? internal::untitledName(app.projects.size() + 1) : name);
             refreshProjects(app);
             loadProject(app, project, 0);
             if (!code.empty()) {
@@ -540,7 +542,9 @@ void openProject(App& app, const std::string& public_id, int version) {
     });
 }
 
-void closeProject(App& app) { app.open.reset(); }
+void closeProject(App& app) {
+    app.open.reset();
+}
 
 void selectVersion(App& app, int number) {
     if (!app.open || app.open->selected == number) return;
@@ -600,7 +604,9 @@ void forkVersion(App& app, int number) {
 // Code
 // ---------------------------------------------------------------------------------------------
 
-bool codeEdited(const App& app) { return app.open && app.open->code != app.open->stored_code; }
+bool codeEdited(const App& app) {
+    return app.open && app.open->code != app.open->stored_code;
+}
 
 void saveCodeEdit(App& app) {
     whenWritable(app, [&app] {
@@ -622,7 +628,9 @@ void dismissError(App& app) {
     app.error_detail.clear();
 }
 
-void dismissNotice(App& app) { app.notice.clear(); }
+void dismissNotice(App& app) {
+    app.notice.clear();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Save state
@@ -632,11 +640,16 @@ namespace {
 
 std::string notSavedLabel(storage::StorageErrorKind kind) {
     switch (kind) {
-        case storage::StorageErrorKind::QuotaExceeded: return "Not saved: storage is full";
-        case storage::StorageErrorKind::Unavailable: return "Not saved: no storage here";
-        case storage::StorageErrorKind::Conflict: return "Not saved: another tab saved first";
-        case storage::StorageErrorKind::Damaged: return "Not saved: stored data is damaged";
-        case storage::StorageErrorKind::Failed: break;
+        case storage::StorageErrorKind::QuotaExceeded:
+            return "Not saved: storage is full";
+        case storage::StorageErrorKind::Unavailable:
+            return "Not saved: no storage here";
+        case storage::StorageErrorKind::Conflict:
+            return "Not saved: another tab saved first";
+        case storage::StorageErrorKind::Damaged:
+            return "Not saved: stored data is damaged";
+        case storage::StorageErrorKind::Failed:
+            break;
     }
     return "Not saved: saving failed";
 }
@@ -649,9 +662,15 @@ SaveView saveView(const App& app) {
     SaveView view;
     view.detail = status.error ? status.error->message : "";
     switch (status.state) {
-        case storage::SaveState::Saved: view = {"saved", "Saved", view.detail, false}; break;
-        case storage::SaveState::Saving: view = {"saving", "Saving…", "", false}; break;
-        case storage::SaveState::Unsaved: view = {"unsaved", "Unsaved changes", "", false}; break;
+        case storage::SaveState::Saved:
+            view = {"saved", "Saved", view.detail, false};
+            break;
+        case storage::SaveState::Saving:
+            view = {"saving", "Saving…", "", false};
+            break;
+        case storage::SaveState::Unsaved:
+            view = {"unsaved", "Unsaved changes", "", false};
+            break;
         case storage::SaveState::NotSaved:
             view = {"not_saved", notSavedLabel(status.error->kind), view.detail, true};
             break;
@@ -736,7 +755,8 @@ nlohmann::json stateSnapshot(const App& app) {
         {"projects", projects},
         {"search", app.search},
         {"open", open},
-        {"preview", {{"state", previewRunName(app.preview.state)}, {"key", app.preview.key}, {"serial", app.preview.serial}}},
+        {"preview",
+         {{"state", previewRunName(app.preview.state)}, {"key", app.preview.key}, {"serial", app.preview.serial}}},
         {"route", formatRoute(currentRoute(app))},
         {"prompt", app.prompt},
         {"theme", app.theme},

@@ -58,19 +58,18 @@ struct Changes {
 struct OpenProject {
     store::Project project;
     std::vector<store::VersionSummary> versions;  // oldest first
-    int selected = 0;                              // the version shown; 0 while there is none
-    std::string code;                              // the code shown, with any unsaved edit
-    std::string stored_code;                       // the selected version's code as stored
-    uint64_t preview_revision = 0;                 // changes whenever the preview must reload
-    bool network = true;                           // the preview may use the network (preview_guard.h)
-    Changes changes;                               // built by compareVersions()
+    int selected = 0;                             // the version shown; 0 while there is none
+    std::string code;                             // the code shown, with any unsaved edit
+    std::string stored_code;                      // the selected version's code as stored
+    uint64_t preview_revision = 0;                // changes whenever the preview must reload
+    bool network = true;                          // the preview may use the network (preview_guard.h)
+    Changes changes;                              // built by compareVersions()
 };
 
-
 struct StorageInfo {
-    std::string where;      // where the library is kept, in words ("this browser", "memory only")
-    bool durable = false;   // false: nothing outlives the tab
-    bool opening = false;   // open() is reading the library
+    std::string where;     // where the library is kept, in words ("this browser", "memory only")
+    bool durable = false;  // false: nothing outlives the tab
+    bool opening = false;  // open() is reading the library
     // What the browser reports (navigator.storage); empty until it answered.
     std::optional<uint64_t> used_bytes;
     std::optional<uint64_t> quota_bytes;
@@ -123,14 +122,14 @@ struct App {
     std::unique_ptr<storage::SharedWriter> writer;  // null when no other tab can share the library
     StorageInfo storage;
     std::optional<PendingImport> pending_import;
-    std::string notice;                           // a passing message (an import done), until dismissed
+    std::string notice;  // a passing message (an import done), until dismissed
     // The library as it was before the last Replace, byte for byte: offered back (undoReplace)
     // until the page is reloaded.
     std::optional<storage::Bytes> undo_replace;
     std::vector<store::ProjectSummary> projects;  // the library, most recently updated first
     std::string search;                           // the sidebar's filter
     std::optional<OpenProject> open;
-    std::string prompt;  // the prompt box; never cleared by a failure
+    std::string prompt;                         // the prompt box; never cleared by a failure
     std::optional<store::Project> undo_delete;  // just moved to the trash, offered back
     std::vector<std::string> starter_prompts;
     std::string theme = "system";  // "system", "light" or "dark"; kept in the settings

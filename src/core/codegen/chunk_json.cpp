@@ -28,7 +28,9 @@ struct Target {
     uint8_t clear_end = 0;
 };
 
-constexpr uint8_t index(ChunkMember member) { return static_cast<uint8_t>(member); }
+constexpr uint8_t index(ChunkMember member) {
+    return static_cast<uint8_t>(member);
+}
 
 constexpr Target leaf(ChunkMember member) {
     return {Frame::Ignore, Frame::Ignore, index(member), index(member), static_cast<uint8_t>(index(member) + 1)};
@@ -41,49 +43,50 @@ constexpr Target kChoice{Frame::Choice, Frame::Ignore, -1, index(ChunkMember::De
 
 Target memberTarget(Frame parent, std::string_view name) {
     switch (parent) {
-    case Frame::Root:
-        if (equals(name, "choices")) return {Frame::Ignore, Frame::Choices, -1, kChoice.clear_begin, kChoice.clear_end};
-        if (equals(name, "usage"))
-            return {Frame::Usage, Frame::Ignore, -1, index(ChunkMember::PromptTokens),
-                    index(ChunkMember::CompletionTokens) + 1};
-        if (equals(name, "error"))
-            return {Frame::Error, Frame::Ignore, index(ChunkMember::Error), index(ChunkMember::Error),
-                    index(ChunkMember::ErrorCode) + 1};
-        if (equals(name, "model")) return leaf(ChunkMember::Model);
-        if (equals(name, "object")) return leaf(ChunkMember::Object);
-        if (equals(name, "message")) return leaf(ChunkMember::Message);
-        break;
-    case Frame::Choice:
-        if (equals(name, "delta"))
-            return {Frame::Delta, Frame::Ignore, -1, index(ChunkMember::DeltaContent),
-                    index(ChunkMember::DeltaReasoningContent) + 1};
-        if (equals(name, "message"))
-            return {Frame::Message, Frame::Ignore, -1, index(ChunkMember::MessageContent),
-                    index(ChunkMember::MessageReasoningContent) + 1};
-        if (equals(name, "finish_reason")) return leaf(ChunkMember::FinishReason);
-        break;
-    case Frame::Delta:
-        if (equals(name, "content")) return leaf(ChunkMember::DeltaContent);
-        if (equals(name, "reasoning")) return leaf(ChunkMember::DeltaReasoning);
-        if (equals(name, "reasoning_content")) return leaf(ChunkMember::DeltaReasoningContent);
-        break;
-    case Frame::Message:
-        if (equals(name, "content")) return leaf(ChunkMember::MessageContent);
-        if (equals(name, "reasoning")) return leaf(ChunkMember::MessageReasoning);
-        if (equals(name, "reasoning_content")) return leaf(ChunkMember::MessageReasoningContent);
-        break;
-    case Frame::Usage:
-        if (equals(name, "prompt_tokens")) return leaf(ChunkMember::PromptTokens);
-        if (equals(name, "completion_tokens")) return leaf(ChunkMember::CompletionTokens);
-        break;
-    case Frame::Error:
-        if (equals(name, "message")) return leaf(ChunkMember::ErrorMessage);
-        if (equals(name, "type")) return leaf(ChunkMember::ErrorType);
-        if (equals(name, "code")) return leaf(ChunkMember::ErrorCode);
-        break;
-    case Frame::Ignore:
-    case Frame::Choices:
-        break;
+        case Frame::Root:
+            if (equals(name, "choices"))
+                return {Frame::Ignore, Frame::Choices, -1, kChoice.clear_begin, kChoice.clear_end};
+            if (equals(name, "usage"))
+                return {Frame::Usage, Frame::Ignore, -1, index(ChunkMember::PromptTokens),
+                        index(ChunkMember::CompletionTokens) + 1};
+            if (equals(name, "error"))
+                return {Frame::Error, Frame::Ignore, index(ChunkMember::Error), index(ChunkMember::Error),
+                        index(ChunkMember::ErrorCode) + 1};
+            if (equals(name, "model")) return leaf(ChunkMember::Model);
+            if (equals(name, "object")) return leaf(ChunkMember::Object);
+            if (equals(name, "message")) return leaf(ChunkMember::Message);
+            break;
+        case Frame::Choice:
+            if (equals(name, "delta"))
+                return {Frame::Delta, Frame::Ignore, -1, index(ChunkMember::DeltaContent),
+                        index(ChunkMember::DeltaReasoningContent) + 1};
+            if (equals(name, "message"))
+                return {Frame::Message, Frame::Ignore, -1, index(ChunkMember::MessageContent),
+                        index(ChunkMember::MessageReasoningContent) + 1};
+            if (equals(name, "finish_reason")) return leaf(ChunkMember::FinishReason);
+            break;
+        case Frame::Delta:
+            if (equals(name, "content")) return leaf(ChunkMember::DeltaContent);
+            if (equals(name, "reasoning")) return leaf(ChunkMember::DeltaReasoning);
+            if (equals(name, "reasoning_content")) return leaf(ChunkMember::DeltaReasoningContent);
+            break;
+        case Frame::Message:
+            if (equals(name, "content")) return leaf(ChunkMember::MessageContent);
+            if (equals(name, "reasoning")) return leaf(ChunkMember::MessageReasoning);
+            if (equals(name, "reasoning_content")) return leaf(ChunkMember::MessageReasoningContent);
+            break;
+        case Frame::Usage:
+            if (equals(name, "prompt_tokens")) return leaf(ChunkMember::PromptTokens);
+            if (equals(name, "completion_tokens")) return leaf(ChunkMember::CompletionTokens);
+            break;
+        case Frame::Error:
+            if (equals(name, "message")) return leaf(ChunkMember::ErrorMessage);
+            if (equals(name, "type")) return leaf(ChunkMember::ErrorType);
+            if (equals(name, "code")) return leaf(ChunkMember::ErrorCode);
+            break;
+        case Frame::Ignore:
+        case Frame::Choices:
+            break;
     }
     return kIgnored;
 }
@@ -128,10 +131,12 @@ int32_t hex4(const char* p, const char* end) {
     return value;
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 const char* skipWhitespace(const char* p, const char* end) {
-    if (p < end && static_cast<unsigned char>(*p) > ' ') return p;  // the usual case
+    if (p<end&& static_cast<unsigned char>(*p)> ' ') return p;  // the usual case
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
     return p;
 }
@@ -160,12 +165,19 @@ const char* skipPlainText(const char* p, const char* end) {
 const char* scanEscape(const char* p, const char* end, Failure& failure) {
     if (end - p < 2) return failAt(failure, "unterminated string", end);
     switch (p[1]) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-        return p + 2;
-    case 'u':
-        break;
-    default:
-        return failAt(failure, "invalid escape in a string", p);
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+            return p + 2;
+        case 'u':
+            break;
+        default:
+            return failAt(failure, "invalid escape in a string", p);
     }
     const int32_t unit = hex4(p + 2, end);
     if (unit < 0) return failAt(failure, "invalid \\u escape in a string", p);
@@ -344,9 +356,12 @@ bool scanChunk(std::string_view json, ChunkScan& scan) {
                 continue;
             }
         } else {
-            if (c == '"') p = scanString(p + 1, end, value, failure);
-            else if (c == '-' || isDigit(c)) p = scanNumber(p, end, value, target.member >= 0, failure);
-            else p = scanLiteral(p, end, value, failure);
+            if (c == '"')
+                p = scanString(p + 1, end, value, failure);
+            else if (c == '-' || isDigit(c))
+                p = scanNumber(p, end, value, target.member >= 0, failure);
+            else
+                p = scanLiteral(p, end, value, failure);
             if (!p) return fail(failure.why, failure.at);
             record(scan, target, value);
         }
@@ -395,23 +410,35 @@ void appendJsonString(const JsonMember& member, std::string& out) {
         const char kind = raw[backslash + 1];
         pos = backslash + 2;
         switch (kind) {
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u': {
-            uint32_t cp = static_cast<uint32_t>(hex4(raw.data() + pos, raw.data() + raw.size()));
-            pos += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                const auto low = static_cast<uint32_t>(hex4(raw.data() + pos + 2, raw.data() + raw.size()));
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                pos += 6;
+            case 'b':
+                out.push_back('\b');
+                break;
+            case 'f':
+                out.push_back('\f');
+                break;
+            case 'n':
+                out.push_back('\n');
+                break;
+            case 'r':
+                out.push_back('\r');
+                break;
+            case 't':
+                out.push_back('\t');
+                break;
+            case 'u': {
+                uint32_t cp = static_cast<uint32_t>(hex4(raw.data() + pos, raw.data() + raw.size()));
+                pos += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    const auto low = static_cast<uint32_t>(hex4(raw.data() + pos + 2, raw.data() + raw.size()));
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    pos += 6;
+                }
+                appendUtf8(cp, out);
+                break;
             }
-            appendUtf8(cp, out);
-            break;
-        }
-        default: out.push_back(kind); break;  // " \ /
+            default:
+                out.push_back(kind);
+                break;  // " \ /
         }
     }
 }

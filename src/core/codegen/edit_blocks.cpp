@@ -103,7 +103,8 @@ std::string whyNotFound(const std::vector<Line>& code, const std::vector<Line>& 
                                        : "its first " + std::to_string(best_length) + " SEARCH lines match (lines " +
                                              std::to_string(best_at + 1) + " to " + std::to_string(differs);
     why += " of the code), then its line " + quoteLine(search[best_length].text);
-    why += differs < code.size() ? " differs from the code's " + quoteLine(code[differs].text) : " is past the end of the code";
+    why += differs < code.size() ? " differs from the code's " + quoteLine(code[differs].text)
+                                 : " is past the end of the code";
     return why;
 }
 
@@ -158,40 +159,39 @@ ParsedEdits parseEditBlocks(std::string_view answer) {
         ++line_number;
         const Marker marker = markerOf(line.text);
         switch (state) {
-        case State::Outside:
-            if (marker == Marker::Search) {
-                block = EditBlock{};
-                block.answer_line = line_number;
-                state = State::InSearch;
-            } else if (marker == Marker::Replace) {
-                block.answer_line = line_number;
-                return malformed("has a >>>>>>> REPLACE line without a <<<<<<< SEARCH line before it.");
-            }
-            break;  // prose, fences, or a stray ======= (a Markdown heading underline)
-        case State::InSearch:
-            if (marker == Marker::Divider) {
-                state = State::InReplace;
-            } else if (marker != Marker::None) {
-                return malformed("has a marker line where its ======= line belongs.");
-            } else {
-                block.search.append(line.text).push_back('\n');
-            }
-            break;
-        case State::InReplace:
-            if (marker == Marker::Replace) {
-                parsed.blocks.push_back(std::move(block));
-                block = EditBlock{};
-                state = State::Outside;
-            } else if (marker != Marker::None) {
-                return malformed("has a marker line where its >>>>>>> REPLACE line belongs.");
-            } else {
-                block.replace.append(line.text).push_back('\n');
-            }
-            break;
+            case State::Outside:
+                if (marker == Marker::Search) {
+                    block = EditBlock{};
+                    block.answer_line = line_number;
+                    state = State::InSearch;
+                } else if (marker == Marker::Replace) {
+                    block.answer_line = line_number;
+                    return malformed("has a >>>>>>> REPLACE line without a <<<<<<< SEARCH line before it.");
+                }
+                break;  // prose, fences, or a stray ======= (a Markdown heading underline)
+            case State::InSearch:
+                if (marker == Marker::Divider) {
+                    state = State::InReplace;
+                } else if (marker != Marker::None) {
+                    return malformed("has a marker line where its ======= line belongs.");
+                } else {
+                    block.search.append(line.text).push_back('\n');
+                }
+                break;
+            case State::InReplace:
+                if (marker == Marker::Replace) {
+                    parsed.blocks.push_back(std::move(block));
+                    block = EditBlock{};
+                    state = State::Outside;
+                } else if (marker != Marker::None) {
+                    return malformed("has a marker line where its >>>>>>> REPLACE line belongs.");
+                } else {
+                    block.replace.append(line.text).push_back('\n');
+                }
+                break;
         }
     }
-    if (state != State::Outside)
-        return malformed("is cut off: the answer ended before its >>>>>>> REPLACE line.");
+    if (state != State::Outside) return malformed("is cut off: the answer ended before its >>>>>>> REPLACE line.");
     return parsed;
 }
 
@@ -203,7 +203,8 @@ EditResult applyEditBlocks(std::string_view code, const std::vector<EditBlock>& 
         const std::string name = blockName(i + 1, block.answer_line, blocks.size());
         const std::vector<Line> search = splitLines(block.search);
         if (search.empty())
-            return failure(EditFailure::EmptySearch, i, name + " has an empty SEARCH part: it must quote the lines to replace.");
+            return failure(EditFailure::EmptySearch, i,
+                           name + " has an empty SEARCH part: it must quote the lines to replace.");
         const std::vector<Line> lines = splitLines(current);
         Matches matches = findMatches(lines, search, false);
         if (matches.count == 0) {
@@ -211,7 +212,8 @@ EditResult applyEditBlocks(std::string_view code, const std::vector<EditBlock>& 
             if (matches.count == 1) ++tolerant_matches;
         }
         if (matches.count == 0)
-            return failure(EditFailure::NotFound, i, name + " does not match the code: " + whyNotFound(lines, search) + ".");
+            return failure(EditFailure::NotFound, i,
+                           name + " does not match the code: " + whyNotFound(lines, search) + ".");
         if (matches.count > 1)
             return failure(EditFailure::Ambiguous, i,
                            name + " matches " + std::to_string(matches.count) + " places (lines " +

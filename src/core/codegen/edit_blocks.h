@@ -19,8 +19,8 @@
 namespace kiln::codegen {
 
 struct EditBlock {
-    std::string search;   // the lines to find, each followed by "\n"
-    std::string replace;  // the lines to put in their place, each followed by "\n"
+    std::string search;      // the lines to find, each followed by "\n"
+    std::string replace;     // the lines to put in their place, each followed by "\n"
     size_t answer_line = 0;  // where the block starts in the answer (1-based), for messages
 };
 
@@ -40,10 +40,10 @@ enum class EditFailure { None, NoBlocks, Malformed, EmptySearch, NotFound, Ambig
 
 struct EditResult {
     bool ok = false;
-    std::string code;           // the edited code when ok, else empty
+    std::string code;  // the edited code when ok, else empty
     EditFailure failure = EditFailure::None;
-    size_t failed_block = 0;    // index of the block that failed
-    std::string message;        // what failed and why, in words (shown, and sent back to the model)
+    size_t failed_block = 0;      // index of the block that failed
+    std::string message;          // what failed and why, in words (shown, and sent back to the model)
     size_t tolerant_matches = 0;  // blocks that matched only once trailing whitespace was ignored
 };
 

@@ -57,7 +57,8 @@ bool isHtmlLabel(std::string_view info) {
 }
 
 bool holdsDocument(std::string_view text) {
-    return findNoCase(text, "<!doctype") != std::string_view::npos || findNoCase(text, "<html") != std::string_view::npos;
+    return findNoCase(text, "<!doctype") != std::string_view::npos ||
+           findNoCase(text, "<html") != std::string_view::npos;
 }
 
 // A line that starts a whole document: <!doctype html ...> or <html ...>, after indentation.

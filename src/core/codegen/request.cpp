@@ -14,7 +14,9 @@ namespace kiln::codegen {
 
 namespace {
 
-bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool startsWith(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
 
 bool endsWith(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -32,8 +34,8 @@ const std::vector<Preset>& presets() {
          "https://platform.openai.com/api-keys", false, "max_completion_tokens"},
         {PresetKind::Anthropic, "Anthropic", "https://api.anthropic.com/v1", "claude-sonnet-4-5",
          "https://console.anthropic.com/settings/keys", false, "max_tokens"},
-        {PresetKind::Cerebras, "Cerebras", "https://api.cerebras.ai/v1", "gpt-oss-120b",
-         "https://cloud.cerebras.ai", false, "max_tokens"},
+        {PresetKind::Cerebras, "Cerebras", "https://api.cerebras.ai/v1", "gpt-oss-120b", "https://cloud.cerebras.ai",
+         false, "max_tokens"},
         {PresetKind::Groq, "Groq", "https://api.groq.com/openai/v1", "openai/gpt-oss-120b",
          "https://console.groq.com/keys", false, "max_tokens"},
         {PresetKind::OpenRouter, "OpenRouter", "https://openrouter.ai/api/v1", "openrouter/auto",
@@ -127,8 +129,10 @@ namespace {
 
 std::vector<std::pair<std::string, std::string>> endpointHeaders(const Endpoint& endpoint) {
     std::vector<std::pair<std::string, std::string>> headers;
-    if (!endpoint.api_key.empty()) headers.emplace_back("Authorization", "Bearer " + std::string(trim(endpoint.api_key)));
-    if (endpoint.preset == PresetKind::Anthropic) headers.emplace_back("anthropic-dangerous-direct-browser-access", "true");
+    if (!endpoint.api_key.empty())
+        headers.emplace_back("Authorization", "Bearer " + std::string(trim(endpoint.api_key)));
+    if (endpoint.preset == PresetKind::Anthropic)
+        headers.emplace_back("anthropic-dangerous-direct-browser-access", "true");
     return headers;
 }
 
@@ -209,7 +213,9 @@ std::string oneLine(std::string_view text) {
     return line;
 }
 
-std::string quote(std::string_view text) { return "\"" + oneLine(text) + "\""; }
+std::string quote(std::string_view text) {
+    return "\"" + oneLine(text) + "\"";
+}
 
 // The text inside the first <tag ...>...</tag> of an HTML page, without inner tags.
 std::string htmlElementText(std::string_view html, std::string_view tag) {
@@ -232,7 +238,9 @@ std::string htmlElementText(std::string_view html, std::string_view tag) {
 // The message of the error JSON shapes endpoints use: OpenAI {"error": {"message"}}, Ollama and
 // LM Studio {"error": "..."}, vLLM {"message"}, FastAPI {"detail": "..."} or {"detail": [{"msg"}]}.
 std::string jsonErrorText(const nlohmann::json& json) {
-    const auto text = [](const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : std::string(); };
+    const auto text = [](const nlohmann::json& value) {
+        return value.is_string() ? value.get<std::string>() : std::string();
+    };
     if (!json.is_object()) return {};
     if (json.contains("error")) {
         const nlohmann::json& error = json["error"];
@@ -288,70 +296,73 @@ std::string httpErrorMessage(int status, std::string_view body, std::optional<in
     const std::string retry = retry_after_seconds ? "Try again in " + waitPhrase(*retry_after_seconds) + "."
                                                   : "Wait a moment, then try again.";
     switch (status) {
-    case 400:
-        lead = "The endpoint rejected the request";
-        next = "Check the model name, and the temperature and max tokens in Settings: the model may not accept them.";
-        break;
-    case 401:
-        lead = "The endpoint refused the API key";
-        next = "Check the key in Settings: it may be mistyped, revoked, or meant for another endpoint.";
-        break;
-    case 403:
-        lead = "The endpoint denied access";
-        next = "The key may lack access to this model, or the account may need billing set up. Check the key "
-               "and the model in Settings.";
-        break;
-    case 404:
-        lead = "The endpoint does not know this model or address";
-        next = "Check the model name and the base URL in Settings (the base URL usually ends in /v1).";
-        break;
-    case 408:
-        lead = "The endpoint timed out waiting for the request";
-        next = "Try again.";
-        break;
-    case 413:
-        lead = "The request is too large for the endpoint";
-        next = "The app's code and your instruction exceed what it accepts: try a model with a larger context "
-               "window, or make the app smaller.";
-        break;
-    case 429: {
-        lead = "The endpoint is limiting requests";
-        const std::string detail = errorBodyDetail(body);
-        const bool quota = findNoCase(detail, "quota") != std::string::npos ||
-                           findNoCase(detail, "billing") != std::string::npos ||
-                           findNoCase(detail, "credit") != std::string::npos;
-        next = quota ? "Your quota or credit seems used up: check the plan and billing of this key." : retry;
-        break;
-    }
-    case 500:
-        lead = "The endpoint had an internal error";
-        next = "Try again in a moment; if it keeps failing, try another model.";
-        break;
-    case 502:
-        lead = "A gateway between Kiln and the model failed";
-        next = "Try again in a moment.";
-        break;
-    case 503:
-    case 529:
-        lead = "The endpoint is overloaded or down for maintenance";
-        next = retry;
-        break;
-    case 504:
-        lead = "A gateway between Kiln and the model timed out";
-        next = "Try again in a moment; a shorter request or a faster model may help.";
-        break;
-    default:
-        if (status >= 400 && status < 500) {
-            lead = "The endpoint refused the request";
-            next = "Check the base URL, the key and the model in Settings.";
-        } else if (status >= 500) {
-            lead = "The endpoint failed";
-            next = "Try again in a moment.";
-        } else {
-            lead = "The endpoint answered with something other than a completion";
-            next = "Check the base URL in Settings: it should be an OpenAI-compatible API, usually ending in /v1.";
+        case 400:
+            lead = "The endpoint rejected the request";
+            next =
+                "Check the model name, and the temperature and max tokens in Settings: the model may not accept them.";
+            break;
+        case 401:
+            lead = "The endpoint refused the API key";
+            next = "Check the key in Settings: it may be mistyped, revoked, or meant for another endpoint.";
+            break;
+        case 403:
+            lead = "The endpoint denied access";
+            next =
+                "The key may lack access to this model, or the account may need billing set up. Check the key "
+                "and the model in Settings.";
+            break;
+        case 404:
+            lead = "The endpoint does not know this model or address";
+            next = "Check the model name and the base URL in Settings (the base URL usually ends in /v1).";
+            break;
+        case 408:
+            lead = "The endpoint timed out waiting for the request";
+            next = "Try again.";
+            break;
+        case 413:
+            lead = "The request is too large for the endpoint";
+            next =
+                "The app's code and your instruction exceed what it accepts: try a model with a larger context "
+                "window, or make the app smaller.";
+            break;
+        case 429: {
+            lead = "The endpoint is limiting requests";
+            const std::string detail = errorBodyDetail(body);
+            const bool quota = findNoCase(detail, "quota") != std::string::npos ||
+                               findNoCase(detail, "billing") != std::string::npos ||
+                               findNoCase(detail, "credit") != std::string::npos;
+            next = quota ? "Your quota or credit seems used up: check the plan and billing of this key." : retry;
+            break;
         }
-        break;
+        case 500:
+            lead = "The endpoint had an internal error";
+            next = "Try again in a moment; if it keeps failing, try another model.";
+            break;
+        case 502:
+            lead = "A gateway between Kiln and the model failed";
+            next = "Try again in a moment.";
+            break;
+        case 503:
+        case 529:
+            lead = "The endpoint is overloaded or down for maintenance";
+            next = retry;
+            break;
+        case 504:
+            lead = "A gateway between Kiln and the model timed out";
+            next = "Try again in a moment; a shorter request or a faster model may help.";
+            break;
+        default:
+            if (status >= 400 && status < 500) {
+                lead = "The endpoint refused the request";
+                next = "Check the base URL, the key and the model in Settings.";
+            } else if (status >= 500) {
+                lead = "The endpoint failed";
+                next = "Try again in a moment.";
+            } else {
+                lead = "The endpoint answered with something other than a completion";
+                next = "Check the base URL in Settings: it should be an OpenAI-compatible API, usually ending in /v1.";
+            }
+            break;
     }
     std::string message = lead + " (HTTP " + std::to_string(status) + ")";
     if (!trim(body).empty()) message += ": it answered with " + errorBodyDetail(body);
@@ -420,23 +431,24 @@ std::string connectionErrorMessage(ConnectionFailure failure, const Endpoint& en
     const std::string base_url = normalizeBaseUrl(endpoint.base_url);
     const std::string host(hostOf(base_url));
     switch (failure) {
-    case ConnectionFailure::Dropped:
-        return "The connection to " + host +
-               " broke while the answer was arriving. What arrived is kept as a draft; try again.";
-    case ConnectionFailure::Stalled:
-        return host + " sent nothing for " + waitPhrase(stalled_seconds) +
-               ", so Kiln stopped waiting. What arrived is kept as a draft; try again, or try another model if "
-               "the endpoint is busy.";
-    case ConnectionFailure::Unreachable:
-        break;
+        case ConnectionFailure::Dropped:
+            return "The connection to " + host +
+                   " broke while the answer was arriving. What arrived is kept as a draft; try again.";
+        case ConnectionFailure::Stalled:
+            return host + " sent nothing for " + waitPhrase(stalled_seconds) +
+                   ", so Kiln stopped waiting. What arrived is kept as a draft; try again, or try another model if "
+                   "the endpoint is busy.";
+        case ConnectionFailure::Unreachable:
+            break;
     }
     std::string message = "Kiln could not reach " + (host.empty() ? std::string("the endpoint") : host) +
                           ": nothing answered there, or it refused a request from this page (CORS). ";
     const bool loopback = isLoopbackHost(host);
     const std::string origin = kiln_origin.empty() ? std::string("Kiln's address") : std::string(kiln_origin);
     if (startsWith(kiln_origin, "https://") && startsWith(base_url, "http://") && !loopback) {
-        message += "This page is served over HTTPS, and browsers block its calls to plain http:// addresses "
-                   "other than localhost: use an https:// base URL.";
+        message +=
+            "This page is served over HTTPS, and browsers block its calls to plain http:// addresses "
+            "other than localhost: use an https:// base URL.";
     } else if (endpoint.preset == PresetKind::Ollama) {
         message += "Check that Ollama is running and allows this page: start it with OLLAMA_ORIGINS=" + origin +
                    " (for example `OLLAMA_ORIGINS=" + origin + " ollama serve`).";

@@ -42,12 +42,12 @@ NLOHMANN_JSON_SERIALIZE_ENUM(PresetKind, {{PresetKind::Custom, "custom"},
 
 struct Preset {
     PresetKind kind;
-    std::string_view name;             // shown in Settings, and the default label
-    std::string_view base_url;         // empty for Custom
-    std::string_view suggested_model;  // a starting point; the endpoint's /models list is better
-    std::string_view key_page;         // where to create a key; empty when none is needed
-    bool runs_locally;                 // on the user's machine: no key, CORS set up by the user
-    std::string_view max_tokens_field; // "max_tokens", or "max_completion_tokens" where max_tokens is refused
+    std::string_view name;              // shown in Settings, and the default label
+    std::string_view base_url;          // empty for Custom
+    std::string_view suggested_model;   // a starting point; the endpoint's /models list is better
+    std::string_view key_page;          // where to create a key; empty when none is needed
+    bool runs_locally;                  // on the user's machine: no key, CORS set up by the user
+    std::string_view max_tokens_field;  // "max_tokens", or "max_completion_tokens" where max_tokens is refused
 };
 
 // Every preset, in the order Settings lists them (Custom last).

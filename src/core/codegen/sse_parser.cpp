@@ -31,7 +31,8 @@ size_t findLineEnd(std::string_view bytes, size_t pos, bool& high_bytes) {
         seen |= word;
         pos += 8;
     }
-    while (pos < bytes.size() && bytes[pos] != '\n' && bytes[pos] != '\r') seen |= static_cast<unsigned char>(bytes[pos++]);
+    while (pos < bytes.size() && bytes[pos] != '\n' && bytes[pos] != '\r')
+        seen |= static_cast<unsigned char>(bytes[pos++]);
     high_bytes |= (seen & kHighBits) != 0;
     return pos;
 }

@@ -49,11 +49,11 @@ private:
     bool dispatch();
 
     SseEvent event_;
-    std::string line_;     // a line whose end has not arrived yet
+    std::string line_;                  // a line whose end has not arrived yet
     bool line_has_high_bytes_ = false;  // line_ holds bytes >= 0x80 (so it may need UTF-8 repair)
-    std::string repaired_;  // a line with ill-formed UTF-8, after replacement
-    std::string data_;     // the data buffer: each data line followed by "\n"
-    std::string type_;     // the event type buffer
+    std::string repaired_;              // a line with ill-formed UTF-8, after replacement
+    std::string data_;                  // the data buffer: each data line followed by "\n"
+    std::string type_;                  // the event type buffer
     std::string last_event_id_;
     std::optional<int64_t> retry_ms_;
     bool after_cr_ = false;  // the last line ended with CR: a LF right after it is part of that end

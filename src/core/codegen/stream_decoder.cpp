@@ -50,12 +50,16 @@ bool startsLikeAnEventStream(std::string_view text) {
 
 std::string streamErrorMessage(const ChunkScan& scan) {
     std::string message;
-    if (const JsonMember* text = firstString(scan, {ChunkMember::ErrorMessage, ChunkMember::Error, ChunkMember::Message}))
+    if (const JsonMember* text =
+            firstString(scan, {ChunkMember::ErrorMessage, ChunkMember::Error, ChunkMember::Message}))
         message = decoded(*text);
     std::string kind;
-    if (scan.isString(ChunkMember::ErrorType)) kind = decoded(scan[ChunkMember::ErrorType]);
-    else if (scan.isString(ChunkMember::ErrorCode)) kind = decoded(scan[ChunkMember::ErrorCode]);
-    else if (scan[ChunkMember::ErrorCode].kind == JsonKind::Number) kind = std::string(scan[ChunkMember::ErrorCode].raw);
+    if (scan.isString(ChunkMember::ErrorType))
+        kind = decoded(scan[ChunkMember::ErrorType]);
+    else if (scan.isString(ChunkMember::ErrorCode))
+        kind = decoded(scan[ChunkMember::ErrorCode]);
+    else if (scan[ChunkMember::ErrorCode].kind == JsonKind::Number)
+        kind = std::string(scan[ChunkMember::ErrorCode].raw);
     std::string out = "The endpoint reported an error in the middle of the answer";
     if (!message.empty()) out += ": " + message;
     if (!kind.empty()) out += " (" + kind + ")";
@@ -64,8 +68,8 @@ std::string streamErrorMessage(const ChunkScan& scan) {
 }
 
 std::string notJsonMessage(const ChunkScan& scan, std::string_view data) {
-    return std::string("The endpoint sent something that is not a JSON completion chunk (") + scan.error +
-           " at byte " + std::to_string(scan.error_offset) + "): " + errorBodyDetail(data) + ". " + kCheckBaseUrl;
+    return std::string("The endpoint sent something that is not a JSON completion chunk (") + scan.error + " at byte " +
+           std::to_string(scan.error_offset) + "): " + errorBodyDetail(data) + ". " + kCheckBaseUrl;
 }
 
 }  // namespace
@@ -88,7 +92,9 @@ void to_json(nlohmann::json& j, const StreamResult& result) {
          {"token_chunks", result.token_chunks}};
 }
 
-int64_t outputTokens(const StreamResult& result) { return result.completion_tokens.value_or(result.token_chunks); }
+int64_t outputTokens(const StreamResult& result) {
+    return result.completion_tokens.value_or(result.token_chunks);
+}
 
 double tokensPerSecond(const StreamResult& result) {
     if (!result.ttft_ms) return 0;
@@ -104,18 +110,18 @@ void StreamDecoder::feed(std::string_view bytes, int64_t now_ms) {
     touch(now_ms);
     if (result_.status != StreamStatus::Streaming) return;
     switch (body_kind_) {
-    case BodyKind::Undecided:
-        decideBodyKind(bytes);
-        break;
-    case BodyKind::EventStream:
-        if (body_start_.size() < kBodyStartLength)
-            body_start_.append(bytes.substr(0, kBodyStartLength - body_start_.size()));
-        parser_.feed(bytes, [this](const SseEvent& event) { onEvent(event); });
-        break;
-    case BodyKind::Json:
-    case BodyKind::Html:
-        held_.append(bytes);
-        break;
+        case BodyKind::Undecided:
+            decideBodyKind(bytes);
+            break;
+        case BodyKind::EventStream:
+            if (body_start_.size() < kBodyStartLength)
+                body_start_.append(bytes.substr(0, kBodyStartLength - body_start_.size()));
+            parser_.feed(bytes, [this](const SseEvent& event) { onEvent(event); });
+            break;
+        case BodyKind::Json:
+        case BodyKind::Html:
+            held_.append(bytes);
+            break;
     }
 }
 
@@ -168,8 +174,8 @@ void StreamDecoder::onEvent(const SseEvent& event) {
         return;
     }
     if (applyChunk(scan_) && error_event) {
-        settle(StreamStatus::Failed, "The endpoint reported an error in the middle of the answer: " +
-                                         errorBodyDetail(data) + ". Try again.");
+        settle(StreamStatus::Failed,
+               "The endpoint reported an error in the middle of the answer: " + errorBodyDetail(data) + ". Try again.");
     }
 }
 
@@ -211,41 +217,42 @@ void StreamDecoder::finish(int64_t now_ms) {
     touch(now_ms);
     if (result_.status != StreamStatus::Streaming) return;
     switch (body_kind_) {
-    case BodyKind::Undecided:
-        settle(StreamStatus::Truncated,
-               "The endpoint closed the connection without sending an answer. Try again; if it keeps "
-               "happening, check the base URL and the model in Settings.");
-        break;
-    case BodyKind::EventStream: {
-        const bool cut_inside_event = parser_.finish();
-        if (finish_seen_) {
-            settle(StreamStatus::Done, {});
-        } else if (events_ == 0 && !startsLikeAnEventStream(body_start_)) {
-            settle(StreamStatus::Failed, "The endpoint answered with " + errorBodyDetail(body_start_) +
-                                             ", which is not a stream of completion chunks. " + kCheckBaseUrl);
-        } else if (events_ == 0) {
+        case BodyKind::Undecided:
             settle(StreamStatus::Truncated,
-                   "The endpoint ended the stream without sending an answer. Try again; if it keeps "
-                   "happening, check the model in Settings.");
-        } else {
-            settle(StreamStatus::Truncated,
-                   std::string("The stream ended before the answer was complete (") +
-                       (cut_inside_event ? "it stopped in the middle of an event" : "no finish reason and no [DONE]") +
-                       "): the connection was probably cut. What arrived is kept as a draft; try again.");
+                   "The endpoint closed the connection without sending an answer. Try again; if it keeps "
+                   "happening, check the base URL and the model in Settings.");
+            break;
+        case BodyKind::EventStream: {
+            const bool cut_inside_event = parser_.finish();
+            if (finish_seen_) {
+                settle(StreamStatus::Done, {});
+            } else if (events_ == 0 && !startsLikeAnEventStream(body_start_)) {
+                settle(StreamStatus::Failed, "The endpoint answered with " + errorBodyDetail(body_start_) +
+                                                 ", which is not a stream of completion chunks. " + kCheckBaseUrl);
+            } else if (events_ == 0) {
+                settle(StreamStatus::Truncated,
+                       "The endpoint ended the stream without sending an answer. Try again; if it keeps "
+                       "happening, check the model in Settings.");
+            } else {
+                settle(
+                    StreamStatus::Truncated,
+                    std::string("The stream ended before the answer was complete (") +
+                        (cut_inside_event ? "it stopped in the middle of an event" : "no finish reason and no [DONE]") +
+                        "): the connection was probably cut. What arrived is kept as a draft; try again.");
+            }
+            break;
         }
-        break;
-    }
-    case BodyKind::Json:
-    case BodyKind::Html:
-        finishWholeBody();
-        break;
+        case BodyKind::Json:
+        case BodyKind::Html:
+            finishWholeBody();
+            break;
     }
 }
 
 void StreamDecoder::finishWholeBody() {
     if (body_kind_ == BodyKind::Html) {
-        settle(StreamStatus::Failed, "The endpoint answered with " + errorBodyDetail(held_) +
-                                         " instead of a completion. " + kCheckBaseUrl);
+        settle(StreamStatus::Failed,
+               "The endpoint answered with " + errorBodyDetail(held_) + " instead of a completion. " + kCheckBaseUrl);
         return;
     }
     if (!scanChunk(held_, scan_)) {

@@ -41,9 +41,9 @@ struct StreamResult {
     std::string reasoning;      // the model's reasoning (delta.reasoning / reasoning_content), kept apart
     std::string finish_reason;  // "stop", "length" (the output was cut at max tokens), ... or empty
     std::string model;          // the model that answered, as the endpoint named it (may differ from the request)
-    std::optional<int64_t> prompt_tokens;      // usage, when the endpoint reported it
+    std::optional<int64_t> prompt_tokens;  // usage, when the endpoint reported it
     std::optional<int64_t> completion_tokens;
-    std::string error;          // Failed: what happened and what to do. Truncated: why it counts as cut.
+    std::string error;               // Failed: what happened and what to do. Truncated: why it counts as cut.
     std::optional<int64_t> ttft_ms;  // time to the first token of text or reasoning
     int64_t elapsed_ms = 0;          // time from the start until the status settled (or the latest bytes)
     int64_t token_chunks = 0;        // chunks that carried text or reasoning (about one token each)
@@ -91,7 +91,7 @@ private:
     int64_t started_at_ms_;
     int64_t now_ms_ = 0;
     BodyKind body_kind_ = BodyKind::Undecided;
-    std::string held_;  // the leading whitespace while undecided; the whole body for Json/Html
+    std::string held_;        // the leading whitespace while undecided; the whole body for Json/Html
     std::string body_start_;  // the first bytes of an event stream, to quote if it holds no event
     SseParser parser_;
     ChunkScan scan_;

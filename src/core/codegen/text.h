@@ -23,7 +23,9 @@ inline Line lineAt(std::string_view text, size_t pos) {
     return {line, pos, newline == std::string_view::npos ? text.size() : newline + 1};
 }
 
-inline bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+inline bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 inline std::string_view trimRight(std::string_view text) {
     while (!text.empty() && isSpace(text.back())) text.remove_suffix(1);
@@ -45,7 +47,9 @@ bool equals(std::string_view text, const char (&literal)[N]) {
     return true;
 }
 
-inline char asciiLower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+inline char asciiLower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 // Whether text starts with lowercase_prefix, ignoring ASCII case in text.
 inline bool startsWithNoCase(std::string_view text, std::string_view lowercase_prefix) {

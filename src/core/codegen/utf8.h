@@ -16,13 +16,19 @@ constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
 constexpr uint64_t kHighBits = 0x8080808080808080ULL;
 
 // Bytes below n (n at most 128).
-constexpr uint64_t bytesBelow(uint64_t word, unsigned char n) { return (word - kEveryByte * n) & ~word & kHighBits; }
+constexpr uint64_t bytesBelow(uint64_t word, unsigned char n) {
+    return (word - kEveryByte * n) & ~word & kHighBits;
+}
 
 // Bytes equal to c.
-constexpr uint64_t bytesEqual(uint64_t word, unsigned char c) { return bytesBelow(word ^ (kEveryByte * c), 1); }
+constexpr uint64_t bytesEqual(uint64_t word, unsigned char c) {
+    return bytesBelow(word ^ (kEveryByte * c), 1);
+}
 
 // The index (0 to 7) of the first byte a nonzero mask marks.
-inline int firstMarkedByte(uint64_t mask) { return __builtin_ctzll(mask) >> 3; }
+inline int firstMarkedByte(uint64_t mask) {
+    return __builtin_ctzll(mask) >> 3;
+}
 
 // Returns the length (1 to 4) of the well-formed UTF-8 sequence that starts at text[pos]. Returns
 // 0 when the bytes there are ill-formed (overlong, surrogate, above U+10FFFF, a stray continuation

@@ -109,7 +109,8 @@ LineDiff diffLines(const std::vector<std::string_view>& before, const std::vecto
     const auto numbered = [&](const std::vector<std::string_view>& lines) {
         std::vector<int> out;
         out.reserve(lines.size());
-        for (std::string_view line : lines) out.push_back(ids.emplace(line, static_cast<int>(ids.size())).first->second);
+        for (std::string_view line : lines)
+            out.push_back(ids.emplace(line, static_cast<int>(ids.size())).first->second);
         return out;
     };
     const std::vector<int> a = numbered(before);
@@ -126,8 +127,8 @@ LineDiff diffLines(const std::vector<std::string_view>& before, const std::vecto
     LineDiff diff;
     std::vector<Step> steps;
     for (int i = 0; i < prefix; ++i) steps.push_back({Op::Same, i, i});
-    std::vector<Step> middle =
-        shortestScript(a.data() + prefix, n - prefix - suffix, b.data() + prefix, m - prefix - suffix, diff.approximate);
+    std::vector<Step> middle = shortestScript(a.data() + prefix, n - prefix - suffix, b.data() + prefix,
+                                              m - prefix - suffix, diff.approximate);
     if (diff.approximate) {
         for (int i = prefix; i < n - suffix; ++i) steps.push_back({Op::Removed, i, prefix});
         for (int j = prefix; j < m - suffix; ++j) steps.push_back({Op::Added, n - suffix, j});
@@ -188,7 +189,9 @@ std::vector<std::string_view> views(const std::string& text, const std::vector<s
 }  // namespace
 
 Comparison::Comparison(std::string before, std::string after, int context)
-    : before_(std::move(before)), after_(std::move(after)), before_lines_(lineSpans(before_)),
+    : before_(std::move(before)),
+      after_(std::move(after)),
+      before_lines_(lineSpans(before_)),
       after_lines_(lineSpans(after_)) {
     diff_ = diffLines(views(before_, before_lines_), views(after_, after_lines_), context);
 }

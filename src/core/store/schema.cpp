@@ -50,7 +50,9 @@ CREATE TABLE settings (
     return kMigrations;
 }
 
-int currentSchemaVersion() { return migrations().back().version; }
+int currentSchemaVersion() {
+    return migrations().back().version;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Opening
@@ -86,8 +88,9 @@ SchemaStatus openSchema(Database& db, const std::vector<Migration>& list) {
     int64_t application_id = 0;
     int64_t found = 0;
     try {
-        Statement header(db, "SELECT (SELECT application_id FROM pragma_application_id),"
-                             " (SELECT user_version FROM pragma_user_version)");
+        Statement header(db,
+                         "SELECT (SELECT application_id FROM pragma_application_id),"
+                         " (SELECT user_version FROM pragma_user_version)");
         header.step();
         application_id = header.columnInt(0);
         found = header.columnInt(1);
@@ -95,7 +98,8 @@ SchemaStatus openSchema(Database& db, const std::vector<Migration>& list) {
         if (error.primaryCode() == SQLITE_NOTADB || error.primaryCode() == SQLITE_CORRUPT) {
             throw StoreError(StoreErrorKind::NotSqlite,
                              std::string("This file is not a Kiln database: it is not a SQLite database, or it is "
-                                         "damaged (") + error.what() + "). Nothing was changed.");
+                                         "damaged (") +
+                                 error.what() + "). Nothing was changed.");
         }
         throw;
     }

@@ -53,10 +53,10 @@ const std::vector<Migration>& migrations();
 int currentSchemaVersion();
 
 struct SchemaStatus {
-    int found_version = 0;    // user_version when opened (0 for a new database)
-    int schema_version = 0;   // user_version now
-    bool read_only = false;   // made by a newer Kiln: opened read-only, never written
-    std::string message;      // why it is read-only; empty otherwise
+    int found_version = 0;   // user_version when opened (0 for a new database)
+    int schema_version = 0;  // user_version now
+    bool read_only = false;  // made by a newer Kiln: opened read-only, never written
+    std::string message;     // why it is read-only; empty otherwise
     // Schema objects Kiln's migrations do not make (an earlier import brought them), removed by
     // Store when it opened the database, in words: "a trigger named “x” that Kiln does not make".
     std::vector<std::string> removed;

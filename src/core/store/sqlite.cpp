@@ -7,8 +7,7 @@
 
 namespace kiln::store {
 
-SqliteError::SqliteError(int code, const std::string& message)
-    : std::runtime_error(message), code_(code) {}
+SqliteError::SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
 
 namespace {
 
@@ -27,9 +26,12 @@ namespace {
 
 int openFlags(OpenMode mode) {
     switch (mode) {
-        case OpenMode::ReadWriteCreate: return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-        case OpenMode::ReadWrite: return SQLITE_OPEN_READWRITE;
-        case OpenMode::ReadOnly: return SQLITE_OPEN_READONLY;
+        case OpenMode::ReadWriteCreate:
+            return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        case OpenMode::ReadWrite:
+            return SQLITE_OPEN_READWRITE;
+        case OpenMode::ReadOnly:
+            return SQLITE_OPEN_READONLY;
     }
     return SQLITE_OPEN_READONLY;
 }
@@ -86,7 +88,9 @@ Database& Database::operator=(Database&& other) noexcept {
     return *this;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+    sqlite3_close_v2(db_);
+}
 
 void Database::exec(std::string_view sql) {
     std::string text(sql);
@@ -105,10 +109,18 @@ int64_t Database::queryInt(std::string_view sql) {
     return statement.columnInt(0);
 }
 
-int64_t Database::lastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
-bool Database::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
-std::string Database::libraryVersion() { return sqlite3_libversion(); }
+int64_t Database::lastInsertRowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
+bool Database::inTransaction() const {
+    return sqlite3_get_autocommit(db_) == 0;
+}
+std::string Database::libraryVersion() {
+    return sqlite3_libversion();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Statement
@@ -120,8 +132,7 @@ Statement::Statement(Database& db, std::string_view sql) : db_(db.handle()) {
     if (!stmt_) throw SqliteError(SQLITE_MISUSE, "empty statement (in: " + std::string(sql) + ")");
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
     if (this != &other) {
@@ -132,9 +143,13 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
-void Statement::fail(int rc) const { throwFor(db_, rc, sqlite3_sql(stmt_)); }
+void Statement::fail(int rc) const {
+    throwFor(db_, rc, sqlite3_sql(stmt_));
+}
 
 Statement& Statement::bind(int index, int64_t value) {
     if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) fail(rc);
@@ -165,7 +180,9 @@ int Statement::parameterIndex(const char* name) const {
     return index;
 }
 
-int Statement::parameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
+int Statement::parameterCount() const {
+    return sqlite3_bind_parameter_count(stmt_);
+}
 
 std::string Statement::parameterName(int index) const {
     const char* name = sqlite3_bind_parameter_name(stmt_, index);
@@ -185,16 +202,32 @@ void Statement::run() {
     }
 }
 
-void Statement::reset() { sqlite3_reset(stmt_); }
-void Statement::clearBindings() { sqlite3_clear_bindings(stmt_); }
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+}
+void Statement::clearBindings() {
+    sqlite3_clear_bindings(stmt_);
+}
 
-int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
-std::string Statement::columnName(int column) const { return sqlite3_column_name(stmt_, column); }
-int Statement::columnType(int column) const { return sqlite3_column_type(stmt_, column); }
+int Statement::columnCount() const {
+    return sqlite3_column_count(stmt_);
+}
+std::string Statement::columnName(int column) const {
+    return sqlite3_column_name(stmt_, column);
+}
+int Statement::columnType(int column) const {
+    return sqlite3_column_type(stmt_, column);
+}
 
-bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-int64_t Statement::columnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::columnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+bool Statement::isNull(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+int64_t Statement::columnInt(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
+double Statement::columnDouble(int column) const {
+    return sqlite3_column_double(stmt_, column);
+}
 
 std::string Statement::columnText(int column) const {
     auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -214,8 +247,10 @@ std::optional<std::string> Statement::columnOptionalText(int column) const {
 
 std::string Statement::columnAsLiteral(int column) const {
     switch (sqlite3_column_type(stmt_, column)) {
-        case SQLITE_NULL: return "NULL";
-        case SQLITE_INTEGER: return std::to_string(columnInt(column));
+        case SQLITE_NULL:
+            return "NULL";
+        case SQLITE_INTEGER:
+            return std::to_string(columnInt(column));
         case SQLITE_FLOAT: {
             char buffer[32];
             std::snprintf(buffer, sizeof buffer, "%.17g", columnDouble(column));
@@ -232,17 +267,22 @@ std::string Statement::columnAsLiteral(int column) const {
             }
             return out + "'";
         }
-        default: return "'" + columnText(column) + "'";
+        default:
+            return "'" + columnText(column) + "'";
     }
 }
 
-std::string Statement::sql() const { return sqlite3_sql(stmt_); }
+std::string Statement::sql() const {
+    return sqlite3_sql(stmt_);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Transaction
 // ---------------------------------------------------------------------------------------------
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+    db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (done_) return;

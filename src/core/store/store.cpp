@@ -161,7 +161,9 @@ Store Store::open(const std::string& path, StoreOptions options) {
     return Store(Database(path), std::move(options));
 }
 
-Store Store::openInMemory(StoreOptions options) { return Store(Database(":memory:"), std::move(options)); }
+Store Store::openInMemory(StoreOptions options) {
+    return Store(Database(":memory:"), std::move(options));
+}
 
 Store::Store(Database db, StoreOptions options) : db_(std::move(db)), options_(std::move(options)) {
     if (!options_.clock) {
@@ -195,7 +197,9 @@ void Store::requireWritable() const {
     if (status_.read_only) throw StoreError(StoreErrorKind::ReadOnly, status_.message);
 }
 
-int64_t Store::now() const { return options_.clock(); }
+int64_t Store::now() const {
+    return options_.clock();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Projects

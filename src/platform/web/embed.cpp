@@ -41,7 +41,7 @@ EM_JS(void, embed_listen, (), {
 
 bool embedMode() {
     static const bool embed =
-        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') === '1' ? 1 : 0; }) != 0;
+        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') == = '1' ? 1 : 0; }) != 0;
     return embed;
 }
 

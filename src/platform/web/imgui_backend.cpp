@@ -64,7 +64,8 @@ Backend& backend() {
 void syncCanvasSize() {
     const Backend& b = backend();
     CanvasSize size = canvasSize();
-    emscripten_set_canvas_element_size(b.selector.c_str(), static_cast<int>(std::lround(size.css_width * size.pixel_ratio)),
+    emscripten_set_canvas_element_size(b.selector.c_str(),
+                                       static_cast<int>(std::lround(size.css_width * size.pixel_ratio)),
                                        static_cast<int>(std::lround(size.css_height * size.pixel_ratio)));
 }
 
@@ -76,7 +77,9 @@ void updateModifiers(bool ctrl, bool shift, bool alt, bool meta) {
     io.AddKeyEvent(ImGuiMod_Super, meta);
 }
 
-bool inputQueued() { return ImGui::GetCurrentContext()->InputEventsQueue.Size > 0; }
+bool inputQueued() {
+    return ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Keyboard: DOM key names to ImGuiKey
@@ -89,19 +92,32 @@ ImGuiKey keyFromDom(std::string_view key) {
         if (c >= 'A' && c <= 'Z') return static_cast<ImGuiKey>(ImGuiKey_A + (c - 'A'));
         if (c >= '0' && c <= '9') return static_cast<ImGuiKey>(ImGuiKey_0 + (c - '0'));
         switch (c) {
-            case ' ': return ImGuiKey_Space;
-            case '\'': return ImGuiKey_Apostrophe;
-            case ',': return ImGuiKey_Comma;
-            case '-': return ImGuiKey_Minus;
-            case '.': return ImGuiKey_Period;
-            case '/': return ImGuiKey_Slash;
-            case ';': return ImGuiKey_Semicolon;
-            case '=': return ImGuiKey_Equal;
-            case '[': return ImGuiKey_LeftBracket;
-            case '\\': return ImGuiKey_Backslash;
-            case ']': return ImGuiKey_RightBracket;
-            case '`': return ImGuiKey_GraveAccent;
-            default: return ImGuiKey_None;
+            case ' ':
+                return ImGuiKey_Space;
+            case '\'':
+                return ImGuiKey_Apostrophe;
+            case ',':
+                return ImGuiKey_Comma;
+            case '-':
+                return ImGuiKey_Minus;
+            case '.':
+                return ImGuiKey_Period;
+            case '/':
+                return ImGuiKey_Slash;
+            case ';':
+                return ImGuiKey_Semicolon;
+            case '=':
+                return ImGuiKey_Equal;
+            case '[':
+                return ImGuiKey_LeftBracket;
+            case '\\':
+                return ImGuiKey_Backslash;
+            case ']':
+                return ImGuiKey_RightBracket;
+            case '`':
+                return ImGuiKey_GraveAccent;
+            default:
+                return ImGuiKey_None;
         }
     }
     struct Named {
@@ -109,15 +125,32 @@ ImGuiKey keyFromDom(std::string_view key) {
         ImGuiKey key;
     };
     static const Named kNamed[] = {
-        {"Tab", ImGuiKey_Tab},           {"ArrowLeft", ImGuiKey_LeftArrow}, {"ArrowRight", ImGuiKey_RightArrow},
-        {"ArrowUp", ImGuiKey_UpArrow},   {"ArrowDown", ImGuiKey_DownArrow}, {"PageUp", ImGuiKey_PageUp},
-        {"PageDown", ImGuiKey_PageDown}, {"Home", ImGuiKey_Home},           {"End", ImGuiKey_End},
-        {"Insert", ImGuiKey_Insert},     {"Delete", ImGuiKey_Delete},       {"Backspace", ImGuiKey_Backspace},
-        {"Enter", ImGuiKey_Enter},       {"Escape", ImGuiKey_Escape},       {"F1", ImGuiKey_F1},
-        {"F2", ImGuiKey_F2},             {"F3", ImGuiKey_F3},               {"F4", ImGuiKey_F4},
-        {"F5", ImGuiKey_F5},             {"F6", ImGuiKey_F6},               {"F7", ImGuiKey_F7},
-        {"F8", ImGuiKey_F8},             {"F9", ImGuiKey_F9},               {"F10", ImGuiKey_F10},
-        {"F11", ImGuiKey_F11},           {"F12", ImGuiKey_F12},
+        {"Tab", ImGuiKey_Tab},
+        {"ArrowLeft", ImGuiKey_LeftArrow},
+        {"ArrowRight", ImGuiKey_RightArrow},
+        {"ArrowUp", ImGuiKey_UpArrow},
+        {"ArrowDown", ImGuiKey_DownArrow},
+        {"PageUp", ImGuiKey_PageUp},
+        {"PageDown", ImGuiKey_PageDown},
+        {"Home", ImGuiKey_Home},
+        {"End", ImGuiKey_End},
+        {"Insert", ImGuiKey_Insert},
+        {"Delete", ImGuiKey_Delete},
+        {"Backspace", ImGuiKey_Backspace},
+        {"Enter", ImGuiKey_Enter},
+        {"Escape", ImGuiKey_Escape},
+        {"F1", ImGuiKey_F1},
+        {"F2", ImGuiKey_F2},
+        {"F3", ImGuiKey_F3},
+        {"F4", ImGuiKey_F4},
+        {"F5", ImGuiKey_F5},
+        {"F6", ImGuiKey_F6},
+        {"F7", ImGuiKey_F7},
+        {"F8", ImGuiKey_F8},
+        {"F9", ImGuiKey_F9},
+        {"F10", ImGuiKey_F10},
+        {"F11", ImGuiKey_F11},
+        {"F12", ImGuiKey_F12},
     };
     for (const Named& named : kNamed) {
         if (key == named.name) return named.key;
@@ -304,16 +337,26 @@ void installInputHandlers(const char* canvas) {
 
 const char* cssCursor(ImGuiMouseCursor cursor) {
     switch (cursor) {
-        case ImGuiMouseCursor_None: return "none";
-        case ImGuiMouseCursor_TextInput: return "text";
-        case ImGuiMouseCursor_ResizeAll: return "move";
-        case ImGuiMouseCursor_ResizeNS: return "ns-resize";
-        case ImGuiMouseCursor_ResizeEW: return "ew-resize";
-        case ImGuiMouseCursor_ResizeNESW: return "nesw-resize";
-        case ImGuiMouseCursor_ResizeNWSE: return "nwse-resize";
-        case ImGuiMouseCursor_Hand: return "pointer";
-        case ImGuiMouseCursor_NotAllowed: return "not-allowed";
-        default: return "default";
+        case ImGuiMouseCursor_None:
+            return "none";
+        case ImGuiMouseCursor_TextInput:
+            return "text";
+        case ImGuiMouseCursor_ResizeAll:
+            return "move";
+        case ImGuiMouseCursor_ResizeNS:
+            return "ns-resize";
+        case ImGuiMouseCursor_ResizeEW:
+            return "ew-resize";
+        case ImGuiMouseCursor_ResizeNESW:
+            return "nesw-resize";
+        case ImGuiMouseCursor_ResizeNWSE:
+            return "nwse-resize";
+        case ImGuiMouseCursor_Hand:
+            return "pointer";
+        case ImGuiMouseCursor_NotAllowed:
+            return "not-allowed";
+        default:
+            return "default";
     }
 }
 
@@ -323,7 +366,8 @@ void drawFrame(double now_ms) {
     CanvasSize size = canvasSize();
     io.DisplaySize = ImVec2(size.css_width, size.css_height);
     io.DisplayFramebufferScale = ImVec2(size.pixel_ratio, size.pixel_ratio);
-    io.DeltaTime = b.last_frame_ms > 0 ? static_cast<float>(std::max(now_ms - b.last_frame_ms, 1.0) / 1000.0) : 1.0f / 60.0f;
+    io.DeltaTime =
+        b.last_frame_ms > 0 ? static_cast<float>(std::max(now_ms - b.last_frame_ms, 1.0) / 1000.0) : 1.0f / 60.0f;
     b.last_frame_ms = now_ms;
 
     b.in_frame = true;
@@ -389,7 +433,7 @@ std::string initCanvas(const char* selector) {
     ImGuiIO& io = ImGui::GetIO();
     // Cmd instead of Ctrl for shortcuts, Alt+arrows by word: what Mac, iPhone and iPad users expect.
     io.ConfigMacOSXBehaviors =
-        EM_ASM_INT({ return /Mac|iPhone|iPad|iPod/.test(navigator.platform) ? 1 : 0; }) != 0;
+        EM_ASM_INT({ return / Mac | iPhone | iPad | iPod /.test(navigator.platform) ? 1 : 0; }) != 0;
     // A blinking caret would need a frame every half second while a field is edited: idle is idle.
     io.ConfigInputTextCursorBlink = false;
     installInputHandlers(selector);
@@ -447,6 +491,8 @@ void showFatalError(const std::string& message) {
 extern "C" {
 
 // Wakes the loop for something that happened on the JS side (a route change, a waiting update).
-EMSCRIPTEN_KEEPALIVE void kiln_request_frame() { kiln::web::requestFrame(); }
+EMSCRIPTEN_KEEPALIVE void kiln_request_frame() {
+    kiln::web::requestFrame();
+}
 
 }  // extern "C"

@@ -4,7 +4,9 @@
 
 namespace kiln::web {
 
-bool updateWaiting() { return EM_ASM_INT({ return window.kilnOffline.updateWaiting() ? 1 : 0; }) != 0; }
+bool updateWaiting() {
+    return EM_ASM_INT({ return window.kilnOffline.updateWaiting() ? 1 : 0; }) != 0;
+}
 
 void applyUpdate() {
     EM_ASM({ window.kilnOffline.applyUpdate(); });

@@ -36,16 +36,20 @@ bool queryParameterIs(const char* name, const char* value) {
     return EM_ASM_INT(
                {
                    const wanted = UTF8ToString($1);
-                   return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
+                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == = wanted ? 1 : 0;
                },
                name, value) != 0;
 }
 
 }  // namespace
 
-bool testModeRequested() { return queryParameterIs("test", "1"); }
+bool testModeRequested() {
+    return queryParameterIs("test", "1");
+}
 
-bool inputProbeRequested() { return testModeRequested() && queryParameterIs("probe", "input"); }
+bool inputProbeRequested() {
+    return testModeRequested() && queryParameterIs("probe", "input");
+}
 
 void installTestHandlers(TestHandlers handlers) {
     bridge().handlers = std::move(handlers);
@@ -76,9 +80,13 @@ EMSCRIPTEN_KEEPALIVE const char* kiln_test_platform() {
     return kiln::web::answer(platform.dump());
 }
 
-EMSCRIPTEN_KEEPALIVE void kiln_test_apply_update() { kiln::web::applyUpdate(); }
+EMSCRIPTEN_KEEPALIVE void kiln_test_apply_update() {
+    kiln::web::applyUpdate();
+}
 
-EMSCRIPTEN_KEEPALIVE void kiln_test_set_hash(const char* hash, int push) { kiln::web::setHash(hash, push != 0); }
+EMSCRIPTEN_KEEPALIVE void kiln_test_set_hash(const char* hash, int push) {
+    kiln::web::setHash(hash, push != 0);
+}
 
 EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, double h, double revision,
                                                  const char* html) {
@@ -86,7 +94,9 @@ EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, d
                            static_cast<std::uint64_t>(revision), html);
 }
 
-EMSCRIPTEN_KEEPALIVE void kiln_test_hide_preview() { kiln::web::hidePreview(); }
+EMSCRIPTEN_KEEPALIVE void kiln_test_hide_preview() {
+    kiln::web::hidePreview();
+}
 
 EMSCRIPTEN_KEEPALIVE const char* kiln_test_act(const char* name, const char* argument) {
     auto& h = kiln::web::bridge().handlers;

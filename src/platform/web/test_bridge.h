@@ -8,7 +8,7 @@
 namespace kiln::web {
 
 struct TestHandlers {
-    std::function<std::string()> state;                          // JSON snapshot of the app
+    std::function<std::string()> state;                        // JSON snapshot of the app
     std::function<std::string(const std::string&)> item_rect;  // JSON rectangle or "null"
     // Runs a named test action with one text argument; JSON {} or {"error": why}.
     std::function<std::string(const std::string&, const std::string&)> act;

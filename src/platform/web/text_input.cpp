@@ -36,7 +36,9 @@ TextInput& textInput() {
 // ImGui hooks
 // ---------------------------------------------------------------------------------------------
 
-const char* getClipboardText(void*) { return textInput().clipboard.c_str(); }
+const char* getClipboardText(void*) {
+    return textInput().clipboard.c_str();
+}
 
 void setClipboardText(void*, const char* text) {
     TextInput& t = textInput();
@@ -84,7 +86,9 @@ void installTextInput() {
     io.SetPlatformImeDataFn = setImeData;
 }
 
-bool textInputActive() { return textInput().active; }
+bool textInputActive() {
+    return textInput().active;
+}
 
 }  // namespace kiln::web
 
