@@ -32,14 +32,17 @@ const char* answer(std::string text) {
     return last.c_str();
 }
 
+// clang-format reads EM_ASM's JavaScript as C++ and splits === into "== =".
+// clang-format off
 bool queryParameterIs(const char* name, const char* value) {
     return EM_ASM_INT(
                {
                    const wanted = UTF8ToString($1);
-                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == = wanted ? 1 : 0;
+                   return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
                },
                name, value) != 0;
 }
+// clang-format on
 
 }  // namespace
 
