@@ -9,33 +9,16 @@
 set(KILN_WEB_OUTPUT "${CMAKE_SOURCE_DIR}/build/web" CACHE PATH "Where the served files go")
 set(KILN_WEB_TEST_OUTPUT "${CMAKE_SOURCE_DIR}/build/web-test" CACHE PATH "Where the test build's served files go")
 
-add_library(kiln_imgui STATIC
-  "${KILN_IMGUI_DIR}/imgui.cpp"
-  "${KILN_IMGUI_DIR}/imgui_draw.cpp"
-  "${KILN_IMGUI_DIR}/imgui_tables.cpp"
-  "${KILN_IMGUI_DIR}/imgui_widgets.cpp"
-  "${KILN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp"
-  "${KILN_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp")
-target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
-# Compiled once for both builds, with ImGui's test-engine hooks: they feed the test build's item
-# locator, and in the build that users get they are never called and do nothing
-# (src/no_test_hooks.cpp says why that beats compiling ImGui twice).
-target_compile_definitions(kiln_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
-# Characters beyond the Basic Multilingual Plane (emoji, some CJK) survive typing and pasting.
-target_compile_definitions(kiln_imgui PUBLIC IMGUI_USE_WCHAR32)
-
-# The IndexedDB backend on its own, for the app and the storage benchmark page.
+# platform/web: the browser under core's and app's interfaces (storage, fetch, files, router,
+# embedding, tabs) and ImGui's browser backend; the only room that includes emscripten.h.
+# The IndexedDB backend is a library of its own too, for the storage benchmark page.
 add_library(kiln_web_storage STATIC src/platform/web/indexeddb_backend.cpp)
+kiln_room(kiln_web_storage platform/web)
 target_link_libraries(kiln_web_storage PUBLIC kiln_core)
 
-# Everything both builds share, compiled once. An OBJECT library, not a static one: the linker
-# would leave out of an archive the files whose functions only JS calls (EMSCRIPTEN_KEEPALIVE).
-add_library(kiln_app OBJECT
-  src/main.cpp
-  src/ui/app_ui.cpp
-  src/ui/changes_view.cpp
-  src/ui/code_editor.cpp
-  src/ui/theme.cpp
+# An OBJECT library, not a static one: the linker would leave out of an archive the files whose
+# functions only JS calls (EMSCRIPTEN_KEEPALIVE).
+add_library(kiln_platform_web OBJECT
   src/platform/web/imgui_backend.cpp
   src/platform/web/text_input.cpp
   src/platform/web/preview.cpp
@@ -47,7 +30,8 @@ add_library(kiln_app OBJECT
   src/platform/web/tab_link.cpp
   src/platform/web/fetch_stream.cpp
   src/platform/web/timing.cpp)
-target_link_libraries(kiln_app PUBLIC kiln_core kiln_imgui kiln_web_storage)
+kiln_room(kiln_platform_web platform/web)
+target_link_libraries(kiln_platform_web PUBLIC kiln_app kiln_web_storage kiln_imgui)
 
 # Fonts from Debian's packages (fonts-noto-core, fonts-jetbrains-mono), cut down by fonttools'
 # pyftsubset to the characters Kiln draws (the ranges of kGlyphRanges in src/ui/theme.cpp: keep
@@ -67,15 +51,15 @@ foreach(font IN ITEMS
     DEPENDS "${font}")
 endforeach()
 
-# One build of the page: `target` links the shared objects and its own `SOURCES` into
-# `dir`/kiln.js + kiln.wasm, beside copies of shell/index.html (or `INDEX_COMMAND`'s page), of
-# the files of web/ and assets/ (and of `EXTRA_DIR`, served on top), the fonts, and the
+# One build of the page: `target` wires the rooms together through src/main.cpp and its own
+# `SOURCES` into `dir`/kiln.js + kiln.wasm, beside copies of shell/index.html (or
+# `INDEX_COMMAND`'s page), of the files of web/ and assets/ (and of `EXTRA_DIR`, served on top), the fonts, and the
 # service worker's manifest of exactly these files (cmake/sw_manifest.cmake): rewritten when a
 # served file changes, and after each link of kiln.js and kiln.wasm.
 function(kiln_add_page target dir)
   cmake_parse_arguments(PARSE_ARGV 2 page "" "EXTRA_DIR" "SOURCES;INDEX_COMMAND")
-  add_executable(${target} ${page_SOURCES})
-  target_link_libraries(${target} PRIVATE kiln_app)
+  add_executable(${target} src/main.cpp ${page_SOURCES})
+  target_link_libraries(${target} PRIVATE kiln_ui kiln_platform_web)
   set_target_properties(${target} PROPERTIES OUTPUT_NAME kiln RUNTIME_OUTPUT_DIRECTORY "${dir}" SUFFIX ".js")
   target_link_options(${target} PRIVATE
     -sENVIRONMENT=web

@@ -14,8 +14,8 @@
 #include <optional>
 #include <sstream>
 
-#include "core/app/app.h"
-#include "core/app/embed_api.h"
+#include "app/app.h"
+#include "app/embed_api.h"
 #include "platform/web/browser_storage.h"
 #include "platform/web/embed.h"
 #include "platform/web/fetch_stream.h"
@@ -252,7 +252,7 @@ void syncGeneration() {
     });
 }
 
-// While a preview runs: its heartbeat (core/app/preview_guard.h), a ping every kPreviewPingMs; a
+// While a preview runs: its heartbeat (app/preview_guard.h), a ping every kPreviewPingMs; a
 // frame only when what the panel says changes.
 void syncPreviewHeartbeat() {
     Globals& g = globals();

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "core/app/app.h"
+#include "app/app.h"
 #include "core/store/sqlite.h"
 #include "platform/web/test_bridge.h"
 #include "ui/input_probe.h"

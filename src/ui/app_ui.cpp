@@ -18,7 +18,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "core/app/embed_api.h"
+#include "app/embed_api.h"
 #include "ui/test_locator.h"
 
 namespace kiln::ui {

@@ -3,7 +3,7 @@
 // with its line numbers, and the unchanged stretches between changes folded into one row.
 #pragma once
 
-#include "core/app/app.h"
+#include "app/app.h"
 
 namespace kiln::ui {
 

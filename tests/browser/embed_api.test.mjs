@@ -1,5 +1,5 @@
 // The postMessage API for the page that embeds Kiln (README: "Embedding Kiln"; web/js/embed.js,
-// src/core/app/embed_api.h). Kiln is served from 127.0.0.1, the embedding page from 127.0.0.2
+// src/app/embed_api.h). Kiln is served from 127.0.0.1, the embedding page from 127.0.0.2
 // (another site), a third site from 127.0.0.3. The embedding page hears 'ready', starts a project
 // with code and hears its 'version', fills the prompt box, opens a version, has a prompt sent to
 // the loopback endpoint, and never hears a key or a setting. Malformed messages change nothing,

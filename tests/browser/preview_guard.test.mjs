@@ -1,4 +1,4 @@
-// A generated app cannot freeze Kiln (src/core/app/preview_guard.h, web/js/preview.js):
+// A generated app cannot freeze Kiln (src/app/preview_guard.h, web/js/preview.js):
 // - with the preview on its own site (the default set-up), an app that loops forever runs in
 //   another process: Kiln keeps drawing and answers a click at once, says the app is not
 //   responding, and Stop removes it (Firefox with its real Fission: launch(..., {fission: true}));

@@ -1,4 +1,4 @@
-// The preview's Network switch (src/core/app/preview_guard.h, web/preview/host.js): on, a
+// The preview's Network switch (src/app/preview_guard.h, web/preview/host.js): on, a
 // generated app reaches the network by every means; off, none of them gets a single request to a
 // loopback listener: fetch, XHR, WebSocket, EventSource, beacon, image, stylesheet, script, form
 // post, navigation. Also: no modal dialogs (alert, confirm and prompt return at once), and

@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "app/app.h"
+#include "app/embed_api.h"
 #include "app_tab.h"
-#include "core/app/app.h"
-#include "core/app/embed_api.h"
 #include "import_test_support.h"
 #include "storage_test_support.h"
 
@@ -195,7 +195,7 @@ TEST(AppImport, ALibraryWithForeignObjectsIsCleanedAtOpenWithANotice) {
     EXPECT_EQ(tab.app.open->versions.size(), 2u) << "the trigger deletes nothing";
 }
 
-// Every action in src/core/app that writes, on a library made by a newer Kiln: each refuses with
+// Every action in src/app that writes, on a library made by a newer Kiln: each refuses with
 // the read-only message and the library stays byte for byte as it was.
 TEST(AppImport, ANewerLibraryRefusesEveryWriteAction) {
     test::FakeBackend backend;

@@ -2,7 +2,7 @@
 // tabs), as the page opens one. Apps hold callbacks to themselves, so a Tab stays where it was made.
 #pragma once
 
-#include "core/app/app.h"
+#include "app/app.h"
 #include "storage_test_support.h"
 
 namespace kiln::test {

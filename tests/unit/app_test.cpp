@@ -3,9 +3,9 @@
 
 #include <ctime>
 
+#include "app/app.h"
+#include "app/embed_api.h"
 #include "app_tab.h"
-#include "core/app/app.h"
-#include "core/app/embed_api.h"
 #include "core/codegen/request.h"
 #include "fake_origin.h"
 #include "storage_test_support.h"

@@ -2,8 +2,8 @@
 // (the same actions as the panels) or, when malformed, does not.
 #include <gtest/gtest.h>
 
-#include "core/app/app.h"
-#include "core/app/embed_api.h"
+#include "app/app.h"
+#include "app/embed_api.h"
 #include "core/codegen/request.h"
 #include "fake_origin.h"
 

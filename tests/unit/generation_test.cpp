@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <deque>
 
-#include "core/app/app.h"
+#include "app/app.h"
 #include "core/codegen/request.h"
 #include "fake_origin.h"
 #include "storage_test_support.h"

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "core/app/app.h"
+#include "app/app.h"
 
 using namespace kiln;
 using app::App;

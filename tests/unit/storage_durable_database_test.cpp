@@ -63,7 +63,7 @@ Opened openFrom(FakeBackend& backend, DurableOptions options = testOptions()) {
 
 std::unique_ptr<DurableDatabase> mustOpen(FakeBackend& backend, DurableOptions options = testOptions()) {
     Opened opened = openFrom(backend, options);
-    EXPECT_FALSE(opened.error) << opened.error->message;
+    EXPECT_FALSE(opened.error) << opened.error->detail;
     return std::move(opened.database);
 }
 
@@ -275,7 +275,7 @@ TEST(DurableDatabase, AFailedWriteKeepsCommitsInMemoryAndTheyAreSavedOnceStorage
     EXPECT_EQ(status.state, SaveState::NotSaved);
     ASSERT_TRUE(status.error);
     EXPECT_EQ(status.error->kind, StorageErrorKind::QuotaExceeded);
-    EXPECT_NE(status.error->message.find("full"), std::string::npos);
+    EXPECT_EQ(status.error->detail, "injected write failure") << "the backend's words, as the technical detail";
     EXPECT_EQ(status.saved, 4u);
     EXPECT_EQ(status.committed, 9u);
     EXPECT_EQ(backend.state(), before_failure);
@@ -351,8 +351,7 @@ TEST(DurableDatabase, WithoutStorageEverythingWorksInMemoryAndSaysSo) {
     FakeBackend unused;
     const auto noop = [](std::unique_ptr<DurableDatabase>, std::optional<StorageError>) {};
     EXPECT_THROW(DurableDatabase::open(unused, "a/b", noop), std::invalid_argument);
-    auto database = DurableDatabase::openWithoutStorage(
-        {StorageErrorKind::Unavailable, "Kiln cannot use the browser's storage here."});
+    auto database = DurableDatabase::openWithoutStorage({StorageErrorKind::Unavailable, "no IndexedDB"});
     Store store(database->connect(), kiln::test::steppingClock());
     store.createProject("Only here");
     EXPECT_EQ(database->status().state, SaveState::NotSaved);
@@ -503,7 +502,7 @@ TEST(DurableDatabase, OpenRefusesDamagedMetadataAndChangesNothing) {
     state[manifestKey(kName)][10] ^= 1;
     StorageError error = refused(state, "damaged manifest");
     EXPECT_EQ(error.kind, StorageErrorKind::Damaged);
-    EXPECT_NE(error.message.find("manifest"), std::string::npos);
+    EXPECT_NE(error.detail.find("manifest"), std::string::npos);
 
     state = source.state();
     state.erase(manifestKey(kName));
@@ -512,7 +511,7 @@ TEST(DurableDatabase, OpenRefusesDamagedMetadataAndChangesNothing) {
     state = source.state();
     state.erase(baseChunkKey(kName, 1, 1));
     error = refused(state, "missing chunk");
-    EXPECT_NE(error.message.find("chunk 1"), std::string::npos);
+    EXPECT_NE(error.detail.find("chunk 1"), std::string::npos);
 
     FakeBackend unreadable(source.state());
     unreadable.failReads(KvCode::Unavailable);

@@ -38,7 +38,7 @@ struct Tab {
         DurableDatabase::open(
             backend, kName,
             [&](std::unique_ptr<DurableDatabase> opened, std::optional<StorageError> error) {
-                EXPECT_FALSE(error) << error->message;
+                EXPECT_FALSE(error) << error->detail;
                 database = std::move(opened);
             },
             options);

@@ -19,7 +19,7 @@
 //
 // The code goes over by postMessage (host.js lists the messages). Kiln takes messages only from
 // the host frame's window and only from the preview origin. Kiln pings the app (ping()); the app's
-// frame answers once it is free (lastAnswer()), which tells src/core/app/preview_guard.h whether
+// frame answers once it is free (lastAnswer()), which tells src/app/preview_guard.h whether
 // the app still runs. stop() removes the host, and with it the app's process where it has one.
 'use strict';
 
@@ -149,7 +149,7 @@
 
   // Marks in localStorage (Kiln's origin) for the version whose preview is starting: set before it
   // starts, removed once it answered; one left from the last load means the app never answered
-  // (src/core/app/preview_guard.h). Synchronous on purpose: the tab may never run again.
+  // (src/app/preview_guard.h). Synchronous on purpose: the tab may never run again.
   const kMarkPrefix = 'kiln-preview-starting:';
   window.kilnPreviewMarks = {
     has(key) {

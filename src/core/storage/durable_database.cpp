@@ -1,7 +1,7 @@
 // Kiln: DurableDatabase.
 //
 // Index
-//   Errors        backend outcomes -> StorageError, in words for the user
+//   Errors        backend outcomes -> StorageError (a kind and the detail; no words for the user)
 //   Loading       one scan: manifest, base image, log; shared by open() and refresh()
 //   Life cycle    open, openWithoutStorage, connect, status
 //   Commits       the commit callback, the write pump, acknowledgments
@@ -20,7 +20,7 @@ namespace kiln::storage {
 
 bool SaveStatus::operator==(const SaveStatus& other) const {
     const bool same_error = error.has_value() == other.error.has_value() &&
-                            (!error || (error->kind == other.error->kind && error->message == other.error->message));
+                            (!error || (error->kind == other.error->kind && error->detail == other.error->detail));
     return state == other.state && committed == other.committed && saved == other.saved &&
            compacting == other.compacting && same_error;
 }
@@ -32,37 +32,22 @@ bool SaveStatus::operator==(const SaveStatus& other) const {
 namespace {
 
 StorageError storageError(const KvStatus& status) {
-    const std::string details = status.message.empty() ? "" : " (" + status.message + ")";
     switch (status.code) {
         case KvCode::QuotaExceeded:
-            return {StorageErrorKind::QuotaExceeded,
-                    "The browser's storage for Kiln is full" + details +
-                        ", so the latest changes are kept only in this tab for now. Free some space or export the "
-                        "database; saving resumes by itself once there is room."};
+            return {StorageErrorKind::QuotaExceeded, status.message};
         case KvCode::Unavailable:
-            return {StorageErrorKind::Unavailable,
-                    "Kiln cannot use the browser's storage here" + details +
-                        " (private windows and some embedded pages block it), so changes are kept only in this tab. "
-                        "Export the database to keep them."};
+            return {StorageErrorKind::Unavailable, status.message};
         case KvCode::Conflict:
-            return {StorageErrorKind::Conflict,
-                    "Another Kiln tab saved changes at the same moment, so this tab's latest changes could not be "
-                    "saved. Export the database to keep them, then reload the page."};
+            return {StorageErrorKind::Conflict, status.message};
         case KvCode::Ok:
         case KvCode::Failed:
             break;
     }
-    return {StorageErrorKind::Failed,
-            "Saving to the browser's storage failed" + details +
-                ", so the latest changes are kept only in this tab for now; saving is tried again with the next "
-                "change. Export the database if this goes on."};
+    return {StorageErrorKind::Failed, status.message};
 }
 
 StorageError damaged(const std::string& problem) {
-    return {StorageErrorKind::Damaged,
-            "Kiln's saved data is damaged (" + problem +
-                "), so Kiln did not load it and changed nothing in it. Please report the problem; clearing this "
-                "site's data would start afresh but lose what was saved."};
+    return {StorageErrorKind::Damaged, problem};
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Kiln: a SQLite database that lives in memory and is saved, commit by commit, to a key-value store.
 //
 // Index
-//   StorageError       why loading or saving failed, in words for the user
+//   StorageError       why loading or saving failed: a kind and the technical detail (app/messages.h
+//                      puts it in words for the user)
 //   SaveState          saved / saving / unsaved / not saved, from the backend's acknowledgments
 //   DurableOptions     page size, chunk size, when to compact
 //   RefreshResult      what refresh() found
@@ -63,7 +64,7 @@ enum class StorageErrorKind {
 
 struct StorageError {
     StorageErrorKind kind = StorageErrorKind::Failed;
-    std::string message;  // complete sentences: what happened and what to do
+    std::string detail;  // technical: what the backend reported, or what is damaged; may be empty
 };
 
 enum class SaveState {

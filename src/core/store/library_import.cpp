@@ -633,12 +633,7 @@ std::vector<uint8_t> ImportFile::buildLibrary(Database* settings_from, const std
         transaction.commit();
     }
     openSchema(target);  // up to the current schema
-    sqlite3_int64 size = 0;
-    unsigned char* image = sqlite3_serialize(target.handle(), "main", &size, 0);
-    if (!image) throw std::bad_alloc();
-    std::vector<uint8_t> bytes(image, image + size);
-    sqlite3_free(image);
-    return bytes;
+    return target.serialize();
 }
 
 }  // namespace kiln::store

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <new>
 #include <utility>
 
 namespace kiln::store {
@@ -120,6 +122,26 @@ bool Database::inTransaction() const {
 }
 std::string Database::libraryVersion() {
     return sqlite3_libversion();
+}
+
+void Database::deserialize(const std::vector<uint8_t>& image) {
+    const auto size = static_cast<sqlite3_int64>(image.size());
+    auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(image.size()));
+    if (!copy && !image.empty()) throw std::bad_alloc();
+    std::copy(image.begin(), image.end(), copy);
+    // SQLite owns the copy from here, even when it refuses it.
+    const int rc = sqlite3_deserialize(db_, "main", copy, size, size,
+                                       SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+    if (rc != SQLITE_OK) throwFor(db_, rc, "deserialize");
+}
+
+std::vector<uint8_t> Database::serialize() const {
+    sqlite3_int64 size = 0;
+    unsigned char* image = sqlite3_serialize(db_, "main", &size, 0);
+    if (!image) throw std::bad_alloc();
+    std::vector<uint8_t> bytes(image, image + size);
+    sqlite3_free(image);
+    return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,12 @@ public:
     int changes() const;
     bool inTransaction() const;
 
+    // Replaces this connection's main database with a resizable copy of `image` (a database
+    // file's bytes). Throws SqliteError if SQLite refuses it.
+    void deserialize(const std::vector<uint8_t>& image);
+    // The bytes of this connection's main database, as its file would hold them.
+    std::vector<uint8_t> serialize() const;
+
     sqlite3* handle() const { return db_; }
     // True when the connection runs with SQLITE_DBCONFIG_DEFENSIVE on, TRUSTED_SCHEMA off and
     // triggers and views off, as every Database does from its constructor: a schema is read as

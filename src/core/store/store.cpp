@@ -385,4 +385,16 @@ void Store::setSetting(const std::string& key, const std::string& value) {
     query->run();
 }
 
+std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, const std::vector<std::string>& keys) {
+    Database copy(":memory:");
+    copy.deserialize(image);
+    copy.exec("PRAGMA secure_delete = ON");
+    Statement remove(copy, "DELETE FROM settings WHERE key = ?");
+    for (const std::string& key : keys) {
+        remove.reset();
+        remove.bind(1, key).run();
+    }
+    return copy.serialize();
+}
+
 }  // namespace kiln::store

@@ -4,6 +4,7 @@
 //   Value types      Project, GenerationStats, NewVersion, Version, VersionSummary, ProjectSummary
 //   Store            opens a database (migrating it), then the queries users of Kiln know by name
 //   storeQueries()   every SQL statement the store runs, by name (kept as a fixture per release)
+//   copyWithoutSettings()  a database file's bytes, less some settings (an export without keys)
 //
 // Every query throws StoreError for what the user can act on (not found, read-only, bad name)
 // and SqliteError for anything else SQLite reports (I/O error, full disk, corruption).
@@ -96,6 +97,11 @@ struct NamedQuery {
     const char* name;
     const char* sql;
 };
+
+// A copy of the database file `image` without the settings named in `keys`. secure_delete
+// overwrites the deleted rows, so no trace of them is left in free pages of the copy. Throws
+// SqliteError if `image` cannot be read as a database.
+std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, const std::vector<std::string>& keys);
 
 // Every statement the store prepares, by the name of the function that runs it.
 const std::vector<NamedQuery>& storeQueries();

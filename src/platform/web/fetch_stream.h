@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "core/app/generation.h"
+#include "app/generation.h"
 
 namespace kiln::web {
 
@@ -29,7 +29,7 @@ public:
 // Milliseconds on the page's monotonic clock (performance.now()).
 int64_t monotonicMs();
 // The browser's origin of url (new URL(url).origin) when it is an absolute http(s) URL, else "":
-// the app's OriginOf (core/app/generation.h).
+// the app's OriginOf (app/generation.h).
 std::string urlOrigin(const std::string& url);
 // The page's origin, e.g. "https://kiln.example" (for messages about CORS).
 std::string pageOrigin();

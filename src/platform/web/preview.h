@@ -34,7 +34,7 @@ void pingPreview();
 // ping; -1 if it has not yet.
 double previewAnsweredMs();
 
-// The marks of the preview guard (core/app/preview_guard.h), kept in localStorage on Kiln's
+// The marks of the preview guard (app/preview_guard.h), kept in localStorage on Kiln's
 // origin: synchronous, so one set before a preview starts is there even if the tab never runs again.
 bool previewMarkSet(const std::string& key);
 void setPreviewMark(const std::string& key, bool on);

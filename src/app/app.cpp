@@ -1,7 +1,8 @@
-#include "core/app/app.h"
+#include "app/app.h"
 
-#include "core/app/app_internal.h"
-#include "core/app/embed_api.h"
+#include "app/app_internal.h"
+#include "app/embed_api.h"
+#include "app/messages.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,8 +10,6 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
-
-#include <sqlite3.h>
 
 namespace kiln::app {
 
@@ -202,31 +201,6 @@ void takeInChanges(App& app) {
     });
 }
 
-// A copy of a database file without the settings that hold secrets (the API key). secure_delete
-// overwrites the deleted rows, so no trace of them is left in free pages of the copy.
-storage::Bytes withoutSecrets(const storage::Bytes& bytes) {
-    store::Database copy(":memory:");
-    const auto size = static_cast<sqlite3_int64>(bytes.size());
-    auto* image = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
-    if (!image) throw std::bad_alloc();
-    std::copy(bytes.begin(), bytes.end(), image);
-    if (sqlite3_deserialize(copy.handle(), "main", image, size, size,
-                            SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK) {
-        throw std::runtime_error("the copy of the library could not be read back");
-    }
-    copy.exec("PRAGMA secure_delete = ON");
-    for (const std::string& key : secretSettingKeys()) {
-        store::Statement remove(copy, "DELETE FROM settings WHERE key = ?");
-        remove.bind(1, key).step();
-    }
-    sqlite3_int64 out_size = 0;
-    unsigned char* out = sqlite3_serialize(copy.handle(), "main", &out_size, 0);
-    if (!out) throw std::bad_alloc();
-    storage::Bytes result(out, out + out_size);
-    sqlite3_free(out);
-    return result;
-}
-
 // Tells what replay could not recover, if anything: commits after a damaged record are lost.
 void reportRecovery(App& app) {
     const storage::ReplayReport& report = app.database->recovery();
@@ -262,7 +236,7 @@ void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link,
             if (error) {
                 link.release();
                 openInMemory(app, *error);
-                app.error = error->message;  // said once in full; the status bar keeps saying it
+                app.error = storageErrorMessage(*error);  // said once in full; the status bar keeps saying it
             } else {
                 app.storage.where = where;
                 app.storage.durable = true;
@@ -307,7 +281,7 @@ std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {
     if (!app.database) return std::nullopt;
     try {
         storage::Bytes bytes = app.database->exportBytes();
-        return include_keys ? bytes : withoutSecrets(bytes);
+        return include_keys ? bytes : store::copyWithoutSettings(bytes, secretSettingKeys());
     } catch (const std::exception& error) {
         app.error = std::string("Kiln could not export the library (") + error.what() + "). Try again in a moment.";
         return std::nullopt;
@@ -660,7 +634,7 @@ SaveView saveView(const App& app) {
     if (!app.database) return {"opening", app.storage.opening ? "Opening your projects…" : "Not open", "", false};
     const storage::SaveStatus status = app.database->status();
     SaveView view;
-    view.detail = status.error ? status.error->message : "";
+    view.detail = status.error ? storageErrorMessage(*status.error) : "";
     switch (status.state) {
         case storage::SaveState::Saved:
             view = {"saved", "Saved", view.detail, false};

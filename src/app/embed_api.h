@@ -23,7 +23,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/app/app.h"
+#include "app/app.h"
 
 namespace kiln::app {
 

@@ -1,7 +1,7 @@
-#include "core/app/preview_guard.h"
+#include "app/preview_guard.h"
 
-#include "core/app/app.h"
-#include "core/app/app_internal.h"
+#include "app/app.h"
+#include "app/app_internal.h"
 
 namespace kiln::app {
 

@@ -1,4 +1,4 @@
-#include "core/app/embed_api.h"
+#include "app/embed_api.h"
 
 #include <climits>
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/app/app_internal.h"
+#include "app/app_internal.h"
 
 namespace kiln::app {
 

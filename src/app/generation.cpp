@@ -5,14 +5,14 @@
 //   Outcomes            a new version, a whole-file retry, or a draft with a message
 //   Actions             send, stop, continue, keep, discard, stall check
 //   Stats and snapshot
-#include "core/app/generation.h"
+#include "app/generation.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 
-#include "core/app/app.h"
-#include "core/app/app_internal.h"
+#include "app/app.h"
+#include "app/app_internal.h"
 #include "core/codegen/edit_blocks.h"
 #include "core/codegen/extract.h"
 #include "core/codegen/text.h"

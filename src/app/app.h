@@ -26,8 +26,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/app/generation.h"
-#include "core/app/preview_guard.h"
+#include "app/generation.h"
+#include "app/preview_guard.h"
 #include "core/diff/line_diff.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
@@ -173,9 +173,7 @@ void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link,
                  std::function<void()> opened = {});
 // Opens an empty library kept in memory only: everything works, nothing outlives the tab, and the
 // save state says `reason`.
-void openInMemory(App& app, storage::StorageError reason = {storage::StorageErrorKind::Unavailable,
-                                                            "Kiln keeps this library in memory only: it is gone "
-                                                            "when the tab closes. Export it to keep it."});
+void openInMemory(App& app, storage::StorageError reason = {storage::StorageErrorKind::Unavailable, ""});
 // Tries again to save what a storage failure left in memory (nothing to do otherwise).
 void retrySaving(App& app);
 // The name an export is downloaded as, from the local date: "kiln-2025-01-31.sqlite".

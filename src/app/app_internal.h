@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "core/app/app.h"
+#include "app/app.h"
 
 namespace kiln::app::internal {
 

@@ -1,0 +1,31 @@
+#include "app/messages.h"
+
+namespace kiln::app {
+
+std::string storageErrorMessage(const storage::StorageError& error) {
+    const std::string details = error.detail.empty() ? "" : " (" + error.detail + ")";
+    switch (error.kind) {
+        case storage::StorageErrorKind::QuotaExceeded:
+            return "The browser's storage for Kiln is full" + details +
+                   ", so the latest changes are kept only in this tab for now. Free some space or export the "
+                   "database; saving resumes by itself once there is room.";
+        case storage::StorageErrorKind::Unavailable:
+            return "Kiln cannot use the browser's storage here" + details +
+                   " (private windows and some embedded pages block it), so changes are kept only in this tab. "
+                   "Export the database to keep them.";
+        case storage::StorageErrorKind::Conflict:
+            return "Another Kiln tab saved changes at the same moment, so this tab's latest changes could not be "
+                   "saved. Export the database to keep them, then reload the page.";
+        case storage::StorageErrorKind::Damaged:
+            return "Kiln's saved data is damaged (" + error.detail +
+                   "), so Kiln did not load it and changed nothing in it. Please report the problem; clearing this "
+                   "site's data would start afresh but lose what was saved.";
+        case storage::StorageErrorKind::Failed:
+            break;
+    }
+    return "Saving to the browser's storage failed" + details +
+           ", so the latest changes are kept only in this tab for now; saving is tried again with the next "
+           "change. Export the database if this goes on.";
+}
+
+}  // namespace kiln::app

@@ -1,0 +1,3 @@
+// Right arrow, the control: app includes app and core.
+#include "app/app.h"
+#include "core/codegen/request.h"

@@ -1,0 +1,2 @@
+// Wrong arrow: app must not see Dear ImGui.
+#include <imgui.h>

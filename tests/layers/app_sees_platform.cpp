@@ -1,0 +1,2 @@
+// Wrong arrow: app must not see the browser platform.
+#include "platform/web/router.h"

@@ -1,0 +1,2 @@
+// Wrong arrow: core must not see app.
+#include "app/app.h"

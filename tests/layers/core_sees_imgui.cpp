@@ -1,0 +1,2 @@
+// Wrong arrow: core must not see Dear ImGui.
+#include <imgui.h>

@@ -1,0 +1,2 @@
+// Wrong arrow: core must not see ui.
+#include "ui/theme.h"
