@@ -39,11 +39,14 @@ EM_JS(void, embed_listen, (), {
 
 }  // namespace
 
+// clang-format would split the JavaScript's === into == =.
+// clang-format off
 bool embedMode() {
     static const bool embed =
-        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') == = '1' ? 1 : 0; }) != 0;
+        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') === '1' ? 1 : 0; }) != 0;
     return embed;
 }
+// clang-format on
 
 bool hasEmbedder() {
     static const bool embedded = EM_ASM_INT({ return window.kilnEmbed.origin() ? 1 : 0; }) != 0;

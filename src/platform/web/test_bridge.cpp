@@ -32,14 +32,15 @@ const char* answer(std::string text) {
     return last.c_str();
 }
 
+// clang-format would split the JavaScript's === into == =.
+// clang-format off
 bool queryParameterIs(const char* name, const char* value) {
-    return EM_ASM_INT(
-               {
-                   const wanted = UTF8ToString($1);
-                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == = wanted ? 1 : 0;
-               },
-               name, value) != 0;
+    return EM_ASM_INT({
+        const wanted = UTF8ToString($1);
+        return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
+    }, name, value) != 0;
 }
+// clang-format on
 
 }  // namespace
 
