@@ -33,9 +33,25 @@ target_link_libraries(kiln_web_storage PUBLIC kiln_core)
 add_library(kiln_app OBJECT
   src/main.cpp
   src/ui/app_ui.cpp
+  src/ui/banner_error.cpp
+  src/ui/banner_messages.cpp
   src/ui/changes_view.cpp
   src/ui/code_editor.cpp
+  src/ui/dialog_consent.cpp
+  src/ui/dialog_import.cpp
+  src/ui/dialog_rename.cpp
+  src/ui/dialog_settings.cpp
+  src/ui/dialog_storage.cpp
+  src/ui/panel_code.cpp
+  src/ui/panel_header.cpp
+  src/ui/panel_preview.cpp
+  src/ui/panel_prompt.cpp
+  src/ui/panel_sidebar.cpp
+  src/ui/panel_versions.cpp
+  src/ui/panel_welcome.cpp
+  src/ui/status_bar.cpp
   src/ui/theme.cpp
+  src/ui/widgets.cpp
   src/platform/web/imgui_backend.cpp
   src/platform/web/text_input.cpp
   src/platform/web/preview.cpp
