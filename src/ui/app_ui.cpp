@@ -27,12 +27,12 @@ void followGeneration(app::App& app, UiState& ui) {
     const app::GenerationPhase phase = app.generation.phase;
     if (phase == ui.shown_phase) return;
     if (phase == app::GenerationPhase::Running) {
-        ui.view_tab = 1;
-        ui.phone_code_view = 0;
-        ui.phone_tab = ui.phone_tab == 3 ? 2 : ui.phone_tab;
+        ui.view_tab = ViewTab::Code;
+        ui.phone_code_view = CodeView::Code;
+        if (ui.phone_tab == PhoneTab::Preview) ui.phone_tab = PhoneTab::Code;
     } else if (ui.shown_phase == app::GenerationPhase::Running) {
         markCodeEditorTextChanged(ui.code_editor);
-        if (phase == app::GenerationPhase::Finished) ui.view_tab = 0;
+        if (phase == app::GenerationPhase::Finished) ui.view_tab = ViewTab::Preview;
     }
     ui.shown_phase = phase;
 }
@@ -40,9 +40,9 @@ void followGeneration(app::App& app, UiState& ui) {
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
     ui.view_tab = tabRow(labels, 3, ui.view_tab, false);
-    if (ui.view_tab == 0) {
+    if (ui.view_tab == ViewTab::Preview) {
         out.preview = drawPreview(app, ui);
-    } else if (ui.view_tab == 1) {
+    } else if (ui.view_tab == ViewTab::Code) {
         drawCode(app, ui, fonts);
     } else {
         drawChanges(app, fonts, ui.dark);
@@ -87,22 +87,22 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
     drawMessages(app, ui, out, false);
     static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
     ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab, true);
-    if (ui.phone_tab == 0) {
+    if (ui.phone_tab == PhoneTab::Projects) {
         drawSidebar(app, ui, fonts, true);
     } else if (!app.open) {
         drawWelcome(app, ui, fonts, true);
-    } else if (ui.phone_tab == 1) {
+    } else if (ui.phone_tab == PhoneTab::Prompt) {
         drawHeader(app, ui, fonts);
         drawPromptBox(app, out);
-    } else if (ui.phone_tab == 2) {
+    } else if (ui.phone_tab == PhoneTab::Code) {
         const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
         ui.phone_code_view = tabRow(labels, 2, ui.phone_code_view, false);
-        if (ui.phone_code_view == 0) {
+        if (ui.phone_code_view == CodeView::Code) {
             drawCode(app, ui, fonts);
         } else {
             drawChanges(app, fonts, ui.dark);
         }
-    } else if (ui.phone_tab == 3) {
+    } else if (ui.phone_tab == PhoneTab::Preview) {
         out.preview = drawPreview(app, ui);
     } else {
         drawVersions(app);

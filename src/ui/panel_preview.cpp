@@ -40,9 +40,9 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui) {
         if (ImGui::Button("Run it")) app::runHeldPreview(app);
         ImGui::SameLine();
         if (ImGui::Button("Show the code")) {
-            ui.view_tab = 1;
-            ui.phone_tab = 2;
-            ui.phone_code_view = 0;
+            ui.view_tab = ViewTab::Code;
+            ui.phone_tab = PhoneTab::Code;
+            ui.phone_code_view = CodeView::Code;
         }
         return placement;
     }

@@ -43,7 +43,7 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
         if (clicked) {
             action = [&app, &ui, phone, id = project.public_id] {
                 app::openProject(app, id);
-                if (phone) ui.phone_tab = 1;
+                if (phone) ui.phone_tab = PhoneTab::Prompt;
             };
         }
         if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
@@ -95,7 +95,7 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::BeginDisabled(!writable);
     if (primaryButton("New project", -1)) {
         app::newProject(app);
-        if (phone) ui.phone_tab = 1;
+        if (phone) ui.phone_tab = PhoneTab::Prompt;
     }
     ImGui::EndDisabled();
     ImGui::SetNextItemWidth(-1);

@@ -55,13 +55,13 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     for (const std::string& prompt : app.starter_prompts) {
         if (starterCard(prompt, width)) {
             app::startFromPrompt(app, prompt);
-            if (phone) ui.phone_tab = 1;
+            if (phone) ui.phone_tab = PhoneTab::Prompt;
         }
     }
     ImGui::Dummy(ImVec2(0, 8));
     if (primaryButton("Start an empty project")) {
         app::newProject(app);
-        if (phone) ui.phone_tab = 1;
+        if (phone) ui.phone_tab = PhoneTab::Prompt;
     }
     ImGui::EndDisabled();
     ImGui::Dummy(ImVec2(0, 16));

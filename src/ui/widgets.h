@@ -30,4 +30,10 @@ void mutedWrapped(const char* text);
 // whole width (the phone layout).
 int tabRow(const char* const* labels, int count, int selected, bool fill);
 
+// tabRow over the values of an enum class, drawn in the enum's order.
+template <typename Tab>
+Tab tabRow(const char* const* labels, int count, Tab selected, bool fill) {
+    return static_cast<Tab>(tabRow(labels, count, static_cast<int>(selected), fill));
+}
+
 }  // namespace kiln::ui
