@@ -87,7 +87,7 @@ struct Globals {
     kiln::ui::Fonts fonts;
     float font_pixel_ratio = 0;                              // the ratio the font atlas was built for
     kiln::ui::Glyphs font_glyphs = kiln::ui::Glyphs::Start;  // and the characters it holds
-    int dark = -1;                                           // the theme applied: 1 dark, 0 light, -1 none yet
+    std::optional<bool> dark;                                // the theme applied (dark or not); none yet
     int frames_drawn = 0;
     std::string hash;  // the route the URL shows
 };
@@ -120,11 +120,11 @@ void syncFonts(float pixel_ratio) {
 void syncTheme() {
     Globals& g = globals();
     const std::string& theme = g.app.theme;
-    int dark = theme == "dark" || (theme != "light" && kiln::web::prefersDarkColorScheme()) ? 1 : 0;
-    if (dark == g.dark) return;
+    const bool dark = theme == "dark" || (theme != "light" && kiln::web::prefersDarkColorScheme());
+    if (g.dark == dark) return;
     g.dark = dark;
-    g.ui.dark = dark == 1;
-    kiln::ui::applyTheme(dark == 1);
+    g.ui.dark = dark;
+    kiln::ui::applyTheme(dark);
 }
 
 std::string readFile(const char* path) {

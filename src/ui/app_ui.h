@@ -11,13 +11,19 @@
 
 namespace kiln::ui {
 
+// The phone's tabs, the desktop's views beside the prompt, and the phone Code tab's two views; each
+// in the order its tabs are drawn.
+enum class PhoneTab { Projects, Prompt, Code, Preview, Versions };
+enum class ViewTab { Preview, Code, Changes };
+enum class CodeView { Code, Changes };
+
 // What only the interface remembers: panel sizes, the phone tab, text being typed in popups.
 struct UiState {
     float sidebar_width = 260.0f;
     float prompt_width = 360.0f;
-    int phone_tab = 0;        // 0 projects, 1 prompt, 2 code, 3 preview, 4 versions
-    int view_tab = 0;         // 0 preview, 1 code, 2 changes
-    int phone_code_view = 0;  // the phone's Code tab: 0 code, 1 changes
+    PhoneTab phone_tab = PhoneTab::Projects;
+    ViewTab view_tab = ViewTab::Preview;
+    CodeView phone_code_view = CodeView::Code;
     // An action that changes what the rest of the frame draws (the project list, the open
     // project) runs after the frame instead of in the middle of it.
     std::function<void()> deferred;

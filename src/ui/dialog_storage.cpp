@@ -1,0 +1,80 @@
+// The Storage dialog: where projects are kept, the saved state, the space used, Export database
+// (with or without API keys) and Import database.
+#include "ui/panels.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+#include <string>
+
+#include "ui/widgets.h"
+
+namespace kiln::ui {
+
+namespace {
+
+std::string formatBytes(uint64_t bytes) {
+    char text[32];
+    if (bytes >= (uint64_t{1} << 30)) {
+        std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1 << 30));
+    } else if (bytes >= (uint64_t{1} << 20)) {
+        std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+    } else {
+        std::snprintf(text, sizeof text, "%.0f KB", static_cast<double>(bytes) / 1024);
+    }
+    return text;
+}
+
+}  // namespace
+
+void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
+    if (ui.open_storage) {
+        ImGui::OpenPopup("Storage");
+        ui.open_storage = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(440, 0));
+    if (!ImGui::BeginPopupModal("Storage", nullptr, ImGuiWindowFlags_NoResize)) return;
+    out.storage_shown = true;
+    const app::StorageInfo& storage = app.storage;
+    const app::SaveView save = app::saveView(app);
+    ImGui::TextWrapped("Projects are kept in %s.", storage.where.c_str());
+    if (save.warning) {
+        ImGui::TextColored(kWarning, "%s", save.label.c_str());
+    } else {
+        ImGui::TextUnformatted(save.label.c_str());
+    }
+    if (!save.detail.empty()) mutedWrapped(save.detail.c_str());
+    if (storage.durable) {
+        ImGui::Spacing();
+        if (storage.used_bytes && storage.quota_bytes) {
+            ImGui::Text("Used: %s of %s", formatBytes(*storage.used_bytes).c_str(),
+                        formatBytes(*storage.quota_bytes).c_str());
+        } else {
+            mutedWrapped("The browser does not say how much space is left.");
+        }
+        if (storage.persisted) {
+            mutedWrapped(*storage.persisted ? "The browser keeps this storage even when space runs low."
+                                            : "The browser may clear this storage when space runs low: export "
+                                              "the library now and then to keep a copy.");
+        }
+    }
+    ImGui::Spacing();
+    if (ImGui::Button("Export database")) {
+        out.export_database = true;
+        out.export_keys = ui.export_keys;
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox("Include API keys", &ui.export_keys);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!app.store || app.store->readOnly());
+    if (ImGui::Button("Import database…")) out.pick_import_file = true;
+    ImGui::EndDisabled();
+    mutedWrapped(
+        "Exports are SQLite files (sql.js and the sqlite3 tool open them). To import one, choose it "
+        "here or drop it on the window.");
+    ImGui::Spacing();
+    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+}  // namespace kiln::ui

@@ -1,0 +1,115 @@
+// The prompt box: the prompt, Send or Stop (with the countdown of a Retry-After), the keys that
+// send, the endpoint that answers, and what the running or last generation is doing.
+#include "ui/panels.h"
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include <algorithm>
+#include <string>
+
+#include "ui/test_locator.h"
+#include "ui/widgets.h"
+
+namespace kiln::ui {
+
+namespace {
+
+bool sendShortcut() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
+}
+
+// The keys that send the prompt, where there are keys: not after a touch (a phone has none).
+const char* sendKeys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseSource == ImGuiMouseSource_TouchScreen) return nullptr;
+    return io.ConfigMacOSXBehaviors ? "or Cmd+Enter" : "or Ctrl+Enter";
+}
+
+// What the running or last generation is doing, its figures, and what to do with a draft.
+void drawGeneration(app::App& app) {
+    const app::Generation& generation = app.generation;
+    const std::string stats = app::generationStatsLine(generation, app.clock_ms ? app.clock_ms() : 0);
+    switch (generation.phase) {
+        case app::GenerationPhase::Idle:
+            return;
+        case app::GenerationPhase::Running:
+            if (generation.whole_file_retry) {
+                ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+                ImGui::TextWrapped("The edits did not apply (%s) Asking for the whole file instead…",
+                                   generation.retry_reason.c_str());
+                ImGui::PopStyleColor();
+            } else {
+                ImGui::TextUnformatted(generation.earlier_answer.empty() ? "Writing the app…" : "Continuing…");
+            }
+            break;
+        case app::GenerationPhase::Finished: {
+            std::string done = "Made version " + std::to_string(generation.new_version) + ".";
+            ImGui::TextUnformatted(done.c_str());
+            break;
+        }
+        case app::GenerationPhase::Failed:
+        case app::GenerationPhase::Stopped:
+        case app::GenerationPhase::Truncated:
+            ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+            ImGui::TextWrapped("%s", generation.message.c_str());
+            ImGui::PopStyleColor();
+            break;
+    }
+    if (!stats.empty()) mutedWrapped(stats.c_str());
+    if (!app.draft) return;
+    if (app.draft->can_continue) {
+        if (primaryButton("Continue")) app::continueDraft(app);
+        sameLineIfFits(buttonWidth("Keep draft"));
+    }
+    if (ImGui::Button("Keep draft")) app::keepDraft(app);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Save what arrived as a new version, as it is.");
+    sameLineIfFits(buttonWidth("Discard draft"));
+    if (ImGui::Button("Discard draft")) app::discardDraft(app);
+}
+
+}  // namespace
+
+// Under the prompt: Send (counting down while the endpoint asked to wait), the keys that send,
+// and the endpoint that answers.
+void drawPromptBox(app::App& app, FrameOutput& out) {
+    const bool running = app.generation.phase == app::GenerationPhase::Running;
+    ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
+    const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
+    ImVec2 top_left = ImGui::GetCursorScreenPos();
+    bool send =
+        ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue);
+    send = send || (ImGui::IsItemFocused() && sendShortcut());
+    if (app.prompt.empty() && !ImGui::IsItemActive()) {
+        const ImVec2 padding = ImGui::GetStyle().FramePadding;
+        ImGui::GetWindowDrawList()->AddText(ImVec2(top_left.x + padding.x, top_left.y + padding.y),
+                                            ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                                            "A pomodoro timer with a dark theme…");
+    }
+    if (running) {
+        if (ImGui::Button("Stop")) app::stopGeneration(app);
+    } else {
+        const app::RetryWait wait = app::retryWait(app, app.clock_ms ? app.clock_ms() : 0);
+        const std::string label =
+            wait.seconds > 0 ? "Send (" + std::to_string(wait.seconds) + " s)###Send" : std::string("Send###Send");
+        out.redraw_in_ms = static_cast<double>(wait.next_change_ms);
+        ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0);
+        send = primaryButton(label.c_str()) || send;
+        ImGui::EndDisabled();
+    }
+    if (const char* keys = sendKeys()) {
+        sameLineIfFits(ImGui::CalcTextSize(keys).x);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("%s", keys);
+        locateLastItem("##send keys");
+    }
+    const std::string endpoint = app.settings.saved ? app.settings.endpoint.model + " · " + app.settings.endpoint.label
+                                                    : std::string("Set up a model endpoint in Settings first.");
+    mutedWrapped(endpoint.c_str());
+    locateLastItem("##endpoint note");
+    if (send && !running) app::sendPrompt(app);
+    drawGeneration(app);
+}
+
+}  // namespace kiln::ui

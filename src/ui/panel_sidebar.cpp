@@ -1,0 +1,111 @@
+// The project sidebar (the Projects tab on a phone): New project, search, the project list with
+// its rename and delete menu, and the theme choice.
+#include "ui/panels.h"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+#include "ui/widgets.h"
+
+namespace kiln::ui {
+
+namespace {
+
+void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
+    std::vector<const store::ProjectSummary*> visible = app::visibleProjects(app);
+    if (app.projects.empty()) {
+        // On a phone the project list is the first screen: an empty library greets there.
+        if (phone) {
+            drawWelcome(app, ui, fonts, true);
+        } else {
+            mutedWrapped("No projects yet.");
+        }
+        return;
+    }
+    if (visible.empty()) mutedWrapped("No project matches the search.");
+    // Actions change the list and the open project, so they run once the frame is drawn.
+    std::function<void()>& action = ui.deferred;
+    for (const store::ProjectSummary* item : visible) {
+        const store::Project& project = item->project;
+        ImGui::PushID(project.public_id.c_str());
+        bool selected = app.open && app.open->project.id == project.id;
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        // The name is drawn below, cut short before the version count; the selectable keeps it as
+        // its label (for the test locator) but shows nothing itself.
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
+        const bool clicked = ImGui::Selectable(project.name.c_str(), selected);
+        ImGui::PopStyleColor();
+        if (clicked) {
+            action = [&app, &ui, phone, id = project.public_id] {
+                app::openProject(app, id);
+                if (phone) ui.phone_tab = PhoneTab::Prompt;
+            };
+        }
+        if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
+        if (ImGui::BeginPopupContextItem("project menu")) {
+            if (ImGui::MenuItem("Rename")) beginRename(ui, project);
+            if (ImGui::MenuItem("Delete")) action = [&app, id = project.id] { app::deleteProject(app, id); };
+            ImGui::EndPopup();
+        }
+        // The name and version count are drawn on the row, not as items, so nothing overlaps the
+        // click target.
+        char count[24];
+        std::snprintf(count, sizeof count, "%d", item->version_count);
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        const float count_x = right - ImGui::CalcTextSize(count).x;
+        ImDrawList* draw = ImGui::GetWindowDrawList();
+        draw->AddText(ImVec2(count_x, top.y), ImGui::GetColorU32(ImGuiCol_TextDisabled), count);
+        const float name_end = count_x - ImGui::GetStyle().ItemSpacing.x;
+        ImGui::RenderTextEllipsis(draw, top, ImVec2(name_end, ImGui::GetItemRectMax().y), name_end, name_end,
+                                  project.name.c_str(), nullptr, nullptr);
+        ImGui::PopID();
+    }
+}
+
+void drawThemeChoice(app::App& app) {
+    static const char* kThemes[] = {"system", "light", "dark"};
+    static const char* kNames[] = {"Theme: system", "Theme: light", "Theme: dark"};
+    int current = 0;
+    for (int i = 0; i < 3; ++i) {
+        if (app.theme == kThemes[i]) current = i;
+    }
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##theme", kNames[current])) {
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Selectable(kNames[i], i == current)) app::setTheme(app, kThemes[i]);
+        }
+        ImGui::EndCombo();
+    }
+}
+
+}  // namespace
+
+void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
+    if (!phone) {
+        ImGui::PushFont(fonts.title);
+        ImGui::TextUnformatted("Kiln");
+        ImGui::PopFont();
+    }
+    bool writable = app.store && !app.store->readOnly();
+    ImGui::BeginDisabled(!writable);
+    if (primaryButton("New project", -1)) {
+        app::newProject(app);
+        if (phone) ui.phone_tab = PhoneTab::Prompt;
+    }
+    ImGui::EndDisabled();
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##search", "Search projects", &app.search);
+    ImGui::Spacing();
+    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+    ImGui::BeginChild("projects", ImVec2(0, -footer));
+    drawProjectList(app, ui, fonts, phone);
+    ImGui::EndChild();
+    drawThemeChoice(app);
+}
+
+}  // namespace kiln::ui

@@ -1,0 +1,74 @@
+// Kiln: the panels, dialogs and banners that app_ui.cpp lays out, one file each. Each reads app
+// state and calls app actions; what only the interface remembers is in UiState, what the page must
+// do after the frame in FrameOutput (app_ui.h).
+//
+//   panel_sidebar.cpp     the project sidebar (the phone's Projects tab)
+//   panel_welcome.cpp     the greeting of an empty library
+//   panel_header.cpp      the open project's name, Rename, Delete
+//   panel_prompt.cpp      the prompt box, Send, the generation's progress and draft
+//   panel_versions.cpp    the versions timeline, Restore, Fork
+//   panel_code.cpp        the code editor, or the code as it streams
+//   panel_preview.cpp     the Network switch, the preview guard, the place of the app's frame
+//   changes_view.cpp      the Changes view (changes_view.h)
+//   status_bar.cpp        the status bar
+//   banner_error.cpp      the error banner
+//   banner_messages.cpp   the passing messages (notice, new version of Kiln, undo of a delete)
+//   dialog_rename.cpp     Rename project
+//   dialog_storage.cpp    Storage: space, export, import
+//   dialog_import.cpp     the import confirmation
+//   dialog_settings.cpp   Settings: endpoint, model, key, options, consented sites
+//   dialog_consent.cpp    an embedding page asks to generate with the user's endpoint
+#pragma once
+
+#include "app/app.h"
+#include "core/store/store.h"
+#include "ui/app_ui.h"
+#include "ui/theme.h"
+
+namespace kiln::ui {
+
+// The project sidebar: title (not on a phone), New project, search, the list, the theme choice.
+// On a phone, opening or starting a project switches to the Prompt tab.
+void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone);
+
+// The greeting of an empty library (or of no open project), with the starter prompts.
+void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone);
+
+// The open project's name with Rename and Delete. Needs app.open.
+void drawHeader(app::App& app, UiState& ui, const Fonts& fonts);
+
+// The prompt box, Send or Stop, and the running or last generation. Sets out.redraw_in_ms while
+// Send counts down.
+void drawPromptBox(app::App& app, FrameOutput& out);
+
+// The versions timeline of the open project, Restore and Fork. Needs app.open.
+void drawVersions(app::App& app);
+
+// The code of the selected version in the editor, or the code streaming in. Needs app.open.
+void drawCode(app::App& app, UiState& ui, const Fonts& fonts);
+
+// The preview panel; returns where the page must put the app's frame (or that it must stop it).
+// Needs app.open.
+PreviewPlacement drawPreview(app::App& app, UiState& ui);
+
+// The status bar, one line; on a phone the passing messages are left to drawMessages above the tabs.
+void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone);
+
+// The error banner, when app.error is set.
+void drawErrorBanner(app::App& app);
+
+// The passing messages and their buttons: each on the status bar's line (`in_status_bar`), or
+// wrapped on lines of its own.
+void drawMessages(app::App& app, UiState& ui, FrameOutput& out, bool in_status_bar);
+
+// Opens the Rename project dialog on `project` next frame.
+void beginRename(UiState& ui, const store::Project& project);
+
+// The dialogs: each opens itself when its UiState flag or app state asks, and draws while open.
+void drawRenamePopup(app::App& app, UiState& ui);
+void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out);
+void drawImportPopup(app::App& app);
+void drawSettingsPopup(app::App& app, UiState& ui);
+void drawConsentPopup(app::App& app, FrameOutput& out);
+
+}  // namespace kiln::ui

@@ -1,0 +1,61 @@
+// The status bar: the saved state (Export when nothing is saved), Storage, Settings, the last
+// generation's figures, the passing messages (desktop), the version shown.
+#include "ui/panels.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+#include <string>
+
+#include "ui/widgets.h"
+
+namespace kiln::ui {
+
+// One line. The generation figures (also shown under the prompt) and the version shown (also
+// in the timeline) are left out where they do not fit; on a phone the messages are above the tabs.
+void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
+    char position[48] = "";
+    if (app.open && app.open->selected > 0) {
+        std::snprintf(position, sizeof position, "Version %d of %d", app.open->selected,
+                      app.open->versions.empty() ? 0 : app.open->versions.back().number);
+    }
+    const float position_width = ImGui::CalcTextSize(position).x + ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::Separator();
+    ImGui::SetCursorPosX(ImGui::GetStyle().ItemSpacing.x * 2);
+    ImGui::AlignTextToFramePadding();
+    const bool read_only = app.store && app.store->readOnly();
+    const app::SaveView save = app::saveView(app);
+    if (read_only) {
+        ImGui::TextDisabled("Read-only: made by a newer Kiln");
+    } else if (save.warning) {
+        ImGui::TextColored(kWarning, "%s", save.label.c_str());
+    } else {
+        ImGui::TextDisabled("%s", save.label.c_str());
+    }
+    if (!save.detail.empty() && ImGui::IsItemHovered()) {
+        ImGui::SetNextWindowSize(ImVec2(420, 0));
+        ImGui::BeginTooltip();
+        ImGui::TextWrapped("%s", save.detail.c_str());
+        ImGui::EndTooltip();
+    }
+    if (save.state == "not_saved") {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Export")) out.export_database = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Storage")) ui.open_storage = true;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Settings")) ui.open_settings = true;
+    const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
+    if (!stats.empty() && fitsBeside(24.0f + ImGui::CalcTextSize(stats.c_str()).x + position_width)) {
+        ImGui::SameLine(0, 24.0f);
+        ImGui::TextDisabled("%s", stats.c_str());
+    }
+    if (!phone) drawMessages(app, ui, out, true);
+    if (position[0] != '\0' && fitsBeside(position_width)) {
+        ImGui::SameLine(ImGui::GetWindowWidth() - position_width);
+        ImGui::TextDisabled("%s", position);
+    }
+}
+
+}  // namespace kiln::ui

@@ -1,0 +1,73 @@
+// Small widgets the panels and dialogs share: the splitter between panels, a row of tabs, muted
+// text, the warning colour, and the measures that decide what fits on a line.
+#include "ui/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+namespace kiln::ui {
+
+namespace {
+
+constexpr float kSplitterWidth = 6.0f;
+
+}  // namespace
+
+// A draggable vertical bar between two panels; drags change `width` within [min, max].
+void verticalSplitter(const char* id, float& width, float min_width, float max_width, float height) {
+    ImGui::SameLine(0, 0);
+    ImGui::InvisibleButton(id, ImVec2(kSplitterWidth, height));
+    bool active = ImGui::IsItemActive();
+    if (active || ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    if (active) width = std::clamp(width + ImGui::GetIO().MouseDelta.x, min_width, std::max(min_width, max_width));
+    ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    float x = (min.x + max.x) * 0.5f;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, min.y), ImVec2(x, max.y),
+                                        ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive : ImGuiCol_Separator));
+    ImGui::SameLine(0, 0);
+}
+
+// Whether `width` more fits on the line of the last item, after the usual spacing.
+bool fitsBeside(float width) {
+    const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+    return right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+}
+
+// Puts the next item, `width` wide, on the line of the last one when it fits there; else it
+// starts a line of its own.
+void sameLineIfFits(float width) {
+    if (fitsBeside(width)) ImGui::SameLine();
+}
+
+float buttonWidth(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+void mutedWrapped(const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
+// A row of tabs drawn as buttons; the chosen one is highlighted. Returns the chosen index.
+// With `fill`, the tabs share the whole width (the phone layout).
+int tabRow(const char* const* labels, int count, int selected, bool fill) {
+    constexpr float kGap = 4.0f;
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(kGap, kGap));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(fill ? 2.0f : 10.0f, ImGui::GetStyle().FramePadding.y));
+    const float width = fill ? (ImGui::GetContentRegionAvail().x - kGap * (count - 1)) / count : 0.0f;
+    for (int i = 0; i < count; ++i) {
+        if (i > 0) ImGui::SameLine();
+        const bool chosen = i == selected;
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_Text : ImGuiCol_TextDisabled));
+        if (ImGui::Button(labels[i], ImVec2(width, 0))) selected = i;
+        ImGui::PopStyleColor(2);
+    }
+    ImGui::PopStyleVar(2);
+    ImGui::Separator();
+    return selected;
+}
+
+}  // namespace kiln::ui

@@ -1,0 +1,39 @@
+// Kiln: small widgets the panels and dialogs share (widgets.cpp), so none is copied.
+#pragma once
+
+#include <imgui.h>
+
+namespace kiln::ui {
+
+// The colour of warnings: a failed generation, a failed save, a key that would not be sent.
+constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
+
+// A draggable vertical bar between two panels, on the line of the last item, `height` tall; drags
+// change `width` within [min_width, max(min_width, max_width)]. The next item follows on its line.
+void verticalSplitter(const char* id, float& width, float min_width, float max_width, float height);
+
+// Whether `width` more fits on the line of the last item, after the usual spacing.
+bool fitsBeside(float width);
+
+// Puts the next item, `width` wide, on the line of the last one when it fits there; else it
+// starts a line of its own.
+void sameLineIfFits(float width);
+
+// The width of a button labelled `label` (text before any "##" counts) with the style's padding.
+float buttonWidth(const char* label);
+
+// Wrapped text in the disabled text colour: explanations beside what matters.
+void mutedWrapped(const char* text);
+
+// A row of `count` tabs drawn as buttons, then a separator; the `selected` one is highlighted.
+// Returns the chosen index (`selected` unless one was clicked). With `fill`, the tabs share the
+// whole width (the phone layout).
+int tabRow(const char* const* labels, int count, int selected, bool fill);
+
+// tabRow over the values of an enum class, drawn in the enum's order.
+template <typename Tab>
+Tab tabRow(const char* const* labels, int count, Tab selected, bool fill) {
+    return static_cast<Tab>(tabRow(labels, count, static_cast<int>(selected), fill));
+}
+
+}  // namespace kiln::ui
