@@ -40,8 +40,9 @@ EM_JS(void, embed_listen, (), {
 }  // namespace
 
 bool embedMode() {
+    // `==`, not `===`: clang-format takes EM_ASM's JS for C++ and would split `===` into `== =`.
     static const bool embed =
-        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') == = '1' ? 1 : 0; }) != 0;
+        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') == '1' ? 1 : 0; }) != 0;
     return embed;
 }
 

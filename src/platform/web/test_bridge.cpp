@@ -33,10 +33,11 @@ const char* answer(std::string text) {
 }
 
 bool queryParameterIs(const char* name, const char* value) {
+    // `==`, not `===`: clang-format takes EM_ASM's JS for C++ and would split `===` into `== =`.
     return EM_ASM_INT(
                {
                    const wanted = UTF8ToString($1);
-                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == = wanted ? 1 : 0;
+                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == wanted ? 1 : 0;
                },
                name, value) != 0;
 }
