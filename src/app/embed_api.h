@@ -1,5 +1,5 @@
-// Kiln: the messages between Kiln and the page that embeds it in an iframe (README: "Embedding
-// Kiln"), as JSON text. The platform checks where a message comes from and where one may go; this
+// Kiln: the messages between Kiln and the page that embeds it in an iframe (docs/EMBEDDING.md),
+// as JSON text. The platform checks where a message comes from and where one may go; this
 // is what they say, and what the app does with them: the same actions the panels call.
 //
 //   to the embedding page    {kiln: 'ready', version: 1}                       the library is open

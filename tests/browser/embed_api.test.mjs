@@ -1,4 +1,4 @@
-// The postMessage API for the page that embeds Kiln (README: "Embedding Kiln"; web/js/embed.js,
+// The postMessage API for the page that embeds Kiln (docs/EMBEDDING.md; web/js/embed.js,
 // src/app/embed_api.h). Kiln is served from 127.0.0.1, the embedding page from 127.0.0.2
 // (another site), a third site from 127.0.0.3. The embedding page hears 'ready', starts a project
 // with code and hears its 'version', fills the prompt box, opens a version, has a prompt sent to
@@ -18,7 +18,7 @@ import {
 
 const kKey = 'sk-embed-secret';
 
-// The embedding page's side, as the README shows it: messages from Kiln's frame and origin go to
+// The embedding page's side, as docs/EMBEDDING.md shows it: messages from Kiln's frame and origin go to
 // window.fromKiln, every other one to window.others; toKiln() posts to Kiln's origin only.
 const embedderScript = (kilnOrigin) => `<script>
   window.fromKiln = [];

@@ -1,4 +1,4 @@
-// Where the API key goes (README: "Keys: what is sent where"). Three loopback listeners record
+// Where the API key goes (docs/CODEGEN.md, "Keys: what is sent where"). Three loopback listeners record
 // every request and its Authorization header: A on 127.0.0.1 (the key's home), B on 127.0.0.2,
 // C on [::1]. For each URL of a table of tricky ones (userinfo, backslashes, case, ports, IPv4
 // and IPv6 notations, IDN and punycode, trailing dots, percent-encoding, whitespace and control

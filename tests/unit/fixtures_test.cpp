@@ -1,6 +1,6 @@
 // Released schema versions stay readable: the database each released version made migrates to
 // the current schema with every row kept, and the queries each released version ran still run.
-// Fixtures are written by tools/fixture.cpp (see README, "Adding a migration").
+// Fixtures are written by tools/fixture.cpp (see CONTRIBUTING.md, "Add a migration").
 #include <gtest/gtest.h>
 
 #include <map>

@@ -1,5 +1,5 @@
 // Kiln's side of the postMessage API for the page that embeds it, the JS half of
-// src/platform/web/embed.cpp (README: "Embedding Kiln").
+// src/platform/web/embed.cpp (docs/EMBEDDING.md).
 //
 // Kiln talks only to window.parent, and only when that is the top page: storage is partitioned
 // by the top site, so the top page reaches only the projects made under it, while a page in

@@ -6,7 +6,7 @@
 //   migrations()      the ordered list; its last version is the current schema
 //   openSchema()      checks a freshly opened database and brings it to the current schema
 //
-// Rules (see README, "Adding a migration"): append only; expand only (new tables, new columns
+// Rules (see CONTRIBUTING.md, "Add a migration"): append only; expand only (new tables, new columns
 // with defaults, new indexes); a released migration is never edited; each runs in its own
 // transaction together with the PRAGMA user_version that records it.
 #pragma once
@@ -44,7 +44,7 @@ constexpr int32_t kApplicationId = 0x4B494C4E;
 
 struct Migration {
     int version;       // the PRAGMA user_version after it ran: 1, 2, 3, ... without gaps
-    const char* name;  // shown in errors and the README
+    const char* name;  // shown in errors
     const char* sql;   // one or more statements
 };
 

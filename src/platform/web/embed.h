@@ -1,4 +1,4 @@
-// Kiln: running inside another site's page, in an iframe (README: "Embedding Kiln"), and the
+// Kiln: running inside another site's page, in an iframe (docs/EMBEDDING.md), and the
 // postMessage API for that page (the JS half is web/js/embed.js; what the messages say is
 // app/embed_api.h).
 #pragma once
