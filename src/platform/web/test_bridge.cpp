@@ -33,12 +33,15 @@ const char* answer(std::string text) {
 }
 
 bool queryParameterIs(const char* name, const char* value) {
+    // clang-format reads the JavaScript as C++ and would split `===`.
+    // clang-format off
     return EM_ASM_INT(
                {
                    const wanted = UTF8ToString($1);
-                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == = wanted ? 1 : 0;
+                   return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
                },
                name, value) != 0;
+    // clang-format on
 }
 
 }  // namespace
