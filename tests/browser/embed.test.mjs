@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, launch, screenshot, startServer, waitForKiln, webDir } from './harness.mjs';
+import { browsers, newBrowser, openPage, screenshot, startServer, waitForKiln, webDir } from './harness.mjs';
 
 function embedderSite(t, kilnUrl) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-embedder-'));
@@ -31,15 +31,8 @@ for (const engine of browsers()) {
     t.after(() => kiln.stop());
     const embedder = await startServer(embedderSite(t, kiln.url), { host: '127.0.0.2' });
     t.after(() => embedder.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
-
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
-    await page.setViewport({ width: 1100, height: 760 });
-    await page.goto(embedder.url);
+    const browser = await newBrowser(t, engine);
+    const { page, errors } = await openPage(browser, embedder.url, { width: 1100, height: 760 });
     const kilnOrigin = new URL(kiln.url).origin;
     const frame = await page.waitForFrame((f) => f.url().startsWith(kilnOrigin), { timeout: 30_000 });
     await waitForKiln(frame, errors);

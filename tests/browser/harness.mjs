@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import puppeteer from 'puppeteer-core';
@@ -198,14 +199,48 @@ export async function startServer(dir, { host = '127.0.0.1', singleOrigin = fals
   };
 }
 
-// The start of most tests: Kiln served from `dir` and a fresh browser of `engine`, both stopped
-// when test `t` ends. Resolves to {server, browser}. `options`: startServer's (singleOrigin) and
-// launch's (fission).
+// Starting a browser takes seconds (Firefox, with a fresh profile, often ten or more), so under
+// the test runner (`node --test`, as run.mjs runs each file) the tests of one file share one
+// browser of each kind, launched when first asked for and closed once the file's tests are done;
+// each test gets a browser context of its own (its own cookies, storage, caches and service
+// workers, as a fresh profile has). Run any other way, each test launches a browser of its own.
+const sharedBrowsers = new Map(); // "<engine> <fission>" -> Promise of a Browser
+const shareBrowsers = Boolean(process.env.NODE_TEST_CONTEXT);
+if (shareBrowsers) {
+  // Registered while the file is loaded, so it runs after the file's last test.
+  after(() => Promise.all([...sharedBrowsers.values()].map((launched) =>
+    launched.then((browser) => browser.close()).catch(() => {}))));
+}
+
+// A fresh browser of `engine` for test `t`, closed when `t` ends: a new context of the file's
+// shared browser (see above), else a browser of its own. It has the Browser methods the tests
+// use (newPage, pages, close); `firefoxPid` with `fission`. `fission`: as launch's.
+export async function newBrowser(t, engine, { fission = false } = {}) {
+  if (!shareBrowsers) {
+    const browser = await launch(engine, { fission });
+    t.after(() => browser.close());
+    return browser;
+  }
+  const key = `${engine} ${fission}`;
+  let shared = await sharedBrowsers.get(key)?.catch(() => null);
+  if (!shared?.connected) { // first use, or the browser failed to start or went away
+    const launched = launch(engine, { fission });
+    sharedBrowsers.set(key, launched);
+    shared = await launched;
+  }
+  const context = await shared.createBrowserContext();
+  t.after(() => context.close());
+  context.firefoxPid = shared.firefoxPid;
+  return context;
+}
+
+// The start of most tests: Kiln served from `dir` and a fresh browser of `engine` (newBrowser),
+// both stopped when test `t` ends. Resolves to {server, browser}. `options`: startServer's
+// (singleOrigin) and launch's (fission).
 export async function serveAndLaunch(t, engine, dir = webDir(), { singleOrigin = false, fission = false } = {}) {
   const server = await startServer(dir, { singleOrigin });
   t.after(() => server.stop());
-  const browser = await launch(engine, { fission });
-  t.after(() => browser.close());
+  const browser = await newBrowser(t, engine, { fission });
   return { server, browser };
 }
 
@@ -267,13 +302,13 @@ export async function download(page, count = 1) {
   return { name, bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
 
-// Opens Kiln in a new page and waits until it reports ready. Returns {page, errors}: `errors`
-// keeps filling with the page's console errors and uncaught exceptions for the page's lifetime.
+// Opens `url` (null: none yet) in a new page of `browser`. Returns {page, errors}: `errors` keeps
+// filling with the page's console errors and uncaught exceptions for the page's lifetime.
 // `hasTouch` makes the page a touch device (touch events, puppeteer's page.touchscreen);
 // `preload` (a function) runs in the page before any of its scripts, on every load: tests use it
 // to stand in for browser APIs. `window: true` opens the page in a window of its own rather than
 // a tab, so that two pages are both visible (a background tab's timers and frames are throttled).
-export async function openKiln(browser, url, {
+export async function openPage(browser, url, {
   width = 1280, height = 800, deviceScaleFactor = 1, hasTouch = false, preload = null, window = false,
 } = {}) {
   const page = await browser.newPage(window ? { type: 'window' } : undefined);
@@ -292,10 +327,16 @@ export async function openKiln(browser, url, {
   });
   await page.setViewport({ width, height, deviceScaleFactor, hasTouch });
   if (preload) await page.evaluateOnNewDocument(preload);
+  if (url !== null) await page.goto(url);
+  return { page, errors };
+}
 
+// Opens Kiln at `url` in test mode (`?test=1`) in a new page and waits until it reports ready.
+// Returns {page, errors}; `options` are openPage's.
+export async function openKiln(browser, url, options = {}) {
   const testUrl = new URL(url);
   testUrl.searchParams.set('test', '1');
-  await page.goto(testUrl.href);
+  const { page, errors } = await openPage(browser, testUrl.href, options);
   await waitForKiln(page, errors);
   return { page, errors };
 }

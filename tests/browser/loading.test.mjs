@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, launch, screenshot, startServer, webDir } from './harness.mjs';
+import { browsers, newBrowser, screenshot, startServer, webDir } from './harness.mjs';
 
 // A copy of the built app, changed by `breakIt(dir)`; removed after the test.
 function brokenCopy(t, breakIt) {
@@ -74,8 +74,7 @@ const cases = [
 
 for (const engine of browsers()) {
   test(`a readable page when Kiln cannot start (${engine})`, { timeout: 240_000 }, async (t) => {
-    const browser = await launch(engine);
-    t.after(() => browser.close());
+    const browser = await newBrowser(t, engine);
 
     for (const broken of cases) {
       await t.test(broken.name, async () => {

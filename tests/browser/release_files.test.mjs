@@ -13,7 +13,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import {
-  browsers, distinctColors, launch, releaseWebDir, screenshot, startServer, webDir,
+  browsers, distinctColors, newBrowser, openPage, releaseWebDir, screenshot, startServer, webDir,
 } from './harness.mjs';
 
 // Traces of the hooks: kilnTest (web-test/js/kiln_test.js), kiln_test (the test bridge's exports
@@ -92,17 +92,8 @@ for (const engine of browsers()) {
   test(`the release page with ?test=1 starts, without kilnTest (${engine})`, { timeout: 180_000 }, async (t) => {
     const server = await startServer(releaseWebDir());
     t.after(() => server.stop());
-    const browser = await launch(engine);
-    t.after(() => browser.close());
-
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message ?? error}`));
-    await page.setViewport({ width: 1280, height: 800 });
-    await page.goto(`${server.url}?test=1&probe=input`);
+    const browser = await newBrowser(t, engine);
+    const { page, errors } = await openPage(browser, `${server.url}?test=1&probe=input`);
 
     // Started: the first frame drawn and the library open (src/main.cpp's performance marks).
     await page.waitForFunction(
