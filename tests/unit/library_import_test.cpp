@@ -56,7 +56,8 @@ TEST(LibraryImport, AKilnLibraryPassesAndSaysWhatItHolds) {
     EXPECT_EQ(file.summary().projects, 2);
     EXPECT_EQ(file.summary().versions, 3);
     EXPECT_EQ(file.summary().schema_version, currentSchemaVersion());
-    EXPECT_EQ(describeImport(file.summary()), "2 projects, 3 versions, made by Kiln schema 1");
+    EXPECT_EQ(describeImport(file.summary()),
+              "2 projects, 3 versions, made by Kiln schema " + std::to_string(currentSchemaVersion()));
     EXPECT_EQ(describeImport({1, 1, 1}), "1 project, 1 version, made by Kiln schema 1");
 }
 

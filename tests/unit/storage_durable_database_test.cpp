@@ -10,6 +10,7 @@
 //   Export, import   plain SQLite files in and out, and every refusal
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -79,13 +80,14 @@ std::string code(std::mt19937& random, size_t size = 20000) {
     return text;
 }
 
-// A durable database with a store over it, and the file as it was after each commit.
+// A durable database with a store over it, and the file as it was after each commit (the schema's
+// too: each migration is a commit of its own).
 class Session {
 public:
     explicit Session(FakeBackend& backend, DurableOptions options = testOptions())
         : database(mustOpen(backend, options)),
           images{{database->status().committed, database->exportBytes()}},
-          store(database->connect(), kiln::test::steppingClock()) {
+          store(migratedOneByOne(), kiln::test::steppingClock()) {
         remember();
     }
 
@@ -119,6 +121,20 @@ public:
     std::map<uint64_t, Bytes> images;  // the file after each commit, by sequence number
     Store store;
     std::vector<int64_t> projects;
+
+private:
+    // A connection brought to the current schema one migration at a time, so that the file after
+    // each of them is remembered.
+    Database migratedOneByOne() {
+        Database db = database->connect();
+        const std::vector<kiln::store::Migration>& all = kiln::store::migrations();
+        for (auto end = all.begin() + 1; end <= all.end(); ++end) {
+            if (db.queryInt("PRAGMA user_version") >= (end - 1)->version) continue;
+            kiln::store::openSchema(db, {all.begin(), end});
+            remember();
+        }
+        return db;
+    }
 };
 
 // Reopens the database from a backend state, checks it, and returns its bytes.
@@ -189,15 +205,20 @@ Bytes sqliteFile(const std::string& sql) {
 
 TEST(DurableDatabase, ANewDatabaseIsCreatedAndEachCommitSaved) {
     FakeBackend backend;
-    Session session(backend);
-    EXPECT_EQ(session.database->status().state, SaveState::Saved);
-    EXPECT_EQ(session.database->status().committed, 1u);  // the schema
-    EXPECT_EQ(session.database->status().saved, 1u);
-    EXPECT_EQ(keysUnder(backend.state(), ""), (std::vector<std::string>{logKey(kName, 1), manifestKey(kName)}));
-    session.store.createProject("First");
-    EXPECT_EQ(session.database->status().saved, 2u);
-    EXPECT_TRUE(backend.state().count(logKey(kName, 2)));
-    EXPECT_TRUE(session.database->recovery().stopped_because.empty());
+    auto database = mustOpen(backend);
+    Store store(database->connect(), kiln::test::steppingClock());
+    const uint64_t schema = kiln::store::migrations().size();  // each migration is one commit
+    EXPECT_EQ(database->status().state, SaveState::Saved);
+    EXPECT_EQ(database->status().committed, schema);
+    EXPECT_EQ(database->status().saved, schema);
+    std::vector<std::string> keys{manifestKey(kName)};
+    for (uint64_t sequence = 1; sequence <= schema; ++sequence) keys.push_back(logKey(kName, sequence));
+    std::sort(keys.begin(), keys.end());
+    EXPECT_EQ(keysUnder(backend.state(), ""), keys);
+    store.createProject("First");
+    EXPECT_EQ(database->status().saved, schema + 1);
+    EXPECT_TRUE(backend.state().count(logKey(kName, schema + 1)));
+    EXPECT_TRUE(database->recovery().stopped_because.empty());
 }
 
 TEST(DurableDatabase, EachTransactionIsOneRecordOfExactlyThePagesItChanged) {
@@ -237,6 +258,7 @@ TEST(DurableDatabase, BytesWrittenPerCommitAreAtMostTwiceTheDirtyPageBytes) {
 TEST(DurableDatabase, SaveStateFollowsTheBackendsAcknowledgments) {
     FakeBackend backend;
     Session session(backend);
+    const uint64_t opened = session.lastCommit();
     std::vector<SaveState> seen;
     session.database->setStatusListener([&](const SaveStatus& status) {
         if (seen.empty() || seen.back() != status.state) seen.push_back(status.state);
@@ -247,18 +269,18 @@ TEST(DurableDatabase, SaveStateFollowsTheBackendsAcknowledgments) {
     session.store.createProject("Two");  // waits for the write in flight
     EXPECT_EQ(session.database->status().state, SaveState::Unsaved);
     session.store.createProject("Three");
-    EXPECT_EQ(session.database->status().committed, 4u);
-    EXPECT_EQ(session.database->status().saved, 1u);
+    EXPECT_EQ(session.database->status().committed, opened + 3);
+    EXPECT_EQ(session.database->status().saved, opened);
     ASSERT_TRUE(backend.releaseOne());
-    EXPECT_EQ(session.database->status().saved, 2u);
+    EXPECT_EQ(session.database->status().saved, opened + 1);
     EXPECT_EQ(session.database->status().state, SaveState::Saving);  // Two and Three, in one batch
     ASSERT_TRUE(backend.releaseOne());
     EXPECT_EQ(session.database->status().state, SaveState::Saved);
-    EXPECT_EQ(session.database->status().saved, 4u);
+    EXPECT_EQ(session.database->status().saved, opened + 3);
     EXPECT_EQ(seen,
               (std::vector<SaveState>{SaveState::Saving, SaveState::Unsaved, SaveState::Saving, SaveState::Saved}));
     // Still one record per commit, in two writes.
-    EXPECT_TRUE(backend.state().count(logKey(kName, 3)) && backend.state().count(logKey(kName, 4)));
+    EXPECT_TRUE(backend.state().count(logKey(kName, opened + 2)) && backend.state().count(logKey(kName, opened + 3)));
     EXPECT_EQ(reopened(backend.state()), session.database->exportBytes());
 }
 
@@ -268,6 +290,7 @@ TEST(DurableDatabase, AFailedWriteKeepsCommitsInMemoryAndTheyAreSavedOnceStorage
     std::mt19937 random(3);
     session.randomCommits(random, 3);
     const FakeBackend::State before_failure = backend.state();
+    const uint64_t saved = session.lastCommit();
 
     backend.failWrites(KvCode::QuotaExceeded, -1);
     session.randomCommits(random, 5);
@@ -276,8 +299,8 @@ TEST(DurableDatabase, AFailedWriteKeepsCommitsInMemoryAndTheyAreSavedOnceStorage
     ASSERT_TRUE(status.error);
     EXPECT_EQ(status.error->kind, StorageErrorKind::QuotaExceeded);
     EXPECT_EQ(status.error->detail, "injected write failure") << "the backend's words, as the technical detail";
-    EXPECT_EQ(status.saved, 4u);
-    EXPECT_EQ(status.committed, 9u);
+    EXPECT_EQ(status.saved, saved);
+    EXPECT_EQ(status.committed, saved + 5);
     EXPECT_EQ(backend.state(), before_failure);
     // The app keeps working in memory.
     EXPECT_EQ(session.store.listProjects(100).items.size(), session.projects.size());
@@ -338,13 +361,15 @@ TEST(DurableDatabase, ASecondWriterGetsAConflictInsteadOfOverwritingTheFirst) {
 
 TEST(DurableDatabase, DestroyedWithAWriteInFlightIgnoresItsAnswer) {
     FakeBackend backend;
+    uint64_t in_flight = 0;
     {
         Session session(backend);
         backend.hold();
         session.store.createProject("In flight");
+        in_flight = session.database->status().committed;
     }
     backend.releaseAll();
-    EXPECT_TRUE(backend.state().count(logKey(kName, 2)));
+    EXPECT_TRUE(backend.state().count(logKey(kName, in_flight)));
 }
 
 TEST(DurableDatabase, WithoutStorageEverythingWorksInMemoryAndSaysSo) {
@@ -421,14 +446,16 @@ TEST(DurableDatabase, ARecordCutAtEveryLengthLosesOnlyThatCommit) {
     DurableOptions options = testOptions();
     options.page_size = 512;  // small records, so that every length can be tried
     FakeBackend backend;
+    uint64_t last = 0;
     {
         auto database = mustOpen(backend, options);
         Store store(database->connect(), kiln::test::steppingClock());
         store.createProject("Kept");
         store.setSetting("theme", "dark");
+        last = database->status().committed;
     }
     const FakeBackend::State whole = backend.state();
-    const std::string key = logKey(kName, 3);
+    const std::string key = logKey(kName, last);
     const Bytes record = whole.at(key);
     FakeBackend::State before_last = whole;
     before_last.erase(key);
@@ -440,7 +467,7 @@ TEST(DurableDatabase, ARecordCutAtEveryLengthLosesOnlyThatCommit) {
         FakeBackend cut_backend(cut);
         auto database = mustOpen(cut_backend, options);
         ASSERT_EQ(database->exportBytes(), reference) << "cut to " << length;
-        ASSERT_EQ(database->recovery().last_sequence, 2u);
+        ASSERT_EQ(database->recovery().last_sequence, last - 1);
     }
 }
 
@@ -637,7 +664,7 @@ TEST(DurableDatabase, RefreshTakesInAnotherWritersCommits) {
     FakeBackend backend;
     Session first(backend);
     Session second(backend);  // opened after the schema: nothing of its own to write
-    EXPECT_EQ(second.database->status().committed, 1u);
+    EXPECT_EQ(second.database->status().committed, first.lastCommit());
 
     first.store.createProject("Made in the first tab");
     RefreshResult result;
@@ -808,7 +835,9 @@ TEST(DurableDatabase, ImportRefusesBadFilesAndChangesNothing) {
     Bytes damaged = kilnFile(200);
     for (size_t i = 2 * kDefaultPageSize; i < 3 * kDefaultPageSize; ++i) damaged[i] = static_cast<uint8_t>(i * 13);
     Bytes newer = kilnFile(1);
-    newer[63] = 99;  // PRAGMA user_version, the last byte of its big-endian field
+    const uint32_t newer_version = kiln::store::currentSchemaVersion() + 1;
+    for (int i = 0; i < 4; ++i)
+        newer[60 + i] = static_cast<uint8_t>(newer_version >> (8 * (3 - i)));  // PRAGMA user_version, big-endian
     Bytes garbage(8192);
     for (uint8_t& byte : garbage) byte = static_cast<uint8_t>(random());
     const Bytes valid = kilnFile(1);

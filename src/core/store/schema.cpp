@@ -47,7 +47,20 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 )sql"},
     };
+#ifdef KILN_APPEND_EMPTY_MIGRATION
+    // Never in Kiln itself: only the unit tests' second build (kiln_tests_next_schema, see
+    // tests/unit/CMakeLists.txt) defines it. It appends one migration that changes nothing, as
+    // the next compatible release will append its own, so the whole suite shows it holds for a
+    // schema that has grown by one step.
+    static const std::vector<Migration> kWithNextStep = [] {
+        std::vector<Migration> list = kMigrations;
+        list.push_back({list.back().version + 1, "an empty step (test build)", ""});
+        return list;
+    }();
+    return kWithNextStep;
+#else
     return kMigrations;
+#endif
 }
 
 int currentSchemaVersion() {
