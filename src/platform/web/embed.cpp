@@ -40,8 +40,11 @@ EM_JS(void, embed_listen, (), {
 }  // namespace
 
 bool embedMode() {
+    // clang-format would split JavaScript's === and break the module's JS.
+    // clang-format off
     static const bool embed =
-        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') == = '1' ? 1 : 0; }) != 0;
+        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') === '1' ? 1 : 0; }) != 0;
+    // clang-format on
     return embed;
 }
 

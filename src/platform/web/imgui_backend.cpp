@@ -432,8 +432,10 @@ std::string initCanvas(const char* selector) {
 
     ImGuiIO& io = ImGui::GetIO();
     // Cmd instead of Ctrl for shortcuts, Alt+arrows by word: what Mac, iPhone and iPad users expect.
-    io.ConfigMacOSXBehaviors =
-        EM_ASM_INT({ return / Mac | iPhone | iPad | iPod /.test(navigator.platform) ? 1 : 0; }) != 0;
+    // clang-format would put spaces into the regular expression, which then never matches.
+    // clang-format off
+    io.ConfigMacOSXBehaviors = EM_ASM_INT({ return /Mac|iPhone|iPad|iPod/.test(navigator.platform) ? 1 : 0; }) != 0;
+    // clang-format on
     // A blinking caret would need a frame every half second while a field is edited: idle is idle.
     io.ConfigInputTextCursorBlink = false;
     installInputHandlers(selector);

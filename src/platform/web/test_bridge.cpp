@@ -33,12 +33,13 @@ const char* answer(std::string text) {
 }
 
 bool queryParameterIs(const char* name, const char* value) {
-    return EM_ASM_INT(
-               {
-                   const wanted = UTF8ToString($1);
-                   return new URLSearchParams(location.search).get(UTF8ToString($0)) == = wanted ? 1 : 0;
-               },
-               name, value) != 0;
+    // clang-format would split JavaScript's === and break the module's JS.
+    // clang-format off
+    return EM_ASM_INT({
+        const wanted = UTF8ToString($1);
+        return new URLSearchParams(location.search).get(UTF8ToString($0)) === wanted ? 1 : 0;
+    }, name, value) != 0;
+    // clang-format on
 }
 
 }  // namespace
