@@ -14,9 +14,8 @@ add_library(kiln_imgui STATIC
   "${KILN_IMGUI_DIR}/imgui_draw.cpp"
   "${KILN_IMGUI_DIR}/imgui_tables.cpp"
   "${KILN_IMGUI_DIR}/imgui_widgets.cpp"
-  "${KILN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp"
   "${KILN_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp")
-target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}" "${KILN_IMGUI_DIR}/backends")
+target_include_directories(kiln_imgui SYSTEM PUBLIC "${KILN_IMGUI_DIR}")
 # Compiled once for both builds, with ImGui's test-engine hooks: they feed the test build's item
 # locator, and in the build that users get they are never called and do nothing
 # (src/no_test_hooks.cpp says why that beats compiling ImGui twice).
@@ -37,6 +36,7 @@ add_library(kiln_app OBJECT
   src/ui/code_editor.cpp
   src/ui/theme.cpp
   src/platform/web/imgui_backend.cpp
+  src/platform/web/webgl_renderer.cpp
   src/platform/web/text_input.cpp
   src/platform/web/preview.cpp
   src/platform/web/router.cpp
