@@ -10,7 +10,7 @@ set(KILN_WEB_OUTPUT "${CMAKE_SOURCE_DIR}/build/web" CACHE PATH "Where the served
 set(KILN_WEB_TEST_OUTPUT "${CMAKE_SOURCE_DIR}/build/web-test" CACHE PATH "Where the test build's served files go")
 
 # platform/web: the browser under core's and app's interfaces (storage, fetch, files, router,
-# embedding, tabs) and ImGui's browser backend; the only room that includes emscripten.h.
+# embedding, tabs) and ImGui's browser backend with Kiln's WebGL2 renderer; the only room that includes emscripten.h.
 # The IndexedDB backend is a library of its own too, for the storage benchmark page.
 add_library(kiln_web_storage STATIC src/platform/web/indexeddb_backend.cpp)
 kiln_room(kiln_web_storage platform/web)
@@ -20,6 +20,7 @@ target_link_libraries(kiln_web_storage PUBLIC kiln_core)
 # functions only JS calls (EMSCRIPTEN_KEEPALIVE).
 add_library(kiln_platform_web OBJECT
   src/platform/web/imgui_backend.cpp
+  src/platform/web/webgl_renderer.cpp
   src/platform/web/text_input.cpp
   src/platform/web/preview.cpp
   src/platform/web/router.cpp

@@ -4,9 +4,7 @@
 // and keep the storage figures and retries going. Storage answers, lock grants and news from
 // other tabs wake the frame loop when they changed what is shown: the save state, the commits in
 // memory (this tab's or another's), a message.
-#include <GLES3/gl3.h>
 #include <imgui.h>
-#include <imgui_impl_opengl3.h>
 
 #include <ctime>
 #include <fstream>
@@ -27,6 +25,7 @@
 #include "platform/web/router.h"
 #include "platform/web/tab_link.h"
 #include "platform/web/timing.h"
+#include "platform/web/webgl_renderer.h"
 #include "test_hooks.h"
 #include "ui/app_ui.h"
 #include "ui/theme.h"
@@ -108,12 +107,8 @@ void syncFonts(float pixel_ratio) {
     g.font_pixel_ratio = pixel_ratio;
     g.font_glyphs = glyphs;
     g.fonts = kiln::ui::loadFonts(kFontDir, pixel_ratio, glyphs);
-    if (first) {
-        kiln::web::markTime("kiln:fonts-built");
-        return;  // the first NewFrame uploads the atlas, with the renderer's shaders and buffers
-    }
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    if (first) kiln::web::markTime("kiln:fonts-built");
+    kiln::web::uploadFontAtlas();
 }
 
 // Applies the theme the user chose, or the page's colour scheme for "system".
@@ -293,7 +288,6 @@ void frame() {
     syncFonts(kiln::web::canvasSize().pixel_ratio);
     syncTheme();
     kiln::test_hooks::beginFrame();
-    ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     ImGui::PushFont(g.fonts.body);
     g.ui.update_waiting = kiln::web::updateWaiting();
@@ -306,13 +300,7 @@ void frame() {
     if (out.apply_update) kiln::web::applyUpdate();
     syncRoute();
 
-    const ImGuiIO& io = ImGui::GetIO();
-    glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
-               static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-    const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(background.x, background.y, background.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    kiln::web::renderFrame(*ImGui::GetDrawData(), ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
     if (++g.frames_drawn == 1) kiln::web::markTime("kiln:first-frame");
 
     if (out.export_database) {
@@ -390,11 +378,12 @@ int main() {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.BackendPlatformName = "kiln_web";
 
-    if (std::string error = kiln::web::initCanvas(kCanvas); !error.empty()) {
+    std::string error = kiln::web::initCanvas(kCanvas);
+    if (error.empty()) error = kiln::web::initRenderer();
+    if (!error.empty()) {
         kiln::web::showFatalError(error);
         return 0;
     }
-    ImGui_ImplOpenGL3_Init("#version 300 es");
 
     g.app.origin_of = kiln::web::urlOrigin;  // before the settings are read
     openStorage();
