@@ -8,6 +8,7 @@
 
 #include "ui/code_editor.h"
 #include "ui/theme.h"
+#include "ui/widgets.h"
 
 namespace kiln::ui {
 
@@ -48,7 +49,7 @@ void drawHeader(app::App& app, const Palette& colors) {
         if (version.number == changes.base) preview = "v" + std::to_string(version.number);
     }
     ImGui::SetNextItemWidth(ImGui::CalcTextSize("v0000").x + ImGui::GetFrameHeight() * 1.5f);
-    if (ImGui::BeginCombo("##compare base", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+    if (beginCombo("##compare base", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
         for (auto it = open.versions.rbegin(); it != open.versions.rend(); ++it) {
             if (it->number == open.selected) continue;
             ImGui::PushID(it->number);

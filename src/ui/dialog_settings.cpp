@@ -27,7 +27,7 @@ void fieldLabel(const char* label) {
 void drawPresetChoice(app::EndpointSettings& edit) {
     fieldLabel("Endpoint");
     const codegen::Preset& current = codegen::presetFor(edit.endpoint.preset);
-    if (!ImGui::BeginCombo("##preset", std::string(current.name).c_str())) return;
+    if (!beginCombo("##preset", std::string(current.name).c_str())) return;
     for (const codegen::Preset& preset : codegen::presets()) {
         if (ImGui::Selectable(std::string(preset.name).c_str(), preset.kind == current.kind) &&
             preset.kind != current.kind) {
@@ -153,7 +153,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
     if (!app.models.empty()) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(-1);
-        if (ImGui::BeginCombo("##models", "From the list", ImGuiComboFlags_HeightLarge)) {
+        if (beginCombo("##models", "From the list", ImGuiComboFlags_HeightLarge)) {
             for (const std::string& model : app.models) {
                 if (ImGui::Selectable(model.c_str(), model == edit.endpoint.model)) edit.endpoint.model = model;
             }

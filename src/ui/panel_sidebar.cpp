@@ -75,7 +75,7 @@ void drawThemeChoice(app::App& app) {
         if (app.theme == kThemes[i]) current = i;
     }
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##theme", kNames[current])) {
+    if (beginCombo("##theme", kNames[current])) {
         for (int i = 0; i < 3; ++i) {
             if (ImGui::Selectable(kNames[i], i == current)) app::setTheme(app, kThemes[i]);
         }

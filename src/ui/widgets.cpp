@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "ui/test_locator.h"
+
 namespace kiln::ui {
 
 namespace {
@@ -68,6 +70,12 @@ int tabRow(const char* const* labels, int count, int selected, bool fill) {
     ImGui::PopStyleVar(2);
     ImGui::Separator();
     return selected;
+}
+
+bool beginCombo(const char* label, const char* preview, ImGuiComboFlags flags) {
+    const bool open = ImGui::BeginCombo(label, preview, flags);
+    locateLastItem(label);
+    return open;
 }
 
 }  // namespace kiln::ui

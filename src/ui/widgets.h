@@ -30,6 +30,10 @@ void mutedWrapped(const char* text);
 // whole width (the phone layout).
 int tabRow(const char* const* labels, int count, int selected, bool fill);
 
+// ImGui::BeginCombo, and the combo findable by its label ("##id") for browser tests: ImGui 1.90
+// reports no label for a combo to the item locator.
+bool beginCombo(const char* label, const char* preview, ImGuiComboFlags flags = 0);
+
 // tabRow over the values of an enum class, drawn in the enum's order.
 template <typename Tab>
 Tab tabRow(const char* const* labels, int count, Tab selected, bool fill) {

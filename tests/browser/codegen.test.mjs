@@ -45,24 +45,15 @@ for (const engine of browsers()) {
 
       // Settings, through the popup.
       await clickItem(page, 'Settings');
-      // ImGui's combo reports no label to the item locator: the preset combo is the row above the
-      // base URL, with the same width.
-      const url = await waitForItem(page, '##base_url');
-      const combo = { x: url.x + url.w / 2, y: url.y - url.h / 2 - 8 };
-      await page.mouse.move(combo.x, combo.y);
-      await page.mouse.click(combo.x, combo.y, { delay: 50 });
+      await clickItem(page, '##preset');
       await clickItem(page, 'Custom');
       await replaceText(page, '##base_url', `${llm.url}/v1`);
       await replaceText(page, '##api_key', 'sk-1');
       await clickItem(page, 'Test connection');
       const tested = await waitForState(page, (s) => !s.connection_test.running && s.connection_test.message !== '');
       assert.ok(tested.models.includes('kiln-test/edit'), tested.connection_test.message);
-      // The model, from the endpoint's list: the combo beside the model field (typing is slow
-      // with software WebGL).
-      const model = await waitForItem(page, '##model');
-      const list = { x: model.x + model.w + 70, y: model.y + model.h / 2 };
-      await page.mouse.move(list.x, list.y);
-      await page.mouse.click(list.x, list.y, { delay: 50 });
+      // The model, from the endpoint's list (typing is slow with software WebGL).
+      await clickItem(page, '##models');
       await clickItem(page, 'kiln-test/edit');
       await clickItem(page, 'Test connection');
       const retested = await waitForState(page, (s) => !s.connection_test.running &&

@@ -72,6 +72,7 @@ for (const engine of browsers()) {
       let compactions = 0;    // seen as the stored log shrinking between two opens
       let logBytes = 0;
       let killsInFlight = 0;  // kills that landed while a commit was unacknowledged
+      let storedAtEnd = 0;    // commits in the library after the last kill
 
       for (let round = 0; round <= kRounds; round++) {
         const { page, errors } = await openKiln(browser, server.url, { width: 800, height: 600 });
@@ -87,6 +88,7 @@ for (const engine of browsers()) {
         logBytes = opened.storage.stored_log_bytes;
         assert.deepEqual(errors, [], `round ${round}: page errors`);
         if (round === kRounds) {
+          storedAtEnd = stored.length;
           await page.close();
           break;
         }
@@ -124,8 +126,11 @@ for (const engine of browsers()) {
         }
         await run;
       }
-      t.diagnostic(`${engine}: ${acknowledged.size} commits acknowledged over ${kRounds} kills ` +
-        `(${killsInFlight} with a commit in flight), ${compactions} compaction(s) seen`);
-      assert.ok(acknowledged.size > kCommits / 2, 'the run hardly moved');
+      t.diagnostic(`${engine}: ${storedAtEnd} commits stored, ${acknowledged.size} of them acknowledged ` +
+        `before a kill, over ${kRounds} kills (${killsInFlight} with a commit in flight), ` +
+        `${compactions} compaction(s) seen`);
+      // Progress counts what the library holds: an acknowledgement reaches the test through the
+      // driver (slower in Firefox than the commits), so a kill can land before the last ones do.
+      assert.ok(storedAtEnd > kCommits / 2, 'the run hardly moved');
     });
 }
