@@ -40,9 +40,6 @@ constexpr const char* kSystemPrompt = "/assets/prompts/system.md";
 constexpr double kGenerationTickMs = 500;
 constexpr const char* kSqliteType = "application/vnd.sqlite3";
 constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
-// While a failure keeps changes in memory, saving is tried again this often (and whenever the
-// browser comes back online or the page becomes visible).
-constexpr double kRetryDelayMs = 5000;
 constexpr double kStorageFrameDelayMs = 40;
 
 // What storage events can change on screen. A frame is drawn only when it differs from what the
@@ -88,7 +85,6 @@ struct Globals {
     kiln::ui::Glyphs font_glyphs = kiln::ui::Glyphs::Start;  // and the characters it holds
     std::optional<bool> dark;                                // the theme applied (dark or not); none yet
     int frames_drawn = 0;
-    std::string hash;  // the route the URL shows
 };
 
 Globals& globals() {
@@ -114,8 +110,9 @@ void syncFonts(float pixel_ratio) {
 // Applies the theme the user chose, or the page's colour scheme for "system".
 void syncTheme() {
     Globals& g = globals();
-    const std::string& theme = g.app.theme;
-    const bool dark = theme == "dark" || (theme != "light" && kiln::web::prefersDarkColorScheme());
+    const kiln::app::Theme theme = g.app.theme;
+    const bool dark =
+        theme == kiln::app::Theme::Dark || (theme == kiln::app::Theme::System && kiln::web::prefersDarkColorScheme());
     if (g.dark == dark) return;
     g.dark = dark;
     g.ui.dark = dark;
@@ -140,37 +137,15 @@ void placePreview(const kiln::ui::PreviewPlacement& preview) {
     }
 }
 
-// Keeps the URL's hash naming what is open; a change made by the user is a new history entry.
+// The URL's hash and what is open, kept in step (app::routeToPush, app::openHash).
 void syncRoute() {
-    Globals& g = globals();
-    if (!g.app.store) return;  // nothing is open yet: the hash still names what to open
-    std::string hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
-    if (hash == g.hash) return;
-    g.hash = hash;
-    kiln::web::setHash(hash, true);
+    if (std::optional<std::string> hash = kiln::app::routeToPush(globals().app)) kiln::web::setHash(*hash, true);
 }
 
-// Opens what a hash names (a reload, Back and Forward, a pasted link).
 void openHash(const std::string& hash) {
-    Globals& g = globals();
-    if (!g.app.store) return;  // the library is still opening: followRoutes() reads the hash then
-    std::optional<kiln::app::Route> route = kiln::app::parseRoute(hash);
-    if (!route) {
-        g.app.error = "That link does not name a project or version of Kiln: " + hash;
-        return;
+    if (std::optional<std::string> shown = kiln::app::openHash(globals().app, hash)) {
+        kiln::web::setHash(*shown, false);
     }
-    kiln::app::navigate(g.app, *route);
-    g.hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
-    // A link to something that is not here leaves the hash as it was typed; show what is open.
-    if (g.hash != hash) kiln::web::setHash(g.hash, false);
-}
-
-// Once the library is open: opens what the page's hash names, and from then on every new hash.
-void followRoutes() {
-    Globals& g = globals();
-    if (std::string hash = kiln::web::currentHash(); !hash.empty()) openHash(hash);
-    g.hash = kiln::app::formatRoute(kiln::app::currentRoute(g.app));
-    kiln::web::setHash(g.hash, false);
 }
 
 StorageView storageView(const kiln::app::App& app) {
@@ -202,10 +177,9 @@ void syncStorage(bool storage_shown) {
     Platform& p = g.platform;
     if (!g.app.database || !g.app.storage.durable) return;
     const kiln::storage::SaveStatus status = g.app.database->status();
-    const bool retryable = status.error && status.error->kind != kiln::storage::StorageErrorKind::Conflict;
-    if (retryable && !p.retry_scheduled) {
+    if (kiln::app::savingWantsRetry(g.app) && !p.retry_scheduled) {
         p.retry_scheduled = true;
-        kiln::web::afterDelay(kRetryDelayMs, [] {
+        kiln::web::afterDelay(kiln::app::kSaveRetryMs, [] {
             globals().platform.retry_scheduled = false;
             kiln::app::retrySaving(globals().app);
             kiln::web::requestFrame();
@@ -345,7 +319,7 @@ void openStorage() {
     p.link = std::make_unique<kiln::web::TabLink>(std::string("kiln:") + kiln::app::kLibraryName, wakeIfChanged);
     kiln::app::openStorage(globals().app, *p.backend, *p.link, "this browser (IndexedDB)", [] {
         kiln::web::markTime("kiln:library-open");
-        followRoutes();
+        kiln::web::setHash(kiln::app::followRoutes(globals().app, kiln::web::currentHash()), false);
         listenToEmbedder();
         kiln::web::requestFrame();
     });
@@ -356,13 +330,7 @@ void openStorage() {
     kiln::web::listenForFiles(
         kCanvas, kImportAccept,
         [](const std::string& name, std::optional<kiln::storage::Bytes> bytes, const std::string& problem) {
-            kiln::app::App& app = globals().app;
-            if (bytes) {
-                kiln::app::offerImport(app, name, std::move(*bytes));
-            } else {
-                app.error = "Kiln could not read " + name + " (" + problem +
-                            "). Nothing was changed; try choosing the file again.";
-            }
+            kiln::app::receiveImportFile(globals().app, name, std::move(bytes), problem);
             kiln::web::requestFrame();
         });
 }

@@ -141,7 +141,7 @@ std::pair<int64_t, std::string> storedVersion(App& app, int number) {
 // Reads what a library that was just opened or replaced holds: the settings and the projects.
 // Says what opening removed that Kiln does not make (schema.h, SchemaStatus::removed).
 void loadLibrary(App& app) {
-    app.theme = app.store->getSetting("theme").value_or("system");
+    app.theme = parseTheme(app.store->getSetting("theme").value_or(""));
     loadEndpointSettings(app);
     loadEmbedConsent(app);
     refreshProjects(app);
@@ -263,10 +263,14 @@ void openInMemory(App& app, storage::StorageError reason) {
     });
 }
 
-void retrySaving(App& app) {
-    if (!app.database) return;
+bool savingWantsRetry(const App& app) {
+    if (!app.database) return false;
     const storage::SaveStatus status = app.database->status();
-    if (status.error && status.error->kind != storage::StorageErrorKind::Conflict) app.database->retrySaving();
+    return status.error && status.error->kind != storage::StorageErrorKind::Conflict;
+}
+
+void retrySaving(App& app) {
+    if (savingWantsRetry(app)) app.database->retrySaving();
 }
 
 std::string exportFileName(std::time_t now) {
@@ -297,6 +301,16 @@ void offerImport(App& app, const std::string& file_name, storage::Bytes bytes) {
         app.pending_import = PendingImport{file_name, std::move(bytes), file.summary()};
     } catch (const std::exception& failure) {
         showFailure(app, failure);
+    }
+}
+
+void receiveImportFile(App& app, const std::string& file_name, std::optional<storage::Bytes> bytes,
+                       const std::string& problem) {
+    if (bytes) {
+        offerImport(app, file_name, std::move(*bytes));
+    } else {
+        app.error = "Kiln could not read " + file_name + " (" + problem +
+                    "). Nothing was changed; try choosing the file again.";
     }
 }
 
@@ -399,6 +413,33 @@ void navigate(App& app, const Route& route) {
     openProject(app, route.project, route.version);
 }
 
+std::optional<std::string> routeToPush(App& app) {
+    if (!app.store) return std::nullopt;
+    std::string hash = formatRoute(currentRoute(app));
+    if (hash == app.shown_hash) return std::nullopt;
+    app.shown_hash = hash;
+    return hash;
+}
+
+std::optional<std::string> openHash(App& app, const std::string& hash) {
+    if (!app.store) return std::nullopt;  // followRoutes reads the hash once the library is open
+    std::optional<Route> route = parseRoute(hash);
+    if (!route) {
+        app.error = "That link does not name a project or version of Kiln: " + hash;
+        return std::nullopt;
+    }
+    navigate(app, *route);
+    app.shown_hash = formatRoute(currentRoute(app));
+    if (app.shown_hash == hash) return std::nullopt;
+    return app.shown_hash;
+}
+
+std::string followRoutes(App& app, const std::string& hash) {
+    if (!hash.empty()) openHash(app, hash);
+    app.shown_hash = formatRoute(currentRoute(app));
+    return app.shown_hash;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Library
 // ---------------------------------------------------------------------------------------------
@@ -416,10 +457,31 @@ void setStarterPrompts(App& app, const std::string& text) {
     }
 }
 
-void setTheme(App& app, const std::string& theme) {
+const char* themeName(Theme theme) {
+    switch (theme) {
+        case Theme::Light:
+            return "light";
+        case Theme::Dark:
+            return "dark";
+        case Theme::System:
+            break;
+    }
+    return "system";
+}
+
+Theme parseTheme(std::string_view name) {
+    for (Theme theme : kThemes) {
+        if (name == themeName(theme)) return theme;
+    }
+    return Theme::System;
+}
+
+void setTheme(App& app, Theme theme) {
     app.theme = theme;
     whenWritable(app, [&app, theme] {
-        if (app.store && !app.store->readOnly()) guarded(app, [&] { app.store->setSetting("theme", theme); });
+        if (app.store && !app.store->readOnly()) {
+            guarded(app, [&] { app.store->setSetting("theme", themeName(theme)); });
+        }
     });
 }
 
@@ -733,7 +795,7 @@ nlohmann::json stateSnapshot(const App& app) {
          {{"state", previewRunName(app.preview.state)}, {"key", app.preview.key}, {"serial", app.preview.serial}}},
         {"route", formatRoute(currentRoute(app))},
         {"prompt", app.prompt},
-        {"theme", app.theme},
+        {"theme", themeName(app.theme)},
         {"starter_prompts", app.starter_prompts},
         {"undo_delete", app.undo_delete ? nlohmann::json(app.undo_delete->name) : nlohmann::json(nullptr)},
         {"errors", app.error.empty() ? nlohmann::json::array() : nlohmann::json::array({app.error})},

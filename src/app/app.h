@@ -47,6 +47,14 @@ std::string formatRoute(const Route& route);
 // Parses a location hash ("#/p/ab12/v/3", "#/p/ab12", "#/", ""); empty for anything else.
 std::optional<Route> parseRoute(std::string_view hash);
 
+// The look the user chose, kept in the settings by name ("system", "light", "dark"); System
+// follows the page's colour scheme.
+enum class Theme { System, Light, Dark };
+constexpr Theme kThemes[] = {Theme::System, Theme::Light, Theme::Dark};
+const char* themeName(Theme theme);
+// The theme a stored name means; System for a name Kiln does not know.
+Theme parseTheme(std::string_view name);
+
 // What a version changed: the Changes view compares the selected version (target) with an
 // earlier one (base; 0 when the target is the first version, compared with nothing).
 struct Changes {
@@ -132,9 +140,10 @@ struct App {
     std::string prompt;                         // the prompt box; never cleared by a failure
     std::optional<store::Project> undo_delete;  // just moved to the trash, offered back
     std::vector<std::string> starter_prompts;
-    std::string theme = "system";  // "system", "light" or "dark"; kept in the settings
-    std::string error;             // the last failure, shown until dismissed
-    std::string error_detail;      // its technical detail (SQLite's words), behind a Details toggle
+    Theme theme = Theme::System;
+    std::string shown_hash;    // the route the URL shows (routeToPush, openHash)
+    std::string error;         // the last failure, shown until dismissed
+    std::string error_detail;  // its technical detail (SQLite's words), behind a Details toggle
     // Called after each version this tab stores (generated, edited by hand, restored, forked, given
     // with a new project), with its project as it is then. The platform tells the embedding page
     // (embed_api.h).
@@ -174,6 +183,11 @@ void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link,
 // Opens an empty library kept in memory only: everything works, nothing outlives the tab, and the
 // save state says `reason`.
 void openInMemory(App& app, storage::StorageError reason = {storage::StorageErrorKind::Unavailable, ""});
+// While a failure keeps changes in memory, saving is tried again this often (and whenever the
+// browser comes back online or the page becomes visible).
+constexpr double kSaveRetryMs = 5000;
+// Whether saving failed in a way that trying again can mend (not a conflict with another tab).
+bool savingWantsRetry(const App& app);
 // Tries again to save what a storage failure left in memory (nothing to do otherwise).
 void retrySaving(App& app);
 // The name an export is downloaded as, from the local date: "kiln-2025-01-31.sqlite".
@@ -191,6 +205,10 @@ void offerImport(App& app, const std::string& file_name, storage::Bytes bytes);
 // leaves the library as it was and says why in the error.
 void confirmImport(App& app, ImportChoice choice = ImportChoice::Add);
 void cancelImport(App& app);
+// A file the user chose or dropped: offered for import (offerImport) when the browser read it;
+// else (`bytes` empty) the error says what `problem` the browser had with it.
+void receiveImportFile(App& app, const std::string& file_name, std::optional<storage::Bytes> bytes,
+                       const std::string& problem);
 // Puts back, byte for byte, the library a Replace replaced.
 void undoReplace(App& app);
 // True when the library is read-only (made by a newer Kiln): then sets the error to say so.
@@ -201,8 +219,8 @@ bool refuseReadOnly(App& app);
 
 // One starter prompt per non-empty line of `text` (assets/prompts/starters.txt).
 void setStarterPrompts(App& app, const std::string& text);
-// Chooses "system", "light" or "dark" and keeps the choice in the settings.
-void setTheme(App& app, const std::string& theme);
+// Chooses the theme and keeps the choice in the settings.
+void setTheme(App& app, Theme theme);
 // Re-reads the project list from the store.
 void refreshProjects(App& app);
 // The projects whose name contains the search text (case-insensitive for ASCII letters).
@@ -248,6 +266,17 @@ void discardCodeEdit(App& app);
 Route currentRoute(const App& app);
 // Opens what a link names: the library, a project, or one of its versions.
 void navigate(App& app, const Route& route);
+// The URL's hash keeps naming what is open (shown_hash). After a frame: the hash to show as a new
+// history entry when what is open changed (a change the user made); nothing while the library is
+// still opening (the hash then names what to open) or when the URL already shows it.
+std::optional<std::string> routeToPush(App& app);
+// Opens what `hash` names (a reload, Back and Forward, a pasted link); returns the hash the URL
+// should show instead, without a new history entry, when it differs (a link to what is not here).
+// A hash that names nothing of Kiln's sets the error. Nothing while the library is still opening.
+std::optional<std::string> openHash(App& app, const std::string& hash);
+// Once the library is open: opens what the page's `hash` names (if anything); returns the hash
+// the URL should show from then on.
+std::string followRoutes(App& app, const std::string& hash);
 void dismissError(App& app);
 void dismissNotice(App& app);
 

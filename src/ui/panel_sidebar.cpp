@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "ui/widgets.h"
@@ -68,16 +69,11 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
 }
 
 void drawThemeChoice(app::App& app) {
-    static const char* kThemes[] = {"system", "light", "dark"};
-    static const char* kNames[] = {"Theme: system", "Theme: light", "Theme: dark"};
-    int current = 0;
-    for (int i = 0; i < 3; ++i) {
-        if (app.theme == kThemes[i]) current = i;
-    }
+    const auto label = [](app::Theme theme) { return std::string("Theme: ") + app::themeName(theme); };
     ImGui::SetNextItemWidth(-1);
-    if (beginCombo("##theme", kNames[current])) {
-        for (int i = 0; i < 3; ++i) {
-            if (ImGui::Selectable(kNames[i], i == current)) app::setTheme(app, kThemes[i]);
+    if (beginCombo("##theme", label(app.theme).c_str())) {
+        for (app::Theme theme : app::kThemes) {
+            if (ImGui::Selectable(label(theme).c_str(), theme == app.theme)) app::setTheme(app, theme);
         }
         ImGui::EndCombo();
     }

@@ -62,7 +62,14 @@ TEST(AppImport, TheFileIsCheckedBeforeTheUserIsAsked) {
     app::dismissError(app);
     EXPECT_TRUE(app.error_detail.empty());
 
-    app::offerImport(app, "kiln.sqlite", test::kilnLibrary());
+    app::receiveImportFile(app, "big.sqlite", std::nullopt, "NotReadableError");
+    EXPECT_EQ(app.error,
+              "Kiln could not read big.sqlite (NotReadableError). Nothing was changed; try choosing "
+              "the file again.");
+    EXPECT_FALSE(app.pending_import);
+    app::dismissError(app);
+
+    app::receiveImportFile(app, "kiln.sqlite", test::kilnLibrary(), "");
     ASSERT_TRUE(app.pending_import);
     EXPECT_EQ(app::stateSnapshot(app)["pending_import_holds"],
               "2 projects, 3 versions, made by Kiln schema " + std::to_string(store::currentSchemaVersion()));
@@ -75,7 +82,7 @@ TEST(AppImport, AddJoinsTheLibraryAndTouchesNothingThere) {
     test::FakePeers peers;
     Tab tab(backend, peers);
     app::newProject(tab.app, "Alpha", "<p>mine</p>");
-    app::setTheme(tab.app, "dark");
+    app::setTheme(tab.app, app::Theme::Dark);
     const store::Project mine = tab.app.open->project;
 
     app::offerImport(tab.app, "kiln.sqlite", test::kilnLibrary());
@@ -100,7 +107,7 @@ TEST(AppImport, ReplaceCanBeUndoneByteForByte) {
     test::FakePeers peers;
     Tab tab(backend, peers);
     app::newProject(tab.app, "Mine", "<p>mine</p>");
-    app::setTheme(tab.app, "dark");
+    app::setTheme(tab.app, app::Theme::Dark);
     const storage::Bytes before = library(tab.app);
 
     app::offerImport(tab.app, "kiln.sqlite", test::kilnLibrary());
@@ -108,7 +115,7 @@ TEST(AppImport, ReplaceCanBeUndoneByteForByte) {
     EXPECT_TRUE(tab.app.error.empty()) << tab.app.error;
     EXPECT_EQ(sortedNames(tab.app), (std::vector<std::string>{"Alpha", "Beta"}));
     EXPECT_EQ(tab.app.notice, "Replaced your library with kiln.sqlite: 2 projects.");
-    EXPECT_EQ(tab.app.theme, "dark") << "settings stay this library's";
+    EXPECT_EQ(tab.app.theme, app::Theme::Dark) << "settings stay this library's";
     EXPECT_TRUE(tab.app.undo_replace);
     EXPECT_EQ(app::saveView(tab.app).state, "saved");
     {
@@ -245,7 +252,7 @@ TEST(AppImport, ANewerLibraryRefusesEveryWriteAction) {
              app.open->code = "<p>x</p>";
              app::saveCodeEdit(app);
          }},
-        {"setTheme", [&] { app::setTheme(app, "dark"); }},
+        {"setTheme", [&] { app::setTheme(app, app::Theme::Dark); }},
         {"saveEndpointSettings", [&] { app::saveEndpointSettings(app, app.settings); }},
         {"forgetKey", [&] { app::forgetKey(app, "http://127.0.0.1:1234"); }},
         {"sendPrompt",

@@ -179,6 +179,36 @@ TEST(App, NavigateOpensWhatALinkNames) {
     EXPECT_NE(app.error.find("not in this library"), std::string::npos) << app.error;
 }
 
+TEST(App, TheUrlHashFollowsWhatIsOpenAndOpensWhatItNames) {
+    App unopened;
+    EXPECT_EQ(app::routeToPush(unopened), std::nullopt) << "the hash still names what to open";
+    EXPECT_EQ(app::openHash(unopened, "#/p/ab12"), std::nullopt);
+
+    App app = openApp();
+    EXPECT_EQ(app::followRoutes(app, ""), "#/") << "an empty hash opens the library";
+    EXPECT_EQ(app::routeToPush(app), std::nullopt);
+    app::newProject(app);
+    generate(app, "first", "<p>one</p>");
+    generate(app, "second", "<p>two</p>");
+    const std::string project = "#/p/" + app.open->project.public_id;
+    EXPECT_EQ(app::routeToPush(app), project + "/v/2") << "what the user opened is a new history entry";
+    EXPECT_EQ(app::routeToPush(app), std::nullopt) << "once";
+
+    EXPECT_EQ(app::openHash(app, project + "/v/1"), std::nullopt) << "the URL already shows it";
+    EXPECT_EQ(app.open->code, "<p>one</p>");
+    EXPECT_EQ(app::routeToPush(app), std::nullopt);
+    EXPECT_EQ(app::openHash(app, project + "/v/9"), project + "/v/1") << "shows what is open instead";
+    EXPECT_NE(app.error.find("no version 9"), std::string::npos) << app.error;
+    app::dismissError(app);
+    EXPECT_EQ(app::openHash(app, "#settings"), std::nullopt);
+    EXPECT_EQ(app.error, "That link does not name a project or version of Kiln: #settings");
+    EXPECT_EQ(app.open->code, "<p>one</p>") << "nothing else changed";
+
+    App reloaded = openApp();
+    EXPECT_EQ(app::followRoutes(reloaded, "#/p/0123456789abcdef"), "#/") << "not in this library";
+    EXPECT_FALSE(reloaded.error.empty());
+}
+
 TEST(App, AStoreFailureBecomesAVisibleErrorAndCanBeDismissed) {
     App app = openApp();
     app.store->database().exec("DROP TABLE versions");
@@ -205,9 +235,11 @@ TEST(App, StarterPromptsAreOnePerLine) {
 
 TEST(App, ThemeChoiceIsKeptInTheSettings) {
     App app = openApp();
-    EXPECT_EQ(app.theme, "system");
-    app::setTheme(app, "dark");
+    EXPECT_EQ(app.theme, app::Theme::System);
+    app::setTheme(app, app::Theme::Dark);
     EXPECT_EQ(app.store->getSetting("theme"), "dark");
+    for (app::Theme theme : app::kThemes) EXPECT_EQ(app::parseTheme(app::themeName(theme)), theme);
+    EXPECT_EQ(app::parseTheme("purple"), app::Theme::System) << "a name Kiln does not know";
 }
 
 TEST(App, ChangesCompareAVersionWithTheOneItWasMadeFrom) {
@@ -263,7 +295,7 @@ TEST(AppStorage, OpensTheStoredLibraryAndSavesEveryChange) {
         EXPECT_TRUE(app::stateSnapshot(tab.app)["ready"].get<bool>());
         EXPECT_EQ(app::saveView(tab.app).state, "saved");
         app::newProject(tab.app, "Kept");
-        app::setTheme(tab.app, "dark");
+        app::setTheme(tab.app, app::Theme::Dark);
         nlohmann::json state = app::stateSnapshot(tab.app);
         EXPECT_EQ(state["saved"], "saved");
         EXPECT_EQ(state["storage"]["durable"], true);
@@ -271,7 +303,7 @@ TEST(AppStorage, OpensTheStoredLibraryAndSavesEveryChange) {
     }
     Tab reopened(backend, peers);
     EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Kept"}));
-    EXPECT_EQ(reopened.app.theme, "dark");
+    EXPECT_EQ(reopened.app.theme, app::Theme::Dark);
 }
 
 TEST(AppStorage, SaveStateFollowsStorageNotSqlite) {
@@ -292,9 +324,11 @@ TEST(AppStorage, SaveStateFollowsStorageNotSqlite) {
     EXPECT_EQ(view.label, "Not saved: storage is full");
     EXPECT_NE(view.detail.find("full"), std::string::npos);
     EXPECT_TRUE(view.warning);
+    EXPECT_TRUE(app::savingWantsRetry(tab.app)) << "a full storage may have room later";
     backend.failWrites(storage::KvCode::Ok, 0);
     app::retrySaving(tab.app);
     EXPECT_EQ(app::saveView(tab.app).state, "saved");
+    EXPECT_FALSE(app::savingWantsRetry(tab.app));
 }
 
 TEST(AppStorage, WithoutStorageTheAppWorksInMemoryAndSaysWhy) {

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/store/library_import.h"
+
 namespace kiln::storage {
 
 bool SaveStatus::operator==(const SaveStatus& other) const {
@@ -513,7 +515,6 @@ void DurableDatabase::onRefreshLoaded(const RefreshDone& done, const std::option
 
 namespace {
 
-constexpr char kSqliteHeader[] = "SQLite format 3";  // and its terminating zero: 16 bytes
 constexpr size_t kChangeCounterOffset = 24;
 constexpr size_t kVersionValidForOffset = 92;
 
@@ -526,30 +527,6 @@ void storeBigEndian32(uint8_t* p, uint32_t value) {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(value >> (24 - 8 * i));
 }
 
-[[noreturn]] void refuse(const std::string& why) {
-    throw store::StoreError(store::StoreErrorKind::NotSqlite,
-                            "This file cannot be imported: " + why + ". Nothing was changed.");
-}
-
-// The header checks that need no SQLite: what a file must look like before SQLite reads it.
-void checkSqliteHeader(const Bytes& bytes) {
-    if (bytes.size() < 100 || std::memcmp(bytes.data(), kSqliteHeader, sizeof kSqliteHeader) != 0) {
-        refuse("it is not a SQLite database (it does not start with SQLite's header)");
-    }
-    const uint32_t field = uint32_t{bytes[16]} << 8 | bytes[17];
-    const uint32_t page_size = field == 1 ? 65536 : field;
-    if (page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)) != 0) {
-        refuse("its SQLite header is damaged (page size " + std::to_string(field) + ")");
-    }
-    if (bytes.size() % page_size != 0) {
-        refuse("it is cut short or damaged (" + std::to_string(bytes.size()) + " bytes is not a whole number of " +
-               std::to_string(page_size) + "-byte pages)");
-    }
-    if (bytes[18] < 1 || bytes[18] > 2 || bytes[19] < 1 || bytes[19] > 2) {
-        refuse("it needs a newer SQLite (file format " + std::to_string(bytes[18]) + ")");
-    }
-}
-
 }  // namespace
 
 Bytes DurableDatabase::exportBytes() const {
@@ -559,7 +536,7 @@ Bytes DurableDatabase::exportBytes() const {
 
 store::SchemaStatus DurableDatabase::importBytes(const Bytes& bytes) {
     if (pager_->hasChanges() || file_.locked()) throw std::logic_error("importBytes inside a transaction");
-    checkSqliteHeader(bytes);
+    store::checkImportHeader(bytes);
 
     // Every check runs on a private copy, which SQLite may migrate and convert; the database in
     // use is not touched until the copy has passed them all.
@@ -577,30 +554,24 @@ store::SchemaStatus DurableDatabase::importBytes(const Bytes& bytes) {
             db.exec("PRAGMA journal_mode = MEMORY");
             store::Statement check(db, "PRAGMA integrity_check(1)");
             const std::string verdict = check.step() ? check.columnText(0) : "no answer";
-            if (verdict != "ok") refuse("it is damaged (SQLite's integrity check says: " + verdict + ")");
+            if (verdict != "ok") store::refuseDamaged("integrity_check: " + verdict);
         } catch (const store::SqliteError& error) {
-            refuse(std::string("it is damaged or not a database (SQLite says: ") + error.what() + ")");
+            store::refuseDamaged(std::string("SQLite says: ") + error.what());
         }
         status = store::openSchema(db);
-        if (status.read_only) {
-            throw store::StoreError(store::StoreErrorKind::ReadOnly,
-                                    "This file was made by a newer Kiln (schema version " +
-                                        std::to_string(status.found_version) + "; this Kiln knows up to " +
-                                        std::to_string(store::currentSchemaVersion()) +
-                                        "). Update Kiln to import it. Nothing was changed.");
-        }
+        if (status.read_only) store::refuseNewer(status.found_version);
         if (db.queryInt("PRAGMA page_size") != pager_->pageSize()) {
             db.exec("PRAGMA page_size = " + std::to_string(pager_->pageSize()) + "; VACUUM");
         }
     }
-    if (copy->size() % pager_->pageSize() != 0) refuse("its pages could not be converted");
+    if (copy->size() % pager_->pageSize() != 0) store::refuseDamaged("its pages could not be converted");
     replaceImage(copy, false);
     return status;
 }
 
 void DurableDatabase::restoreBytes(const Bytes& bytes) {
     if (pager_->hasChanges() || file_.locked()) throw std::logic_error("restoreBytes inside a transaction");
-    checkSqliteHeader(bytes);
+    store::checkImportHeader(bytes);
     const uint32_t field = uint32_t{bytes[16]} << 8 | bytes[17];
     if ((field == 1 ? 65536 : field) != pager_->pageSize()) {
         throw std::invalid_argument("restoreBytes: the image's page size is not the database's");

@@ -178,8 +178,9 @@ public:
     // Puts back `bytes`, an image exportBytes() gave earlier (the Undo of a replace), byte for
     // byte: unlike importBytes nothing is checked or converted, and the header's change counter
     // is kept unless open connections would then miss the change (it equals the current one).
-    // Saved as a new base image. Throws std::logic_error inside a transaction and
-    // std::invalid_argument for bytes that are not such an image.
+    // Saved as a new base image. Throws std::logic_error inside a transaction,
+    // store::ImportRefused for bytes that are not a SQLite file (store::checkImportHeader) and
+    // std::invalid_argument for an image of another page size.
     void restoreBytes(const Bytes& bytes);
 
 private:

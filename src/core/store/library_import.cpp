@@ -359,8 +359,11 @@ std::vector<std::string> removeForeignObjects(Database& db, int version, const s
 namespace {
 
 constexpr char kSqliteHeader[] = "SQLite format 3";  // and its terminating zero: 16 bytes
+constexpr char kDamaged[] = "This file cannot be imported: it is damaged or not a database.";
 
-void checkHeader(const std::vector<uint8_t>& bytes) {
+}  // namespace
+
+void checkImportHeader(const std::vector<uint8_t>& bytes) {
     if (bytes.size() < 100 || std::memcmp(bytes.data(), kSqliteHeader, sizeof kSqliteHeader) != 0) {
         refuse(StoreErrorKind::NotSqlite,
                "This file cannot be imported: it is not a SQLite database (it does not start with SQLite's header).");
@@ -382,6 +385,18 @@ void checkHeader(const std::vector<uint8_t>& bytes) {
     }
 }
 
+void refuseDamaged(const std::string& detail) {
+    refuse(StoreErrorKind::NotSqlite, kDamaged, validUtf8(detail));
+}
+
+void refuseNewer(int64_t version) {
+    refuse(StoreErrorKind::ReadOnly, "This file was made by a newer Kiln (schema version " + std::to_string(version) +
+                                         "; this Kiln knows up to " + std::to_string(currentSchemaVersion()) +
+                                         "). Update Kiln to import it.");
+}
+
+namespace {
+
 // A private, read-only, defensive connection to a copy of `bytes`.
 Database openCopy(const std::vector<uint8_t>& bytes) {
     Database db(":memory:");
@@ -401,16 +416,14 @@ Database openCopy(const std::vector<uint8_t>& bytes) {
 }  // namespace
 
 ImportFile ImportFile::check(const std::vector<uint8_t>& bytes) {
-    checkHeader(bytes);
-    const std::string damaged = "This file cannot be imported: it is damaged or not a database.";
-    const int current = currentSchemaVersion();
+    checkImportHeader(bytes);
     try {
         ImportFile file(openCopy(bytes));
         Database& db = file.db_;
         {
             Statement check(db, "PRAGMA quick_check(1)");
             const std::string verdict = check.step() ? check.columnText(0) : "no answer";
-            if (verdict != "ok") refuse(StoreErrorKind::NotSqlite, damaged, "quick_check: " + validUtf8(verdict));
+            if (verdict != "ok") refuseDamaged("quick_check: " + verdict);
         }
         const int64_t application_id = db.queryInt("PRAGMA application_id");
         const int64_t version = db.queryInt("PRAGMA user_version");
@@ -428,11 +441,7 @@ ImportFile ImportFile::check(const std::vector<uint8_t>& bytes) {
                       "application id)."
                     : std::string("This SQLite database belongs to another application (application id ") + id + ").");
         }
-        if (version > current) {
-            refuse(StoreErrorKind::ReadOnly, "This file was made by a newer Kiln (schema version " +
-                                                 std::to_string(version) + "; this Kiln knows up to " +
-                                                 std::to_string(current) + "). Update Kiln to import it.");
-        }
+        if (version > currentSchemaVersion()) refuseNewer(version);
         if (version <= 0) {
             refuse(StoreErrorKind::NotKiln,
                    "This file carries Kiln's mark but no Kiln schema version, so it is not a library Kiln made.",
@@ -448,7 +457,7 @@ ImportFile ImportFile::check(const std::vector<uint8_t>& bytes) {
             db.queryInt("SELECT count(*) FROM versions WHERE project_id IN (SELECT id FROM projects)");
         return file;
     } catch (const SqliteError& error) {
-        refuse(StoreErrorKind::NotSqlite, damaged, std::string("SQLite says: ") + validUtf8(error.what()));
+        refuseDamaged(std::string("SQLite says: ") + error.what());
     }
 }
 

@@ -3,6 +3,8 @@
 // Index
 //   ImportRefused          why a file is refused: a plain sentence, and the technical detail apart
 //   ImportSummary          what a checked file holds ("12 projects, 85 versions, made by Kiln schema 1")
+//   checkImportHeader      what the bytes must look like before SQLite reads them
+//   refuseDamaged, refuseNewer   the other refusals DurableDatabase::importBytes shares
 //   ImportFile             checks a file, then copies its content row by row: addTo, buildLibrary
 //   schemaDifference       the first way a database's schema differs from the migrations'
 //   removeForeignObjects   drops what the migrations do not make from a library being opened
@@ -40,6 +42,15 @@ public:
 private:
     std::string detail_;
 };
+
+// Checks what a file's bytes must look like before SQLite reads them: SQLite's header, a page
+// size SQLite allows, whole pages, a file format this SQLite reads. Throws ImportRefused
+// (NotSqlite) naming the first that fails.
+void checkImportHeader(const std::vector<uint8_t>& bytes);
+// Throws the ImportRefused (NotSqlite) for a file SQLite finds damaged; `detail` in SQLite's words.
+[[noreturn]] void refuseDamaged(const std::string& detail);
+// Throws the ImportRefused (ReadOnly) for a file made by a newer Kiln, at schema `version`.
+[[noreturn]] void refuseNewer(int64_t version);
 
 struct ImportSummary {
     int schema_version = 0;
