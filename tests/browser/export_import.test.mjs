@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   act, browsers, captureDownloads, clickItem, download, openKiln, query, REPO_ROOT, screenshot, serveAndLaunch, state,
   waitForItem, waitForKiln, waitForState,
@@ -18,7 +18,12 @@ import {
 
 const require = createRequire(import.meta.url);
 const initSqlJs = require('sql.js/dist/sql-wasm.js');
-const SQL = await initSqlJs({ locateFile: (file) => path.join(REPO_ROOT, 'node_modules/sql.js/dist', file) });
+// Loaded in a hook, not by a top-level await: run.mjs imports every test file into one module,
+// and node:test does not run tests that a file registers after an await.
+let SQL;
+before(async () => {
+  SQL = await initSqlJs({ locateFile: (file) => path.join(REPO_ROOT, 'node_modules/sql.js/dist', file) });
+});
 const kScratch = path.join(REPO_ROOT, 'build/tmp');
 
 // Kiln's migrations, read from the source that defines them: [{version, sql}].

@@ -200,14 +200,14 @@ export async function startServer(dir, { host = '127.0.0.1', singleOrigin = fals
 }
 
 // Starting a browser takes seconds (Firefox, with a fresh profile, often ten or more), so under
-// the test runner (`node --test`, as run.mjs runs each file) the tests of one file share one
-// browser of each kind, launched when first asked for and closed once the file's tests are done;
+// the test runner (`node --test`; run.mjs runs every file in one process) the tests share one
+// browser of each kind, launched when first asked for and closed once the last test is done;
 // each test gets a browser context of its own (its own cookies, storage, caches and service
 // workers, as a fresh profile has). Run any other way, each test launches a browser of its own.
 const sharedBrowsers = new Map(); // "<engine> <fission>" -> Promise of a Browser
 const shareBrowsers = Boolean(process.env.NODE_TEST_CONTEXT);
 if (shareBrowsers) {
-  // Registered while the file is loaded, so it runs after the file's last test.
+  // Registered while the first test file is loaded, so it runs after the last test.
   after(() => Promise.all([...sharedBrowsers.values()].map((launched) =>
     launched.then((browser) => browser.close()).catch(() => {}))));
 }

@@ -5,8 +5,9 @@
 // The folder is Kiln's test build (the one with window.kilnTest); test files read it from
 // $KILN_WEB_DIR, which this script sets. The build that users get, which release_files.test.mjs
 // checks, is read from $KILN_RELEASE_WEB_DIR, else build/web. $KILN_BROWSERS (e.g. "chromium")
-// limits the engines. The files run one after the other (each in its own
-// process) and their progress is printed with node's "spec" reporter.
+// limits the engines. The files run one after the other in one process, so that they share one
+// browser of each engine (harness.mjs: each test still gets a fresh browser context), and their
+// progress is printed with node's "spec" reporter.
 //
 // For scripts/test: the exit code is 0 only if every test passed and at least one ran.
 // Once the tests have run, the very last line of output is
@@ -23,7 +24,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const testsDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,13 +40,16 @@ const files = fs.readdirSync(testsDir).filter((name) => name.endsWith('.test.mjs
 // "# cancelled N" lines give the totals.
 const tapDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-browser-tests-'));
 const tapFile = path.join(tapDir, 'results.tap');
+// One entry that imports every file: their tests run in file order, in one process. (Two files
+// at once gain nothing on two cores: software GL keeps both busy.)
+const entry = path.join(tapDir, 'all.test.mjs');
+fs.writeFileSync(entry, files.map((file) => `import ${JSON.stringify(pathToFileURL(file).href)};\n`).join(''));
 const child = spawn(process.execPath, [
   '--test',
-  '--test-concurrency=1',     // two browsers at once would starve software GL
-  '--test-timeout=600000',    // safety net: each test sets its own, shorter timeout
+  '--test-timeout=5400000',   // safety net for the whole run: each test sets its own, shorter timeout
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
-  ...files,
+  entry,
 ], { stdio: 'inherit', env: { ...process.env, KILN_WEB_DIR: path.resolve(webDir) } });
 
 // Ctrl-C reaches the child too (same process group), so just wait for it; pass SIGTERM on.
