@@ -693,22 +693,23 @@ std::string notSavedLabel(storage::StorageErrorKind kind) {
 }  // namespace
 
 SaveView saveView(const App& app) {
-    if (!app.database) return {"opening", app.storage.opening ? "Opening your projects…" : "Not open", "", false};
+    using State = SaveView::State;
+    if (!app.database) return {State::Opening, app.storage.opening ? "Opening your projects…" : "Not open", ""};
     const storage::SaveStatus status = app.database->status();
     SaveView view;
     view.detail = status.error ? storageErrorMessage(*status.error) : "";
     switch (status.state) {
         case storage::SaveState::Saved:
-            view = {"saved", "Saved", view.detail, false};
+            view = {State::Saved, "Saved", view.detail};
             break;
         case storage::SaveState::Saving:
-            view = {"saving", "Saving…", "", false};
+            view = {State::Saving, "Saving…", ""};
             break;
         case storage::SaveState::Unsaved:
-            view = {"unsaved", "Unsaved changes", "", false};
+            view = {State::Unsaved, "Unsaved changes", ""};
             break;
         case storage::SaveState::NotSaved:
-            view = {"not_saved", notSavedLabel(status.error->kind), view.detail, true};
+            view = {State::NotSaved, notSavedLabel(status.error->kind), view.detail};
             break;
     }
     if (app.writer && app.writer->waitingWrites() > 0 &&
@@ -716,6 +717,22 @@ SaveView saveView(const App& app) {
         view.label = "Waiting for another Kiln tab to finish saving…";
     }
     return view;
+}
+
+const char* saveStateName(SaveView::State state) {
+    switch (state) {
+        case SaveView::State::Saved:
+            return "saved";
+        case SaveView::State::Saving:
+            return "saving";
+        case SaveView::State::Unsaved:
+            return "unsaved";
+        case SaveView::State::NotSaved:
+            return "not_saved";
+        case SaveView::State::Opening:
+            break;
+    }
+    return "opening";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -780,7 +797,7 @@ nlohmann::json stateSnapshot(const App& app) {
         {"sqlite_version", store::Database::libraryVersion()},
         {"schema_version", status ? status->schema_version : 0},
         {"read_only", status ? status->read_only : false},
-        {"saved", save.state},
+        {"saved", saveStateName(save.state)},
         {"storage", storage_json},
         {"pending_import", app.pending_import ? nlohmann::json(app.pending_import->file_name) : nullptr},
         {"pending_import_holds",

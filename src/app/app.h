@@ -283,13 +283,16 @@ void dismissNotice(App& app);
 // ---- Save state --------------------------------------------------------------------------------
 
 struct SaveView {
-    std::string state;   // "saved", "saving", "unsaved", "not_saved", or "opening"
+    // Opening: no library yet; NotSaved: a failure keeps changes in memory (shown as a warning).
+    enum class State { Opening, Saved, Saving, Unsaved, NotSaved };
+    State state = State::Opening;
     std::string label;   // a few words for the status bar
     std::string detail;  // complete sentences: what happened and what to do; empty when all is well
-    bool warning = false;
 };
 
 SaveView saveView(const App& app);
+// The state's name in stateSnapshot: "opening", "saved", "saving", "unsaved", "not_saved".
+const char* saveStateName(SaveView::State state);
 
 // A snapshot of what the user sees, for tests and diagnostics.
 nlohmann::json stateSnapshot(const App& app);

@@ -236,21 +236,25 @@ void forgetKey(App& app, const std::string& origin) {
 
 void testConnection(App& app, const EndpointSettings& edited) {
     if (!app.http) return;
-    if (app.connection_test.running) app.http->abort(app.connection_test.request_id);
+    if (app.connection_test.outcome == ConnectionTest::Outcome::Running) {
+        app.http->abort(app.connection_test.request_id);
+    }
     const EndpointSettings settings = bound(app, edited);
     const codegen::Endpoint endpoint = requestEndpoint(app, settings);
     const uint64_t serial = app.connection_test.serial + 1;
-    app.connection_test = ConnectionTest{true, false, "Asking " + endpoint.base_url + "/models…", 0, serial};
+    app.connection_test =
+        ConnectionTest{ConnectionTest::Outcome::Running, "Asking " + endpoint.base_url + "/models…", 0, serial};
     struct Answer {
         int status = 0;
         std::optional<int64_t> retry_after;
         std::string body;
     };
     auto answer = std::make_shared<Answer>();
-    auto current = [&app, serial] { return app.connection_test.running && app.connection_test.serial == serial; };
+    auto current = [&app, serial] {
+        return app.connection_test.outcome == ConnectionTest::Outcome::Running && app.connection_test.serial == serial;
+    };
     auto settle = [&app](bool ok, std::string message) {
-        app.connection_test.running = false;
-        app.connection_test.ok = ok;
+        app.connection_test.outcome = ok ? ConnectionTest::Outcome::Passed : ConnectionTest::Outcome::Failed;
         app.connection_test.message = std::move(message);
     };
     HttpCallbacks callbacks;
@@ -751,8 +755,8 @@ nlohmann::json generationSnapshot(const App& app) {
           {"key_usable", keyUsable(app, settings)}}},
         {"models", app.models},
         {"connection_test",
-         {{"running", app.connection_test.running},
-          {"ok", app.connection_test.ok},
+         {{"running", app.connection_test.outcome == ConnectionTest::Outcome::Running},
+          {"ok", app.connection_test.outcome == ConnectionTest::Outcome::Passed},
           {"message", app.connection_test.message}}},
     };
 }

@@ -107,8 +107,9 @@ codegen::Endpoint requestEndpoint(const App& app, const EndpointSettings& settin
 
 // What "Test connection" found.
 struct ConnectionTest {
-    bool running = false;
-    bool ok = false;
+    // None: not tried (or its message cleared); Passed: the endpoint answered and has the model.
+    enum class Outcome { None, Running, Passed, Failed };
+    Outcome outcome = Outcome::None;
     std::string message;
     uint64_t request_id = 0;
     uint64_t serial = 0;

@@ -15,6 +15,8 @@
 
 namespace kiln::ui {
 
+using Outcome = app::ConnectionTest::Outcome;
+
 namespace {
 
 void fieldLabel(const char* label) {
@@ -135,7 +137,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
         ImGui::OpenPopup("Settings");
         ui.open_settings = false;
         ui.settings_edit = app.settings;
-        if (!app.connection_test.running) app.connection_test.message.clear();  // from another visit
+        if (app.connection_test.outcome != Outcome::Running) app.connection_test = {};  // from another visit
     }
     ImGui::SetNextWindowSize(ImVec2(560, 0));
     if (!ImGui::BeginPopupModal("Settings", nullptr, ImGuiWindowFlags_NoResize)) return;
@@ -165,11 +167,11 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
     drawOptions(edit);
     drawEmbedConsent(app);
     ImGui::Spacing();
-    ImGui::BeginDisabled(app.connection_test.running);
+    ImGui::BeginDisabled(app.connection_test.outcome == Outcome::Running);
     if (ImGui::Button("Test connection")) app::testConnection(app, edit);
     ImGui::EndDisabled();
     if (!app.connection_test.message.empty()) {
-        const bool failed = !app.connection_test.running && !app.connection_test.ok;
+        const bool failed = app.connection_test.outcome == Outcome::Failed;
         if (failed) ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
         ImGui::TextWrapped("%s", app.connection_test.message.c_str());
         if (failed) ImGui::PopStyleColor();

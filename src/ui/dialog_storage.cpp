@@ -38,7 +38,7 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     const app::StorageInfo& storage = app.storage;
     const app::SaveView save = app::saveView(app);
     ImGui::TextWrapped("Projects are kept in %s.", storage.where.c_str());
-    if (save.warning) {
+    if (save.state == app::SaveView::State::NotSaved) {
         ImGui::TextColored(kWarning, "%s", save.label.c_str());
     } else {
         ImGui::TextUnformatted(save.label.c_str());

@@ -27,7 +27,7 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
     const app::SaveView save = app::saveView(app);
     if (read_only) {
         ImGui::TextDisabled("Read-only: made by a newer Kiln");
-    } else if (save.warning) {
+    } else if (save.state == app::SaveView::State::NotSaved) {
         ImGui::TextColored(kWarning, "%s", save.label.c_str());
     } else {
         ImGui::TextDisabled("%s", save.label.c_str());
@@ -38,7 +38,7 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
         ImGui::TextWrapped("%s", save.detail.c_str());
         ImGui::EndTooltip();
     }
-    if (save.state == "not_saved") {
+    if (save.state == app::SaveView::State::NotSaved) {
         ImGui::SameLine();
         if (ImGui::SmallButton("Export")) out.export_database = true;
     }

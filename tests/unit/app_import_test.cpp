@@ -95,7 +95,7 @@ TEST(AppImport, AddJoinsTheLibraryAndTouchesNothingThere) {
     EXPECT_EQ(tab.app.store->getCode(mine.id), "<p>mine</p>");
     EXPECT_FALSE(tab.app.store->getProjectByPublicId("00000000000000aa")) << "imported projects get new ids";
     EXPECT_EQ(tab.app.store->getSetting("theme"), "dark") << "the file's settings are never taken";
-    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+    EXPECT_EQ(app::saveView(tab.app).state, app::SaveView::State::Saved);
     EXPECT_TRUE(tab.app.open) << "the open project stays open";
 
     Tab again(backend, peers);
@@ -117,7 +117,7 @@ TEST(AppImport, ReplaceCanBeUndoneByteForByte) {
     EXPECT_EQ(tab.app.notice, "Replaced your library with kiln.sqlite: 2 projects.");
     EXPECT_EQ(tab.app.theme, app::Theme::Dark) << "settings stay this library's";
     EXPECT_TRUE(tab.app.undo_replace);
-    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+    EXPECT_EQ(app::saveView(tab.app).state, app::SaveView::State::Saved);
     {
         Tab other(backend, peers);
         EXPECT_EQ(sortedNames(other.app), (std::vector<std::string>{"Alpha", "Beta"}));
@@ -128,7 +128,7 @@ TEST(AppImport, ReplaceCanBeUndoneByteForByte) {
     EXPECT_FALSE(tab.app.undo_replace);
     EXPECT_EQ(sortedNames(tab.app), (std::vector<std::string>{"Mine"}));
     EXPECT_EQ(library(tab.app), before) << "Undo restores the library byte for byte";
-    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+    EXPECT_EQ(app::saveView(tab.app).state, app::SaveView::State::Saved);
     EXPECT_EQ(reopened(backend.state()), before) << "and that is what is saved";
 }
 
@@ -165,13 +165,13 @@ TEST(AppImport, ACrashAtAnyStepLeavesTheLibraryWholeAndAQuotaFailureChangesNothi
         full.failWrites(storage::KvCode::QuotaExceeded, -1);
         app::offerImport(second.app, "kiln.sqlite", test::kilnLibrary());
         app::confirmImport(second.app, choice);
-        EXPECT_EQ(app::saveView(second.app).state, "not_saved");
+        EXPECT_EQ(app::saveView(second.app).state, app::SaveView::State::NotSaved);
         EXPECT_EQ(full.state(), stored) << "nothing was stored";
         EXPECT_EQ(reopened(full.state()), second_before);
         // Room again: the import is saved; a Replace can still be undone, byte for byte.
         full.failWrites(storage::KvCode::Ok, 0);
         app::retrySaving(second.app);
-        EXPECT_EQ(app::saveView(second.app).state, "saved");
+        EXPECT_EQ(app::saveView(second.app).state, app::SaveView::State::Saved);
         EXPECT_EQ(reopened(full.state()), library(second.app));
         if (choice == app::ImportChoice::Replace) {
             app::undoReplace(second.app);

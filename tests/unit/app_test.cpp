@@ -293,7 +293,7 @@ TEST(AppStorage, OpensTheStoredLibraryAndSavesEveryChange) {
         Tab tab(backend, peers);
         ASSERT_TRUE(tab.opened);
         EXPECT_TRUE(app::stateSnapshot(tab.app)["ready"].get<bool>());
-        EXPECT_EQ(app::saveView(tab.app).state, "saved");
+        EXPECT_EQ(app::saveView(tab.app).state, app::SaveView::State::Saved);
         app::newProject(tab.app, "Kept");
         app::setTheme(tab.app, app::Theme::Dark);
         nlohmann::json state = app::stateSnapshot(tab.app);
@@ -312,22 +312,21 @@ TEST(AppStorage, SaveStateFollowsStorageNotSqlite) {
     Tab tab(backend, peers);
     backend.hold();
     app::newProject(tab.app, "Slow");
-    while (app::saveView(tab.app).state != "saving") ASSERT_TRUE(backend.releaseOne());
+    while (app::saveView(tab.app).state != app::SaveView::State::Saving) ASSERT_TRUE(backend.releaseOne());
     EXPECT_EQ(projectNames(tab.app), (std::vector<std::string>{"Slow"})) << "shown before it is saved";
     backend.releaseAll();
-    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+    EXPECT_EQ(app::saveView(tab.app).state, app::SaveView::State::Saved);
 
     backend.failWrites(storage::KvCode::QuotaExceeded, -1);
     app::newProject(tab.app, "Too big");
     app::SaveView view = app::saveView(tab.app);
-    EXPECT_EQ(view.state, "not_saved");
+    EXPECT_EQ(view.state, app::SaveView::State::NotSaved);
     EXPECT_EQ(view.label, "Not saved: storage is full");
     EXPECT_NE(view.detail.find("full"), std::string::npos);
-    EXPECT_TRUE(view.warning);
     EXPECT_TRUE(app::savingWantsRetry(tab.app)) << "a full storage may have room later";
     backend.failWrites(storage::KvCode::Ok, 0);
     app::retrySaving(tab.app);
-    EXPECT_EQ(app::saveView(tab.app).state, "saved");
+    EXPECT_EQ(app::saveView(tab.app).state, app::SaveView::State::Saved);
     EXPECT_FALSE(app::savingWantsRetry(tab.app));
 }
 
@@ -342,7 +341,7 @@ TEST(AppStorage, WithoutStorageTheAppWorksInMemoryAndSaysWhy) {
     app::newProject(tab.app, "Only here");
     EXPECT_EQ(projectNames(tab.app), (std::vector<std::string>{"Only here"}));
     const app::SaveView view = app::saveView(tab.app);
-    EXPECT_EQ(view.state, "not_saved");
+    EXPECT_EQ(view.state, app::SaveView::State::NotSaved);
     EXPECT_EQ(view.label, "Not saved: no storage here");
     EXPECT_NE(view.detail.find("Export"), std::string::npos) << view.detail;
     EXPECT_EQ(tab.app.error, view.detail) << "said once where it cannot be missed";
@@ -460,7 +459,7 @@ TEST(AppStorage, ExportAndImportGoThroughAConfirmationAndRefusalsChangeNothing) 
     EXPECT_EQ(projectNames(target.app), (std::vector<std::string>{"Exported"}));
     EXPECT_FALSE(target.app.open);
     EXPECT_EQ(target.app.notice, "Replaced your library with kiln-2025-01-31.sqlite: 1 project.");
-    EXPECT_EQ(app::saveView(target.app).state, "saved");
+    EXPECT_EQ(app::saveView(target.app).state, app::SaveView::State::Saved);
     Tab reopened(other_backend, other_peers);
     EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Exported"}));
 }

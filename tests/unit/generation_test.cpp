@@ -22,6 +22,7 @@
 using namespace kiln;
 using app::App;
 using app::GenerationPhase;
+using Outcome = app::ConnectionTest::Outcome;
 
 namespace {
 
@@ -460,7 +461,7 @@ TEST(Generation, AProjectMadeForAPromptWaitsForTheOtherTabs) {
     app::sendPrompt(second.app);
     peers.deliverAll();
 
-    EXPECT_EQ(app::saveView(second.app).state, "saved") << app::saveView(second.app).detail;
+    EXPECT_EQ(app::saveView(second.app).state, app::SaveView::State::Saved) << app::saveView(second.app).detail;
     ASSERT_EQ(second.app.projects.size(), 2u);
     ASSERT_TRUE(second.app.open);
     EXPECT_EQ(second.app.open->project.name, "A dice roller");
@@ -468,7 +469,7 @@ TEST(Generation, AProjectMadeForAPromptWaitsForTheOtherTabs) {
     other.http.answer(200, streamed(fenced(kApp)));
     peers.deliverAll();
     EXPECT_EQ(second.app.open->selected, 1);
-    EXPECT_EQ(app::saveView(second.app).state, "saved");
+    EXPECT_EQ(app::saveView(second.app).state, app::SaveView::State::Saved);
     peers.deliverAll();
     EXPECT_EQ(first.app.projects.size(), 2u) << "the first tab sees it";
 }
@@ -801,16 +802,15 @@ TEST(GenerationConnection, ListsModelsAndChecksTheChosenOne) {
     app::EndpointSettings edited = f.app.settings;
     app::testConnection(f.app, edited);
     EXPECT_EQ(f.http.last().request.url, "http://127.0.0.1:8090/v1/models");
-    EXPECT_TRUE(f.app.connection_test.running);
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Running);
     f.http.answer(200, {R"({"data":[{"id":"kiln-test/ok"},{"id":"kiln-test/edit"}]})"});
-    EXPECT_FALSE(f.app.connection_test.running);
-    EXPECT_TRUE(f.app.connection_test.ok);
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Passed);
     EXPECT_EQ(f.app.models, (std::vector<std::string>{"kiln-test/edit", "kiln-test/ok"}));
 
     edited.endpoint.model = "nope";
     app::testConnection(f.app, edited);
     f.http.answer(200, {R"({"data":[{"id":"kiln-test/ok"}]})"});
-    EXPECT_FALSE(f.app.connection_test.ok);
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Failed);
     EXPECT_TRUE(contains(f.app.connection_test.message, "no model \"nope\""));
 }
 
@@ -828,7 +828,7 @@ TEST(GenerationConnection, AModelsListPastItsCapIsAbortedAndSettled) {
     }
     EXPECT_TRUE(f.http.last().aborted);
     EXPECT_LT(sent, 512u * 1024);
-    EXPECT_FALSE(f.app.connection_test.running);
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Passed) << "connected, with a list too long to read";
     EXPECT_TRUE(contains(f.app.connection_test.message, "larger than Kiln reads"));
     EXPECT_TRUE(contains(f.app.connection_test.message, "kiln-test/ok"));
 
@@ -837,8 +837,7 @@ TEST(GenerationConnection, AModelsListPastItsCapIsAbortedAndSettled) {
     f.http.last().callbacks.response(500, {});
     f.http.last().callbacks.data(std::string(300 * 1024, 'x'));
     EXPECT_TRUE(f.http.last().aborted);
-    EXPECT_FALSE(f.app.connection_test.running);
-    EXPECT_FALSE(f.app.connection_test.ok);
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Failed);
 }
 
 TEST(GenerationConnection, ExplainsABadKeyAndAnUnreachableHost) {
@@ -846,10 +845,11 @@ TEST(GenerationConnection, ExplainsABadKeyAndAnUnreachableHost) {
     app::testConnection(f.app, f.app.settings);
     const std::string body = R"({"error":{"message":"Incorrect API key provided"}})";
     f.http.answer(401, {body});
-    EXPECT_FALSE(f.app.connection_test.ok);
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Failed);
     EXPECT_EQ(f.app.connection_test.message, codegen::httpErrorMessage(401, body));
 
     app::testConnection(f.app, f.app.settings);
     f.http.last().callbacks.failed(app::HttpFailure::Unreachable, "");
+    EXPECT_EQ(f.app.connection_test.outcome, Outcome::Failed);
     EXPECT_TRUE(contains(f.app.connection_test.message, "could not reach"));
 }

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "core/store/store.h"
 
 namespace kiln::test {
@@ -19,8 +21,10 @@ public:
     explicit TempPath(const std::string& suffix = ".sqlite") {
         static int counter = 0;
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = ::testing::TempDir() + "kiln-" + info->test_suite_name() + "-" + info->name() + "-" +
-                std::to_string(++counter) + suffix;
+        // The process id keeps apart two test binaries that ctest runs at once (kiln_tests and
+        // kiln_tests_next_schema hold the same tests).
+        path_ = ::testing::TempDir() + "kiln-" + std::to_string(getpid()) + "-" + info->test_suite_name() + "-" +
+                info->name() + "-" + std::to_string(++counter) + suffix;
         remove();
     }
     ~TempPath() { remove(); }
