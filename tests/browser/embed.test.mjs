@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, newBrowser, openPage, screenshot, startServer, waitForKiln, webDir } from './harness.mjs';
+import { browsers, newBrowser, openPage, screenshot, settledFrames, startServer, waitForKiln, webDir } from './harness.mjs';
 
 function embedderSite(t, kilnUrl) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-embedder-'));
@@ -72,6 +72,9 @@ for (const engine of browsers()) {
     assert.equal(saved.durable, true);
     assert.match(saved.where, /IndexedDB/);
 
+    // Kiln places (or hides) its own preview in every frame: the frames of its start are over
+    // before the test drives the preview directly.
+    await settledFrames(frame);
     // A preview inside the embedded Kiln tries to take over the top page.
     await frame.evaluate(() => new Promise((resolve) => {
       addEventListener('message', (event) => { if (event.data?.kilnTried) resolve(); });

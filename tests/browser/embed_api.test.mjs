@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  act, browsers, newBrowser, openPage, screenshot, startLlmServer, startServer, state, waitForKiln, waitForState, webDir,
+  act, browsers, newBrowser, openPage, screenshot, settledFrames, startLlmServer, startServer, state, waitForKiln, waitForState,
+  webDir,
 } from './harness.mjs';
 
 const kKey = 'sk-embed-secret';
@@ -126,6 +127,9 @@ for (const engine of browsers()) {
       await page.waitForFunction(() => window.fromKiln.length > 0, { timeout: 30_000 });
       assert.deepEqual(await page.evaluate(() => window.fromKiln), [{ kiln: 'ready', version: 1 }]);
 
+      // Kiln places (or hides) its own preview in every frame: the frames of its start are over
+      // before the test drives the preview directly.
+      await settledFrames(kiln);
       // The live preview inside Kiln posts to Kiln's page and to the top page: Kiln does not take
       // it for the embedder, and the embedding page sees it come from another frame and origin.
       await kiln.evaluate(() => window.kilnTest.showPreview(20, 360, 400, 240, 1, `<!doctype html><script>

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, openKiln, REPO_ROOT, serveAndLaunch, waitForKiln, webDir } from './harness.mjs';
+import { browsers, openKiln, REPO_ROOT, serveAndLaunch, settledFrames, waitForKiln, webDir } from './harness.mjs';
 
 const kShellCache = /^kiln-shell-[0-9a-f]{16}$/;
 
@@ -85,6 +85,9 @@ for (const engine of browsers()) {
     assert.equal(await page.evaluate(() => fetch(`not-cached-${Date.now()}.txt`).then(() => 'online', () => 'offline')), 'offline',
       'the page still reaches the network');
 
+    // Kiln places (or hides) its own preview in every frame: the frames of its start are over
+    // before the test drives the preview directly.
+    await settledFrames(page);
     // The preview's host page comes from the cache too.
     const shown = await page.evaluate(() => new Promise((resolve) => {
       addEventListener('message', (event) => { if (event.data?.kilnOffline) resolve(event.data.kilnOffline); });

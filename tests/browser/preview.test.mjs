@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, openKiln, screenshot, serveAndLaunch } from './harness.mjs';
+import { browsers, openKiln, screenshot, serveAndLaunch, settledFrames } from './harness.mjs';
 import { hostFrame } from './preview_frames.mjs';
 
 // A generated app that tries everything it must not be able to do, and reports to Kiln's page.
@@ -56,6 +56,9 @@ for (const engine of browsers()) {
     const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
 
+    // Kiln places (or hides) its own preview in every frame: the frames of its start are over
+    // before the test drives the preview directly.
+    await settledFrames(page);
     // Secrets of Kiln's origin, and a listener for the preview's reports.
     await page.evaluate(() => new Promise((resolve, reject) => {
       localStorage.setItem('kiln-secret', 'key');
