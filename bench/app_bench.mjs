@@ -107,7 +107,7 @@ try {
   let idle = null;
   for (let run = 0; run < kLoadRuns; run++) {
     process.stdout.write(`load ${run + 1}/${kLoadRuns}…`);
-    const browser = await launch('chromium');
+    const browser = await launch('chromium', { swiftshader: true });
     try {
       const page = await browser.newPage();
       await page.setViewport({ width: 1280, height: 800 });
@@ -148,7 +148,7 @@ try {
   // main thread's CPU time over the frames the step drew (bench/code_panel.mjs). Then the floor:
   // as many frames of the same canvas, cleared and nothing drawn.
   process.stdout.write('200 KB file…');
-  const browser = await launch('chromium');
+  const browser = await launch('chromium', { swiftshader: true });
   try {
     const { page, panel } = await openCodePanel(browser, testServer.url, fs.readFileSync(pagePath, 'utf8'));
     const shown = await page.screenshot({ clip: panel });

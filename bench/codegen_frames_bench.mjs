@@ -30,7 +30,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 const llm = await startLlmServer();
 const server = await startServer(webDir());
-const browser = await launch('chromium');
+const browser = await launch('chromium', { swiftshader: true });
 const perFrame = [];
 let frames = 0;
 try {

@@ -58,7 +58,7 @@ let WebGL2RenderingContext_methods = new Set();
 
 const code = fs.readFileSync(pagePath, 'utf8');
 const server = await startServer(webDir());
-const browser = await launch('chromium');
+const browser = await launch('chromium', { swiftshader: true });
 const results = {};
 try {
   const { page } = await openCodePanel(browser, server.url, code);

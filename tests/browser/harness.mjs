@@ -3,10 +3,10 @@
 // exposes `window.kilnTest`), read its state, click its ImGui items with real mouse events, take
 // screenshots.
 //
-// Chromium runs headless with SwiftShader (software WebGL2). Firefox ESR has no WebGL2 when
-// headless here, so it runs headful and needs an X display: run the tests under
+// Chromium runs headless with Mesa's llvmpipe (software WebGL2, see launch). Firefox ESR has no
+// WebGL2 when headless here, so it runs headful and needs an X display: run the tests under
 //   xvfb-run -a -s "-screen 0 1280x800x24" ...
-// Software WebGL is slow (a few frames per second in Chromium), so tests wait on app state,
+// Software WebGL is slow (a frame costs tens of milliseconds of CPU), so tests wait on app state,
 // never on a number of frames or a fixed delay.
 
 import { spawn } from 'node:child_process';
@@ -54,10 +54,15 @@ export function browsers() {
 
 // Launches Debian's browser for `engine`. Puppeteer gives each launch a fresh temporary profile
 // (user-data-dir) and deletes it on browser.close().
+// Chromium draws WebGL2 and composites with Mesa's llvmpipe through EGL (no X display needed),
+// the software renderer Firefox uses under Xvfb: on a 2-core machine a test spends most of its
+// CPU drawing frames, and llvmpipe draws them with about a third less than SwiftShader.
+// `swiftshader: true` (Chromium only) is the setup the benchmarks' figures were measured in since
+// they began: SwiftShader WebGL2, without GPU compositing.
 // `fission: true` (Firefox only) starts Firefox with its real site isolation: puppeteer's own
 // launcher turns Fission off (one content process for every site), so a test that depends on
 // another site's frame having its own process starts Firefox itself and connects over BiDi.
-export async function launch(engine, { fission = false } = {}) {
+export async function launch(engine, { fission = false, swiftshader = false } = {}) {
   if (engine === 'firefox' && fission) return launchFirefoxWithFission();
   if (engine === 'chromium') {
     return puppeteer.launch({
@@ -67,9 +72,9 @@ export async function launch(engine, { fission = false } = {}) {
       timeout: 60_000,
       args: [
         '--no-sandbox',
-        '--enable-unsafe-swiftshader',
-        '--use-angle=swiftshader',
-        '--disable-gpu',
+        ...(swiftshader
+          ? ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-gpu']
+          : ['--use-angle=gl-egl', '--ignore-gpu-blocklist']),
         // Without these Chromium keeps trying to reach the (closed) network.
         '--disable-background-networking',
         '--disable-component-update',
@@ -331,6 +336,10 @@ export async function openPage(browser, url, {
   return { page, errors };
 }
 
+// How often waitForKiln and waitForState look again: a wait ends on average half of this after
+// what it waits for, and each look is one round trip to the page.
+const kPollMs = 25;
+
 // Opens Kiln at `url` in test mode (`?test=1`) in a new page and waits until it reports ready.
 // Returns {page, errors}; `options` are openPage's.
 export async function openKiln(browser, url, options = {}) {
@@ -353,7 +362,7 @@ export async function waitForKiln(target, errors = []) {
           return false; // state() may throw while the module is still starting
         }
       },
-      { timeout: 60_000, polling: 100 },
+      { timeout: 60_000, polling: kPollMs },
     );
   } catch (error) {
     // The page's visible text shows Kiln's loading or error screen, if any.
@@ -439,7 +448,7 @@ export async function waitForState(page, predicate, timeoutMs = 30_000) {
       throw new Error(`waitForState: timed out after ${timeoutMs} ms waiting for ${predicate}\n` +
         `last state: ${JSON.stringify(current)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, kPollMs));
   }
 }
 
