@@ -91,6 +91,34 @@ for (const engine of browsers()) {
     assert.deepEqual(errors, [], 'the page reported errors');
   });
 
+  test(`keys typed right after a click, before Kiln's next frame, reach the field (${engine})`, { timeout: 240_000 }, async (t) => {
+    const { server, browser } = await serveAndLaunch(t, engine);
+    const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
+    const field = await page.evaluate(() => window.kilnTest.itemRect('Probe text'));
+
+    // A slow device: no frame runs between the click and the keys (Kiln's frames are held back).
+    // The field is only edited once a frame has seen the click, so the hidden text element has no
+    // focus yet when the keys arrive.
+    await page.evaluate(() => new Promise((resolve) => {
+      const raf = window.requestAnimationFrame.bind(window);
+      const held = [];
+      window.requestAnimationFrame = (callback) => held.push(callback);
+      window.releaseFrames = () => {
+        window.requestAnimationFrame = raf;
+        for (const callback of held.splice(0)) raf(callback);
+      };
+      setTimeout(resolve, 200);  // a frame asked for before now has run
+    }));
+    await page.mouse.click(field.x + 20, field.y + 20);
+    await chord(page, 'Control', 'a');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('Quick, brown!');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'kiln-text', 'a frame ran between click and keys');
+    await page.evaluate(() => window.releaseFrames());
+    await probeText(page, 'Quick, brown!');
+    assert.deepEqual(errors, [], 'the page reported errors');
+  });
+
   test(`copy, cut and paste with the system clipboard (${engine})`, { timeout: 240_000 }, async (t) => {
     const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);

@@ -91,6 +91,8 @@
         area.focus({ preventScroll: true });
       }
     },
+    // Whether the element has the focus, so keys that make text reach it as `input` events.
+    focused: () => document.activeElement === area,
     // Copies outside a copy event (a "Copy" button) go through the asynchronous Clipboard API,
     // which may refuse (no permission, or the click was too long ago): said in the console.
     writeClipboard(text) {

@@ -293,6 +293,7 @@ EM_BOOL onKey(int type, const EmscriptenKeyboardEvent* e, void*) {
         io.AddKeyEvent(key, down);
         if (down && e->metaKey) b.keys_down_with_meta.push_back(key);
     }
+    if (down && !e->ctrlKey && !e->metaKey) typeWhereFocusIsLate(e->key);
     requestFrame();
     return down && suppressDefault(*e, key);
 }

@@ -8,6 +8,8 @@
 #include <emscripten.h>
 #include <imgui.h>
 
+#include <cstddef>
+#include <cstring>
 #include <string>
 
 #include "platform/web/imgui_backend.h"
@@ -88,6 +90,15 @@ void installTextInput() {
 
 bool textInputActive() {
     return textInput().active;
+}
+
+void typeWhereFocusIsLate(const char* key) {
+    // One code point, and not a control character: "a", "é", "€"; not "Enter" or "Tab".
+    const auto lead = static_cast<unsigned char>(key[0]);
+    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (length == 0 || std::strlen(key) != length || lead < 0x20 || lead == 0x7F) return;
+    if (EM_ASM_INT({ return window.kilnInput.focused() ? 1 : 0; }) != 0) return;
+    ImGui::GetIO().AddInputCharactersUTF8(key);
 }
 
 }  // namespace kiln::web

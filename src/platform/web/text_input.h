@@ -16,4 +16,10 @@ void installTextInput();
 // keyboard focus and keys that make text must reach it.
 bool textInputActive();
 
+// A key that makes text (`key` is one character; no Ctrl or Cmd held) pressed while the hidden
+// element does not have the focus: typed right after a click on a field, before the frame that
+// starts editing it (a slow device), the browser would drop it. It goes to ImGui's queue instead,
+// after the click, so the field the click makes active gets it (ImGui drops it if none does).
+void typeWhereFocusIsLate(const char* key);
+
 }  // namespace kiln::web
