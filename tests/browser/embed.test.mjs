@@ -50,7 +50,9 @@ for (const engine of browsers()) {
     // The service worker runs in the frame too (with storage partitioned by the top site).
     await frame.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 90_000 });
 
-    // A real click inside the frame: page coordinates are the frame's plus its offset.
+    // A real click inside the frame: page coordinates are the frame's plus its offset, taken once
+    // the frames of Kiln's start are drawn (a line of the status bar can still move the layout).
+    await settledFrames(frame);
     const before = (await frame.evaluate(() => window.kilnTest.state())).projects.length;
     const target = await frame.evaluate(() => {
       const r = window.kilnTest.itemRect('New project');

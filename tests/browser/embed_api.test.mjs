@@ -103,16 +103,25 @@ async function errorFor(page, request, code = null) {
   return page.evaluate((r) => window.fromKiln.filter((m) => m.kiln === 'error' && m.request === r), request);
 }
 
-// Clicks the ImGui item `label` of the Kiln in `frame` with real mouse events on the top page.
+// Clicks the ImGui item `label` of the Kiln in `frame` with real mouse events on the top page,
+// hovering first until the item stays where the pointer is (as harness.mjs's clickItem: a popup
+// sizes itself in its second frame).
 async function clickIn(page, frame, label) {
-  const rect = await frame.waitForFunction((l) => window.kilnTest.itemRect(l), { timeout: 30_000, polling: 50 }, label)
-    .then((handle) => handle.jsonValue());
   const box = await (await frame.frameElement()).boundingBox();
-  const x = box.x + rect.x + rect.w / 2;
-  const y = box.y + rect.y + rect.h / 2;
-  await page.mouse.move(x, y);
-  await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.mouse.click(x, y, { delay: 50 });
+  const centre = async () => {
+    const rect = await frame.waitForFunction((l) => window.kilnTest.itemRect(l), { timeout: 30_000, polling: 50 }, label)
+      .then((handle) => handle.jsonValue());
+    return { x: box.x + rect.x + rect.w / 2, y: box.y + rect.y + rect.h / 2 };
+  };
+  let target = await centre();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.mouse.move(target.x, target.y);
+    await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const now = await centre();
+    if (now.x === target.x && now.y === target.y) break;
+    target = now;
+  }
+  await page.mouse.click(target.x, target.y, { delay: 50 });
 }
 
 for (const engine of browsers()) {
