@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, newBrowser, openPage, screenshot, settledFrames, startServer, waitForKiln, webDir } from './harness.mjs';
+import {
+  browsers, clickItem, newBrowser, openPage, screenshot, settledFrames, startServer, waitForKiln, webDir,
+} from './harness.mjs';
 
 function embedderSite(t, kilnUrl) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-embedder-'));
@@ -50,21 +52,9 @@ for (const engine of browsers()) {
     // The service worker runs in the frame too (with storage partitioned by the top site).
     await frame.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 90_000 });
 
-    // A real click inside the frame: page coordinates are the frame's plus its offset, taken once
-    // the frames of Kiln's start are drawn (a line of the status bar can still move the layout).
-    await settledFrames(frame);
+    // A real click inside the frame, on the top page.
     const before = (await frame.evaluate(() => window.kilnTest.state())).projects.length;
-    const target = await frame.evaluate(() => {
-      const r = window.kilnTest.itemRect('New project');
-      return { x: r.x + r.w / 2, y: r.y + r.h / 2 };
-    });
-    const offset = await page.evaluate(() => {
-      const r = document.getElementById('kiln').getBoundingClientRect();
-      return { x: r.x + 1, y: r.y + 1 }; // inside the 1 px border
-    });
-    await page.mouse.move(offset.x + target.x, offset.y + target.y);
-    await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await page.mouse.click(offset.x + target.x, offset.y + target.y, { delay: 50 });
+    await clickItem(page, 'New project', frame);
     await frame.waitForFunction((n) => window.kilnTest.state().projects.length === n + 1, { timeout: 30_000 }, before);
     // Saved for real: IndexedDB works in the frame (partitioned by the top site, like the worker).
     const saved = await frame.waitForFunction(() => {

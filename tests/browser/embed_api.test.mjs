@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  act, browsers, newBrowser, openPage, screenshot, settledFrames, startLlmServer, startServer, state, waitForKiln, waitForState,
-  webDir,
+  act, browsers, clickItem, newBrowser, openPage, screenshot, settledFrames, startLlmServer, startServer, state, waitForKiln,
+  waitForState, webDir,
 } from './harness.mjs';
 
 const kKey = 'sk-embed-secret';
@@ -101,27 +101,6 @@ async function errorFor(page, request, code = null) {
   await page.waitForFunction((r, c) => window.fromKiln.some((m) => m.kiln === 'error' && m.request === r &&
     (c === null || m.code === c)), { timeout: 30_000 }, request, code);
   return page.evaluate((r) => window.fromKiln.filter((m) => m.kiln === 'error' && m.request === r), request);
-}
-
-// Clicks the ImGui item `label` of the Kiln in `frame` with real mouse events on the top page,
-// hovering first until the item stays where the pointer is (as harness.mjs's clickItem: a popup
-// sizes itself in its second frame).
-async function clickIn(page, frame, label) {
-  const box = await (await frame.frameElement()).boundingBox();
-  const centre = async () => {
-    const rect = await frame.waitForFunction((l) => window.kilnTest.itemRect(l), { timeout: 30_000, polling: 50 }, label)
-      .then((handle) => handle.jsonValue());
-    return { x: box.x + rect.x + rect.w / 2, y: box.y + rect.y + rect.h / 2 };
-  };
-  let target = await centre();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.mouse.move(target.x, target.y);
-    await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const now = await centre();
-    if (now.x === target.x && now.y === target.y) break;
-    target = now;
-  }
-  await page.mouse.click(target.x, target.y, { delay: 50 });
 }
 
 for (const engine of browsers()) {
@@ -214,7 +193,7 @@ for (const engine of browsers()) {
       assert.deepEqual(await chatRequests(llm), []);
       // The Allow buttons arm once the dialog has been seen for a second.
       await waitForState(kiln, (s) => s.embed.can_allow === true);
-      await clickIn(page, kiln, 'Allow once');
+      await clickItem(page, 'Allow once', kiln);
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version' && m.number === 2),
         { timeout: 60_000 });
       const generated = (await messages(page, 'version')).at(-1);
@@ -266,7 +245,7 @@ for (const engine of browsers()) {
         await page.evaluate(() => { document.getElementById('kiln').style.opacity = '0.5'; });
         await waitForState(kiln, (s) => s.embed.visible === false);
         assert.equal((await state(kiln)).embed.can_allow, false);
-        await clickIn(page, kiln, 'Allow once');
+        await clickItem(page, 'Allow once', kiln);
         await settle();
         assert.notEqual((await state(kiln)).embed.pending, null, 'a covered frame was allowed');
         assert.deepEqual(await chatRequests(llm), []);
@@ -275,7 +254,7 @@ for (const engine of browsers()) {
       }
 
       // Deny: the page hears 'denied', and later sends are denied without asking, until a reload.
-      await clickIn(page, kiln, 'Deny');
+      await clickItem(page, 'Deny', kiln);
       assert.deepEqual((await errorFor(page, 1, 'denied')).map((m) => m.code), ['consent-required', 'denied']);
       await send('two', 2);
       assert.equal((await errorFor(page, 2))[0].code, 'denied');
@@ -288,7 +267,7 @@ for (const engine of browsers()) {
       assert.equal((await errorFor(page, 3))[0].code, 'consent-required');
       // The Allow buttons arm once the dialog has been seen for a second.
       await waitForState(kiln, (s) => s.embed.can_allow === true);
-      await clickIn(page, kiln, 'Always');
+      await clickItem(page, 'Always', kiln);
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
       assert.equal((await chatRequests(llm)).length, 1);
       await waitForState(kiln, (s) => s.generation.phase === 'finished' && s.saved === 'saved');
@@ -302,12 +281,12 @@ for (const engine of browsers()) {
       await waitForState(kiln, (s) => s.generation.phase === 'finished' && s.saved === 'saved');
 
       // Revoked in Settings: asked again, after a reload too.
-      await clickIn(page, kiln, 'Settings');
+      await clickItem(page, 'Settings', kiln);
       await kiln.waitForFunction(() => window.kilnTest.itemRect('Revoke'), { timeout: 30_000, polling: 50 });
       await screenshot(page, `embed-consent-settings-${engine}.png`);
-      await clickIn(page, kiln, 'Revoke');
+      await clickItem(page, 'Revoke', kiln);
       await waitForState(kiln, (s) => s.embed.always.length === 0 && s.saved === 'saved');
-      await clickIn(page, kiln, 'Cancel');
+      await clickItem(page, 'Cancel', kiln);
       kiln = await open();
       assert.deepEqual((await state(kiln)).embed.always, []);
 
@@ -325,7 +304,7 @@ for (const engine of browsers()) {
       // What the user is asked is the first of them; allowed once, it is the one sent.
       // The Allow buttons arm once the dialog has been seen for a second.
       await waitForState(kiln, (s) => s.embed.can_allow === true);
-      await clickIn(page, kiln, 'Allow once');
+      await clickItem(page, 'Allow once', kiln);
       await page.waitForFunction(() => window.fromKiln.some((m) => m.kiln === 'version'), { timeout: 60_000 });
       assert.equal((await versions())[0].prompt, 'try 5');
       assert.equal((await chatRequests(llm)).length, 3);
