@@ -16,6 +16,8 @@ namespace kiln::ui {
 enum class PhoneTab { Projects, Prompt, Code, Preview, Versions };
 enum class ViewTab { Preview, Code, Changes };
 enum class CodeView { Code, Changes };
+// Kiln's modal dialogs; ImGui opens a popup in the frame after the click that asked for it.
+enum class Dialog { None, Rename, Storage, Settings };
 
 // What only the interface remembers: panel sizes, the phone tab, text being typed in popups.
 struct UiState {
@@ -34,10 +36,8 @@ struct UiState {
     bool update_waiting = false;        // a new version of Kiln is ready to take over
     std::string rename_text;
     int64_t rename_project = 0;
-    bool open_rename = false;
-    bool open_storage = false;                                      // the Storage popup opens next frame
+    Dialog open_next = Dialog::None;                                // the dialog that opens next frame
     bool export_keys = false;                                       // the Storage popup's "Include API keys" box
-    bool open_settings = false;                                     // the Settings popup opens next frame
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
     size_t streamed_bytes = 0;                                      // the streamed code the editor last showed

@@ -10,13 +10,12 @@ namespace kiln::ui {
 void beginRename(UiState& ui, const store::Project& project) {
     ui.rename_project = project.id;
     ui.rename_text = project.name;
-    ui.open_rename = true;
+    ui.open_next = Dialog::Rename;
 }
 
 void drawRenamePopup(app::App& app, UiState& ui) {
-    if (ui.open_rename) {
+    if (opensNow(ui, Dialog::Rename)) {
         ImGui::OpenPopup("Rename project");
-        ui.open_rename = false;
     }
     ImGui::SetNextWindowSize(ImVec2(360, 0));
     if (!ImGui::BeginPopupModal("Rename project", nullptr, ImGuiWindowFlags_NoResize)) return;

@@ -133,9 +133,8 @@ void drawOptions(app::EndpointSettings& edit) {
 }  // namespace
 
 void drawSettingsPopup(app::App& app, UiState& ui) {
-    if (ui.open_settings) {
+    if (opensNow(ui, Dialog::Settings)) {
         ImGui::OpenPopup("Settings");
-        ui.open_settings = false;
         ui.settings_edit = app.settings;
         if (app.connection_test.outcome != Outcome::Running) app.connection_test = {};  // from another visit
     }

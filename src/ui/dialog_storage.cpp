@@ -28,9 +28,8 @@ std::string formatBytes(uint64_t bytes) {
 }  // namespace
 
 void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
-    if (ui.open_storage) {
+    if (opensNow(ui, Dialog::Storage)) {
         ImGui::OpenPopup("Storage");
-        ui.open_storage = false;
     }
     ImGui::SetNextWindowSize(ImVec2(440, 0));
     if (!ImGui::BeginPopupModal("Storage", nullptr, ImGuiWindowFlags_NoResize)) return;

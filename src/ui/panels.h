@@ -64,7 +64,14 @@ void drawMessages(app::App& app, UiState& ui, FrameOutput& out, bool in_status_b
 // Opens the Rename project dialog on `project` next frame.
 void beginRename(UiState& ui, const store::Project& project);
 
-// The dialogs: each opens itself when its UiState flag or app state asks, and draws while open.
+// True once, in the frame `dialog` opens, if UiState::open_next asked for it.
+inline bool opensNow(UiState& ui, Dialog dialog) {
+    if (ui.open_next != dialog) return false;
+    ui.open_next = Dialog::None;
+    return true;
+}
+
+// The dialogs: each opens itself when UiState::open_next or app state asks, and draws while open.
 void drawRenamePopup(app::App& app, UiState& ui);
 void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out);
 void drawImportPopup(app::App& app);

@@ -43,9 +43,9 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
         if (ImGui::SmallButton("Export")) out.export_database = true;
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton("Storage")) ui.open_storage = true;
+    if (ImGui::SmallButton("Storage")) ui.open_next = Dialog::Storage;
     ImGui::SameLine();
-    if (ImGui::SmallButton("Settings")) ui.open_settings = true;
+    if (ImGui::SmallButton("Settings")) ui.open_next = Dialog::Settings;
     const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
     if (!stats.empty() && fitsBeside(24.0f + ImGui::CalcTextSize(stats.c_str()).x + position_width)) {
         ImGui::SameLine(0, 24.0f);
