@@ -39,6 +39,7 @@ constexpr const char* kSystemPrompt = "/assets/prompts/system.md";
 // While a generation runs, its elapsed time is redrawn and the stall timeout checked this often.
 constexpr double kGenerationTickMs = 500;
 constexpr const char* kSqliteType = "application/vnd.sqlite3";
+constexpr const char* kHtmlType = "text/html";
 constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
 constexpr double kStorageFrameDelayMs = 40;
 
@@ -281,6 +282,11 @@ void frame() {
         if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app, out.export_keys)) {
             kiln::web::downloadFile(kiln::app::exportFileName(std::time(nullptr)), *bytes, kSqliteType);
         }
+    }
+    if (out.download_app && g.app.open) {
+        const std::string& code = g.app.open->code;
+        kiln::web::downloadFile(kiln::app::appFileName(g.app.open->project.name),
+                                std::vector<uint8_t>(code.begin(), code.end()), kHtmlType);
     }
     if (out.pick_import_file) kiln::web::pickFile();
     syncStorage(out.storage_shown);

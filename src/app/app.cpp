@@ -3,6 +3,7 @@
 #include "app/app_internal.h"
 #include "app/embed_api.h"
 #include "app/messages.h"
+#include "core/codegen/utf8.h"
 
 #include <algorithm>
 #include <cctype>
@@ -279,6 +280,50 @@ std::string exportFileName(std::time_t now) {
     char name[32];
     std::strftime(name, sizeof name, "kiln-%Y-%m-%d.sqlite", &local);
     return name;
+}
+
+std::string appFileName(const std::string& project_name) {
+    constexpr size_t kMaxBytes = 120;
+    // Characters that separate paths or that Windows refuses, and those that change the direction
+    // text is shown in (an "invoice<U+202E>lmth.exe" reads as "invoice" + "exe.html").
+    const auto unsafe = [](uint32_t c) {
+        return c < 0x20 || c == 0x7F || (c < 0x80 && std::strchr("/\\:*?\"<>|", static_cast<int>(c)) != nullptr) ||
+               c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+               (c >= 0x2066 && c <= 0x2069);
+    };
+    std::string name;
+    for (size_t pos = 0; pos < project_name.size();) {
+        const int length = codegen::utf8SequenceLength(project_name, pos);
+        uint32_t c = 0xFFFD;  // ill-formed bytes are replaced as unsafe ones are
+        if (length == 1) {
+            c = static_cast<unsigned char>(project_name[pos]);
+        } else if (length > 1) {
+            c = static_cast<unsigned char>(project_name[pos]) & (0x7F >> length);
+            for (int i = 1; i < length; ++i) c = c << 6 | (static_cast<unsigned char>(project_name[pos + i]) & 0x3F);
+        }
+        const size_t taken = length == 0 ? 1 : static_cast<size_t>(length);
+        const bool replace = length == 0 || unsafe(c);
+        if (name.size() + (replace ? 1 : taken) > kMaxBytes) break;
+        if (!replace) {
+            name.append(project_name, pos, taken);
+        } else if (name.empty() || name.back() != '-') {
+            name += '-';
+        }
+        pos += taken;
+    }
+    // A leading dot hides the file, a leading dash reads as an option; Windows drops trailing dots
+    // and spaces.
+    const auto trimmed = [](char c) { return c == ' ' || c == '.' || c == '-'; };
+    while (!name.empty() && trimmed(name.back())) name.pop_back();
+    name.erase(0, std::find_if_not(name.begin(), name.end(), trimmed) - name.begin());
+    if (name.empty()) return "app.html";
+    // Windows keeps these names for devices, with any extension and in any case.
+    std::string stem = name.substr(0, name.find('.'));
+    std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::toupper(c); });
+    const bool device = stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL" ||
+                        (stem.size() == 4 && (stem.compare(0, 3, "COM") == 0 || stem.compare(0, 3, "LPT") == 0) &&
+                         std::isdigit(static_cast<unsigned char>(stem[3])));
+    return name + (device ? "-app.html" : ".html");
 }
 
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {

@@ -192,6 +192,10 @@ bool savingWantsRetry(const App& app);
 void retrySaving(App& app);
 // The name an export is downloaded as, from the local date: "kiln-2025-01-31.sqlite".
 std::string exportFileName(std::time_t now);
+// The name the open version's code is downloaded as: the project's name made safe to save on any
+// system (no separators, control or direction characters, device names or leading dots; at most
+// 120 bytes, cut between characters), then ".html". "app.html" when nothing is left.
+std::string appFileName(const std::string& project_name);
 // The whole library as a SQLite file (sql.js opens it), or nothing with the error set. API keys
 // are left out (securely deleted from the copy) unless include_keys.
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys = false);

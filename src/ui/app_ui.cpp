@@ -43,7 +43,7 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
     if (ui.view_tab == ViewTab::Preview) {
         out.preview = drawPreview(app, ui);
     } else if (ui.view_tab == ViewTab::Code) {
-        drawCode(app, ui, fonts);
+        drawCode(app, ui, fonts, out);
     } else {
         drawChanges(app, fonts, ui.dark);
     }
@@ -98,7 +98,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
         ui.phone_code_view = tabRow(labels, 2, ui.phone_code_view, false);
         if (ui.phone_code_view == CodeView::Code) {
-            drawCode(app, ui, fonts);
+            drawCode(app, ui, fonts, out);
         } else {
             drawChanges(app, fonts, ui.dark);
         }

@@ -1,6 +1,7 @@
 // Kiln: the whole interface, drawn from app state once per frame.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -34,6 +35,7 @@ struct UiState {
     bool dark = false;                  // the theme applied, for the code editor's palette
     bool compact = false;               // embedded in another page: one column with tabs
     bool update_waiting = false;        // a new version of Kiln is ready to take over
+    int64_t copied_at_ms = -1;          // app.clock_ms when Copy code was clicked (says "Copied" for a while)
     std::string rename_text;
     int64_t rename_project = 0;
     Dialog open_next = Dialog::None;                                // the dialog that opens next frame
@@ -59,8 +61,14 @@ struct FrameOutput {
     bool export_database = false;   // the user asked to download the library
     bool export_keys = false;       // ... with the API keys in it
     bool pick_import_file = false;  // the user asked for the file picker
+    bool download_app = false;      // the user asked to download the code the code panel shows
     bool storage_shown = false;     // the Storage popup is open: keep its figures fresh
     double redraw_in_ms = 0;        // > 0: what this frame shows changes by itself then (a countdown)
+
+    // Asks for a frame `ms` from now (the soonest of all asked for, when several are).
+    void redrawIn(double ms) {
+        if (ms > 0) redraw_in_ms = redraw_in_ms > 0 ? std::min(redraw_in_ms, ms) : ms;
+    }
 };
 
 // Below this width (CSS pixels) the interface is one column with tabs.

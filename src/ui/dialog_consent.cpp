@@ -41,10 +41,7 @@ void drawConsentPopup(app::App& app, FrameOutput& out) {
         "\"Always\" can be revoked in Settings.");
     const bool can_allow = app::consentCanAllow(app);
     const int64_t arms_in_ms = app::consentArmsInMs(app);
-    if (arms_in_ms > 0) {
-        const double at = static_cast<double>(arms_in_ms);
-        out.redraw_in_ms = out.redraw_in_ms > 0 ? std::min(out.redraw_in_ms, at) : at;
-    }
+    out.redrawIn(static_cast<double>(arms_in_ms));
     if (arms_in_ms < 0) {
         ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
         ImGui::TextWrapped("Kiln is hidden or covered on this page: scroll it fully into view to allow.");

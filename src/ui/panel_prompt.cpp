@@ -93,7 +93,7 @@ void drawPromptBox(app::App& app, FrameOutput& out) {
         const app::RetryWait wait = app::retryWait(app, app.clock_ms ? app.clock_ms() : 0);
         const std::string label =
             wait.seconds > 0 ? "Send (" + std::to_string(wait.seconds) + " s)###Send" : std::string("Send###Send");
-        out.redraw_in_ms = static_cast<double>(wait.next_change_ms);
+        out.redrawIn(static_cast<double>(wait.next_change_ms));
         ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0);
         send = primaryButton(label.c_str()) || send;
         ImGui::EndDisabled();

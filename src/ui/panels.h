@@ -7,7 +7,7 @@
 //   panel_header.cpp      the open project's name, Rename, Delete
 //   panel_prompt.cpp      the prompt box, Send, the generation's progress and draft
 //   panel_versions.cpp    the versions timeline, Restore, Fork
-//   panel_code.cpp        the code editor, or the code as it streams
+//   panel_code.cpp        the code editor and Copy code, Download; or the code as it streams
 //   panel_preview.cpp     the Network switch, the preview guard, the place of the app's frame
 //   changes_view.cpp      the Changes view (changes_view.h)
 //   status_bar.cpp        the status bar
@@ -44,8 +44,9 @@ void drawPromptBox(app::App& app, FrameOutput& out);
 // The versions timeline of the open project, Restore and Fork. Needs app.open.
 void drawVersions(app::App& app);
 
-// The code of the selected version in the editor, or the code streaming in. Needs app.open.
-void drawCode(app::App& app, UiState& ui, const Fonts& fonts);
+// The code of the selected version in the editor with its actions, or the code streaming in.
+// Needs app.open.
+void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out);
 
 // The preview panel; returns where the page must put the app's frame (or that it must stop it).
 // Needs app.open.

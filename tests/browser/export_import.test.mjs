@@ -4,7 +4,7 @@
 // it, and Undo of the replace restores it; a file that carries a trigger, one that is not SQLite,
 // one from a newer Kiln and another application's database are refused with a plain message
 // before anything is asked, and nothing changes. Export and import go through real clicks, the file picker's input and a
-// drop on the canvas. None of it needs the DevTools protocol: runs in Chromium and in Firefox.
+// drop on the canvas. The open version's code leaves by Copy code and Download, a file that runs opened from disk. None of it needs the DevTools protocol: runs in Chromium and in Firefox.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -25,6 +25,15 @@ before(async () => {
   SQL = await initSqlJs({ locateFile: (file) => path.join(REPO_ROOT, 'node_modules/sql.js/dist', file) });
 });
 const kScratch = path.join(REPO_ROOT, 'build/tmp');
+
+// Stands in for the asynchronous Clipboard API, as openKiln's `preload`: records each text written.
+function recordClipboard() {
+  window.kilnTestClipboard = [];
+  navigator.clipboard.writeText = (text) => {
+    window.kilnTestClipboard.push(text);
+    return Promise.resolve();
+  };
+}
 
 // Kiln's migrations, read from the source that defines them: [{version, sql}].
 function kilnMigrations() {
@@ -119,6 +128,39 @@ for (const engine of browsers()) {
         (found[project] ??= []).push(code);
       }
       assert.deepEqual(found, made);
+      assert.deepEqual(errors, []);
+    });
+
+  test(`an app leaves Kiln: Copy code, and Download as the project's name, a file that runs from disk (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const preload = `(${captureDownloads})(); (${recordClipboard})();`;
+      const { page, errors } = await openKiln(browser, server.url, { preload });
+      const name = 'Tip "calc": v1/2';
+      const code = '<!doctype html><html><head><title>not run</title></head><body>' +
+        '<script>document.title = "ran " + (40 + 2);</script></body></html>';
+      await act(page, 'newProject', name);
+      await waitForState(page, (s) => s.open?.name === name);
+      await act(page, 'addVersion', code);
+      await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
+      await clickItem(page, 'Code');
+
+      await clickItem(page, 'Copy code');
+      await page.waitForFunction(() => window.kilnTestClipboard.length === 1, { timeout: 10_000 });
+      assert.deepEqual(await page.evaluate(() => window.kilnTestClipboard), [code]);
+
+      await clickItem(page, 'Download');
+      const file = await download(page);
+      assert.equal(file.name, 'Tip -calc- v1-2.html');
+      assert.equal(new TextDecoder().decode(file.bytes), code);
+      // Opened from disk, as a user opens the file they saved, the app runs.
+      fs.mkdirSync(kScratch, { recursive: true });
+      const saved = path.join(kScratch, `${engine}-${file.name}`);
+      fs.writeFileSync(saved, file.bytes);
+      const opened = await browser.newPage();
+      await opened.goto(`file://${saved}`);
+      await opened.waitForFunction(() => document.title === 'ran 42', { timeout: 10_000 });
+      await opened.close();
       assert.deepEqual(errors, []);
     });
 

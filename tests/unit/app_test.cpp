@@ -472,3 +472,36 @@ TEST(AppStorage, ExportsAreNamedAfterTheLocalDate) {
     day.tm_hour = 12;
     EXPECT_EQ(app::exportFileName(std::mktime(&day)), "kiln-2025-01-31.sqlite");
 }
+
+// A project's name becomes a file name that every system saves as written, that cannot climb out
+// of the downloads folder, hide itself, pose as another type, or clash with a device name.
+TEST(AppFileName, IsTheProjectNameMadeSafeWithHtmlAfterIt) {
+    EXPECT_EQ(app::appFileName("Pomodoro timer"), "Pomodoro timer.html");
+    EXPECT_EQ(app::appFileName("Résumé 😀 — 番茄"), "Résumé 😀 — 番茄.html");
+    // Separators and the characters Windows refuses.
+    EXPECT_EQ(app::appFileName("../../etc/passwd"), "etc-passwd.html");
+    EXPECT_EQ(app::appFileName("a/../b"), "a-..-b.html");
+    EXPECT_EQ(app::appFileName("a\\b:c*d?e\"f<g>h|i"), "a-b-c-d-e-f-g-h-i.html");
+    // Control characters, and the bidirectional marks that can make "x.exe" read as "exe.x".
+    EXPECT_EQ(app::appFileName("line\nbreak\t\ttab\x7f"), "line-break-tab.html");
+    EXPECT_EQ(app::appFileName("bad \xff\xfe bytes"), "bad - bytes.html");
+    EXPECT_EQ(app::appFileName("invoice\u202Elmth.exe"), "invoice-lmth.exe.html");
+    EXPECT_EQ(app::appFileName("a\u2066b\u2069c\u200Fd"), "a-b-c-d.html");
+    // Leading dots would hide the file; trailing dots and spaces are dropped by Windows.
+    EXPECT_EQ(app::appFileName("  .hidden. . "), "hidden.html");
+    // Names Windows keeps for devices, whatever their case or extension.
+    EXPECT_EQ(app::appFileName("con"), "con-app.html");
+    EXPECT_EQ(app::appFileName("LPT1.txt"), "LPT1.txt-app.html");
+    EXPECT_EQ(app::appFileName("console"), "console.html");
+    // Nothing left: a plain name.
+    EXPECT_EQ(app::appFileName(""), "app.html");
+    EXPECT_EQ(app::appFileName(" ... "), "app.html");
+    // Long names are cut at a character boundary, never inside a UTF-8 sequence.
+    const std::string long_name = app::appFileName(std::string(300, 'x'));
+    EXPECT_EQ(long_name, std::string(120, 'x') + ".html");
+    std::string accents;
+    for (int i = 0; i < 100; ++i) accents += "é";
+    const std::string trimmed = app::appFileName("a" + accents);
+    ASSERT_EQ(trimmed.size(), 1 + 59 * 2 + 5u);
+    EXPECT_EQ(trimmed.substr(trimmed.size() - 7), "é.html");
+}
