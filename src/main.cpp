@@ -288,6 +288,12 @@ void frame() {
         kiln::web::downloadFile(kiln::app::appFileName(g.app.open->project.name),
                                 std::vector<uint8_t>(code.begin(), code.end()), kHtmlType);
     }
+    if (out.open_app_tab && g.app.open) {
+        const kiln::app::OpenProject& open = *g.app.open;
+        if (!kiln::web::openPreviewTab(open.stored_code, kiln::app::previewNetwork(g.app), open.project.name)) {
+            kiln::app::reportTabBlocked(g.app);
+        }
+    }
     if (out.pick_import_file) kiln::web::pickFile();
     syncStorage(out.storage_shown);
     syncGeneration();

@@ -326,6 +326,10 @@ std::string appFileName(const std::string& project_name) {
     return name + (device ? "-app.html" : ".html");
 }
 
+void reportTabBlocked(App& app) {
+    app.error = "The browser blocked the app's new tab. Allow pop-ups for this site and try again, or use Download.";
+}
+
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {
     if (!app.database) return std::nullopt;
     try {

@@ -261,6 +261,8 @@ void compareVersions(App& app, int base = 0);
 // ---- Code --------------------------------------------------------------------------------------
 
 bool codeEdited(const App& app);
+// Says that the browser refused to open the app's tab (a pop-up blocker), and what to do instead.
+void reportTabBlocked(App& app);
 // Saves the edited code as a new version ("Edited by hand") and shows it in the preview.
 void saveCodeEdit(App& app);
 void discardCodeEdit(App& app);

@@ -41,7 +41,7 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
     const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
     ui.view_tab = tabRow(labels, 3, ui.view_tab, false);
     if (ui.view_tab == ViewTab::Preview) {
-        out.preview = drawPreview(app, ui);
+        out.preview = drawPreview(app, ui, out);
     } else if (ui.view_tab == ViewTab::Code) {
         drawCode(app, ui, fonts, out);
     } else {
@@ -103,7 +103,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
             drawChanges(app, fonts, ui.dark);
         }
     } else if (ui.phone_tab == PhoneTab::Preview) {
-        out.preview = drawPreview(app, ui);
+        out.preview = drawPreview(app, ui, out);
     } else {
         drawVersions(app);
     }

@@ -62,6 +62,7 @@ struct FrameOutput {
     bool export_keys = false;       // ... with the API keys in it
     bool pick_import_file = false;  // the user asked for the file picker
     bool download_app = false;      // the user asked to download the code the code panel shows
+    bool open_app_tab = false;      // the user asked to open the selected version's app in a tab
     bool storage_shown = false;     // the Storage popup is open: keep its figures fresh
     double redraw_in_ms = 0;        // > 0: what this frame shows changes by itself then (a countdown)
 

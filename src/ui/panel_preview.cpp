@@ -1,5 +1,5 @@
-// The preview panel: the Network switch, the preview guard's messages (Stop, Run it, Show the
-// code), and the place where the page puts the app's frame.
+// The preview panel: the Network switch, Open in new tab, the preview guard's messages (Stop, Run
+// it, Show the code), and the place where the page puts the app's frame.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -10,7 +10,7 @@ namespace kiln::ui {
 
 // The preview panel: the Network switch, the guard's messages (preview_guard.h), and the place
 // of the app's frame below them.
-PreviewPlacement drawPreview(app::App& app, UiState& ui) {
+PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     PreviewPlacement placement;
     const app::OpenProject& open = *app.open;
     if (open.code.empty() || open.selected == 0) {
@@ -24,13 +24,19 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", network ? "The app may use the network."
                                       : "Offline: the app can send, load or open nothing outside itself.");
+    // Not for an app the guard holds back: a tab would run it anyway.
+    const bool held = run == app::PreviewRun::Held || run == app::PreviewRun::Stopped;
+    if (!held) {
+        sameLineIfFits(buttonWidth("Open in new tab"));
+        if (ImGui::SmallButton("Open in new tab")) out.open_app_tab = true;
+    }
     if (run == app::PreviewRun::Unresponsive) {
-        ImGui::SameLine(0, 16.0f);
+        ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted("The app is not responding.");
         ImGui::SameLine();
         if (ImGui::Button("Stop")) app::stopPreview(app);
     }
-    if (run == app::PreviewRun::Held || run == app::PreviewRun::Stopped) {
+    if (held) {
         placement.stop = true;
         ImGui::Spacing();
         ImGui::TextWrapped("%s", run == app::PreviewRun::Held

@@ -8,7 +8,7 @@
 //   panel_prompt.cpp      the prompt box, Send, the generation's progress and draft
 //   panel_versions.cpp    the versions timeline, Restore, Fork
 //   panel_code.cpp        the code editor and Copy code, Download; or the code as it streams
-//   panel_preview.cpp     the Network switch, the preview guard, the place of the app's frame
+//   panel_preview.cpp     the Network switch, Open in new tab, the preview guard, the app's frame
 //   changes_view.cpp      the Changes view (changes_view.h)
 //   status_bar.cpp        the status bar
 //   banner_error.cpp      the error banner
@@ -50,7 +50,7 @@ void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out);
 
 // The preview panel; returns where the page must put the app's frame (or that it must stop it).
 // Needs app.open.
-PreviewPlacement drawPreview(app::App& app, UiState& ui);
+PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out);
 
 // The status bar, one line; on a phone the passing messages are left to drawMessages above the tabs.
 void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone);

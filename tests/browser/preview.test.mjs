@@ -2,11 +2,14 @@
 // kilnTest.showPreview/hidePreview: the code runs with its inline scripts and styles, in a frame
 // placed exactly over the requested rectangle, reloaded only for a new revision, and it cannot
 // reach anything of Kiln's: its IndexedDB, localStorage, cookies, caches, parent.document or
-// top.document, nor navigate the page.
+// top.document, nor navigate the page. "Open in new tab" runs the app in a tab of the preview's
+// host page, never one of Kiln's origin, with the same sandbox and no way back to Kiln's window.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, openKiln, screenshot, serveAndLaunch, settledFrames } from './harness.mjs';
+import {
+  act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, waitForState,
+} from './harness.mjs';
 import { hostFrame } from './preview_frames.mjs';
 
 // A generated app that tries everything it must not be able to do, and reports to Kiln's page.
@@ -127,4 +130,64 @@ for (const engine of browsers()) {
     const unexpected = errors.filter((line) => !/Unsafe attempt to initiate navigation/.test(line));
     assert.deepEqual(unexpected, [], 'the page reported errors');
   });
+}
+
+for (const engine of browsers()) {
+  for (const singleOrigin of [false, true]) {
+    const where = singleOrigin ? "Kiln's own preview/ page" : 'the preview origin';
+    test(`Open in new tab runs the app on ${where}, sandboxed, unable to reach Kiln (${engine})`,
+      { timeout: 120_000 }, async (t) => {
+        const { server, browser } = await serveAndLaunch(t, engine, undefined, { singleOrigin });
+        const { page, errors } = await openKiln(browser, server.url);
+        const name = 'Tab <b>app</b>';
+        await act(page, 'newProject', name);
+        await waitForState(page, (s) => s.open?.name === name);
+        await act(page, 'addVersion', '<!doctype html><title>inner</title><h1>Tab app</h1><script>window.ran = 40 + 2;</script>');
+        await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
+
+        const hostUrl = server.previewUrl ?? new URL('preview/', server.url).href;
+        const opened = browser.waitForTarget((target) => target.url() === `${hostUrl}#tab`, { timeout: 30_000 });
+        await clickItem(page, 'Open in new tab');
+        const tab = await (await opened).page();
+        await tab.waitForFunction((title) => document.title === title && document.querySelector('iframe') !== null,
+          { timeout: 30_000 }, name);
+        assert.equal(new URL(tab.url()).origin, new URL(hostUrl).origin);
+        if (!singleOrigin) assert.notEqual(new URL(tab.url()).origin, new URL(server.url).origin);
+        assert.equal(await tab.evaluate(() => window.opener), null, 'the tab let go of Kiln\'s window');
+
+        // The app ran in the tab's sandboxed frame, with an opaque origin: Kiln's storage and
+        // window are out of its reach.
+        let app = null;
+        for (const deadline = Date.now() + 30_000; !app && Date.now() < deadline;) {
+          for (const frame of tab.frames()) {
+            if (frame !== tab.mainFrame() && await frame.evaluate(() => window.ran === 42).catch(() => false)) app = frame;
+          }
+          if (!app) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.ok(app, 'the app ran in a frame of the tab');
+        const reach = await app.evaluate(async () => {
+          const attempt = async (act) => {
+            try { return `allowed: ${JSON.stringify(await act())}`; } catch (error) { return `refused: ${error.name}`; }
+          };
+          return {
+            origin: String(self.origin),
+            indexedDB: await attempt(() => new Promise((resolve, reject) => {
+              const request = indexedDB.open('kiln');
+              request.onsuccess = () => resolve(Array.from(request.result.objectStoreNames));
+              request.onerror = () => reject(request.error);
+            })),
+            localStorage: await attempt(() => localStorage.length),
+            opener: await attempt(() => top.opener === null ? 'none' : top.opener.location.href),
+            top: await attempt(() => top.document.title),
+          };
+        });
+        assert.equal(reach.origin, 'null');
+        assert.match(reach.indexedDB, /^refused: SecurityError$/);
+        assert.match(reach.localStorage, /^refused: SecurityError$/);
+        assert.equal(reach.opener, 'allowed: "none"');
+        assert.match(reach.top, /^refused: SecurityError$/);
+        await tab.close();
+        assert.deepEqual(errors, []);
+      });
+  }
 }

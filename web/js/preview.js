@@ -12,6 +12,10 @@
 //     │                                                    placed over the ImGui panel
 //     └ <iframe sandbox="allow-scripts allow-forms allow-popups allow-downloads" srcdoc="…">
 //
+// "Open in new tab" opens the same host page as a tab (openTab()), which runs the app in the same
+// sandboxed frame, full page: the app never becomes a document of Kiln's origin (a blob: or
+// data: document made here would be, and could read Kiln's storage).
+//
 // The preview origin is configuration: <meta name="kiln-preview-origin" content="https://…"> in
 // index.html (scripts/configure.mjs writes it, with the CSP's frame-src to match). Empty: the
 // host is Kiln's own preview/ page, on Kiln's origin, sandboxed as well but in Kiln's process,
@@ -88,7 +92,16 @@
     document.body.appendChild(frame);
   }
 
+  // Tabs opened by openTab() that have not said ready yet, each with what it is to run.
+  const tabs = new Map(); // WindowProxy -> {html, network, title}
+
   addEventListener('message', (event) => {
+    const tab = tabs.get(event.source);
+    if (tab && event.origin === previewOrigin && event.data?.kilnPreview === 'ready') {
+      tabs.delete(event.source);
+      event.source.postMessage({ kilnPreview: 'run', run: 1, ...tab }, previewOrigin);
+      return;
+    }
     if (!host || event.source !== host.contentWindow || event.origin !== previewOrigin) return;
     const data = event.data;
     if (data?.kilnPreview === 'ready') {
@@ -143,6 +156,21 @@
     },
     // performance.now() when the current run's app last answered a ping; -1 if it never did.
     lastAnswer: () => lastAnswer,
+    // Opens `html` in a tab of its own: the host page (on the preview origin, or Kiln's own
+    // preview/ where there is none) runs it full page in the same sandboxed frame as the preview,
+    // under `title`; never a document of Kiln's origin. The tab asks for the code once it has
+    // loaded (host.js). Returns false when the browser blocked the tab.
+    openTab(html, network, title) {
+      const tab = window.open(`${hostUrl}#tab`, '_blank');
+      if (!tab) return false;
+      tabs.set(tab, { html, network, title });
+      setTimeout(() => {
+        if (tabs.delete(tab) && !tab.closed) {
+          console.error(`Kiln: the app's tab could not start: its page at ${hostUrl} did not answer.`);
+        }
+      }, kReadyTimeoutMs);
+      return true;
+    },
     // For tests and diagnostics: where the preview runs.
     info: () => ({ origin: previewOrigin, host: Boolean(host), ready: hostReady, offline: hostOffline, run, answered: lastAnswer >= 0 }),
   };

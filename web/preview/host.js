@@ -12,12 +12,19 @@
 // this page's own origin when that list is empty: the single-origin set-up, where this page is
 // Kiln's own preview/index.html). Everything this page posts goes to that origin alone.
 //
+// Opened as a tab by Kiln's "Open in new tab" (URL hash #tab), this page takes its one message
+// from its opener instead, under the same origin rule: it says ready to the opener, runs the app
+// it is sent, full page under the project's name, and lets go of the opener, so that nothing in
+// this tab can reach Kiln's window afterwards.
+//
 // Messages (each an object with a `kilnPreview` field):
 //   Kiln → host   {kilnPreview: 'hello', version: 1, network}       first, after the frame loaded
 //   host → Kiln   {kilnPreview: 'ready', version: 1, offline}       offline: served by this origin's worker
 //   Kiln → host   {kilnPreview: 'run', run, html, network}          runs html in a new sandboxed frame
 //   Kiln → host   {kilnPreview: 'ping', run, n}                     asked of the app's own frame ...
 //   host → Kiln   {kilnPreview: 'pong', run, n}                     ... which answers once it is free
+//   tab → Kiln    {kilnPreview: 'ready', version: 1, offline}       a tab, once loaded (to each allowed origin)
+//   Kiln → tab    {kilnPreview: 'run', run, html, network, title}   the one message a tab takes
 //
 // The app's frame gets a prelude before its own code (preludeFor): alert, confirm and prompt
 // become no-ops that say so in the console (no allow-modals: a modal dialog would stop Kiln's
@@ -41,13 +48,15 @@
   const configured = (document.querySelector('meta[name="kiln-origins"]')?.content ?? '').split(/\s+/).filter(Boolean);
   const allowed = configured.length ? configured : [location.origin];
   const ownOrigin = configured.length === 0; // Kiln's own preview/: Kiln's worker serves it
-  let kilnOrigin = null; // the allowed origin of the parent, from its first message
+  const inTab = window.parent === window && location.hash === '#tab' && Boolean(window.opener);
+  let kiln = inTab ? window.opener : parent; // the window whose messages count
+  let kilnOrigin = null; // the allowed origin of that window, from its first message
   let frame = null;
   let run = 0;
   let networkOff = false;
 
   function post(message) {
-    if (kilnOrigin) parent.postMessage({ kilnPreview: message.type, ...message.fields }, kilnOrigin);
+    if (kilnOrigin && kiln) kiln.postMessage({ kilnPreview: message.type, ...message.fields }, kilnOrigin);
   }
 
   // Runs before the app's code, in the app's frame.
@@ -115,10 +124,18 @@
       if (typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
       return;
     }
-    if (event.source !== parent || !allowed.includes(event.origin)) return;
+    if (!kiln || event.source !== kiln || !allowed.includes(event.origin)) return;
     if (typeof data?.kilnPreview !== 'string') return;
     if (kilnOrigin === null) kilnOrigin = event.origin;
     if (event.origin !== kilnOrigin) return;
+    if (inTab) {
+      if (data.kilnPreview !== 'run' || typeof data.html !== 'string') return;
+      kiln = null;
+      window.opener = null;
+      if (typeof data.title === 'string' && data.title) document.title = data.title;
+      start(1, data.html, data.network !== false);
+      return;
+    }
     if (data.kilnPreview === 'hello') {
       if (data.network === false) forbidNavigation();
       post({ type: 'ready', fields: { version: kVersion, offline: offlineReady() } });
@@ -128,6 +145,13 @@
       frame.contentWindow.postMessage({ kilnPing: data.n }, '*');
     }
   });
+
+  // A tab says ready to its opener; only an allowed origin can hear it.
+  if (inTab) {
+    addEventListener('DOMContentLoaded', () => {
+      for (const origin of allowed) kiln?.postMessage({ kilnPreview: 'ready', version: kVersion, offline: offlineReady() }, origin);
+    }, { once: true });
+  }
 
   // On its own origin the host keeps itself for offline use with a worker of its own
   // (web/preview/sw.js); on Kiln's origin Kiln's worker already does.

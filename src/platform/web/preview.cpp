@@ -54,6 +54,11 @@ void stopPreview() {
     EM_ASM({ window.kilnPreview.stop(); });
 }
 
+bool openPreviewTab(const std::string& html, bool network, const std::string& title) {
+    return EM_ASM_INT({ return window.kilnPreview.openTab(UTF8ToString($0), $1 !== 0, UTF8ToString($2)) ? 1 : 0; },
+                      html.c_str(), network ? 1 : 0, title.c_str()) != 0;
+}
+
 void pingPreview() {
     EM_ASM({ window.kilnPreview.ping(); });
 }

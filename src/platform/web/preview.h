@@ -28,6 +28,11 @@ void hidePreview();
 // own, that process goes with them). The next showPreview loads its document afresh.
 void stopPreview();
 
+// Opens `html` in a browser tab of its own, under `title`: the preview's host page (never a
+// document of Kiln's origin) runs it in the same sandboxed frame as the preview, full page, behind
+// the same policy when `network` is false. Returns false when the browser blocked the tab.
+bool openPreviewTab(const std::string& html, bool network, const std::string& title);
+
 // Asks the running app to answer; previewAnsweredMs() tells when it last did.
 void pingPreview();
 // When (performance.now(), the clock of monotonicMs()) the current run's app last answered a
