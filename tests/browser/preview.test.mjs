@@ -186,8 +186,45 @@ for (const engine of browsers()) {
         assert.match(reach.localStorage, /^refused: SecurityError$/);
         assert.equal(reach.opener, 'allowed: "none"');
         assert.match(reach.top, /^refused: SecurityError$/);
+        // Reloaded, the tab has no app to run, and says where it came from.
+        await tab.reload();
+        await tab.waitForFunction(() => document.body?.innerText.includes('Open it again with "Open in new tab" in Kiln'),
+          { timeout: 30_000 });
+        assert.equal(await tab.evaluate(() => document.querySelectorAll('iframe').length), 0);
         await tab.close();
+
+        // A page of any origin but Kiln's (here one of the preview origin, whose tab the test can
+        // look into) that opens the host as a tab and sends it code: the host runs nothing.
+        if (!singleOrigin) {
+          const other = await browser.newPage();
+          await other.goto(server.previewUrl); // the host page itself, not a tab: a page of the preview origin
+          const frames = await other.evaluate(async (url) => {
+            const tab = window.open(url, '_blank');
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            tab.postMessage({ kilnPreview: 'run', run: 1, html: '<p>hostile</p>', network: true, title: 'x' }, '*');
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            const count = tab.document.querySelectorAll('iframe').length;
+            tab.close();
+            return count;
+          }, `${hostUrl}#tab`);
+          assert.equal(frames, 0, 'the host ran code sent by a page of another origin than Kiln');
+          await other.close();
+        }
         assert.deepEqual(errors, []);
       });
   }
+
+  test(`a blocked tab says so and points to Download (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url, { preload: () => { window.open = () => null; } });
+      await act(page, 'newProject', 'Blocked');
+      await waitForState(page, (s) => s.open?.name === 'Blocked');
+      await act(page, 'addVersion', '<!doctype html><p>blocked</p>');
+      await waitForState(page, (s) => s.open?.versions.length === 1);
+      await clickItem(page, 'Open in new tab');
+      const blocked = await waitForState(page, (s) => s.errors.length === 1);
+      assert.match(blocked.errors[0], /blocked the app's new tab.*Allow pop-ups.*Download/);
+      assert.deepEqual(errors, []);
+    });
 }

@@ -146,10 +146,19 @@
     }
   });
 
-  // A tab says ready to its opener; only an allowed origin can hear it.
+  // A tab says ready to its opener; only an allowed origin can hear it. A tab without one (it was
+  // reloaded, or opened by hand) has nothing to run, and says where the app comes from.
   if (inTab) {
     addEventListener('DOMContentLoaded', () => {
       for (const origin of allowed) kiln?.postMessage({ kilnPreview: 'ready', version: kVersion, offline: offlineReady() }, origin);
+    }, { once: true });
+  } else if (window.parent === window && location.hash === '#tab') {
+    addEventListener('DOMContentLoaded', () => {
+      document.title = 'App from Kiln';
+      const note = document.createElement('p');
+      note.style.cssText = 'font: 16px system-ui, sans-serif; margin: 2em; color: #333';
+      note.textContent = 'This tab showed an app from Kiln, which is gone once the tab reloads. Open it again with "Open in new tab" in Kiln, or use Download there to keep a copy.';
+      document.body.appendChild(note);
     }, { once: true });
   }
 
