@@ -196,6 +196,8 @@ std::string exportFileName(std::time_t now);
 // system (no separators, control or direction characters, device names or leading dots; at most
 // 120 bytes, cut between characters), then ".html". "app.html" when nothing is left.
 std::string appFileName(const std::string& project_name);
+// Says that the browser refused to open the app's tab (a pop-up blocker), and what to do instead.
+void reportTabBlocked(App& app);
 // The whole library as a SQLite file (sql.js opens it), or nothing with the error set. API keys
 // are left out (securely deleted from the copy) unless include_keys.
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys = false);
@@ -261,8 +263,6 @@ void compareVersions(App& app, int base = 0);
 // ---- Code --------------------------------------------------------------------------------------
 
 bool codeEdited(const App& app);
-// Says that the browser refused to open the app's tab (a pop-up blocker), and what to do instead.
-void reportTabBlocked(App& app);
 // Saves the edited code as a new version ("Edited by hand") and shows it in the preview.
 void saveCodeEdit(App& app);
 void discardCodeEdit(App& app);

@@ -8,8 +8,8 @@
 
 namespace kiln::ui {
 
-// The preview panel: the Network switch, the guard's messages (preview_guard.h), and the place
-// of the app's frame below them.
+// The preview panel: the Network switch, Open in new tab, the guard's messages (preview_guard.h),
+// and the place of the app's frame below them.
 PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     PreviewPlacement placement;
     const app::OpenProject& open = *app.open;
