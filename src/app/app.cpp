@@ -78,10 +78,7 @@ std::string internal::nameFromPrompt(const std::string& prompt) {
     std::string name = prompt.substr(0, prompt.find('\n'));
     if (name.size() > kMaxName) {
         size_t cut = name.rfind(' ', kMaxName);
-        name = name.substr(0, cut == std::string::npos ? kMaxName : cut);
-        // Never end inside a UTF-8 sequence.
-        while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) name.pop_back();
-        if (!name.empty() && static_cast<unsigned char>(name.back()) >= 0xC0) name.pop_back();
+        name = name.substr(0, cut == std::string::npos ? codegen::utf8CutPoint(name, kMaxName) : cut);
         name += "…";
     }
     if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));

@@ -61,6 +61,15 @@ TEST(App, StarterPromptNamesTheProjectAndFillsThePromptBox) {
     EXPECT_EQ(app.prompt, "a pomodoro timer with a dark theme and a very long description that goes on");
 }
 
+TEST(App, ANameFromAPromptWithoutSpacesIsCutBetweenCharactersKeepingAllThatFit) {
+    App app = openApp();
+    std::string prompt;
+    for (int i = 0; i < 30; ++i) prompt += "\xE6\x97\xA5";  // 日, three bytes: 16 fit in 48 bytes
+    app::startFromPrompt(app, prompt);
+    ASSERT_TRUE(app.open);
+    EXPECT_EQ(app.open->project.name, prompt.substr(0, 48) + "…");
+}
+
 TEST(App, SearchFiltersByNameIgnoringCase) {
     App app = openApp();
     app::startFromPrompt(app, "Pomodoro timer");

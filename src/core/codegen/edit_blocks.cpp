@@ -4,6 +4,7 @@
 #include "core/codegen/edit_blocks.h"
 
 #include "core/codegen/text.h"
+#include "core/codegen/utf8.h"
 
 namespace kiln::codegen {
 
@@ -80,9 +81,7 @@ std::string quoteLine(std::string_view line) {
     constexpr size_t kLimit = 120;
     line = trimRight(line);
     if (line.size() <= kLimit) return "\"" + std::string(line) + "\"";
-    size_t cut = kLimit;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-    return "\"" + std::string(line.substr(0, cut)) + "\xE2\x80\xA6\"";
+    return "\"" + std::string(line.substr(0, utf8CutPoint(line, kLimit))) + "\xE2\x80\xA6\"";
 }
 
 // Why search is not in code: how far its best partial match gets, or that its first line is missing.

@@ -36,6 +36,13 @@ int utf8SequenceLength(std::string_view text, size_t pos, int* subpart) {
     return needed + 1;
 }
 
+size_t utf8CutPoint(std::string_view text, size_t max_bytes) {
+    if (text.size() <= max_bytes) return text.size();
+    size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return cut;
+}
+
 bool isValidUtf8(std::string_view text) {
     size_t pos = 0;
     while (pos < text.size()) {

@@ -43,6 +43,10 @@ bool isValidUtf8(std::string_view text);
 // TextDecoder("utf-8") would decode it.
 void appendReplacingInvalidUtf8(std::string_view text, std::string& out);
 
+// The length of the longest prefix of text, at most max_bytes long, that does not end inside a
+// UTF-8 sequence: where to cut text to fit max_bytes.
+size_t utf8CutPoint(std::string_view text, size_t max_bytes);
+
 // Appends the UTF-8 encoding of the code point cp (at most U+10FFFF, not a surrogate).
 void appendUtf8(uint32_t cp, std::string& out);
 

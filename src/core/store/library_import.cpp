@@ -8,6 +8,8 @@
 //   Copy           row by row, with bound parameters, values checked on the way
 #include "core/store/library_import.h"
 
+#include "core/codegen/utf8.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -73,11 +75,7 @@ std::string shownName(const std::string& name) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
     }
     constexpr size_t kMax = 60;
-    if (text.size() > kMax) {
-        size_t cut = kMax;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-        text = text.substr(0, cut) + "…";
-    }
+    if (text.size() > kMax) text = text.substr(0, codegen::utf8CutPoint(text, kMax)) + "…";
     return "“" + text + "”";
 }
 
@@ -487,10 +485,7 @@ bool isPublicId(const std::string& id) {
 }
 
 std::string cutAtCharacter(std::string text, size_t max) {
-    if (text.size() <= max) return text;
-    size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return text.substr(0, cut);
+    return text.substr(0, codegen::utf8CutPoint(text, max));
 }
 
 std::string projectName(std::string name) {
