@@ -1,5 +1,7 @@
 #include "app/messages.h"
 
+#include <cstdio>
+
 namespace kiln::app {
 
 std::string storageErrorMessage(const storage::StorageError& error) {
@@ -26,6 +28,19 @@ std::string storageErrorMessage(const storage::StorageError& error) {
     return "Saving to the browser's storage failed" + details +
            ", so the latest changes are kept only in this tab for now; saving is tried again with the next "
            "change. Export the database if this goes on.";
+}
+
+std::string formatBytes(uint64_t bytes) {
+    if (bytes < 1024) return std::to_string(bytes) + " bytes";
+    char text[32];
+    if (bytes >= (uint64_t{1} << 30)) {
+        std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1 << 30));
+    } else if (bytes >= (uint64_t{1} << 20)) {
+        std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+    } else {
+        std::snprintf(text, sizeof text, "%.0f KB", static_cast<double>(bytes) / 1024);
+    }
+    return text;
 }
 
 }  // namespace kiln::app

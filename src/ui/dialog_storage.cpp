@@ -4,28 +4,12 @@
 
 #include <imgui.h>
 
-#include <cstdio>
 #include <string>
 
+#include "app/messages.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
-
-namespace {
-
-std::string formatBytes(uint64_t bytes) {
-    char text[32];
-    if (bytes >= (uint64_t{1} << 30)) {
-        std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1 << 30));
-    } else if (bytes >= (uint64_t{1} << 20)) {
-        std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
-    } else {
-        std::snprintf(text, sizeof text, "%.0f KB", static_cast<double>(bytes) / 1024);
-    }
-    return text;
-}
-
-}  // namespace
 
 void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     if (opensNow(ui, Dialog::Storage)) {
@@ -46,8 +30,8 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     if (storage.durable) {
         ImGui::Spacing();
         if (storage.used_bytes && storage.quota_bytes) {
-            ImGui::Text("Used: %s of %s", formatBytes(*storage.used_bytes).c_str(),
-                        formatBytes(*storage.quota_bytes).c_str());
+            ImGui::Text("Used: %s of %s", app::formatBytes(*storage.used_bytes).c_str(),
+                        app::formatBytes(*storage.quota_bytes).c_str());
         } else {
             mutedWrapped("The browser does not say how much space is left.");
         }
