@@ -27,6 +27,7 @@ add_library(kiln_platform_web OBJECT
   src/platform/web/embed.cpp
   src/platform/web/offline.cpp
   src/platform/web/files.cpp
+  src/platform/web/share_codec.cpp
   src/platform/web/browser_storage.cpp
   src/platform/web/tab_link.cpp
   src/platform/web/fetch_stream.cpp

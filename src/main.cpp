@@ -23,6 +23,7 @@
 #include "platform/web/offline.h"
 #include "platform/web/preview.h"
 #include "platform/web/router.h"
+#include "platform/web/share_codec.h"
 #include "platform/web/tab_link.h"
 #include "platform/web/timing.h"
 #include "platform/web/webgl_renderer.h"
@@ -66,6 +67,7 @@ struct Platform {
     std::unique_ptr<kiln::web::IndexedDbBackend> backend;
     std::unique_ptr<kiln::web::TabLink> link;
     std::unique_ptr<kiln::web::FetchClient> fetch;
+    std::unique_ptr<kiln::web::BrowserShareCodec> share;
     bool generation_tick = false;  // a generation check is on its way
     bool preview_tick = false;     // the preview's next heartbeat is on its way
     bool redraw_tick = false;      // a frame for a countdown on screen is on its way
@@ -283,16 +285,12 @@ void frame() {
             kiln::web::downloadFile(kiln::app::exportFileName(std::time(nullptr)), *bytes, kSqliteType);
         }
     }
-    if (out.download_app && g.app.open) {
-        const std::string& code = g.app.open->code;
-        kiln::web::downloadFile(kiln::app::appFileName(g.app.open->project.name),
-                                std::vector<uint8_t>(code.begin(), code.end()), kHtmlType);
+    if (out.download_code) {
+        kiln::web::downloadFile(out.download_name,
+                                std::vector<uint8_t>(out.download_code->begin(), out.download_code->end()), kHtmlType);
     }
-    if (out.open_app_tab && g.app.open) {
-        const kiln::app::OpenProject& open = *g.app.open;
-        if (!kiln::web::openPreviewTab(open.stored_code, kiln::app::previewNetwork(g.app), open.project.name)) {
-            kiln::app::reportTabBlocked(g.app);
-        }
+    if (out.tab_code && !kiln::web::openPreviewTab(*out.tab_code, out.tab_network, out.tab_title)) {
+        kiln::app::reportTabBlocked(g.app);
     }
     if (out.pick_import_file) kiln::web::pickFile();
     syncStorage(out.storage_shown);
@@ -366,6 +364,10 @@ int main() {
     }
 
     g.app.origin_of = kiln::web::urlOrigin;  // before the settings are read
+    // Before the library opens: its hash may be a share link.
+    g.platform.share = std::make_unique<kiln::web::BrowserShareCodec>([] { kiln::web::requestFrame(2); });
+    g.app.share_codec = g.platform.share.get();
+    g.app.page_url = kiln::web::pageUrl();
     openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
     g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] { kiln::web::requestFrame(); });

@@ -45,6 +45,7 @@ bool refuseReadOnly(App& app) {
 }
 
 void internal::loadProject(App& app, const store::Project& project, int number) {
+    app.shared.reset();  // a project shown leaves the shared view
     OpenProject open;
     open.project = project;
     open.versions = app.store->listVersions(project.id);
@@ -59,7 +60,7 @@ void internal::loadProject(App& app, const store::Project& project, int number) 
         open.stored_code = *code;
         open.code = *code;
     }
-    open.preview_revision = app.open ? app.open->preview_revision + 1 : 1;
+    open.preview_revision = ++app.revisions;
     open.network = app.store->getSetting(previewNetworkKey(project.public_id)).value_or("on") != "off";
     app.open = std::move(open);
 }
@@ -417,6 +418,7 @@ void undoReplace(App& app) {
 // ---------------------------------------------------------------------------------------------
 
 std::string formatRoute(const Route& route) {
+    if (!route.share.empty()) return std::string(kShareRoute) + route.share;
     if (route.project.empty()) return "#/";
     std::string hash = "#/p/" + route.project;
     if (route.version > 0) hash += "/v/" + std::to_string(route.version);
@@ -425,6 +427,12 @@ std::string formatRoute(const Route& route) {
 
 std::optional<Route> parseRoute(std::string_view hash) {
     if (hash.empty() || hash == "#" || hash == "#/") return Route{};
+    if (hash.substr(0, kShareRoute.size()) == kShareRoute) {
+        Route route;
+        route.share = std::string(hash.substr(kShareRoute.size()));
+        if (route.share.empty()) return std::nullopt;
+        return route;
+    }
     constexpr std::string_view kProject = "#/p/";
     if (hash.substr(0, kProject.size()) != kProject) return std::nullopt;
     hash.remove_prefix(kProject.size());
@@ -446,11 +454,18 @@ std::optional<Route> parseRoute(std::string_view hash) {
 }
 
 Route currentRoute(const App& app) {
+    if (app.shared) return {"", 0, app.shared->data};
     if (!app.open) return {};
     return {app.open->project.public_id, app.open->selected};
 }
 
 void navigate(App& app, const Route& route) {
+    if (route == currentRoute(app)) return;
+    if (!route.share.empty()) {
+        openShared(app, route.share);
+        return;
+    }
+    closeShared(app);
     if (route == currentRoute(app)) return;
     if (route.project.empty()) {
         closeProject(app);
@@ -625,6 +640,7 @@ void openProject(App& app, const std::string& public_id, int version) {
 }
 
 void closeProject(App& app) {
+    app.shared.reset();
     app.open.reset();
 }
 
@@ -871,6 +887,26 @@ nlohmann::json stateSnapshot(const App& app) {
                          {"can_allow", consentCanAllow(app)},
                          {"always", app.embed.always},
                          {"denied", app.embed.denied}};
+    snapshot["share_link"] = nullptr;
+    if (app.share_link) {
+        snapshot["share_link"] = {{"project", app.share_link->project},
+                                  {"version", app.share_link->version},
+                                  {"link", app.share_link->link},
+                                  {"problem", app.share_link->problem},
+                                  {"edited", app.share_link->edited}};
+    }
+    snapshot["shared"] = nullptr;
+    if (app.shared) {
+        static const char* kPhases[] = {"opening", "ready", "refused"};
+        const SharedView& view = *app.shared;
+        snapshot["shared"] = {{"phase", kPhases[static_cast<int>(view.phase)]},
+                              {"problem", view.problem},
+                              {"name", view.app.name},
+                              {"prompt", view.app.prompt},
+                              {"model", view.app.model},
+                              {"code_bytes", view.app.code.size()},
+                              {"network", view.network}};
+    }
     snapshot.update(generationSnapshot(app));
     return snapshot;
 }

@@ -2,7 +2,8 @@
 // ui/ panels read this state and call these actions; tests drive the same actions natively.
 //
 // Index
-//   Route            the part of the URL after '#': which project and version are open
+//   Route            the part of the URL after '#': which project and version are open, or a
+//                    shared app (share.h)
 //   OpenProject      the project being worked on: its versions, the shown code, the preview
 //   StorageInfo      where the library is kept, and what the browser says about its space
 //   App              everything the panels show
@@ -28,6 +29,7 @@
 
 #include "app/generation.h"
 #include "app/preview_guard.h"
+#include "app/share.h"
 #include "core/diff/line_diff.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
@@ -37,14 +39,18 @@
 namespace kiln::app {
 
 // "#/p/<public id>/v/<number>"; version 0 means the latest; an empty project means the library.
+// "#/share/<data>": a share link (share.h), whatever its data holds.
 struct Route {
     std::string project;
     int version = 0;
-    bool operator==(const Route& other) const { return project == other.project && version == other.version; }
+    std::string share{};  // a share link's data; when set, project and version are not
+    bool operator==(const Route& other) const {
+        return project == other.project && version == other.version && share == other.share;
+    }
 };
 
 std::string formatRoute(const Route& route);
-// Parses a location hash ("#/p/ab12/v/3", "#/p/ab12", "#/", ""); empty for anything else.
+// Parses a location hash ("#/p/ab12/v/3", "#/p/ab12", "#/", "#/share/…", ""); empty for anything else.
 std::optional<Route> parseRoute(std::string_view hash);
 
 // The look the user chose, kept in the settings by name ("system", "light", "dark"); System
@@ -69,7 +75,7 @@ struct OpenProject {
     int selected = 0;                             // the version shown; 0 while there is none
     std::string code;                             // the code shown, with any unsaved edit
     std::string stored_code;                      // the selected version's code as stored
-    uint64_t preview_revision = 0;                // changes whenever the preview must reload
+    uint64_t preview_revision = 0;                // changes whenever the preview must reload (App::revisions)
     bool network = true;                          // the preview may use the network (preview_guard.h)
     Changes changes;                              // built by compareVersions()
 };
@@ -137,6 +143,14 @@ struct App {
     std::vector<store::ProjectSummary> projects;  // the library, most recently updated first
     std::string search;                           // the sidebar's filter
     std::optional<OpenProject> open;
+    uint64_t revisions = 0;  // the last revision given to what the code panel and preview show
+    // Share links (share.h): the platform's codec, the page's URL without its hash (what a link
+    // starts with), the Share link dialog, and a shared app shown over the open project.
+    ShareCodec* share_codec = nullptr;
+    std::string page_url;
+    std::optional<ShareLink> share_link;
+    uint64_t share_requests = 0;
+    std::optional<SharedView> shared;
     std::string prompt;                         // the prompt box; never cleared by a failure
     std::optional<store::Project> undo_delete;  // just moved to the trash, offered back
     std::vector<std::string> starter_prompts;

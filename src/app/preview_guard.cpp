@@ -45,14 +45,23 @@ const char* previewRunName(PreviewRun state) {
     return "idle";
 }
 
+PreviewSubject previewSubject(const App& app) {
+    PreviewSubject subject;
+    if (app.shared) {
+        if (app.shared->phase != SharedView::Phase::Ready) return subject;
+        subject = {app.shared->key, app.shared->revision, &app.shared->app.code, app.shared->network};
+    } else if (app.open && app.open->selected != 0 && !app.open->stored_code.empty()) {
+        subject = {app.open->project.public_id + "/v/" + std::to_string(app.open->selected), app.open->preview_revision,
+                   &app.open->stored_code, app.open->network};
+    }
+    return subject;
+}
+
 PreviewRun syncPreview(App& app) {
     PreviewGuard& guard = app.preview;
-    std::string key;
-    uint64_t source = 0;
-    if (app.open && app.open->selected != 0 && !app.open->stored_code.empty()) {
-        key = app.open->project.public_id + "/v/" + std::to_string(app.open->selected);
-        source = app.open->preview_revision;
-    }
+    const PreviewSubject subject = previewSubject(app);
+    const std::string& key = subject.key;
+    const uint64_t source = subject.revision;
     if (key == guard.key && source == guard.source) return guard.state;
     // Left before it ever answered, but not for silence: nothing says it would not have.
     if (guard.state == PreviewRun::Starting) mark(app, guard.key, false);
@@ -110,18 +119,25 @@ std::string previewNetworkKey(const std::string& project_public_id) {
 }
 
 bool previewNetwork(const App& app) {
+    if (app.shared) return app.shared->network;
     return !app.open || app.open->network;
 }
 
 void setPreviewNetwork(App& app, bool on) {
-    if (!app.open || app.open->network == on) return;
-    app.open->network = on;
-    const std::string key = previewNetworkKey(app.open->project.public_id);
-    internal::whenWritable(app, [&app, key, on] {
-        if (app.store && !app.store->readOnly()) {
-            internal::guarded(app, [&] { app.store->setSetting(key, on ? "on" : "off"); });
-        }
-    });
+    if (previewNetwork(app) == on) return;
+    if (app.shared) {
+        app.shared->network = on;
+    } else if (app.open) {
+        app.open->network = on;
+        const std::string key = previewNetworkKey(app.open->project.public_id);
+        internal::whenWritable(app, [&app, key, on] {
+            if (app.store && !app.store->readOnly()) {
+                internal::guarded(app, [&] { app.store->setSetting(key, on ? "on" : "off"); });
+            }
+        });
+    } else {
+        return;
+    }
     // Runs again under the new policy, unless the user holds it back.
     PreviewGuard& guard = app.preview;
     if (guard.state == PreviewRun::Starting || guard.state == PreviewRun::Running ||

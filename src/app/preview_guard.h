@@ -11,9 +11,10 @@
 //     while it started or stopped answering) does not start by itself: it is Held, and the panel
 //     offers "Run it" (runHeldPreview) or "Show the code".
 //
-// Each project also has a Network switch (previewNetwork): off, the preview runs behind a policy
-// that lets nothing reach the network. It is kept in the settings table, under a key of the
-// project's own, so no migration is needed.
+// The preview shows the shared app while one is shown (share.h), else the open project's selected
+// version (previewSubject). Each project also has a Network switch (previewNetwork): off, the preview runs behind a
+// policy that lets nothing reach the network. It is kept in the settings table, under a key of the project's own, so no
+// migration is needed.
 //
 // Plain state and actions, like the rest of app/: the platform does the pinging and the marks.
 #pragma once
@@ -47,19 +48,30 @@ constexpr int64_t kPreviewSilenceMs = 2000;
 
 struct PreviewGuard {
     PreviewRun state = PreviewRun::Idle;
-    std::string key;                // the version it runs, "<project public id>/v/<number>"
-    uint64_t source = 0;            // the open project's preview_revision it was started for
+    std::string key;                // what it runs (PreviewSubject::key)
+    uint64_t source = 0;            // the PreviewSubject::revision it was started for
     uint64_t serial = 0;            // the page reloads the preview whenever this changes
     int64_t unanswered_since = -1;  // when the oldest ping not answered yet was sent; -1: none
     int64_t last_answer = -1;       // when the app last answered (the clock of App::clock_ms)
 };
 
+// What the preview shows: its guard key ("<project public id>/v/<number>", or "share/<digest of
+// the code>" for a shared app), the revision it was shown at, its code and its Network switch.
+// No key (and no code) when there is nothing to run.
+struct PreviewSubject {
+    std::string key;
+    uint64_t revision = 0;
+    const std::string* code = nullptr;
+    bool network = true;
+};
+PreviewSubject previewSubject(const App& app);
+
 // The state name for tests and diagnostics: "idle", "held", "starting", "running",
 // "unresponsive", "stopped".
 const char* previewRunName(PreviewRun state);
 
-// Brings the guard up to date with what the open project shows, as its panel is drawn: a new
-// version (or the same one reloaded) starts a new run, or is Held when its mark is set. Sets the
+// Brings the guard up to date with what the preview shows, as its panel is drawn: a new
+// subject (or the same one reloaded) starts a new run, or is Held when its mark is set. Sets the
 // mark before a run starts. Returns the state.
 PreviewRun syncPreview(App& app);
 // The heartbeat, every kPreviewPingMs while a run is Starting, Running or Unresponsive: `answered_ms`
@@ -73,9 +85,10 @@ void stopPreview(App& app);
 // "Run it": starts a Held or Stopped run again (its mark is set again until it answers).
 void runHeldPreview(App& app);
 
-// The open project's Network switch: true unless switched off.
+// The Network switch of what the preview shows: true unless switched off.
 bool previewNetwork(const App& app);
-// Switches it, keeps it in the settings, and runs the preview again under the new policy.
+// Switches it, keeps a project's in the settings (a shared app's only while it is shown), and
+// runs the preview again under the new policy.
 void setPreviewNetwork(App& app, bool on);
 // The settings key of a project's switch.
 std::string previewNetworkKey(const std::string& project_public_id);

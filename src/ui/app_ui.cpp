@@ -1,6 +1,7 @@
 // Index
 //   Views        which view follows a generation; Preview, Code and Changes as tabs
-//   Layouts      desktop (sidebar | prompt and versions | preview and code), phone (tabs)
+//   Layouts      desktop (sidebar | prompt and versions | preview and code), phone (tabs); the
+//                shared view in either, in place of the open project
 //   drawApp      the frame: the layout, the status bar, the dialogs, the deferred action
 // Each panel, dialog and banner is drawn by its own file (ui/panels.h says which).
 #include "ui/app_ui.h"
@@ -37,9 +38,16 @@ void followGeneration(app::App& app, UiState& ui) {
     ui.shown_phase = phase;
 }
 
+// A shared app has no versions to compare: no Changes tab.
+bool sharedReady(const app::App& app) {
+    return app.shared && app.shared->phase == app::SharedView::Phase::Ready;
+}
+
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
-    const char* labels[] = {"Preview", app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
-    ui.view_tab = tabRow(labels, 3, ui.view_tab, false);
+    const bool shared = app.shared.has_value();
+    const char* labels[] = {"Preview", !shared && app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
+    if (shared && ui.view_tab == ViewTab::Changes) ui.view_tab = ViewTab::Preview;
+    ui.view_tab = tabRow(labels, shared ? 2 : 3, ui.view_tab, false);
     if (ui.view_tab == ViewTab::Preview) {
         out.preview = drawPreview(app, ui, out);
     } else if (ui.view_tab == ViewTab::Code) {
@@ -62,16 +70,24 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
 
     ImGui::BeginChild("main", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     drawErrorBanner(app);
-    if (!app.open) {
-        drawWelcome(app, ui, fonts, false);
-    } else {
+    if (app.shared) {
+        drawSharedHeader(app, ui, fonts, false);
+    } else if (app.open) {
         drawHeader(app, ui, fonts);
+    } else {
+        drawWelcome(app, ui, fonts, false);
+    }
+    if (sharedReady(app) || (app.open && !app.shared)) {
         const float height = ImGui::GetContentRegionAvail().y;
         const float main_width = ImGui::GetContentRegionAvail().x;
         ImGui::BeginChild("prompt and versions", ImVec2(ui.prompt_width, height));
-        drawPromptBox(app, out);
-        ImGui::Spacing();
-        drawVersions(app);
+        if (app.shared) {
+            drawSharedPrompt(app);
+        } else {
+            drawPromptBox(app, out);
+            ImGui::Spacing();
+            drawVersions(app);
+        }
         ImGui::EndChild();
         verticalSplitter("##prompt splitter", ui.prompt_width, 240.0f, main_width - 280.0f, height);
         ImGui::BeginChild("views", ImVec2(0, height));
@@ -81,14 +97,32 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
     ImGui::EndChild();
 }
 
+// A tab of the phone layout in the shared view.
+void drawSharedPhoneTab(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
+    if (ui.phone_tab == PhoneTab::Prompt) {
+        drawSharedPrompt(app);
+    } else if (ui.phone_tab == PhoneTab::Code) {
+        drawCode(app, ui, fonts, out);
+    } else if (ui.phone_tab == PhoneTab::Preview) {
+        out.preview = drawPreview(app, ui, out);
+    } else {
+        mutedWrapped(
+            "A shared app has no versions here: saved to your library, it becomes version 1 of a new project.");
+    }
+}
+
 void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height, FrameOutput& out) {
     ImGui::BeginChild("phone", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     drawErrorBanner(app);
     drawMessages(app, ui, out, false);
+    // A shared app's header stays above the tabs: Save and Close are at hand from each.
+    if (app.shared) drawSharedHeader(app, ui, fonts, true);
     static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
     ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab, true);
     if (ui.phone_tab == PhoneTab::Projects) {
         drawSidebar(app, ui, fonts, true);
+    } else if (app.shared) {
+        if (sharedReady(app)) drawSharedPhoneTab(app, ui, fonts, out);  // else the header says it all
     } else if (!app.open) {
         drawWelcome(app, ui, fonts, true);
     } else if (ui.phone_tab == PhoneTab::Prompt) {
@@ -143,6 +177,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     drawSettingsPopup(app, ui);
     drawConsentPopup(app, out);
     drawImportPopup(app);
+    drawShareLinkPopup(app, ui, out);
     if (anyPopupOpen()) out.preview.visible = false;
     ImGui::End();
     if (ui.deferred) {

@@ -35,7 +35,8 @@ struct UiState {
     bool dark = false;                  // the theme applied, for the code editor's palette
     bool compact = false;               // embedded in another page: one column with tabs
     bool update_waiting = false;        // a new version of Kiln is ready to take over
-    int64_t copied_at_ms = -1;          // app.clock_ms when Copy code was clicked (says "Copied" for a while)
+    int64_t copied_at_ms = -1;          // app.clock_ms when Copy code or Copy link was clicked (says "Copied")
+    uint64_t shown_shared = 0;          // the shared view's revision the views were last switched for
     std::string rename_text;
     int64_t rename_project = 0;
     Dialog open_next = Dialog::None;                                // the dialog that opens next frame
@@ -61,10 +62,15 @@ struct FrameOutput {
     bool export_database = false;   // the user asked to download the library
     bool export_keys = false;       // ... with the API keys in it
     bool pick_import_file = false;  // the user asked for the file picker
-    bool download_app = false;      // the user asked to download the code the code panel shows
-    bool open_app_tab = false;      // the user asked to open the selected version's app in a tab
-    bool storage_shown = false;     // the Storage popup is open: keep its figures fresh
-    double redraw_in_ms = 0;        // > 0: what this frame shows changes by itself then (a countdown)
+    // The user asked to download the app the code panel shows (this code, as this file name).
+    const std::string* download_code = nullptr;
+    std::string download_name;
+    // The user asked to open the app the preview shows in a tab of its own (under this title).
+    const std::string* tab_code = nullptr;
+    bool tab_network = true;
+    std::string tab_title;
+    bool storage_shown = false;  // the Storage popup is open: keep its figures fresh
+    double redraw_in_ms = 0;     // > 0: what this frame shows changes by itself then (a countdown)
 
     // Asks for a frame `ms` from now (the soonest of all asked for, when several are).
     void redrawIn(double ms) {

@@ -1,59 +1,88 @@
 // The code panel: the selected version's code in the editor with Copy code and Download below it
 // (and Save as new version, Discard changes once edited), or the code as a generation streams
-// it, read-only.
+// it, read-only; in the shared view, the shared app's code, read-only, with Copy code and Download.
 #include "ui/panels.h"
 
 #include <imgui.h>
 
 namespace kiln::ui {
 
-// How long "Copied" shows beside Copy code.
+// How long "Copied" shows beside Copy code or Copy link.
 constexpr int64_t kCopiedShownMs = 2000;
 
-void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
-    app::OpenProject& open = *app.open;
-    // Another version (or project) replaced the text: the editor re-colours and drops its undo.
-    if (ui.code_editor_revision != open.preview_revision) {
-        ui.code_editor_revision = open.preview_revision;
-        markCodeEditorTextChanged(ui.code_editor);
+void drawCopied(UiState& ui, int64_t now, FrameOutput& out) {
+    if (ui.copied_at_ms < 0 || now - ui.copied_at_ms >= kCopiedShownMs) return;
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Copied");
+    out.redrawIn(static_cast<double>(ui.copied_at_ms + kCopiedShownMs - now));
+}
+
+namespace {
+
+// Copy code and Download for `code`, saved as the file name of project `name`, and "Copied" for a
+// while after a copy.
+void fileActions(app::App& app, UiState& ui, FrameOutput& out, const std::string& code, const std::string& name) {
+    const int64_t now = app.clock_ms ? app.clock_ms() : 0;
+    if (ImGui::Button("Copy code")) {
+        ImGui::SetClipboardText(code.c_str());
+        ui.copied_at_ms = now;
     }
+    ImGui::SameLine();
+    const std::string file_name = app::appFileName(name);
+    if (ImGui::Button("Download")) {
+        out.download_code = &code;
+        out.download_name = file_name;
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saves %s", file_name.c_str());
+    drawCopied(ui, now, out);
+}
+
+// The editor, read-only or not, over the panel's height less the actions' line (when `actions`).
+void editor(const char* id, std::string& text, UiState& ui, const Fonts& fonts, bool read_only, bool actions) {
+    ImGui::PushFont(fonts.code);
+    codeEditor(id, text, ui.code_editor, codeEditorStyle(ui.dark),
+               ImVec2(ImGui::GetContentRegionAvail().x,
+                      ImGui::GetContentRegionAvail().y - (actions ? ImGui::GetFrameHeightWithSpacing() : 0.0f)),
+               read_only);
+    ImGui::PopFont();
+}
+
+// Another text replaced the editor's: it re-colours and drops its undo.
+void follow(UiState& ui, uint64_t revision) {
+    if (ui.code_editor_revision == revision) return;
+    ui.code_editor_revision = revision;
+    markCodeEditorTextChanged(ui.code_editor);
+}
+
+}  // namespace
+
+void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
+    if (app.shared) {
+        app::SharedView& shared = *app.shared;
+        follow(ui, shared.revision);
+        editor("shared code", shared.app.code, ui, fonts, true, true);
+        fileActions(app, ui, out, shared.app.code, shared.app.name);
+        return;
+    }
+    app::OpenProject& open = *app.open;
+    follow(ui, open.preview_revision);
     if (app.generation.phase == app::GenerationPhase::Running) {
         // The code as it arrives, read-only; the editor re-colours only what was added.
         if (ui.streamed_bytes != app.generation.code.size()) {
             ui.streamed_bytes = app.generation.code.size();
             markCodeEditorTextChanged(ui.code_editor);
         }
-        ImGui::PushFont(fonts.code);
-        codeEditor("streamed code", app.generation.code, ui.code_editor, codeEditorStyle(ui.dark),
-                   ImGui::GetContentRegionAvail(), true);
-        ImGui::PopFont();
+        editor("streamed code", app.generation.code, ui, fonts, true, false);
         return;
     }
     // An empty project (no version yet, nothing typed) has no actions to offer.
     const bool edited = app::codeEdited(app);
     const bool actions = edited || !open.code.empty();
-    ImGui::PushFont(fonts.code);
-    codeEditor("code", open.code, ui.code_editor, codeEditorStyle(ui.dark),
-               ImVec2(ImGui::GetContentRegionAvail().x,
-                      ImGui::GetContentRegionAvail().y - (actions ? ImGui::GetFrameHeightWithSpacing() : 0.0f)),
-               false);
-    ImGui::PopFont();
+    editor("code", open.code, ui, fonts, false, actions);
     if (!actions) return;
     // What the editor shows leaves Kiln as it is, edits included.
-    const int64_t now = app.clock_ms ? app.clock_ms() : 0;
-    if (ImGui::Button("Copy code")) {
-        ImGui::SetClipboardText(open.code.c_str());
-        ui.copied_at_ms = now;
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Download")) out.download_app = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saves %s", app::appFileName(open.project.name).c_str());
-    if (ui.copied_at_ms >= 0 && now - ui.copied_at_ms < kCopiedShownMs) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextDisabled("Copied");
-        out.redrawIn(static_cast<double>(ui.copied_at_ms + kCopiedShownMs - now));
-    }
+    fileActions(app, ui, out, open.code, open.project.name);
     if (!edited) return;
     ImGui::SameLine();
     if (ImGui::Button("Save as new version") || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_S, false))) {

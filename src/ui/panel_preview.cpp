@@ -1,5 +1,6 @@
-// The preview panel: the Network switch, Open in new tab, the preview guard's messages (Stop, Run
-// it, Show the code), and the place where the page puts the app's frame.
+// The preview panel: the Network switch, Open in new tab, Share link, the preview guard's messages
+// (Stop, Run it, Show the code), and the place where the page puts the app's frame. It shows the
+// open project's selected version, or the shared app of the shared view (app::previewSubject).
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -8,12 +9,10 @@
 
 namespace kiln::ui {
 
-// The preview panel: the Network switch, Open in new tab, the guard's messages (preview_guard.h),
-// and the place of the app's frame below them.
 PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     PreviewPlacement placement;
-    const app::OpenProject& open = *app.open;
-    if (open.code.empty() || open.selected == 0) {
+    const app::PreviewSubject subject = app::previewSubject(app);
+    if (!subject.code) {
         mutedWrapped("Nothing to preview yet: send a prompt to make the first version.");
         return placement;
     }
@@ -28,7 +27,16 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     const bool held = run == app::PreviewRun::Held || run == app::PreviewRun::Stopped;
     if (!held) {
         sameLineIfFits(buttonWidth("Open in new tab"));
-        if (ImGui::SmallButton("Open in new tab")) out.open_app_tab = true;
+        if (ImGui::SmallButton("Open in new tab")) {
+            out.tab_code = subject.code;
+            out.tab_network = network;
+            out.tab_title = app.shared ? app.shared->app.name : app.open->project.name;
+        }
+    }
+    // A shared app is shared already; a project's version gets its link in the Share link dialog.
+    if (!app.shared) {
+        sameLineIfFits(buttonWidth("Share link"));
+        if (ImGui::SmallButton("Share link")) app::shareVersion(app);
     }
     if (run == app::PreviewRun::Unresponsive) {
         ImGui::AlignTextToFramePadding();
@@ -61,7 +69,7 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     placement.w = size.x;
     placement.h = size.y;
     placement.revision = app.preview.serial;
-    placement.code = &open.stored_code;
+    placement.code = subject.code;
     placement.network = network;
     return placement;
 }

@@ -8,7 +8,8 @@
 //   panel_prompt.cpp      the prompt box, Send, the generation's progress and draft
 //   panel_versions.cpp    the versions timeline, Restore, Fork
 //   panel_code.cpp        the code editor and Copy code, Download; or the code as it streams
-//   panel_preview.cpp     the Network switch, Open in new tab, the preview guard, the app's frame
+//   panel_preview.cpp     the Network switch, Open in new tab, Share link, the preview guard, the app's frame
+//   panel_shared.cpp      the shared view's header and prompt (app/share.h)
 //   changes_view.cpp      the Changes view (changes_view.h)
 //   status_bar.cpp        the status bar
 //   banner_error.cpp      the error banner
@@ -18,6 +19,7 @@
 //   dialog_import.cpp     the import confirmation
 //   dialog_settings.cpp   Settings: endpoint, model, key, options, consented sites
 //   dialog_consent.cpp    an embedding page asks to generate with the user's endpoint
+//   dialog_share.cpp      Share link: a version's link, its size, Copy link
 #pragma once
 
 #include "app/app.h"
@@ -44,13 +46,23 @@ void drawPromptBox(app::App& app, FrameOutput& out);
 // The versions timeline of the open project, Restore and Fork. Needs app.open.
 void drawVersions(app::App& app);
 
-// The code of the selected version in the editor with its actions, or the code streaming in.
-// Needs app.open.
+// The code of the selected version in the editor with its actions, or the code streaming in; in
+// the shared view, the shared app's code, read-only. Needs app.open or app.shared.
 void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out);
 
+// "Copied" on the line of the last item, for a while after ui.copied_at_ms (panel_code.cpp).
+void drawCopied(UiState& ui, int64_t now, FrameOutput& out);
+
 // The preview panel; returns where the page must put the app's frame (or that it must stop it).
-// Needs app.open.
+// Needs app.open or app.shared.
 PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out);
+
+// The shared view's header: the shared app's name (or that its link is being opened, or why it is
+// refused), Save to my library and Close. Switches to the preview when a new link's app is shown.
+// Needs app.shared.
+void drawSharedHeader(app::App& app, UiState& ui, const Fonts& fonts, bool phone);
+// The shared app's prompt and model. Needs a ready app.shared.
+void drawSharedPrompt(const app::App& app);
 
 // The status bar, one line; on a phone the passing messages are left to drawMessages above the tabs.
 void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone);
@@ -78,5 +90,6 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out);
 void drawImportPopup(app::App& app);
 void drawSettingsPopup(app::App& app, UiState& ui);
 void drawConsentPopup(app::App& app, FrameOutput& out);
+void drawShareLinkPopup(app::App& app, UiState& ui, FrameOutput& out);
 
 }  // namespace kiln::ui

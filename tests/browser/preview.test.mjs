@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import {
   act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, waitForState,
 } from './harness.mjs';
-import { hostFrame } from './preview_frames.mjs';
+import { appFrame, hostFrame } from './preview_frames.mjs';
 
 // A generated app that tries everything it must not be able to do, and reports to Kiln's page.
 const kIntruder = `<!doctype html>
@@ -157,13 +157,7 @@ for (const engine of browsers()) {
 
         // The app ran in the tab's sandboxed frame, with an opaque origin: Kiln's storage and
         // window are out of its reach.
-        let app = null;
-        for (const deadline = Date.now() + 30_000; !app && Date.now() < deadline;) {
-          for (const frame of tab.frames()) {
-            if (frame !== tab.mainFrame() && await frame.evaluate(() => window.ran === 42).catch(() => false)) app = frame;
-          }
-          if (!app) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        const app = await appFrame(tab, () => window.ran === 42);
         assert.ok(app, 'the app ran in a frame of the tab');
         const reach = await app.evaluate(async () => {
           const attempt = async (act) => {

@@ -11,3 +11,15 @@ export async function hostFrame(page, server) {
   throw new Error(`no preview host frame at ${url}`);
 }
 
+
+// The frame of `page` (not its main one) in which `check` (a function run in each frame) returns
+// true, once there is one; null after `timeoutMs`. Finds the app a preview or a tab ran.
+export async function appFrame(page, check, timeoutMs = 30_000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    for (const frame of page.frames()) {
+      if (frame !== page.mainFrame() && await frame.evaluate(check).catch(() => false)) return frame;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}

@@ -15,6 +15,7 @@
 
   window.kilnRouter = {
     hash: () => location.hash,
+    pageUrl: () => location.href.split('#')[0],
     setHash(hash, push) {
       if (hash && !hash.startsWith('#')) hash = `#${hash}`;
       if (hash === location.hash) return;

@@ -15,14 +15,32 @@ std::vector<std::function<void(const std::string&)>>& callbacks() {
     return instance;
 }
 
+// clang-format off
+EM_JS(int, router_text_size, (int which), {
+    return lengthBytesUTF8(which ? window.kilnRouter.pageUrl() : window.kilnRouter.hash()) + 1;
+});
+EM_JS(void, router_text, (int which, char* out, int size), {
+    stringToUTF8(which ? window.kilnRouter.pageUrl() : window.kilnRouter.hash(), out, size);
+});
+// clang-format on
+
+// The hash (which 0) or the page's URL without it (which 1).
+std::string routerText(int which) {
+    const int size = router_text_size(which);
+    std::string text(static_cast<std::size_t>(size), '\0');
+    router_text(which, text.data(), size);
+    text.resize(static_cast<std::size_t>(size - 1));
+    return text;
+}
+
 }  // namespace
 
 std::string currentHash() {
-    const int size = EM_ASM_INT({ return lengthBytesUTF8(window.kilnRouter.hash()) + 1; });
-    std::string hash(static_cast<std::size_t>(size), '\0');
-    EM_ASM({ stringToUTF8(window.kilnRouter.hash(), $0, $1); }, hash.data(), size);
-    hash.resize(static_cast<std::size_t>(size - 1));
-    return hash;
+    return routerText(0);
+}
+
+std::string pageUrl() {
+    return routerText(1);
 }
 
 void setHash(const std::string& hash, bool push) {

@@ -11,6 +11,9 @@ namespace kiln::web {
 // The hash of the page's URL, with its leading '#', or "" when it has none.
 std::string currentHash();
 
+// The page's URL without its hash: what a link to something in Kiln starts with.
+std::string pageUrl();
+
 // Makes `hash` ("#/p/…", the '#' optional; "" for none) the hash of the page's URL, keeping its path and query.
 // With `push`, a new history entry (Back returns to the previous hash); without, the current
 // entry is replaced (for corrections that must not be a step of their own). Does nothing when the
