@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, openKiln, REPO_ROOT, serveAndLaunch, settledFrames, waitForKiln, webDir } from './harness.mjs';
+import { browsers, openKiln, REPO_ROOT, serveAndLaunch, settledFrames, waitForKiln, waitForState, webDir } from './harness.mjs';
+import { appFrame } from './preview_frames.mjs';
 
 const kShellCache = /^kiln-shell-[0-9a-f]{16}$/;
 
@@ -94,6 +95,18 @@ for (const engine of browsers()) {
       window.kilnTest.showPreview(40, 400, 300, 200, 1, '<!doctype html><p>offline</p><script>top.postMessage({ kilnOffline: "ran" }, "*")</script>');
     }));
     assert.equal(shown, 'ran');
+
+    // A share link loads offline too, and its app runs (src/app/share.h).
+    const hash = await page.evaluate(async () => `#/share/1/${await window.kilnShare.pack(new TextEncoder().encode(JSON.stringify({
+      name: 'Offline share', prompt: 'p', model: 'm', code: '<!doctype html><p id="shared-offline">shared</p>',
+    })))}`);
+    // The URL names the link without opening it here (no hashchange); the reload loads it.
+    await page.evaluate((next) => history.replaceState(null, '', next), hash);
+    await page.reload();
+    await waitForKiln(page, errors);
+    const shared = await waitForState(page, (s) => s.shared?.phase === 'ready');
+    assert.equal(shared.shared.name, 'Offline share');
+    assert.ok(await appFrame(page, () => document.getElementById('shared-offline') !== null), 'the shared app ran offline');
 
     // The one failed request above is the only error allowed.
     const unexpected = errors.filter((line) => !/not-cached-|Failed to fetch|NetworkError|ERR_INTERNET_DISCONNECTED/.test(line));
