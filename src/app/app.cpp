@@ -74,6 +74,17 @@ int internal::addVersion(App& app, store::NewVersion version) {
     return stored.summary.number;
 }
 
+uint32_t internal::codePointAt(std::string_view text, size_t pos, int length) {
+    if (length == 1) return static_cast<unsigned char>(text[pos]);
+    uint32_t c = static_cast<unsigned char>(text[pos]) & (0x7F >> length);
+    for (int i = 1; i < length; ++i) c = c << 6 | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
+    return c;
+}
+
+bool internal::isDirectionControl(uint32_t c) {
+    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
 std::string internal::nameFromPrompt(const std::string& prompt) {
     constexpr size_t kMaxName = 48;
     std::string name = prompt.substr(0, prompt.find('\n'));
@@ -283,22 +294,16 @@ std::string exportFileName(std::time_t now) {
 std::string appFileName(const std::string& project_name) {
     constexpr size_t kMaxBytes = 120;
     // Characters that separate paths or that Windows refuses, and those that change the direction
-    // text is shown in (an "invoice<U+202E>lmth.exe" reads as "invoice" + "exe.html").
+    // text is shown in.
     const auto unsafe = [](uint32_t c) {
         return c < 0x20 || c == 0x7F || (c < 0x80 && std::strchr("/\\:*?\"<>|", static_cast<int>(c)) != nullptr) ||
-               c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-               (c >= 0x2066 && c <= 0x2069);
+               internal::isDirectionControl(c);
     };
     std::string name;
     for (size_t pos = 0; pos < project_name.size();) {
         const int length = codegen::utf8SequenceLength(project_name, pos);
-        uint32_t c = 0xFFFD;  // ill-formed bytes are replaced as unsafe ones are
-        if (length == 1) {
-            c = static_cast<unsigned char>(project_name[pos]);
-        } else if (length > 1) {
-            c = static_cast<unsigned char>(project_name[pos]) & (0x7F >> length);
-            for (int i = 1; i < length; ++i) c = c << 6 | (static_cast<unsigned char>(project_name[pos + i]) & 0x3F);
-        }
+        // Ill-formed bytes are replaced as unsafe ones are.
+        const uint32_t c = length == 0 ? 0xFFFD : internal::codePointAt(project_name, pos, length);
         const size_t taken = length == 0 ? 1 : static_cast<size_t>(length);
         const bool replace = length == 0 || unsafe(c);
         if (name.size() + (replace ? 1 : taken) > kMaxBytes) break;

@@ -1,9 +1,11 @@
 // Kiln: helpers the app's action files share (app.cpp, generation.cpp); not for the panels.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "app/app.h"
 
@@ -28,6 +30,14 @@ void loadProject(App& app, const store::Project& project, int number);
 // Stores a new version of version.project_id and, when that project is open, shows it. Returns
 // its number.
 int addVersion(App& app, store::NewVersion version);
+
+// The code point of the well-formed UTF-8 sequence of `length` bytes (codegen::utf8SequenceLength)
+// at text[pos].
+uint32_t codePointAt(std::string_view text, size_t pos, int length);
+
+// Characters that change the direction text is shown in: shown in a name, they make it read as
+// another ("invoice<U+202E>lmth.exe" reads as "invoice" + "exe.html").
+bool isDirectionControl(uint32_t c);
 
 // A project name from the first words of a prompt.
 std::string nameFromPrompt(const std::string& prompt);

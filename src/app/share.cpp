@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/app.h"
@@ -22,21 +23,15 @@ constexpr char kUnnamed[] = "Shared app";
 // (the JSON parser checked it).
 std::string oneLine(const std::string& text, size_t max_bytes) {
     std::string line;
-    for (size_t pos = 0; pos < text.size(); ++pos) {
-        const auto c = static_cast<unsigned char>(text[pos]);
-        // U+061C, U+200E/F, U+202A to U+202E and U+2066 to U+2069, in UTF-8.
-        const std::string_view rest(text.data() + pos, text.size() - pos);
-        const bool direction = rest.substr(0, 2) == "\xD8\x9C" ||
-                               (rest.size() >= 3 && rest[0] == '\xE2' && rest[1] == '\x80' &&
-                                (rest[2] == '\x8E' || rest[2] == '\x8F' || (rest[2] >= '\xAA' && rest[2] <= '\xAE'))) ||
-                               (rest.size() >= 3 && rest[0] == '\xE2' && rest[1] == '\x81' && rest[2] >= '\xA6' &&
-                                rest[2] <= '\xA9');
-        if (c < 0x20 || c == 0x7F || direction) {
+    for (size_t pos = 0; pos < text.size();) {
+        const int length = std::max(1, codegen::utf8SequenceLength(text, pos));
+        const uint32_t c = internal::codePointAt(text, pos, length);
+        if (c < 0x20 || c == 0x7F || internal::isDirectionControl(c)) {
             line += ' ';
-            if (direction) pos += rest[0] == '\xD8' ? 1 : 2;
         } else {
-            line += text[pos];
+            line.append(text, pos, static_cast<size_t>(length));
         }
+        pos += static_cast<size_t>(length);
     }
     line.resize(codegen::utf8CutPoint(line, max_bytes));
     const size_t first = line.find_first_not_of(' ');
@@ -73,7 +68,8 @@ std::string digest(const std::string& code) {
 }  // namespace
 
 std::string sharedDocument(const SharedApp& shared) {
-    return nlohmann::json{{"name", shared.name}, {"prompt", shared.prompt}, {"model", shared.model}, {"code", shared.code}}
+    return nlohmann::json{
+        {"name", shared.name}, {"prompt", shared.prompt}, {"model", shared.model}, {"code", shared.code}}
         .dump();
 }
 
@@ -177,25 +173,24 @@ void openShared(App& app, const std::string& data) {
         app.shared->problem = "This browser cannot open share links (it has no DecompressionStream).";
         return;
     }
-    app.share_codec->unpack(
-        data.substr(slash + 1), kSharedDocumentMaxBytes,
-        [&app, data](std::optional<std::string> text, UnpackFailure failure) {
-            if (!app.shared || app.shared->data != data) return;  // closed, or another link opened
-            SharedView& view = *app.shared;
-            std::optional<SharedApp> shared;
-            if (text) {
-                shared = readSharedDocument(*text, view.problem);
-            } else {
-                view.problem = unpackProblem(failure);
-            }
-            if (!shared) {
-                view.phase = SharedView::Phase::Refused;
-                return;
-            }
-            view.app = std::move(*shared);
-            view.key = "share/" + digest(view.app.code);
-            view.phase = SharedView::Phase::Ready;
-        });
+    app.share_codec->unpack(data.substr(slash + 1), kSharedDocumentMaxBytes,
+                            [&app, data](std::optional<std::string> text, UnpackFailure failure) {
+                                if (!app.shared || app.shared->data != data) return;  // closed, or another link opened
+                                SharedView& view = *app.shared;
+                                std::optional<SharedApp> shared;
+                                if (text) {
+                                    shared = readSharedDocument(*text, view.problem);
+                                } else {
+                                    view.problem = unpackProblem(failure);
+                                }
+                                if (!shared) {
+                                    view.phase = SharedView::Phase::Refused;
+                                    return;
+                                }
+                                view.app = std::move(*shared);
+                                view.key = "share/" + digest(view.app.code);
+                                view.phase = SharedView::Phase::Ready;
+                            });
 }
 
 void saveShared(App& app) {

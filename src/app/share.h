@@ -97,11 +97,11 @@ struct SharedView {
     enum class Phase { Opening, Ready, Refused };
     std::string data;  // what the link says after kShareRoute: its format, '/', its payload
     Phase phase = Phase::Opening;
-    SharedApp app;         // Ready: what the link carries
-    std::string key;       // Ready: the preview guard's key, "share/<digest of the code>" (preview_guard.h)
-    std::string problem;   // Refused: what is wrong with the link, in words for the user
-    uint64_t revision = 0; // App::revisions when it was shown: the preview and the code panel follow it
-    bool network = true;   // the preview's Network switch, for this view only
+    SharedApp app;          // Ready: what the link carries
+    std::string key;        // Ready: the preview guard's key, "share/<digest of the code>" (preview_guard.h)
+    std::string problem;    // Refused: what is wrong with the link, in words for the user
+    uint64_t revision = 0;  // App::revisions when it was shown: the preview and the code panel follow it
+    bool network = true;    // the preview's Network switch, for this view only
 };
 
 // ---- Actions -----------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ void drawSharedHeader(app::App& app, UiState& ui, const Fonts& fonts, bool phone
         ui.phone_tab = PhoneTab::Preview;
     }
     const bool ready = shared.phase == app::SharedView::Phase::Ready;
-    const char* title = ready ? shared.app.name.c_str()
+    const char* title = ready                                             ? shared.app.name.c_str()
                         : shared.phase == app::SharedView::Phase::Opening ? "Opening a shared app…"
-                                                                           : "This share link cannot be opened";
+                                                                          : "This share link cannot be opened";
     if (!phone) {
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
         ImGui::PushFont(fonts.title);

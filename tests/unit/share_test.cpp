@@ -113,7 +113,8 @@ TEST(Share, ADocumentThatIsNotAnAppIsRefusedInWords) {
     for (const char* document :
          {"", "not json", "[1,2]", "\"text\"", R"({"name":"x","prompt":"","model":""})",
           R"({"name":"x","prompt":"","model":"","code":42})", R"({"name":"x","prompt":"","model":"","code":""})",
-          R"({"name":null,"prompt":"","model":"","code":"<p>"})", "{\"name\":\"x\xff\",\"prompt\":\"\",\"model\":\"\",\"code\":\"<p>\"}"}) {
+          R"({"name":null,"prompt":"","model":"","code":"<p>"})",
+          "{\"name\":\"x\xff\",\"prompt\":\"\",\"model\":\"\",\"code\":\"<p>\"}"}) {
         std::string problem;
         EXPECT_FALSE(app::readSharedDocument(document, problem)) << document;
         EXPECT_NE(problem.find("does not hold a Kiln app"), std::string::npos) << problem;
@@ -126,7 +127,8 @@ TEST(Share, ADocumentThatIsNotAnAppIsRefusedInWords) {
 
 TEST(Share, FieldsItDoesNotKnowAreIgnored) {
     std::string problem;
-    auto read = app::readSharedDocument(R"({"name":"x","prompt":"p","model":"m","code":"<p>","later":{"a":1}})", problem);
+    auto read =
+        app::readSharedDocument(R"({"name":"x","prompt":"p","model":"m","code":"<p>","later":{"a":1}})", problem);
     ASSERT_TRUE(read) << problem;
     EXPECT_EQ(read->code, "<p>");
 }
