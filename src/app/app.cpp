@@ -806,6 +806,26 @@ const char* saveStateName(SaveView::State state) {
 // Snapshot
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+// The console's counts and its last entries (all of them would make every snapshot large).
+nlohmann::json consoleSnapshot(const PreviewConsole& console) {
+    constexpr size_t kShown = 20;
+    nlohmann::json last = nlohmann::json::array();
+    for (size_t i = console.entries.size() > kShown ? console.entries.size() - kShown : 0; i < console.entries.size();
+         ++i) {
+        const ConsoleEntry& entry = console.entries[i];
+        last.push_back({{"level", consoleLevelName(entry.level)},
+                        {"text", entry.text},
+                        {"line", entry.line},
+                        {"column", entry.column}});
+    }
+    return {
+        {"count", console.entries.size()}, {"errors", console.errors}, {"dropped", console.dropped}, {"last", last}};
+}
+
+}  // namespace
+
 nlohmann::json stateSnapshot(const App& app) {
     nlohmann::json projects = nlohmann::json::array();
     for (const store::ProjectSummary& item : app.projects) {
@@ -877,6 +897,7 @@ nlohmann::json stateSnapshot(const App& app) {
         {"open", open},
         {"preview",
          {{"state", previewRunName(app.preview.state)}, {"key", app.preview.key}, {"serial", app.preview.serial}}},
+        {"console", consoleSnapshot(app.console)},
         {"route", formatRoute(currentRoute(app))},
         {"prompt", app.prompt},
         {"theme", themeName(app.theme)},

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "app/generation.h"
+#include "app/preview_console.h"
 #include "app/preview_guard.h"
 #include "app/share.h"
 #include "core/diff/line_diff.h"
@@ -180,6 +181,7 @@ struct App {
     // The live preview's guard (preview_guard.h); the marks are the platform's (a fake in tests).
     PreviewGuard preview;
     PreviewMarks* preview_marks = nullptr;
+    PreviewConsole console;  // what the run the preview shows reported (preview_console.h)
 };
 
 // ---- Storage ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ void mark(App& app, const std::string& key, bool on) {
 
 // A new run of the guard's version: the mark goes on before the page gets the code.
 void start(App& app) {
+    clearConsole(app);
     PreviewGuard& guard = app.preview;
     mark(app, guard.key, true);
     guard.state = PreviewRun::Starting;

@@ -37,6 +37,9 @@ struct UiState {
     bool update_waiting = false;        // a new version of Kiln is ready to take over
     int64_t copied_at_ms = -1;          // app.clock_ms when Copy code or Copy link was clicked (says "Copied")
     uint64_t shown_shared = 0;          // the shared view's revision the views were last switched for
+    bool console_open = false;          // the console below the preview shows its messages
+    int code_jump_line = 0;             // > 0: the code panel shows this line next (a console entry's)
+    int code_jump_column = 0;
     std::string rename_text;
     int64_t rename_project = 0;
     Dialog open_next = Dialog::None;                                // the dialog that opens next frame

@@ -39,6 +39,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/codegen/utf8.h"
+
 namespace kiln::ui {
 
 using syntax::Token;
@@ -660,6 +662,21 @@ void markCodeEditorTextChanged(CodeEditorState& state) {
     state.changed_outside = true;
 }
 
+void revealLineInCodeEditor(CodeEditorState& state, const std::string& text, int line, int column) {
+    size_t begin = 0;
+    for (int n = 1; n < line; ++n) {
+        const size_t end = text.find('\n', begin);
+        if (end == std::string::npos) break;
+        begin = end + 1;
+    }
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    const size_t at = std::min(begin + static_cast<size_t>(std::max(column - 1, 0)), end);
+    state.select_begin = state.select_end =
+        begin + codegen::utf8CutPoint(std::string_view(text).substr(begin), at - begin);
+    state.select_pending = true;
+    state.activate_pending = true;
+}
+
 bool codeEditor(const char* id, std::string& text, CodeEditorState& state, const CodeEditorStyle& style, ImVec2 size,
                 bool read_only) {
     ImGuiContext& g = *GImGui;
@@ -720,6 +737,10 @@ bool codeEditor(const char* id, std::string& text, CodeEditorState& state, const
     ImGuiWindow* scroll_window = ImGui::GetCurrentWindow();
     state.scroll_window_id = scroll_window->ID;
     state.input_id = ImGui::GetID("##text");
+    if (state.activate_pending) {
+        state.activate_pending = false;
+        activateField(state.input_id, true);
+    }
     const bool was_active = g.ActiveId == state.input_id && ImGui::GetInputTextState(state.input_id);
 
     // Keys to handle before ImGui's field sees them.

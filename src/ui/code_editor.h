@@ -71,6 +71,7 @@ struct CodeEditorState {
     // Select [begin, end) (bytes) once the editor has the keyboard again (after the find bar).
     bool select_pending = false;
     size_t select_begin = 0, select_end = 0;
+    bool activate_pending = false;  // give the editor the keyboard when it is next drawn
 };
 
 // Draws the editor for `text` in a region of `size` (ImGui conventions: 0 fills, negative leaves
@@ -82,6 +83,12 @@ struct CodeEditorState {
 // linear scans while the field has the keyboard); nothing is allocated per frame.
 bool codeEditor(const char* id, std::string& text, CodeEditorState& state, const CodeEditorStyle& style, ImVec2 size,
                 bool read_only);
+
+// Puts the caret on line `line` (1 is the first) at column `column` (1 is the first; 0 as 1), and
+// the keyboard in the editor, once it is drawn again (a frame or two later), scrolling it into
+// view: where a console entry points. A line past the end means the last; a column past the
+// line's end, its end.
+void revealLineInCodeEditor(CodeEditorState& state, const std::string& text, int line, int column);
 
 // Call after changing `text` outside the widget (another version opened, an edit applied):
 // the next frame finds what changed, re-colours only from there, and drops ImGui's edit state

@@ -48,11 +48,18 @@ void editor(const char* id, std::string& text, UiState& ui, const Fonts& fonts, 
     ImGui::PopFont();
 }
 
-// Another text replaced the editor's: it re-colours and drops its undo.
-void follow(UiState& ui, uint64_t revision) {
-    if (ui.code_editor_revision == revision) return;
-    ui.code_editor_revision = revision;
-    markCodeEditorTextChanged(ui.code_editor);
+// Another text replaced the editor's: it re-colours and drops its undo. A console entry asked
+// for a line of `text`: the editor shows it, over the next frames.
+void follow(UiState& ui, uint64_t revision, const std::string& text, FrameOutput& out) {
+    if (ui.code_editor_revision != revision) {
+        ui.code_editor_revision = revision;
+        markCodeEditorTextChanged(ui.code_editor);
+    }
+    if (ui.code_jump_line > 0) {
+        revealLineInCodeEditor(ui.code_editor, text, ui.code_jump_line, ui.code_jump_column);
+        ui.code_jump_line = 0;
+    }
+    if (ui.code_editor.select_pending) out.redrawIn(1);
 }
 
 }  // namespace
@@ -60,13 +67,13 @@ void follow(UiState& ui, uint64_t revision) {
 void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     if (app.shared) {
         app::SharedView& shared = *app.shared;
-        follow(ui, shared.revision);
+        follow(ui, shared.revision, shared.app.code, out);
         editor("shared code", shared.app.code, ui, fonts, true, true);
         fileActions(app, ui, out, shared.app.code, shared.app.name);
         return;
     }
     app::OpenProject& open = *app.open;
-    follow(ui, open.preview_revision);
+    follow(ui, open.preview_revision, open.code, out);
     if (app.generation.phase == app::GenerationPhase::Running) {
         // The code as it arrives, read-only; the editor re-colours only what was added.
         if (ui.streamed_bytes != app.generation.code.size()) {

@@ -62,7 +62,10 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     }
     ImVec2 position = ImGui::GetCursorScreenPos();
     ImVec2 size = ImGui::GetContentRegionAvail();
+    const float console = consoleHeight(app, ui, size.y);
+    size.y -= console;
     ImGui::Dummy(size);
+    if (console > 0) drawConsole(app, ui, console);
     placement.visible = size.x > 1 && size.y > 1;
     placement.x = position.x;
     placement.y = position.y;

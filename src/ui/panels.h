@@ -10,6 +10,7 @@
 //   panel_code.cpp        the code editor and Copy code, Download; or the code as it streams
 //   panel_preview.cpp     the Network switch, Open in new tab, Share link, the preview guard, the app's frame
 //   panel_shared.cpp      the shared view's header and prompt (app/share.h)
+//   panel_console.cpp     the console below the preview (app/preview_console.h)
 //   changes_view.cpp      the Changes view (changes_view.h)
 //   status_bar.cpp        the status bar
 //   banner_error.cpp      the error banner
@@ -56,6 +57,12 @@ void drawCopied(UiState& ui, int64_t now, FrameOutput& out);
 // The preview panel; returns where the page must put the app's frame (or that it must stop it).
 // Needs app.open or app.shared.
 PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out);
+
+// The height the console below the preview takes of `available`: none while the app reported
+// nothing, its header's line while closed.
+float consoleHeight(const app::App& app, const UiState& ui, float available);
+// The console below the preview, `height` tall (consoleHeight).
+void drawConsole(app::App& app, UiState& ui, float height);
 
 // The shared view's header: the shared app's name (or that its link is being opened, or why it is
 // refused), Save to my library and Close. Switches to the preview when a new link's app is shown.

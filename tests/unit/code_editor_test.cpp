@@ -346,3 +346,18 @@ TEST_F(CodeEditorTest, TheWheelScrollsBothWaysAlsoOverTheGutter) {
     frames(2);
     EXPECT_GT(scrollWindow()->Scroll.y, down);
 }
+
+TEST_F(CodeEditorTest, RevealingALineGivesTheEditorTheKeyboardWithTheCaretThereInView) {
+    open(numberedLines(500, "x"));
+    EXPECT_FALSE(editorActive());
+    revealLineInCodeEditor(state, text, 400, 4);
+    frames(4);
+    ASSERT_TRUE(editorActive());
+    EXPECT_EQ(caretLine(), 399u) << "line 400 is the 400th line";
+    EXPECT_EQ(static_cast<size_t>(input()->Stb.cursor) - state.tokenizer.lineStart(399), 3u) << "column 4";
+    EXPECT_GT(scrollWindow()->Scroll.y, 0) << "the line is scrolled into view";
+
+    revealLineInCodeEditor(state, text, 9999, 9999);  // past the end: the last line's end
+    frames(4);
+    EXPECT_EQ(caretLine(), 500u) << "after the last line break";
+}

@@ -49,6 +49,7 @@
   let run = 0; // the current run's number
   let lastAnswer = -1; // performance.now() of the current run's last pong
   let placed = null;
+  let onConsole = null; // takes the current run's console batches, as JSON text
 
   function post(message) {
     host.contentWindow.postMessage({ kilnPreview: message.type, ...message.fields }, previewOrigin);
@@ -110,6 +111,12 @@
       send();
     } else if (data?.kilnPreview === 'pong' && data.run === run) {
       lastAnswer = performance.now();
+    } else if (data?.kilnPreview === 'console' && data.run === run && onConsole) {
+      let batch = null;
+      try {
+        batch = JSON.stringify({ entries: data.entries, dropped: data.dropped });
+      } catch {} // not JSON (a BigInt): dropped, as anything else malformed is in C++
+      if (batch) onConsole(batch);
     }
   });
 
@@ -170,6 +177,11 @@
         }
       }, kReadyTimeoutMs);
       return true;
+    },
+    // From now on, `listener` gets each batch of what the current run's app reported (its console,
+    // errors: host.js's prelude), as the JSON text {entries, dropped}, unchecked.
+    listenToConsole(listener) {
+      onConsole = listener;
     },
     // For tests and diagnostics: where the preview runs.
     info: () => ({ origin: previewOrigin, host: Boolean(host), ready: hostReady, offline: hostOffline, run, answered: lastAnswer >= 0 }),

@@ -23,13 +23,15 @@
 //   Kiln → host   {kilnPreview: 'run', run, html, network}          runs html in a new sandboxed frame
 //   Kiln → host   {kilnPreview: 'ping', run, n}                     asked of the app's own frame ...
 //   host → Kiln   {kilnPreview: 'pong', run, n}                     ... which answers once it is free
+//   host → Kiln   {kilnPreview: 'console', run, entries, dropped}   what the app logged ({level, text,
+//                                                                   line, column} each), as the app says
 //   tab → Kiln    {kilnPreview: 'ready', version: 1, offline}       a tab, once loaded (to each allowed origin)
 //   Kiln → tab    {kilnPreview: 'run', run, html, network, title}   the one message a tab takes
 //
 // The app's frame gets a prelude before its own code (preludeFor): alert, confirm and prompt
 // become no-ops that say so in the console (no allow-modals: a modal dialog would stop Kiln's
-// page with it where both share a process), window.open opens without an opener, and the app
-// answers Kiln's pings. With the project's Network switch off, the prelude starts with a
+// page with it where both share a process), window.open opens without an opener, the app
+// answers Kiln's pings, and its console and errors are reported to Kiln in batches. With the project's Network switch off, the prelude starts with a
 // Content-Security-Policy that lets nothing leave or enter the frame from the network, and this
 // page adds `frame-src 'none'` to its own policy (a frame's navigation is checked against its
 // parent's policy), so the app cannot navigate away with data in the URL either. That policy
@@ -59,8 +61,9 @@
     if (kilnOrigin && kiln) kiln.postMessage({ kilnPreview: message.type, ...message.fields }, kilnOrigin);
   }
 
-  // Runs before the app's code, in the app's frame.
-  function prelude() {
+  // Runs before the app's code, in the app's frame. `lines`: the lines the prelude adds before the
+  // app's code, so that an error's line is the line in the version's code.
+  function prelude(lines) {
     const note = (name) => function () {
       console.info(`Kiln: ${name}() does nothing in the preview (dialogs are turned off there). Show messages in the page instead.`);
       return name === 'confirm' ? false : name === 'prompt' ? null : undefined;
@@ -78,11 +81,66 @@
         parent.postMessage({ kilnPong: event.data.kilnPing }, '*');
       }
     });
+
+    // The console, uncaught errors, unhandled rejections, resources that did not load and policy
+    // violations go to the host in batches, at most every 100 ms and 500 entries a batch (a flood
+    // is counted as dropped, never queued without end); each text is cut at 2,000 characters.
+    const kMaxText = 2000;
+    const kMaxBatch = 500;
+    let batch = [];
+    let dropped = 0;
+    const flush = () => {
+      parent.postMessage({ kilnConsole: batch, dropped }, '*');
+      batch = [];
+      dropped = 0;
+    };
+    const describe = (value) => {
+      if (typeof value === 'string') return value;
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+      try {
+        const json = JSON.stringify(value);
+        return json === undefined ? String(value) : json;
+      } catch {
+        return String(value);
+      }
+    };
+    const report = (level, text, line = 0, column = 0) => {
+      if (batch.length >= kMaxBatch) {
+        dropped += 1;
+        return;
+      }
+      if (batch.length === 0 && dropped === 0) setTimeout(flush, 100);
+      batch.push({ level, text: String(text).slice(0, kMaxText), line, column });
+    };
+    for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+      const original = console[level];
+      console[level] = function (...args) {
+        report(level, args.map(describe).join(' '));
+        return original.apply(this, args);
+      };
+    }
+    addEventListener('error', (event) => {
+      const target = event.target;
+      if (target && target !== window && target.tagName) {
+        report('error', `Could not load ${target.tagName.toLowerCase()} ${target.currentSrc || target.src || target.href || ''}`.trim());
+        return;
+      }
+      // Lines of the app's own document count from its first line; other scripts' lines are theirs.
+      const own = event.filename === 'about:srcdoc' || event.filename === location.href;
+      const where = own ? '' : ` (${event.filename}:${event.lineno})`;
+      report('error', `${event.message || describe(event.error)}${where}`, own ? Math.max(event.lineno - lines, 0) : 0,
+        own ? event.colno : 0);
+    }, true);
+    addEventListener('unhandledrejection', (event) => report('error', `Unhandled promise rejection: ${describe(event.reason)}`));
+    document.addEventListener('securitypolicyviolation', (event) => {
+      report('error', `Blocked by the preview's policy (${event.effectiveDirective}): ${event.blockedURI || 'inline'}`);
+    });
   }
 
   function preludeFor(offline) {
     const policy = offline ? `<meta http-equiv="Content-Security-Policy" content="${kOfflinePolicy}">` : '';
-    return `${policy}<script>(${prelude.toString()})();</script>`;
+    const source = prelude.toString();
+    return `${policy}<script>(${source})(${source.split('\n').length - 1});</script>`;
   }
 
   // The app's document with the prelude first: after a leading doctype (and comments), so that the
@@ -122,6 +180,7 @@
     const data = event.data;
     if (frame && event.source === frame.contentWindow) {
       if (typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
+      if (Array.isArray(data?.kilnConsole)) post({ type: 'console', fields: { run, entries: data.kilnConsole, dropped: data.dropped } });
       return;
     }
     if (!kiln || event.source !== kiln || !allowed.includes(event.origin)) return;

@@ -2,6 +2,8 @@
 
 #include <emscripten.h>
 
+#include "platform/web/imgui_backend.h"
+
 // The JS inside EM_ASM is not C++: clang-format would split its `!==`.
 // clang-format off
 namespace kiln::web {
@@ -19,6 +21,25 @@ Preview& preview() {
     static Preview instance;
     return instance;
 }
+
+struct Console {
+    std::function<void(const std::string&)> received;
+    std::string batch;  // where JS puts the batch being delivered
+};
+
+Console& console() {
+    static Console instance;
+    return instance;
+}
+
+EM_JS(void, preview_listen_to_console, (), {
+    window.kilnPreview.listenToConsole(function(batch) {
+        var bytes = new TextEncoder().encode(batch);
+        var at = _kiln_preview_console_buffer(bytes.length);  // may grow memory: HEAPU8 after it
+        HEAPU8.set(bytes, at);
+        _kiln_preview_console();
+    });
+});
 
 }  // namespace
 
@@ -67,6 +88,11 @@ double previewAnsweredMs() {
     return EM_ASM_DOUBLE({ return window.kilnPreview.lastAnswer(); });
 }
 
+void onPreviewConsole(std::function<void(const std::string& batch)> received) {
+    console().received = std::move(received);
+    preview_listen_to_console();
+}
+
 bool previewMarkSet(const std::string& key) {
     return EM_ASM_INT({ return window.kilnPreviewMarks.has(UTF8ToString($0)) ? 1 : 0; }, key.c_str()) != 0;
 }
@@ -77,3 +103,21 @@ void setPreviewMark(const std::string& key, bool on) {
 
 }  // namespace kiln::web
 // clang-format on
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE char* kiln_preview_console_buffer(size_t size) {
+    std::string& batch = kiln::web::console().batch;
+    batch.assign(size, '\0');
+    return batch.data();
+}
+
+EMSCRIPTEN_KEEPALIVE void kiln_preview_console() {
+    kiln::web::Console& console = kiln::web::console();
+    const std::string batch = std::move(console.batch);
+    console.batch.clear();
+    if (console.received) console.received(batch);
+    kiln::web::requestFrame();
+}
+
+}  // extern "C"

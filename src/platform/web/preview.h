@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace kiln::web {
@@ -38,6 +39,10 @@ void pingPreview();
 // When (performance.now(), the clock of monotonicMs()) the current run's app last answered a
 // ping; -1 if it has not yet.
 double previewAnsweredMs();
+
+// From now on, `received` gets each batch of what the current run's app reported (its console
+// and errors), as JSON text for app::receiveConsole, then a frame is requested. Call once.
+void onPreviewConsole(std::function<void(const std::string& batch)> received);
 
 // The marks of the preview guard (app/preview_guard.h), kept in localStorage on Kiln's
 // origin: synchronous, so one set before a preview starts is there even if the tab never runs again.

@@ -1,0 +1,49 @@
+// Kiln: what the app in the preview reports: its console (log, info, warn, error, debug), uncaught
+// errors with their line in the version's code, unhandled promise rejections, resources that did
+// not load and policy violations. The preview's prelude (web/preview/host.js) sends them in
+// batches; the platform hands each batch over as JSON, which is checked here like any input from
+// outside (the app can post anything). Kept for the run the preview shows: a new run starts an
+// empty console.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace kiln::app {
+
+struct App;
+
+enum class ConsoleLevel { Log, Info, Warn, Error, Debug };
+
+struct ConsoleEntry {
+    ConsoleLevel level = ConsoleLevel::Log;
+    std::string text;
+    int line = 0;    // the line in the version's code (1 is the first); 0 when it has none
+    int column = 0;  // 1 is the first; 0 when it has none
+};
+
+// The most entries kept; older ones are dropped (and counted) to make room.
+constexpr size_t kConsoleMaxEntries = 1000;
+// The longest text kept of one entry, in bytes (cut between characters).
+constexpr size_t kConsoleMaxTextBytes = 2000;
+
+struct PreviewConsole {
+    std::deque<ConsoleEntry> entries;  // oldest first
+    uint64_t dropped = 0;              // entries not kept: past the cap, or that the app's frame dropped
+    size_t errors = 0;                 // Error entries among `entries`
+};
+
+// The level's name in JSON ("log", "info", "warn", "error", "debug").
+const char* consoleLevelName(ConsoleLevel level);
+
+// Takes a batch from the preview for the run it shows: {"entries": [{"level", "text", "line",
+// "column"}, ...], "dropped": n}. Entries of an unknown level or without text are skipped; lines and
+// columns that are not positive numbers become 0. Returns true when the console changed.
+bool receiveConsole(App& app, std::string_view batch);
+// Empties the console (a new run).
+void clearConsole(App& app);
+
+}  // namespace kiln::app

@@ -1,0 +1,73 @@
+// The console below the preview (src/app/preview_console.h, web/preview/host.js's prelude): what
+// a generated app logs, throws, rejects or fails to load reaches Kiln with the line in the
+// version's code; an entry with a line shows the code there; a flood is capped and leaves Kiln
+// answering.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { act, browsers, clickItem, openKiln, serveAndLaunch, waitForItem, waitForState } from './harness.mjs';
+
+// The throw is on line 9 of the version's code.
+const kApp = `<!doctype html>
+<html><body>
+<h1>Logs</h1>
+<img src="missing-image.png">
+<script>
+  console.log('started', { count: 2 });
+  console.warn('careful');
+  Promise.reject(new Error('nobody waited'));
+  undefinedFunction();
+</script>
+</body></html>`;
+
+const kFlood = `<!doctype html><script>
+  for (let i = 0; i < 10000; i++) console.log('line ' + i);
+  setTimeout(() => console.error('after the flood'), 500);
+</script>`;
+
+for (const engine of browsers()) {
+  test(`the app's console and errors reach Kiln, with lines in the version's code (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Logs');
+      await waitForState(page, (s) => s.open?.name === 'Logs');
+      await act(page, 'addVersion', kApp);
+      const reported = await waitForState(page, (s) => s.console.count >= 5);
+      const texts = reported.console.last.map((entry) => `${entry.level} ${entry.line} ${entry.text}`);
+      assert.ok(texts.includes('log 0 started {"count":2}'), texts.join('\n'));
+      assert.ok(texts.includes('warn 0 careful'), texts.join('\n'));
+      assert.ok(texts.some((text) => /^error 9 .*undefinedFunction/.test(text)), texts.join('\n'));
+      assert.ok(texts.some((text) => /^error 0 Unhandled promise rejection: Error: nobody waited$/.test(text)), texts.join('\n'));
+      assert.ok(texts.some((text) => /^error 0 Could not load img .*missing-image\.png$/.test(text)), texts.join('\n'));
+      assert.equal(reported.console.errors, 3);
+
+      // The console opens from its header; the error's entry shows the code panel.
+      await clickItem(page, `Console: ${reported.console.count} messages, 3 errors  ▸`);
+      const error = reported.console.last.find((entry) => entry.line === 9);
+      await clickItem(page, `line 9: ${error.text}`);
+      await waitForItem(page, 'Copy code');
+
+      // Another version is another run: its console starts empty.
+      await act(page, 'addVersion', '<!doctype html><p>quiet</p>');
+      await clickItem(page, 'Preview');
+      await waitForState(page, (s) => s.open.versions.length === 2 && s.console.count === 0 && s.preview.state === 'running');
+      // Firefox tells the test of the app's own uncaught errors too.
+      assert.deepEqual(errors.filter((line) => !/undefinedFunction|nobody waited|missing-image/.test(line)), []);
+    });
+
+  test(`a flood of 10,000 console lines is capped and Kiln keeps answering (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Flood');
+      await waitForState(page, (s) => s.open?.name === 'Flood');
+      await act(page, 'addVersion', kFlood);
+      const flooded = await waitForState(page, (s) => s.console.last.some((entry) => entry.text === 'after the flood'));
+      assert.ok(flooded.console.count <= 1000, `${flooded.console.count} entries kept`);
+      assert.equal(flooded.console.count + flooded.console.dropped, 10_001, 'every line is kept or counted');
+      assert.equal(flooded.preview.state, 'running');
+      // The browser's own console shows the app's messages too (Kiln's wrapper passes them on).
+      assert.deepEqual(errors.filter((line) => line !== 'console.error: after the flood'), []);
+    });
+}

@@ -1,0 +1,81 @@
+// What the app in the preview reports (app/preview_console.h): batches from the preview, checked
+// like any input from outside, capped, and emptied with each new run.
+#include <gtest/gtest.h>
+
+#include "app/app.h"
+
+using namespace kiln;
+using app::App;
+using app::ConsoleLevel;
+
+TEST(PreviewConsole, ABatchBecomesEntriesWithTheirLevelsLinesAndErrorsCounted) {
+    App app;
+    app::openInMemory(app);
+    EXPECT_TRUE(app::receiveConsole(app, R"({"entries": [
+        {"level": "log", "text": "started", "line": 0, "column": 0},
+        {"level": "error", "text": "TypeError: x is undefined", "line": 12, "column": 5},
+        {"level": "warn", "text": "slow"}], "dropped": 0})"));
+    ASSERT_EQ(app.console.entries.size(), 3u);
+    EXPECT_EQ(app.console.entries[1].level, ConsoleLevel::Error);
+    EXPECT_EQ(app.console.entries[1].line, 12);
+    EXPECT_EQ(app.console.entries[1].column, 5);
+    EXPECT_EQ(app.console.entries[2].line, 0);
+    EXPECT_EQ(app.console.errors, 1u);
+    const nlohmann::json snapshot = app::stateSnapshot(app)["console"];
+    EXPECT_EQ(snapshot["count"], 3);
+    EXPECT_EQ(snapshot["errors"], 1);
+    EXPECT_EQ(snapshot["last"][1]["text"], "TypeError: x is undefined");
+}
+
+TEST(PreviewConsole, WhatTheAppCouldPostIsCheckedAndWhatIsMalformedSkipped) {
+    App app;
+    app::openInMemory(app);
+    for (const char* batch : {"", "not json", "[]", "{\"entries\": 5}", "{\"entries\": [1, \"x\", null]}",
+                              R"({"entries": [{"level": "fatal", "text": "x"}, {"level": "log"}, {"text": "x"}]})",
+                              R"({"dropped": -3})"}) {
+        EXPECT_FALSE(app::receiveConsole(app, batch)) << batch;
+    }
+    EXPECT_TRUE(app.console.entries.empty());
+    EXPECT_EQ(app.console.dropped, 0u);
+
+    app::receiveConsole(app, R"({"entries": [{"level": "error", "text": "x", "line": -4, "column": 1e10},
+                                              {"level": "log", "text": "y", "line": "12"}]})");
+    ASSERT_EQ(app.console.entries.size(), 2u);
+    EXPECT_EQ(app.console.entries[0].line, 0);
+    EXPECT_EQ(app.console.entries[0].column, 0);
+    EXPECT_EQ(app.console.entries[1].line, 0);
+
+    const std::string long_text(10'000, 'a');
+    app::receiveConsole(app, nlohmann::json{{"entries", {{{"level", "log"}, {"text", long_text}}}}}.dump());
+    EXPECT_EQ(app.console.entries.back().text.size(), app::kConsoleMaxTextBytes);
+}
+
+TEST(PreviewConsole, AFloodKeepsTheNewestAndCountsTheRest) {
+    App app;
+    app::openInMemory(app);
+    nlohmann::json batch = {{"entries", nlohmann::json::array()}, {"dropped", 9000}};
+    for (int i = 0; i < 600; ++i) {
+        batch["entries"].push_back({{"level", i % 2 ? "error" : "log"}, {"text", std::to_string(i)}});
+    }
+    app::receiveConsole(app, batch.dump());
+    app::receiveConsole(app, batch.dump());
+    EXPECT_EQ(app.console.entries.size(), app::kConsoleMaxEntries);
+    EXPECT_EQ(app.console.dropped, 9000u * 2 + 200) << "the app's own drops and the 200 oldest";
+    EXPECT_EQ(app.console.entries.front().text, "200") << "the oldest go first";
+    EXPECT_EQ(app.console.errors, app::kConsoleMaxEntries / 2);
+}
+
+TEST(PreviewConsole, ANewRunStartsAnEmptyConsole) {
+    App app;
+    app::openInMemory(app);
+    app::newProject(app, "Logs", "<p>one</p>");
+    app::syncPreview(app);
+    app::receiveConsole(app, R"({"entries": [{"level": "log", "text": "one"}]})");
+    EXPECT_EQ(app.console.entries.size(), 1u);
+    app::syncPreview(app);
+    EXPECT_EQ(app.console.entries.size(), 1u) << "the same run goes on";
+    app.open->code = "<p>two</p>";
+    app::saveCodeEdit(app);
+    app::syncPreview(app);
+    EXPECT_TRUE(app.console.entries.empty()) << "version 2's run";
+}
