@@ -820,8 +820,12 @@ nlohmann::json consoleSnapshot(const PreviewConsole& console) {
                         {"line", entry.line},
                         {"column", entry.column}});
     }
-    return {
-        {"count", console.entries.size()}, {"errors", console.errors}, {"dropped", console.dropped}, {"last", last}};
+    return {{"count", console.entries.size()},
+            {"errors", console.errors},
+            {"dropped", console.dropped},
+            {"blank", console.blank},
+            {"blank_message", blankAppMessage(console)},
+            {"last", last}};
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ bool receiveConsole(App& app, std::string_view batch) {
         console.dropped += count;
         changed = count > 0;
     }
+    if (auto blank = json.find("blank"); blank != json.end() && blank->is_boolean() && *blank != console.blank) {
+        console.blank = blank->get<bool>();
+        changed = true;
+    }
     auto entries = json.find("entries");
     if (entries == json.end() || !entries->is_array()) return changed;
     for (const nlohmann::json& item : *entries) {
@@ -82,6 +86,19 @@ bool receiveConsole(App& app, std::string_view batch) {
 
 void clearConsole(App& app) {
     app.console = {};
+}
+
+std::string blankAppMessage(const PreviewConsole& console) {
+    if (!console.blank || console.errors == 0) return "";
+    std::string message = "The app shows nothing, and reported " + std::to_string(console.errors) +
+                          (console.errors == 1 ? " error" : " errors");
+    for (const ConsoleEntry& entry : console.entries) {
+        if (entry.level != ConsoleLevel::Error) continue;
+        message += ", first: " + entry.text.substr(0, entry.text.find('\n'));
+        if (entry.line > 0) message += " (line " + std::to_string(entry.line) + ")";
+        break;
+    }
+    return message + ".";
 }
 
 }  // namespace kiln::app

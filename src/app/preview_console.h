@@ -34,16 +34,20 @@ struct PreviewConsole {
     std::deque<ConsoleEntry> entries;  // oldest first
     uint64_t dropped = 0;              // entries not kept: past the cap, or that the app's frame dropped
     size_t errors = 0;                 // Error entries among `entries`
+    bool blank = false;                // a second after loading, the app showed nothing at all
 };
 
 // The level's name in JSON ("log", "info", "warn", "error", "debug").
 const char* consoleLevelName(ConsoleLevel level);
 
 // Takes a batch from the preview for the run it shows: {"entries": [{"level", "text", "line",
-// "column"}, ...], "dropped": n}. Entries of an unknown level or without text are skipped; lines and
-// columns that are not positive numbers become 0. Returns true when the console changed.
+// "column"}, ...], "dropped": n, "blank": bool (once, a second after loading)}. Entries of an unknown level or without
+// text are skipped; lines and columns that are not positive numbers become 0. Returns true when the console changed.
 bool receiveConsole(App& app, std::string_view batch);
 // Empties the console (a new run).
 void clearConsole(App& app);
+// What the preview says over a blank app that reported errors (empty otherwise): that it shows
+// nothing, how many errors, and the first one with its line.
+std::string blankAppMessage(const PreviewConsole& console);
 
 }  // namespace kiln::app

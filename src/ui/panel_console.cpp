@@ -30,13 +30,22 @@ ImVec4 levelColour(app::ConsoleLevel level) {
 
 // The header's words: "Console: 12 messages, 2 errors".
 std::string summary(const app::PreviewConsole& console) {
-    std::string text = "Console: " + std::to_string(console.entries.size()) +
-                       (console.entries.size() == 1 ? " message" : " messages");
-    if (console.errors > 0) text += ", " + std::to_string(console.errors) + (console.errors == 1 ? " error" : " errors");
+    std::string text =
+        "Console: " + std::to_string(console.entries.size()) + (console.entries.size() == 1 ? " message" : " messages");
+    if (console.errors > 0)
+        text += ", " + std::to_string(console.errors) + (console.errors == 1 ? " error" : " errors");
     return text;
 }
 
 }  // namespace
+
+void showCodeAt(UiState& ui, const app::ConsoleEntry& entry) {
+    ui.code_jump_line = entry.line;
+    ui.code_jump_column = entry.column;
+    ui.view_tab = ViewTab::Code;
+    ui.phone_tab = PhoneTab::Code;
+    ui.phone_code_view = CodeView::Code;
+}
 
 float consoleHeight(const app::App& app, const UiState& ui, float available) {
     if (app.console.entries.empty() && app.console.dropped == 0) return 0;
@@ -53,7 +62,8 @@ void drawConsole(app::App& app, UiState& ui, float height) {
     ImGui::BeginChild("console list", ImVec2(0, height - ImGui::GetFrameHeightWithSpacing()), ImGuiChildFlags_Border);
     const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
     if (console.dropped > 0) {
-        ImGui::TextDisabled("%llu earlier or flooding messages not kept", static_cast<unsigned long long>(console.dropped));
+        ImGui::TextDisabled("%llu earlier or flooding messages not kept",
+                            static_cast<unsigned long long>(console.dropped));
     }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(console.entries.size()));
@@ -69,15 +79,10 @@ void drawConsole(app::App& app, UiState& ui, float height) {
             ImGui::PopStyleColor();
             ImGui::PopID();
             if (ImGui::IsItemHovered() && (entry.line > 0 || line.size() < entry.text.size())) {
-                ImGui::SetTooltip("%s%s", entry.text.c_str(), entry.line > 0 ? "\n\nClick to show this line in the code." : "");
+                ImGui::SetTooltip("%s%s", entry.text.c_str(),
+                                  entry.line > 0 ? "\n\nClick to show this line in the code." : "");
             }
-            if (clicked && entry.line > 0) {
-                ui.code_jump_line = entry.line;
-                ui.code_jump_column = entry.column;
-                ui.view_tab = ViewTab::Code;
-                ui.phone_tab = PhoneTab::Code;
-                ui.phone_code_view = CodeView::Code;
-            }
+            if (clicked && entry.line > 0) showCodeAt(ui, entry);
         }
     }
     if (at_bottom) ImGui::SetScrollHereY(1.0f);  // follows new messages unless scrolled up

@@ -1,9 +1,12 @@
 // The preview panel: the Network switch, Open in new tab, Share link, the preview guard's messages
-// (Stop, Run it, Show the code), and the place where the page puts the app's frame. It shows the
+// (Stop, Run it, Show the code), what a blank app with errors shows, the place where the page
+// puts the app's frame, and the console below it. It shows the
 // open project's selected version, or the shared app of the shared view (app::previewSubject).
 #include "ui/panels.h"
 
 #include <imgui.h>
+
+#include <string>
 
 #include "ui/widgets.h"
 
@@ -59,6 +62,22 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
             ui.phone_code_view = CodeView::Code;
         }
         return placement;
+    }
+    // Said above the app's frame, which would cover anything drawn behind it.
+    if (const std::string blank = app::blankAppMessage(app.console); !blank.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
+        ImGui::TextWrapped("%s", blank.c_str());
+        ImGui::PopStyleColor();
+        if (!ui.console_open && ImGui::SmallButton("Show the console")) ui.console_open = true;
+        for (const app::ConsoleEntry& entry : app.console.entries) {
+            if (entry.level != app::ConsoleLevel::Error) continue;
+            if (entry.line > 0) {
+                const std::string label = "Show line " + std::to_string(entry.line);
+                sameLineIfFits(buttonWidth(label.c_str()));
+                if (ImGui::SmallButton(label.c_str())) showCodeAt(ui, entry);
+            }
+            break;
+        }
     }
     ImVec2 position = ImGui::GetCursorScreenPos();
     ImVec2 size = ImGui::GetContentRegionAvail();

@@ -63,6 +63,8 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out);
 float consoleHeight(const app::App& app, const UiState& ui, float available);
 // The console below the preview, `height` tall (consoleHeight).
 void drawConsole(app::App& app, UiState& ui, float height);
+// Shows the code panel with the caret where a console entry with a line points.
+void showCodeAt(UiState& ui, const app::ConsoleEntry& entry);
 
 // The shared view's header: the shared app's name (or that its link is being opened, or why it is
 // refused), Save to my library and Close. Switches to the preview when a new link's app is shown.

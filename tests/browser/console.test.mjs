@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { act, browsers, clickItem, openKiln, serveAndLaunch, waitForItem, waitForState } from './harness.mjs';
+import { act, browsers, clickItem, openKiln, serveAndLaunch, state, waitForItem, waitForState } from './harness.mjs';
 
 // The throw is on line 9 of the version's code.
 const kApp = `<!doctype html>
@@ -54,6 +54,29 @@ for (const engine of browsers()) {
       await waitForState(page, (s) => s.open.versions.length === 2 && s.console.count === 0 && s.preview.state === 'running');
       // Firefox tells the test of the app's own uncaught errors too.
       assert.deepEqual(errors.filter((line) => !/undefinedFunction|nobody waited|missing-image/.test(line)), []);
+    });
+
+  test(`an app that shows nothing and reported errors is called out over the preview (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Blank');
+      await waitForState(page, (s) => s.open?.name === 'Blank');
+      await act(page, 'addVersion', '<!doctype html>\n<div id="root"></div>\n<script>\ndocument.getElementById("app").textContent = "hi";\n</script>');
+      const blank = await waitForState(page, (s) => s.console.blank_message !== '');
+      assert.match(blank.console.blank_message, /^The app shows nothing, and reported 1 error, first: .*null.* \(line 4\)\.$/);
+      await clickItem(page, 'Show the console');
+      await clickItem(page, 'Show line 4');
+      await waitForItem(page, 'Copy code');
+      await clickItem(page, 'Preview');
+      // An app that shows something is not called out, errors or not.
+      await act(page, 'addVersion', '<!doctype html>\n<p>here</p>\n<script>\nnothing();\n</script>');
+      await waitForState(page, (s) => s.open.versions.length === 2 && s.console.errors === 1);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // past the look a second after loading
+      const shown = await state(page);
+      assert.equal(shown.console.blank, false);
+      assert.equal(shown.console.blank_message, '');
+      assert.deepEqual(errors.filter((line) => !/textContent|nothing/.test(line)), []);
     });
 
   test(`a flood of 10,000 console lines is capped and Kiln keeps answering (${engine})`,

@@ -30,9 +30,9 @@ TEST(PreviewConsole, ABatchBecomesEntriesWithTheirLevelsLinesAndErrorsCounted) {
 TEST(PreviewConsole, WhatTheAppCouldPostIsCheckedAndWhatIsMalformedSkipped) {
     App app;
     app::openInMemory(app);
-    for (const char* batch : {"", "not json", "[]", "{\"entries\": 5}", "{\"entries\": [1, \"x\", null]}",
-                              R"({"entries": [{"level": "fatal", "text": "x"}, {"level": "log"}, {"text": "x"}]})",
-                              R"({"dropped": -3})"}) {
+    for (const char* batch :
+         {"", "not json", "[]", "{\"entries\": 5}", "{\"entries\": [1, \"x\", null]}",
+          R"({"entries": [{"level": "fatal", "text": "x"}, {"level": "log"}, {"text": "x"}]})", R"({"dropped": -3})"}) {
         EXPECT_FALSE(app::receiveConsole(app, batch)) << batch;
     }
     EXPECT_TRUE(app.console.entries.empty());
@@ -78,4 +78,17 @@ TEST(PreviewConsole, ANewRunStartsAnEmptyConsole) {
     app::saveCodeEdit(app);
     app::syncPreview(app);
     EXPECT_TRUE(app.console.entries.empty()) << "version 2's run";
+}
+
+TEST(PreviewConsole, ABlankAppWithErrorsIsCalledOutWithItsFirstError) {
+    App app;
+    app::openInMemory(app);
+    app::receiveConsole(app, R"({"entries": [{"level": "log", "text": "start"}], "blank": true})");
+    EXPECT_EQ(app::blankAppMessage(app.console), "") << "blank, but no error: an app may start empty";
+    app::receiveConsole(app, R"({"entries": [{"level": "error", "text": "TypeError: no root\n  at init", "line": 7},
+                                              {"level": "error", "text": "second"}]})");
+    EXPECT_EQ(app::blankAppMessage(app.console),
+              "The app shows nothing, and reported 2 errors, first: TypeError: no root (line 7).");
+    app::receiveConsole(app, R"({"blank": false})");
+    EXPECT_EQ(app::blankAppMessage(app.console), "") << "it shows something after all";
 }

@@ -114,7 +114,7 @@
     } else if (data?.kilnPreview === 'console' && data.run === run && onConsole) {
       let batch = null;
       try {
-        batch = JSON.stringify({ entries: data.entries, dropped: data.dropped });
+        batch = JSON.stringify({ entries: data.entries, dropped: data.dropped, blank: data.blank });
       } catch {} // not JSON (a BigInt): dropped, as anything else malformed is in C++
       if (batch) onConsole(batch);
     }
@@ -179,7 +179,7 @@
       return true;
     },
     // From now on, `listener` gets each batch of what the current run's app reported (its console,
-    // errors: host.js's prelude), as the JSON text {entries, dropped}, unchecked.
+    // errors: host.js's prelude), as the JSON text {entries, dropped, blank}, unchecked.
     listenToConsole(listener) {
       onConsole = listener;
     },

@@ -23,8 +23,9 @@
 //   Kiln → host   {kilnPreview: 'run', run, html, network}          runs html in a new sandboxed frame
 //   Kiln → host   {kilnPreview: 'ping', run, n}                     asked of the app's own frame ...
 //   host → Kiln   {kilnPreview: 'pong', run, n}                     ... which answers once it is free
-//   host → Kiln   {kilnPreview: 'console', run, entries, dropped}   what the app logged ({level, text,
-//                                                                   line, column} each), as the app says
+//   host → Kiln   {kilnPreview: 'console', run, entries, dropped,   what the app logged ({level, text,
+//                  blank}                                           line, column} each), and a second after
+//                                                                   loading whether it shows nothing, as the app says
 //   tab → Kiln    {kilnPreview: 'ready', version: 1, offline}       a tab, once loaded (to each allowed origin)
 //   Kiln → tab    {kilnPreview: 'run', run, html, network, title}   the one message a tab takes
 //
@@ -89,8 +90,8 @@
     const kMaxBatch = 500;
     let batch = [];
     let dropped = 0;
-    const flush = () => {
-      parent.postMessage({ kilnConsole: batch, dropped }, '*');
+    const flush = (blank) => {
+      parent.postMessage({ kilnConsole: batch, dropped, blank }, '*');
       batch = [];
       dropped = 0;
     };
@@ -109,7 +110,7 @@
         dropped += 1;
         return;
       }
-      if (batch.length === 0 && dropped === 0) setTimeout(flush, 100);
+      if (batch.length === 0 && dropped === 0) setTimeout(() => flush(), 100);
       batch.push({ level, text: String(text).slice(0, kMaxText), line, column });
     };
     for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
@@ -132,6 +133,17 @@
         own ? event.colno : 0);
     }, true);
     addEventListener('unhandledrejection', (event) => report('error', `Unhandled promise rejection: ${describe(event.reason)}`));
+    // A second after loading: whether the app shows anything at all (text, or an element with an
+    // area other than scripts and styles), so that a blank app with errors can be called out.
+    addEventListener('load', () => setTimeout(() => {
+      const body = document.body;
+      const shows = Boolean(body) && (body.innerText.trim() !== '' || Array.from(body.querySelectorAll('*')).some((element) => {
+        if (element.tagName === 'SCRIPT' || element.tagName === 'STYLE') return false;
+        const box = element.getBoundingClientRect();
+        return box.width > 0 && box.height > 0;
+      }));
+      flush(!shows);
+    }, 1000));
     document.addEventListener('securitypolicyviolation', (event) => {
       report('error', `Blocked by the preview's policy (${event.effectiveDirective}): ${event.blockedURI || 'inline'}`);
     });
@@ -180,7 +192,9 @@
     const data = event.data;
     if (frame && event.source === frame.contentWindow) {
       if (typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
-      if (Array.isArray(data?.kilnConsole)) post({ type: 'console', fields: { run, entries: data.kilnConsole, dropped: data.dropped } });
+      if (Array.isArray(data?.kilnConsole)) {
+        post({ type: 'console', fields: { run, entries: data.kilnConsole, dropped: data.dropped, blank: data.blank } });
+      }
       return;
     }
     if (!kiln || event.source !== kiln || !allowed.includes(event.origin)) return;
