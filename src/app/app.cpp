@@ -828,6 +828,19 @@ nlohmann::json consoleSnapshot(const PreviewConsole& console) {
             {"last", last}};
 }
 
+// What the last Fix errors asked, and once its version shows, which errors it still reports.
+nlohmann::json fixSnapshot(const App& app) {
+    if (!app.fix) return nullptr;
+    nlohmann::json fix = {{"errors", app.fix->errors}, {"report", nullptr}};
+    if (const std::optional<FixReport> report = fixReport(app)) {
+        fix["report"] = {{"asked", report->asked},
+                         {"still", report->still},
+                         {"loaded", report->loaded},
+                         {"message", fixReportMessage(*report)}};
+    }
+    return fix;
+}
+
 }  // namespace
 
 nlohmann::json stateSnapshot(const App& app) {
@@ -902,6 +915,7 @@ nlohmann::json stateSnapshot(const App& app) {
         {"preview",
          {{"state", previewRunName(app.preview.state)}, {"key", app.preview.key}, {"serial", app.preview.serial}}},
         {"console", consoleSnapshot(app.console)},
+        {"fix", fixSnapshot(app)},
         {"route", formatRoute(currentRoute(app))},
         {"prompt", app.prompt},
         {"theme", themeName(app.theme)},

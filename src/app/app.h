@@ -181,7 +181,8 @@ struct App {
     // The live preview's guard (preview_guard.h); the marks are the platform's (a fake in tests).
     PreviewGuard preview;
     PreviewMarks* preview_marks = nullptr;
-    PreviewConsole console;  // what the run the preview shows reported (preview_console.h)
+    PreviewConsole console;         // what the run the preview shows reported (preview_console.h)
+    std::optional<FixRequest> fix;  // the last Fix errors (preview_console.h)
 };
 
 // ---- Storage ---------------------------------------------------------------------------------

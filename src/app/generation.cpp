@@ -575,7 +575,10 @@ void startGeneration(App& app, const std::string& instruction) {
 // ---------------------------------------------------------------------------------------------
 
 void sendPrompt(App& app) {
-    const std::string instruction(codegen::trim(app.prompt));
+    sendInstruction(app, std::string(codegen::trim(app.prompt)));
+}
+
+void sendInstruction(App& app, const std::string& instruction) {
     if (app.generation.phase == GenerationPhase::Running) return;
     if (instruction.empty()) {
         app.error = "Type what the app should be (or what should change), then send.";

@@ -189,6 +189,8 @@ void testConnection(App& app, const EndpointSettings& edited);
 // for a whole app; a follow-up sends the shown code and the instruction. Refused with a message
 // while another generation runs, without an endpoint, or before a Retry-After has passed.
 void sendPrompt(App& app);
+// The same for `instruction` instead of the prompt box, which keeps what is typed in it.
+void sendInstruction(App& app, const std::string& instruction);
 
 // What is left at now_ms of the wait a 429 or 503 asked for with Retry-After: the whole seconds
 // (rounded up; 0 once a prompt may be sent), and the milliseconds until that number goes down

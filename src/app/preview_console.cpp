@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "app/app.h"
+#include "app/generation.h"
 #include "core/codegen/utf8.h"
 
 namespace kiln::app {
@@ -48,9 +51,10 @@ bool receiveConsole(App& app, std::string_view batch) {
         console.dropped += count;
         changed = count > 0;
     }
-    if (auto blank = json.find("blank"); blank != json.end() && blank->is_boolean() && *blank != console.blank) {
+    if (auto blank = json.find("blank"); blank != json.end() && blank->is_boolean()) {
+        changed = changed || !console.loaded || *blank != console.blank;
         console.blank = blank->get<bool>();
-        changed = true;
+        console.loaded = true;
     }
     auto entries = json.find("entries");
     if (entries == json.end() || !entries->is_array()) return changed;
@@ -99,6 +103,63 @@ std::string blankAppMessage(const PreviewConsole& console) {
         break;
     }
     return message + ".";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fix
+// ---------------------------------------------------------------------------------------------
+
+void fixErrors(App& app) {
+    if (!app.open || app.shared || app.console.errors == 0) return;
+    FixRequest fix;
+    fix.project_id = app.open->project.id;
+    std::string list;
+    for (const ConsoleEntry& entry : app.console.entries) {
+        if (entry.level != ConsoleLevel::Error || fix.errors.size() == kFixMaxErrors) continue;
+        const std::string text = entry.text.substr(0, codegen::utf8CutPoint(entry.text, kFixMaxErrorBytes));
+        if (std::find(fix.errors.begin(), fix.errors.end(), text) != fix.errors.end()) continue;
+        fix.errors.push_back(text);
+        list += "\n- " + text + (entry.line > 0 ? " (line " + std::to_string(entry.line) + ")" : "");
+    }
+    fix.instruction = "Fix the errors the app reported when it ran:" + list + "\nKeep everything else as it is.";
+    app.fix = fix;
+    sendInstruction(app, fix.instruction);
+}
+
+std::optional<FixReport> fixReport(const App& app) {
+    const Generation& generation = app.generation;
+    if (!app.fix || !app.open || app.shared || generation.phase != GenerationPhase::Finished ||
+        generation.instruction != app.fix->instruction || generation.project_id != app.open->project.id ||
+        generation.new_version == 0 || app.open->selected != generation.new_version) {
+        return std::nullopt;
+    }
+    // The console is that version's run's only once the preview has started it.
+    const PreviewSubject subject = previewSubject(app);
+    if (app.preview.key != subject.key || app.preview.source != subject.revision) return std::nullopt;
+    FixReport report;
+    report.asked = app.fix->errors.size();
+    report.loaded = app.console.loaded;
+    for (const std::string& error : app.fix->errors) {
+        for (const ConsoleEntry& entry : app.console.entries) {
+            if (entry.level == ConsoleLevel::Error &&
+                entry.text.substr(0, codegen::utf8CutPoint(entry.text, kFixMaxErrorBytes)) == error) {
+                report.still.push_back(error);
+                break;
+            }
+        }
+    }
+    return report;
+}
+
+std::string fixReportMessage(const FixReport& report) {
+    const std::string asked = std::to_string(report.asked) + (report.asked == 1 ? " error" : " errors");
+    if (report.still.empty()) {
+        return report.loaded ? "Fixed: the " + asked + " asked about " + (report.asked == 1 ? "is" : "are") + " gone."
+                             : "Checking whether the errors asked about are gone…";
+    }
+    return std::to_string(report.still.size()) + " of " + asked + " asked about " +
+           (report.still.size() == 1 ? "is" : "are") + " still reported: " + report.still.front() +
+           (report.still.size() > 1 ? " (and more: see the console)." : ".");
 }
 
 }  // namespace kiln::app

@@ -9,8 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kiln::app {
 
@@ -35,6 +37,7 @@ struct PreviewConsole {
     uint64_t dropped = 0;              // entries not kept: past the cap, or that the app's frame dropped
     size_t errors = 0;                 // Error entries among `entries`
     bool blank = false;                // a second after loading, the app showed nothing at all
+    bool loaded = false;               // that look was made: the app loaded a second ago
 };
 
 // The level's name in JSON ("log", "info", "warn", "error", "debug").
@@ -46,6 +49,38 @@ const char* consoleLevelName(ConsoleLevel level);
 bool receiveConsole(App& app, std::string_view batch);
 // Empties the console (a new run).
 void clearConsole(App& app);
+// ---- Fix -----------------------------------------------------------------------------------------
+
+// The errors a Fix asked the model to fix, and the request that carried them (the prompt of the
+// version it makes).
+struct FixRequest {
+    int64_t project_id = 0;
+    std::string instruction;
+    std::vector<std::string> errors;  // their texts, each once
+};
+
+// The most errors one Fix sends, and the most of each error's text.
+constexpr size_t kFixMaxErrors = 10;
+constexpr size_t kFixMaxErrorBytes = 300;
+
+// Fix errors: a follow-up to the open project that asks the model to fix the errors the console
+// holds (each text once, at most kFixMaxErrors, each cut at kFixMaxErrorBytes, with its line), with
+// the code as shown; the prompt box keeps what is typed in it. Nothing without errors.
+void fixErrors(App& app);
+
+// Once the version a Fix made is shown: how many errors it asked to fix, and which of them its
+// run still reports (by their text; their lines may have moved). `loaded`: the run has loaded
+// (a second has passed since), so errors that would show at the start have shown.
+struct FixReport {
+    size_t asked = 0;
+    std::vector<std::string> still;
+    bool loaded = false;
+};
+std::optional<FixReport> fixReport(const App& app);
+// The report in words: "Fixed: the 2 errors asked about are gone." / "1 of 2 errors asked about is
+// still reported: …" / "Checking whether the errors asked about are gone…".
+std::string fixReportMessage(const FixReport& report);
+
 // What the preview says over a blank app that reported errors (empty otherwise): that it shows
 // nothing, how many errors, and the first one with its line.
 std::string blankAppMessage(const PreviewConsole& console);

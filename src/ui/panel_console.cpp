@@ -39,6 +39,19 @@ std::string summary(const app::PreviewConsole& console) {
 
 }  // namespace
 
+void drawFixButton(app::App& app) {
+    // The shared view's app is not the user's to change; a running generation must finish first.
+    const bool can = !app.shared && app.generation.phase != app::GenerationPhase::Running;
+    ImGui::BeginDisabled(!can);
+    if (ImGui::SmallButton("Fix errors")) app::fixErrors(app);
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+        ImGui::SetTooltip("%s", can          ? "Asks the model for a version without the errors the app reported."
+                                : app.shared ? "Save the app to your library to change it."
+                                             : "Wait for the generation to finish.");
+    }
+}
+
 void showCodeAt(UiState& ui, const app::ConsoleEntry& entry) {
     ui.code_jump_line = entry.line;
     ui.code_jump_column = entry.column;
@@ -58,6 +71,10 @@ void drawConsole(app::App& app, UiState& ui, float height) {
     if (console.errors > 0) ImGui::PushStyleColor(ImGuiCol_Text, levelColour(app::ConsoleLevel::Error));
     if (ImGui::SmallButton(label.c_str())) ui.console_open = !ui.console_open;
     if (console.errors > 0) ImGui::PopStyleColor();
+    if (console.errors > 0) {
+        sameLineIfFits(buttonWidth("Fix errors"));
+        drawFixButton(app);
+    }
     if (!ui.console_open) return;
     ImGui::BeginChild("console list", ImVec2(0, height - ImGui::GetFrameHeightWithSpacing()), ImGuiChildFlags_Border);
     const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;

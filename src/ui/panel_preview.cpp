@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <optional>
 #include <string>
 
 #include "ui/widgets.h"
@@ -64,10 +65,17 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
         return placement;
     }
     // Said above the app's frame, which would cover anything drawn behind it.
+    if (const std::optional<app::FixReport> fix = app::fixReport(app)) {
+        ImGui::PushStyleColor(ImGuiCol_Text, fix->still.empty() ? ImGui::GetStyle().Colors[ImGuiCol_Text] : kWarning);
+        ImGui::TextWrapped("%s", app::fixReportMessage(*fix).c_str());
+        ImGui::PopStyleColor();
+    }
     if (const std::string blank = app::blankAppMessage(app.console); !blank.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
         ImGui::TextWrapped("%s", blank.c_str());
         ImGui::PopStyleColor();
+        drawFixButton(app);
+        sameLineIfFits(buttonWidth("Show the console"));
         if (!ui.console_open && ImGui::SmallButton("Show the console")) ui.console_open = true;
         for (const app::ConsoleEntry& entry : app.console.entries) {
             if (entry.level != app::ConsoleLevel::Error) continue;

@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { act, browsers, clickItem, openKiln, serveAndLaunch, state, waitForItem, waitForState } from './harness.mjs';
+import {
+  act, browsers, clickItem, openKiln, serveAndLaunch, startLlmServer, state, waitForItem, waitForState,
+} from './harness.mjs';
 
 // The throw is on line 9 of the version's code.
 const kApp = `<!doctype html>
@@ -77,6 +79,35 @@ for (const engine of browsers()) {
       assert.equal(shown.console.blank, false);
       assert.equal(shown.console.blank_message, '');
       assert.deepEqual(errors.filter((line) => !/textContent|nothing/.test(line)), []);
+    });
+
+  test(`Fix errors asks the model for a version without them, and says which are gone (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const llm = await startLlmServer(['--tps', '0']);
+      t.after(() => llm.stop());
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Broken');
+      await waitForState(page, (s) => s.open?.name === 'Broken');
+      // A model the loopback endpoint has no scenario for: a follow-up only adds a paragraph.
+      await act(page, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/v1`, model: 'any-model' }));
+      await act(page, 'addVersion', '<!doctype html>\n<p>total: <span id="total"></span></p>\n<script>\ntotl = 3;\nfoo.bar();\n</script>\n</body>');
+      const broken = await waitForState(page, (s) => s.console.errors === 1 && s.saved === 'saved');
+      await clickItem(page, 'Fix errors');
+      const still = await waitForState(page, (s) => s.open.versions.length === 2 && s.fix?.report?.loaded);
+      assert.equal(still.open.versions[1].prompt,
+        `Fix the errors the app reported when it ran:\n- ${broken.console.last[0].text} (line 5)\nKeep everything else as it is.`);
+      assert.deepEqual(still.fix.report.still, [broken.console.last[0].text]);
+      assert.match(still.fix.report.message, /^1 of 1 error asked about is still reported: .*foo/);
+
+      // kiln-test/ok answers any prompt with a whole counter app: the error is gone.
+      await act(page, 'setEndpoint', JSON.stringify({ model: 'kiln-test/ok' }));
+      await waitForState(page, (s) => s.console.errors === 1);
+      await clickItem(page, 'Fix errors');
+      const fixed = await waitForState(page, (s) => s.open.versions.length === 3 && s.fix?.report?.loaded);
+      assert.deepEqual(fixed.fix.report.still, []);
+      assert.equal(fixed.fix.report.message, 'Fixed: the 1 error asked about is gone.');
+      assert.deepEqual(errors.filter((line) => !/foo/.test(line)), []);
     });
 
   test(`a flood of 10,000 console lines is capped and Kiln keeps answering (${engine})`,

@@ -853,3 +853,84 @@ TEST(GenerationConnection, ExplainsABadKeyAndAnUnreachableHost) {
     EXPECT_EQ(f.app.connection_test.outcome, Outcome::Failed);
     EXPECT_TRUE(contains(f.app.connection_test.message, "could not reach"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fix errors
+// ---------------------------------------------------------------------------------------------
+
+TEST(Fix, SendsTheConsolesErrorsOnceEachKeepsThePromptBoxAndSaysWhichAreGone) {
+    Fixture f;
+    f.firstVersion();
+    app::syncPreview(f.app);
+    f.app.prompt = "make it blue";  // typed, not sent
+    app::fixErrors(f.app);
+    EXPECT_TRUE(f.http.requests.size() == 1) << "no errors: nothing to fix";
+    app::receiveConsole(f.app, R"({"entries": [
+        {"level": "error", "text": "ReferenceError: total is not defined", "line": 4, "column": 2},
+        {"level": "log", "text": "clicked"},
+        {"level": "error", "text": "ReferenceError: total is not defined", "line": 4, "column": 2},
+        {"level": "error", "text": "Could not load img http://x/a.png"}]})");
+    app::fixErrors(f.app);
+    ASSERT_EQ(f.http.requests.size(), 2u);
+    const std::string body = f.body();
+    EXPECT_TRUE(contains(body, "ReferenceError: total is not defined (line 4)")) << body;
+    EXPECT_TRUE(contains(body, "Could not load img http://x/a.png")) << body;
+    EXPECT_EQ(body.find("total is not defined"), body.rfind("total is not defined")) << "once each";
+    EXPECT_TRUE(contains(body, "<p>one</p>")) << "a follow-up carries the code";
+    EXPECT_EQ(f.app.prompt, "make it blue");
+    ASSERT_TRUE(f.app.fix);
+    EXPECT_EQ(f.app.fix->errors.size(), 2u);
+
+    f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>fixed</p>\n")));
+    ASSERT_EQ(f.app.open->selected, 2);
+    EXPECT_TRUE(contains(f.app.open->versions.back().prompt, "Fix the errors the app reported"))
+        << "the version records what it was asked to fix";
+    EXPECT_EQ(f.app.prompt, "make it blue");
+    app::syncPreview(f.app);  // version 2's run: an empty console
+    std::optional<app::FixReport> report = app::fixReport(f.app);
+    ASSERT_TRUE(report);
+    EXPECT_FALSE(report->loaded);
+    EXPECT_EQ(app::fixReportMessage(*report), "Checking whether the errors asked about are gone…");
+    app::receiveConsole(f.app, R"({"entries": [{"level": "error", "text": "Could not load img http://x/a.png"}],
+                                   "blank": false})");
+    report = app::fixReport(f.app);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->asked, 2u);
+    EXPECT_EQ(report->still, std::vector<std::string>{"Could not load img http://x/a.png"});
+    EXPECT_EQ(app::fixReportMessage(*report),
+              "1 of 2 errors asked about is still reported: Could not load img http://x/a.png.");
+
+    app::selectVersion(f.app, 1);
+    EXPECT_FALSE(app::fixReport(f.app)) << "the report belongs to the version the fix made";
+}
+
+TEST(Fix, AtMostTenErrorsEachCutAreSent) {
+    Fixture f;
+    f.firstVersion();
+    app::syncPreview(f.app);
+    nlohmann::json batch = {{"entries", nlohmann::json::array()}};
+    for (int i = 0; i < 30; ++i) {
+        batch["entries"].push_back(
+            {{"level", "error"}, {"text", "error " + std::to_string(i) + std::string(500, 'x')}});
+    }
+    app::receiveConsole(f.app, batch.dump());
+    app::fixErrors(f.app);
+    ASSERT_TRUE(f.app.fix);
+    EXPECT_EQ(f.app.fix->errors.size(), app::kFixMaxErrors);
+    EXPECT_EQ(f.app.fix->errors[0].size(), app::kFixMaxErrorBytes);
+    EXPECT_FALSE(contains(f.body(), "error 10x"));
+}
+
+TEST(Fix, NoReportBeforeThePreviewRunsTheVersionItMade) {
+    Fixture f;
+    f.firstVersion();
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, R"({"entries": [{"level": "error", "text": "boom"}], "blank": false})");
+    app::fixErrors(f.app);
+    f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>fixed</p>\n")));
+    ASSERT_EQ(f.app.open->selected, 2);
+    EXPECT_FALSE(app::fixReport(f.app)) << "the console still holds version 1's run";
+    app::syncPreview(f.app);
+    ASSERT_TRUE(app::fixReport(f.app));
+    EXPECT_FALSE(app::fixReport(f.app)->loaded);
+}
