@@ -38,11 +38,12 @@ void followGeneration(app::App& app, UiState& ui) {
     ui.shown_phase = phase;
 }
 
-// A shared app has no versions to compare: no Changes tab.
+// A shared view whose link's app is shown (not one being opened or refused).
 bool sharedReady(const app::App& app) {
     return app.shared && app.shared->phase == app::SharedView::Phase::Ready;
 }
 
+// A shared app has no versions to compare: no Changes tab.
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     const bool shared = app.shared.has_value();
     const char* labels[] = {"Preview", !shared && app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};

@@ -1,7 +1,7 @@
 // The preview panel: the Network switch, Open in new tab, Share link, the preview guard's messages
-// (Stop, Run it, Show the code), what a blank app with errors shows, the place where the page
-// puts the app's frame, and the console below it. It shows the
-// open project's selected version, or the shared app of the shared view (app::previewSubject).
+// (Stop, Run it, Show the code), how a Fix went, what a blank app with errors shows, the place
+// where the page puts the app's frame, and the console below it. It shows the open project's
+// selected version, or the shared app of the shared view (app::previewSubject).
 #include "ui/panels.h"
 
 #include <imgui.h>

@@ -32,11 +32,12 @@
 // The app's frame gets a prelude before its own code (preludeFor): alert, confirm and prompt
 // become no-ops that say so in the console (no allow-modals: a modal dialog would stop Kiln's
 // page with it where both share a process), window.open opens without an opener, the app
-// answers Kiln's pings, and its console and errors are reported to Kiln in batches. With the project's Network switch off, the prelude starts with a
-// Content-Security-Policy that lets nothing leave or enter the frame from the network, and this
-// page adds `frame-src 'none'` to its own policy (a frame's navigation is checked against its
-// parent's policy), so the app cannot navigate away with data in the URL either. That policy
-// cannot be taken back: Kiln makes a new host when the switch is turned on again.
+// answers Kiln's pings, and its console and errors are reported to Kiln in batches. With the
+// project's Network switch off, the prelude starts with a Content-Security-Policy that lets
+// nothing leave or enter the frame from the network, and this page adds `frame-src 'none'` to its
+// own policy (a frame's navigation is checked against its parent's policy), so the app cannot
+// navigate away with data in the URL either. That policy cannot be taken back: Kiln makes a new
+// host when the switch is turned on again.
 'use strict';
 
 (function () {
