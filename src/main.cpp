@@ -375,7 +375,8 @@ int main() {
     g.app.clock_ms = kiln::web::monotonicMs;
     static BrowserPreviewMarks preview_marks;
     g.app.preview_marks = &preview_marks;
-    kiln::web::onPreviewConsole([](const std::string& batch) { kiln::app::receiveConsole(globals().app, batch); });
+    kiln::web::onPreviewConsole(
+        [](const std::string& batch) { return kiln::app::receiveConsole(globals().app, batch); });
     g.app.origin = kiln::web::pageOrigin();
     g.app.system_prompt = readFile(kSystemPrompt);
     g.ui.compact = kiln::web::embedMode();

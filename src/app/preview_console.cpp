@@ -52,7 +52,8 @@ bool receiveConsole(App& app, std::string_view batch) {
         changed = count > 0;
     }
     if (auto blank = json.find("blank"); blank != json.end() && blank->is_boolean()) {
-        changed = changed || !console.loaded || *blank != console.blank;
+        // Loading shows only in a Fix's report; an app that shows something changes nothing shown.
+        changed = changed || *blank != console.blank || (!console.loaded && fixReport(app));
         console.blank = blank->get<bool>();
         console.loaded = true;
     }

@@ -44,8 +44,9 @@ struct PreviewConsole {
 const char* consoleLevelName(ConsoleLevel level);
 
 // Takes a batch from the preview for the run it shows: {"entries": [{"level", "text", "line",
-// "column"}, ...], "dropped": n, "blank": bool (once, a second after loading)}. Entries of an unknown level or without
-// text are skipped; lines and columns that are not positive numbers become 0. Returns true when the console changed.
+// "column"}, ...], "dropped": n, "blank": bool (once, a second after loading)}. Entries of an
+// unknown level or without text are skipped; lines and columns that are not positive numbers
+// become 0. Returns true when what the panels show changed (an idle page draws no frame for it).
 bool receiveConsole(App& app, std::string_view batch);
 // Empties the console (a new run).
 void clearConsole(App& app);

@@ -17,7 +17,11 @@ export async function hostFrame(page, server) {
 export async function appFrame(page, check, timeoutMs = 30_000) {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     for (const frame of page.frames()) {
-      if (frame !== page.mainFrame() && await frame.evaluate(check).catch(() => false)) return frame;
+      if (frame === page.mainFrame() || frame.detached) continue;
+      // A frame may go away while it is asked (a preview reloading): puppeteer then throws at once.
+      try {
+        if (await frame.evaluate(check)) return frame;
+      } catch {}
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -92,3 +92,13 @@ TEST(PreviewConsole, ABlankAppWithErrorsIsCalledOutWithItsFirstError) {
     app::receiveConsole(app, R"({"blank": false})");
     EXPECT_EQ(app::blankAppMessage(app.console), "") << "it shows something after all";
 }
+
+TEST(PreviewConsole, ALoadedAppThatShowsSomethingChangesNothingShown) {
+    App app;
+    app::openInMemory(app);
+    EXPECT_FALSE(app::receiveConsole(app, R"({"entries": [], "dropped": 0, "blank": false})"))
+        << "an idle page must not draw a frame for it";
+    EXPECT_TRUE(app.console.loaded);
+    EXPECT_TRUE(app::receiveConsole(app, R"({"blank": true})"));
+    EXPECT_FALSE(app::receiveConsole(app, R"({"entries": []})"));
+}

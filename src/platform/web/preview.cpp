@@ -23,7 +23,7 @@ Preview& preview() {
 }
 
 struct Console {
-    std::function<void(const std::string&)> received;
+    std::function<bool(const std::string&)> received;
     std::string batch;  // where JS puts the batch being delivered
 };
 
@@ -88,7 +88,7 @@ double previewAnsweredMs() {
     return EM_ASM_DOUBLE({ return window.kilnPreview.lastAnswer(); });
 }
 
-void onPreviewConsole(std::function<void(const std::string& batch)> received) {
+void onPreviewConsole(std::function<bool(const std::string& batch)> received) {
     console().received = std::move(received);
     preview_listen_to_console();
 }
@@ -116,8 +116,7 @@ EMSCRIPTEN_KEEPALIVE void kiln_preview_console() {
     kiln::web::Console& console = kiln::web::console();
     const std::string batch = std::move(console.batch);
     console.batch.clear();
-    if (console.received) console.received(batch);
-    kiln::web::requestFrame();
+    if (console.received && console.received(batch)) kiln::web::requestFrame();
 }
 
 }  // extern "C"

@@ -41,8 +41,9 @@ void pingPreview();
 double previewAnsweredMs();
 
 // From now on, `received` gets each batch of what the current run's app reported (its console
-// and errors), as JSON text for app::receiveConsole, then a frame is requested. Call once.
-void onPreviewConsole(std::function<void(const std::string& batch)> received);
+// and errors), as JSON text for app::receiveConsole; a frame is requested when it returns true.
+// Call once.
+void onPreviewConsole(std::function<bool(const std::string& batch)> received);
 
 // The marks of the preview guard (app/preview_guard.h), kept in localStorage on Kiln's
 // origin: synchronous, so one set before a preview starts is there even if the tab never runs again.
