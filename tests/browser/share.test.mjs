@@ -125,6 +125,20 @@ for (const engine of browsers()) {
       assert.deepEqual(errors, []);
     });
 
+  test(`a link made in an embedded Kiln opens the whole page (${engine})`, { timeout: 60_000 }, async (t) => {
+    const { server, browser } = await serveAndLaunch(t, engine);
+    const { page, errors } = await openKiln(browser, `${server.url}?embed=1&origin=${encodeURIComponent('https://host.example')}`);
+    await act(page, 'newProject', 'Embedded');
+    await waitForState(page, (s) => s.open?.name === 'Embedded');
+    await act(page, 'addVersion', '<!doctype html><p>embedded</p>');
+    await waitForState(page, (s) => s.open?.versions.length === 1);
+    await clickItem(page, 'Preview');
+    await clickItem(page, 'Share link');
+    const link = (await waitForState(page, (s) => s.share_link?.link)).share_link.link;
+    assert.ok(link.startsWith(`${server.url}?test=1#/share/1/`), link.slice(0, 80));
+    assert.deepEqual(errors, []);
+  });
+
   test(`a long version's link warns, and one too long for a browser is not made (${engine})`,
     { timeout: 120_000 }, async (t) => {
       const { server, browser } = await serveAndLaunch(t, engine);

@@ -15,7 +15,15 @@
 
   window.kilnRouter = {
     hash: () => location.hash,
-    pageUrl: () => location.href.split('#')[0],
+    // The page's URL without its hash, and without what only an embedding page gives it
+    // (?embed=1&origin=…): a link made in an embedded Kiln opens the whole page.
+    pageUrl() {
+      const url = new URL(location.href);
+      url.hash = '';
+      url.searchParams.delete('embed');
+      url.searchParams.delete('origin');
+      return url.href;
+    },
     setHash(hash, push) {
       if (hash && !hash.startsWith('#')) hash = `#${hash}`;
       if (hash === location.hash) return;

@@ -11,7 +11,8 @@ namespace kiln::web {
 // The hash of the page's URL, with its leading '#', or "" when it has none.
 std::string currentHash();
 
-// The page's URL without its hash: what a link to something in Kiln starts with.
+// The page's URL without its hash, and without the embedding parameters (?embed=1, origin): what
+// a link to something in Kiln starts with.
 std::string pageUrl();
 
 // Makes `hash` ("#/p/…", the '#' optional; "" for none) the hash of the page's URL, keeping its path and query.
