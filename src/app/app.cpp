@@ -15,6 +15,7 @@
 namespace kiln::app {
 
 using internal::addVersion;
+using internal::findVersion;
 using internal::guarded;
 using internal::loadProject;
 using internal::nameFromPrompt;
@@ -74,6 +75,13 @@ int internal::addVersion(App& app, store::NewVersion version) {
     return stored.summary.number;
 }
 
+const store::VersionSummary* internal::findVersion(const OpenProject& open, int number) {
+    for (const store::VersionSummary& version : open.versions) {
+        if (version.number == number) return &version;
+    }
+    return nullptr;
+}
+
 uint32_t internal::codePointAt(std::string_view text, size_t pos, int length) {
     if (length == 1) return static_cast<unsigned char>(text[pos]);
     uint32_t c = static_cast<unsigned char>(text[pos]) & (0x7F >> length);
@@ -131,13 +139,6 @@ store::NewVersion byHand(int64_t project_id, std::optional<int64_t> parent_id, s
     version.prompt = std::move(prompt);
     version.code = std::move(code);
     return version;
-}
-
-const store::VersionSummary* findVersion(const OpenProject& open, int number) {
-    for (const store::VersionSummary& version : open.versions) {
-        if (version.number == number) return &version;
-    }
-    return nullptr;
 }
 
 // The id and code of version `number` of the open project; NotFound if it is gone.

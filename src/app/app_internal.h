@@ -31,6 +31,9 @@ void loadProject(App& app, const store::Project& project, int number);
 // its number.
 int addVersion(App& app, store::NewVersion version);
 
+// Version `number` among the open project's, or null.
+const store::VersionSummary* findVersion(const OpenProject& open, int number);
+
 // The code point of the well-formed UTF-8 sequence of `length` bytes (codegen::utf8SequenceLength)
 // at text[pos].
 uint32_t codePointAt(std::string_view text, size_t pos, int length);

@@ -49,13 +49,6 @@ std::string unpackProblem(UnpackFailure failure) {
            " Some chat and mail apps cut long links: ask for the link again, or for the app as a file.";
 }
 
-const store::VersionSummary* selectedVersion(const OpenProject& open) {
-    for (const store::VersionSummary& version : open.versions) {
-        if (version.number == open.selected) return &version;
-    }
-    return nullptr;
-}
-
 // FNV-1a, in hex: the same app has the same preview guard key whenever its link is opened.
 std::string digest(const std::string& code) {
     uint64_t hash = 14695981039346656037ULL;
@@ -108,7 +101,7 @@ std::optional<SharedApp> readSharedDocument(std::string_view json, std::string& 
 void shareVersion(App& app) {
     if (!app.open || app.open->selected == 0) return;
     const OpenProject& open = *app.open;
-    const store::VersionSummary* version = selectedVersion(open);
+    const store::VersionSummary* version = internal::findVersion(open, open.selected);
     ShareLink dialog;
     dialog.project = open.project.public_id;
     dialog.version = open.selected;
