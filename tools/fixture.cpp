@@ -64,6 +64,8 @@ void fillDatabase(Store& store) {
                          "Cerebras",
                          {150, 900, 2900, 300, "stop"}});
     store.insertVersion({timer.id, {}, "", "<!doctype html><p>edited by hand — Καλημέρα, мир</p>", "", "", {}});
+    store.changeAppData(timer.id,
+                        {false, {{"pomodoro.done", "4"}, {"settings", "{\"minutes\":25,\"label\":\"Καλημέρα\"}"}}});
 
     Project empty = store.createProject("Empty project ✨");
     (void)empty;
@@ -81,6 +83,7 @@ void fillDatabase(Store& store) {
 
     Project trashed = store.createProject("In the trash");
     store.insertVersion({trashed.id, {}, "p", "<p>deleted but recoverable</p>", "m", "Ollama", {}});
+    store.changeAppData(trashed.id, {false, {{"notes", "kept in the trash too"}}});
     store.deleteProject(trashed.id);
 
     store.setSetting("theme", "dark");

@@ -301,3 +301,72 @@ TEST(LibraryImport, OpeningALibraryRemovesWhatKilnDoesNotMake) {
     EXPECT_EQ(store.listProjects(10).items.size(), 2u);
     EXPECT_TRUE(store.database().defensive());
 }
+
+// ---- App data (schema 2 on) ----------------------------------------------------------------------
+
+TEST(LibraryImport, AppDataComesWithItsProjectAsText) {
+    const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
+        db.exec(
+            "INSERT INTO app_data (project_id, key, value) SELECT id, 'count', '7' FROM projects "
+            "WHERE public_id = '00000000000000aa';"
+            "INSERT INTO app_data (project_id, key, value) SELECT id, x'41ff', 12 FROM projects "
+            "WHERE public_id = '00000000000000aa';");
+    });
+    for (bool add : {true, false}) {
+        Store library = Store::openInMemory(test::steppingClock());
+        ImportFile file = ImportFile::check(bytes);
+        std::optional<Project> alpha;
+        if (add) {
+            file.addTo(library.database(), [] { return int64_t{5}; });
+            for (const ProjectSummary& item : library.listProjects(10).items) {
+                if (item.project.name == "Alpha") alpha = item.project;
+            }
+        } else {
+            Database copy(":memory:");
+            test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
+            library = Store(std::move(copy), {});
+            alpha = library.getProjectByPublicId("00000000000000aa");
+        }
+        ASSERT_TRUE(alpha);
+        const std::vector<AppDataItem> items = library.getAppData(alpha->id);
+        ASSERT_EQ(items.size(), 2u) << (add ? "add" : "replace");
+        EXPECT_EQ(items[0].key, "A\xEF\xBF\xBD");
+        EXPECT_EQ(items[0].value, "12");
+        EXPECT_EQ(items[1].key, "count");
+        EXPECT_EQ(items[1].value, "7");
+    }
+}
+
+TEST(LibraryImport, AppDataPastTheCapIsLeftOut) {
+    const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
+        Statement insert(db,
+                         "INSERT INTO app_data (project_id, key, value) "
+                         "SELECT id, ?, ? FROM projects WHERE public_id = '00000000000000aa'");
+        for (const char* key : {"a", "b", "c"}) {
+            insert.reset();
+            insert.bind(1, std::string(key)).bind(2, std::string(kAppDataMaxLength / 2, 'x'));
+            insert.run();
+        }
+    });
+    Store library = Store::openInMemory(test::steppingClock());
+    ImportFile::check(bytes).addTo(library.database(), [] { return int64_t{5}; });
+    for (const ProjectSummary& item : library.listProjects(10).items) {
+        if (item.project.name != "Alpha") continue;
+        EXPECT_EQ(library.getAppData(item.project.id).size(), 1u);
+        EXPECT_LE(library.appDataLength(item.project.id), kAppDataMaxLength);
+    }
+}
+
+TEST(LibraryImport, AFileFromBeforeAppDataImports) {
+    Database db = referenceSchema(1);
+    test::addLibraryContent(db);
+    ImportFile file = ImportFile::check(serialize(db));
+    EXPECT_EQ(file.summary().schema_version, 1);
+    Store library = Store::openInMemory(test::steppingClock());
+    EXPECT_EQ(file.addTo(library.database(), [] { return int64_t{5}; }), 2);
+    Database copy(":memory:");
+    test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
+    Store rebuilt(std::move(copy), {});
+    EXPECT_EQ(rebuilt.schemaStatus().schema_version, currentSchemaVersion());
+    EXPECT_TRUE(rebuilt.getAppData(rebuilt.getProjectByPublicId("00000000000000aa")->id).empty());
+}

@@ -258,3 +258,58 @@ TEST(StoreFile, EverythingSurvivesReopening) {
     EXPECT_EQ(store.getCode(project_id), "<b>kept</b>");
     EXPECT_EQ(store.getSetting("endpoint"), "http://127.0.0.1:11434/v1");
 }
+
+// ---- App data ----------------------------------------------------------------------------------
+
+TEST_F(StoreTest, AppDataIsSetReplacedRemovedAndClearedPerProject) {
+    Project app = store.createProject("Counter");
+    Project other = store.createProject("Other");
+    store.changeAppData(other.id, {false, {{"count", "99"}}});
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"count", "1"}, {"name", "Ada"}, {"count", "2"}}}), 0u);
+    std::vector<AppDataItem> items = store.getAppData(app.id);
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].key, "count");
+    EXPECT_EQ(items[0].value, "2");
+    EXPECT_EQ(items[1].key, "name");
+    EXPECT_EQ(store.appDataLength(app.id), 5 + 1 + 4 + 3);
+
+    store.changeAppData(app.id, {false, {{"name", std::nullopt}, {"missing", std::nullopt}}});
+    ASSERT_EQ(store.getAppData(app.id).size(), 1u);
+    store.changeAppData(app.id, {true, {{"after", "clear"}}});
+    items = store.getAppData(app.id);
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].key, "after");
+    EXPECT_EQ(store.getAppData(other.id)[0].value, "99");  // another project's data is its own
+}
+
+TEST_F(StoreTest, AppDataPastTheCapIsRefusedAndWhatWasKeptStays) {
+    Project app = store.createProject("Hoarder");
+    const std::string big(kAppDataMaxLength / 2, 'x');
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"a", big}, {"b", big}, {"small", "kept"}}}), 1u);
+    EXPECT_EQ(store.getAppData(app.id).size(), 2u);  // "a" and "small"
+    // Replacing a value counts what it replaces: the same size again fits.
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"a", big}}}), 0u);
+    // Characters, not bytes: text of two-byte characters is counted by its characters.
+    const std::string greek = "α";
+    std::string wide;
+    for (int64_t i = 0; i < kAppDataMaxLength / 4; ++i) wide += greek;
+    store.changeAppData(app.id, {true, {}});
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"w", wide}}}), 0u);
+    EXPECT_EQ(store.appDataLength(app.id), 1 + kAppDataMaxLength / 4);
+}
+
+TEST_F(StoreTest, AppDataOfAProjectInTheTrashIsKeptButNotChanged) {
+    Project app = store.createProject("Counter");
+    store.changeAppData(app.id, {false, {{"count", "3"}}});
+    store.deleteProject(app.id);
+    EXPECT_THROW(store.changeAppData(app.id, {false, {{"count", "4"}}}), StoreError);
+    store.restoreProject(app.id);
+    EXPECT_EQ(store.getAppData(app.id)[0].value, "3");
+}
+
+TEST(StoreCharacters, CountsCodePointsOfUtf8) {
+    EXPECT_EQ(characterCount(""), 0);
+    EXPECT_EQ(characterCount("abc"), 3);
+    EXPECT_EQ(characterCount("Καλημέρα"), 8);
+    EXPECT_EQ(characterCount("😀"), 1);
+}

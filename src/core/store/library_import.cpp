@@ -8,6 +8,8 @@
 //   Copy           row by row, with bound parameters, values checked on the way
 #include "core/store/library_import.h"
 
+#include "core/store/store.h"
+
 #include "core/codegen/utf8.h"
 
 #include <sqlite3.h>
@@ -496,11 +498,15 @@ std::string projectName(std::string name) {
     return cutAtCharacter(name, kMaxNameBytes);
 }
 
+// The first schema version with the app_data table (migration 2).
+constexpr int kAppDataSchemaVersion = 2;
+
 struct Copier {
     Database& source;
     Database& target;
     bool add;  // true: new ids everywhere and suffixes for colliding names
     const std::function<int64_t()>& clock;
+    bool app_data;  // the file has app data (its schema is kAppDataSchemaVersion or later)
 
     std::set<std::string> public_ids;  // taken in the target
     std::set<std::string> names;       // live names in the target (Add)
@@ -523,6 +529,24 @@ struct Copier {
             const std::string suffix = " (" + std::to_string(n) + ")";
             std::string candidate = cutAtCharacter(name, kMaxNameBytes - suffix.size()) + suffix;
             if (names.insert(candidate).second) return candidate;
+        }
+    }
+
+    // A project's app data, up to kAppDataMaxLength characters (the rest is left out, as an app
+    // could not have stored it), keys and values as text.
+    void copyAppData(int64_t file_id, int64_t project_id) {
+        Statement items(source, "SELECT key, value FROM app_data WHERE project_id = ? ORDER BY key");
+        Statement insert(target, "INSERT OR REPLACE INTO app_data (project_id, key, value) VALUES (?, ?, ?)");
+        items.bind(1, file_id);
+        int64_t length = 0;
+        while (items.step()) {
+            const std::string key = textValue(items, 0);
+            const std::string value = textValue(items, 1);
+            length += characterCount(key) + characterCount(value);
+            if (length > kAppDataMaxLength) break;
+            insert.reset();
+            insert.bind(1, project_id).bind(2, key).bind(3, value);
+            insert.run();
         }
     }
 
@@ -595,6 +619,7 @@ struct Copier {
                 version_ids[versions.columnInt(0)] = version_id;
                 if (std::optional<int64_t> parent = intValue(versions, 2)) parents.emplace_back(version_id, *parent);
             }
+            if (app_data) copyAppData(file_id, project_id);
         }
         // A parent is kept only when it is a version of the file; it may come after its child.
         Statement link(target, "UPDATE versions SET parent_id = ? WHERE id = ?");
@@ -613,7 +638,7 @@ struct Copier {
 
 int64_t ImportFile::addTo(Database& library, const std::function<int64_t()>& clock) {
     Transaction transaction(library);
-    Copier copier{db_, library, true, clock, {}, {}, {}, {}};
+    Copier copier{db_, library, true, clock, summary_.schema_version >= kAppDataSchemaVersion, {}, {}, {}, {}};
     const int64_t added = copier.run();
     transaction.commit();
     return added;
@@ -623,7 +648,7 @@ std::vector<uint8_t> ImportFile::buildLibrary(Database* settings_from, const std
     Database target = referenceSchema(summary_.schema_version);
     {
         Transaction transaction(target);
-        Copier copier{db_, target, false, clock, {}, {}, {}, {}};
+        Copier copier{db_, target, false, clock, summary_.schema_version >= kAppDataSchemaVersion, {}, {}, {}, {}};
         copier.run();
         if (settings_from) {
             Statement settings(*settings_from, "SELECT key, value FROM settings");

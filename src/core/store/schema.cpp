@@ -46,6 +46,15 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+        {2, "app data", R"sql(
+-- What a project's generated app keeps with localStorage (src/app/app_data.h): its keys and values.
+CREATE TABLE app_data (
+    project_id  INTEGER NOT NULL REFERENCES projects (id),
+    key         TEXT    NOT NULL,
+    value       TEXT    NOT NULL,
+    PRIMARY KEY (project_id, key)
+) WITHOUT ROWID;
+)sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION
     // Never in Kiln itself: only the unit tests' second build (kiln_tests_next_schema, see

@@ -63,6 +63,16 @@ constexpr const char kListVersions[] =
 constexpr const char kGetSetting[] = "SELECT value FROM settings WHERE key = :key";
 constexpr const char kSetSetting[] =
     "INSERT INTO settings (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+constexpr const char kGetAppData[] = "SELECT key, value FROM app_data WHERE project_id = :project_id ORDER BY key";
+constexpr const char kAppDataLength[] =
+    "SELECT coalesce(sum(length(key) + length(value)), 0) FROM app_data WHERE project_id = :project_id";
+constexpr const char kAppDataItemLength[] =
+    "SELECT length(key) + length(value) FROM app_data WHERE project_id = :project_id AND key = :key";
+constexpr const char kSetAppData[] =
+    "INSERT INTO app_data (project_id, key, value) VALUES (:project_id, :key, :value) "
+    "ON CONFLICT (project_id, key) DO UPDATE SET value = excluded.value";
+constexpr const char kRemoveAppData[] = "DELETE FROM app_data WHERE project_id = :project_id AND key = :key";
+constexpr const char kClearAppData[] = "DELETE FROM app_data WHERE project_id = :project_id";
 
 constexpr size_t kMaxNameBytes = 200;
 
@@ -136,6 +146,12 @@ const std::vector<NamedQuery>& storeQueries() {
         {"listVersions", kListVersions},
         {"getSetting", kGetSetting},
         {"setSetting", kSetSetting},
+        {"getAppData", kGetAppData},
+        {"appDataLength", kAppDataLength},
+        {"appDataItemLength", kAppDataItemLength},
+        {"setAppData", kSetAppData},
+        {"removeAppData", kRemoveAppData},
+        {"clearAppData", kClearAppData},
     };
     return kQueries;
 }
@@ -383,6 +399,70 @@ void Store::setSetting(const std::string& key, const std::string& value) {
     Query query(*this, kSetSetting);
     query->bind(":key", key).bind(":value", value);
     query->run();
+}
+
+// ---------------------------------------------------------------------------------------------
+// App data
+// ---------------------------------------------------------------------------------------------
+
+std::vector<AppDataItem> Store::getAppData(int64_t project_id) {
+    Query query(*this, kGetAppData);
+    query->bind(":project_id", project_id);
+    std::vector<AppDataItem> items;
+    while (query->step()) items.push_back({query->columnText(0), query->columnText(1)});
+    return items;
+}
+
+int64_t Store::appDataLength(int64_t project_id) {
+    Query query(*this, kAppDataLength);
+    query->bind(":project_id", project_id);
+    query->step();
+    return query->columnInt(0);
+}
+
+size_t Store::changeAppData(int64_t project_id, const AppDataChanges& changes) {
+    requireWritable();
+    Transaction transaction(db_);
+    requireLiveProject(project_id);
+    if (changes.clear) {
+        Query clear(*this, kClearAppData);
+        clear->bind(":project_id", project_id);
+        clear->run();
+    }
+    int64_t length = appDataLength(project_id);
+    size_t refused = 0;
+    for (const auto& [key, value] : changes.items) {
+        int64_t before = 0;
+        {
+            Query item(*this, kAppDataItemLength);
+            item->bind(":project_id", project_id).bind(":key", key);
+            if (item->step()) before = item->columnInt(0);
+        }
+        if (!value) {
+            Query remove(*this, kRemoveAppData);
+            remove->bind(":project_id", project_id).bind(":key", key);
+            remove->run();
+            length -= before;
+            continue;
+        }
+        const int64_t after = characterCount(key) + characterCount(*value);
+        if (length - before + after > kAppDataMaxLength) {
+            ++refused;
+            continue;
+        }
+        Query set(*this, kSetAppData);
+        set->bind(":project_id", project_id).bind(":key", key).bind(":value", *value);
+        set->run();
+        length += after - before;
+    }
+    transaction.commit();
+    return refused;
+}
+
+int64_t characterCount(std::string_view text) {
+    int64_t count = 0;
+    for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+    return count;
 }
 
 std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, const std::vector<std::string>& keys) {

@@ -1,7 +1,8 @@
 // Kiln: projects, their numbered versions, and settings, stored in SQLite.
 //
 // Index
-//   Value types      Project, GenerationStats, NewVersion, Version, VersionSummary, ProjectSummary
+//   Value types      Project, GenerationStats, NewVersion, Version, VersionSummary, ProjectSummary,
+//                    AppDataChanges, AppDataItem
 //   Store            opens a database (migrating it), then the queries users of Kiln know by name
 //   storeQueries()   every SQL statement the store runs, by name (kept as a fixture per release)
 //   copyWithoutSettings()  a database file's bytes, less some settings (an export without keys)
@@ -15,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -87,6 +89,24 @@ struct ProjectPage {
     std::optional<ProjectCursor> next;  // empty on the last page
 };
 
+// What an app in the preview changed in its localStorage (src/app/app_data.h), in order.
+struct AppDataChanges {
+    bool clear = false;  // everything the project kept is removed first
+    std::vector<std::pair<std::string, std::optional<std::string>>> items;  // key, value (none: removed)
+};
+
+struct AppDataItem {
+    std::string key;
+    std::string value;
+};
+
+// The most a project's app data may hold: characters of its keys and values together (5 MB of
+// the UTF-16 text browsers count, for text of the Basic Multilingual Plane).
+constexpr int64_t kAppDataMaxLength = 5 * 1024 * 1024;
+
+// The characters (code points) of valid UTF-8 text, as SQLite's length() counts them.
+int64_t characterCount(std::string_view text);
+
 struct StoreOptions {
     // Milliseconds since 1970, UTC. Tests and fixture tools set a fixed clock.
     std::function<int64_t()> clock;
@@ -152,6 +172,16 @@ public:
     std::optional<Version> getVersion(int64_t project_id, int number);
     // All versions of the project, oldest first, without their code.
     std::vector<VersionSummary> listVersions(int64_t project_id);
+
+    // A project's app data, by key.
+    std::vector<AppDataItem> getAppData(int64_t project_id);
+    // The characters of its keys and values together (what kAppDataMaxLength caps).
+    int64_t appDataLength(int64_t project_id);
+    // Applies an app's changes to a live project's data in one transaction, in order. A value that
+    // would bring the data past kAppDataMaxLength is not stored (the key keeps what it had);
+    // returns how many were refused. The project is not marked updated: it is the app's data, not
+    // a version. NotFound if the project is missing or in the trash.
+    size_t changeAppData(int64_t project_id, const AppDataChanges& changes);
 
     std::optional<std::string> getSetting(const std::string& key);
     void setSetting(const std::string& key, const std::string& value);
