@@ -134,7 +134,7 @@ void placePreview(const kiln::ui::PreviewPlacement& preview) {
         kiln::web::stopPreview();
     } else if (preview.visible) {
         kiln::web::showPreview(preview.x, preview.y, preview.w, preview.h, preview.revision, *preview.code,
-                               preview.network);
+                               *preview.data, preview.network);
     } else {
         kiln::web::hidePreview();
     }
@@ -289,7 +289,7 @@ void frame() {
         kiln::web::downloadFile(out.download_name,
                                 std::vector<uint8_t>(out.download_code->begin(), out.download_code->end()), kHtmlType);
     }
-    if (out.tab_code && !kiln::web::openPreviewTab(*out.tab_code, out.tab_network, out.tab_title)) {
+    if (out.tab_code && !kiln::web::openPreviewTab(*out.tab_code, out.tab_data, out.tab_network, out.tab_title)) {
         kiln::app::reportTabBlocked(g.app);
     }
     if (out.pick_import_file) kiln::web::pickFile();
@@ -375,8 +375,10 @@ int main() {
     g.app.clock_ms = kiln::web::monotonicMs;
     static BrowserPreviewMarks preview_marks;
     g.app.preview_marks = &preview_marks;
-    kiln::web::onPreviewConsole(
-        [](const std::string& batch) { return kiln::app::receiveConsole(globals().app, batch); });
+    kiln::web::onPreviewReports([](kiln::web::PreviewReport kind, const std::string& batch) {
+        return kind == kiln::web::PreviewReport::Console ? kiln::app::receiveConsole(globals().app, batch)
+                                                         : kiln::app::receiveAppData(globals().app, batch);
+    });
     g.app.origin = kiln::web::pageOrigin();
     g.app.system_prompt = readFile(kSystemPrompt);
     g.ui.compact = kiln::web::embedMode();

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/app_data.h"
 #include "app/generation.h"
 #include "app/preview_console.h"
 #include "app/preview_guard.h"
@@ -183,6 +184,7 @@ struct App {
     PreviewMarks* preview_marks = nullptr;
     PreviewConsole console;         // what the run the preview shows reported (preview_console.h)
     std::optional<FixRequest> fix;  // the last Fix errors (preview_console.h)
+    AppDataState app_data;          // what the preview's apps keep (app_data.h)
 };
 
 // ---- Storage ---------------------------------------------------------------------------------

@@ -77,16 +77,21 @@ bool receiveConsole(App& app, std::string_view batch) {
         entry.text = words.substr(0, codegen::utf8CutPoint(words, kConsoleMaxTextBytes));
         entry.line = position(item, "line");
         entry.column = position(item, "column");
-        if (console.entries.size() == kConsoleMaxEntries) {
-            if (console.entries.front().level == ConsoleLevel::Error) --console.errors;
-            console.entries.pop_front();
-            ++console.dropped;
-        }
-        if (entry.level == ConsoleLevel::Error) ++console.errors;
-        console.entries.push_back(std::move(entry));
+        addConsoleEntry(app, std::move(entry));
         changed = true;
     }
     return changed;
+}
+
+void addConsoleEntry(App& app, ConsoleEntry entry) {
+    PreviewConsole& console = app.console;
+    if (console.entries.size() == kConsoleMaxEntries) {
+        if (console.entries.front().level == ConsoleLevel::Error) --console.errors;
+        console.entries.pop_front();
+        ++console.dropped;
+    }
+    if (entry.level == ConsoleLevel::Error) ++console.errors;
+    console.entries.push_back(std::move(entry));
 }
 
 void clearConsole(App& app) {

@@ -48,6 +48,8 @@ const char* consoleLevelName(ConsoleLevel level);
 // unknown level or without text are skipped; lines and columns that are not positive numbers
 // become 0. Returns true when what the panels show changed (an idle page draws no frame for it).
 bool receiveConsole(App& app, std::string_view batch);
+// Adds an entry (Kiln's own word about the run), dropping the oldest past kConsoleMaxEntries.
+void addConsoleEntry(App& app, ConsoleEntry entry);
 // Empties the console (a new run).
 void clearConsole(App& app);
 // ---- Fix -----------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ void start(App& app) {
     mark(app, guard.key, true);
     guard.state = PreviewRun::Starting;
     guard.serial += 1;
+    startAppDataRun(app);
     guard.unanswered_since = -1;
     guard.last_answer = -1;
 }

@@ -1,5 +1,5 @@
 // Index
-//   Views        which view follows a generation; Preview, Code and Changes as tabs
+//   Views        which view follows a generation; Preview, Code, Changes and App data as tabs
 //   Layouts      desktop (sidebar | prompt and versions | preview and code), phone (tabs); the
 //                shared view in either, in place of the open project
 //   drawApp      the frame: the layout, the status bar, the dialogs, the deferred action
@@ -43,18 +43,21 @@ bool sharedReady(const app::App& app) {
     return app.shared && app.shared->phase == app::SharedView::Phase::Ready;
 }
 
-// A shared app has no versions to compare: no Changes tab.
+// A shared app has no versions to compare and no data of the user's: no Changes or App data tab.
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     const bool shared = app.shared.has_value();
-    const char* labels[] = {"Preview", !shared && app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
-    if (shared && ui.view_tab == ViewTab::Changes) ui.view_tab = ViewTab::Preview;
-    ui.view_tab = tabRow(labels, shared ? 2 : 3, ui.view_tab, false);
+    const char* labels[] = {"Preview", !shared && app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes",
+                            "App data"};
+    if (shared && ui.view_tab != ViewTab::Code) ui.view_tab = ViewTab::Preview;
+    ui.view_tab = tabRow(labels, shared ? 2 : 4, ui.view_tab, false);
     if (ui.view_tab == ViewTab::Preview) {
         out.preview = drawPreview(app, ui, out);
     } else if (ui.view_tab == ViewTab::Code) {
         drawCode(app, ui, fonts, out);
-    } else {
+    } else if (ui.view_tab == ViewTab::Changes) {
         drawChanges(app, fonts, ui.dark);
+    } else {
+        drawAppData(app);
     }
 }
 
@@ -130,12 +133,14 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawHeader(app, ui, fonts);
         drawPromptBox(app, out);
     } else if (ui.phone_tab == PhoneTab::Code) {
-        const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes"};
-        ui.phone_code_view = tabRow(labels, 2, ui.phone_code_view, false);
+        const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes", "App data"};
+        ui.phone_code_view = tabRow(labels, 3, ui.phone_code_view, false);
         if (ui.phone_code_view == CodeView::Code) {
             drawCode(app, ui, fonts, out);
-        } else {
+        } else if (ui.phone_code_view == CodeView::Changes) {
             drawChanges(app, fonts, ui.dark);
+        } else {
+            drawAppData(app);
         }
     } else if (ui.phone_tab == PhoneTab::Preview) {
         out.preview = drawPreview(app, ui, out);

@@ -15,8 +15,8 @@ namespace kiln::ui {
 // The phone's tabs, the desktop's views beside the prompt, and the phone Code tab's two views; each
 // in the order its tabs are drawn.
 enum class PhoneTab { Projects, Prompt, Code, Preview, Versions };
-enum class ViewTab { Preview, Code, Changes };
-enum class CodeView { Code, Changes };
+enum class ViewTab { Preview, Code, Changes, AppData };
+enum class CodeView { Code, Changes, AppData };
 // Kiln's modal dialogs; ImGui opens a popup in the frame after the click that asked for it.
 enum class Dialog { None, Rename, Storage, Settings };
 
@@ -55,8 +55,9 @@ struct PreviewPlacement {
     float x = 0, y = 0, w = 0, h = 0;  // CSS pixels
     uint64_t revision = 0;             // reload the document when this changes
     const std::string* code = nullptr;
-    bool network = true;  // false: the app runs without the network
-    bool stop = false;    // the app must not run: remove its frame
+    const std::string* data = nullptr;  // what the app kept (app::previewAppData)
+    bool network = true;                // false: the app runs without the network
+    bool stop = false;                  // the app must not run: remove its frame
 };
 
 struct FrameOutput {
@@ -72,6 +73,7 @@ struct FrameOutput {
     const std::string* tab_code = nullptr;
     bool tab_network = true;
     std::string tab_title;
+    std::string tab_data;        // what the app kept, for it to start with there (app::previewAppData)
     bool storage_shown = false;  // the Storage popup is open: keep its figures fresh
     double redraw_in_ms = 0;     // > 0: what this frame shows changes by itself then (a countdown)
 

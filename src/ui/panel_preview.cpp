@@ -35,6 +35,7 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
             out.tab_code = subject.code;
             out.tab_network = network;
             out.tab_title = app.shared ? app.shared->app.name : app.open->project.name;
+            out.tab_data = app::previewAppData(app);
         }
     }
     // A shared app is shared already; a project's version gets its link in the Share link dialog.
@@ -100,6 +101,7 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     placement.h = size.y;
     placement.revision = app.preview.serial;
     placement.code = subject.code;
+    placement.data = &app.app_data.run_data;
     placement.network = network;
     return placement;
 }

@@ -12,6 +12,7 @@
 //   panel_shared.cpp      the shared view's header and prompt (app/share.h)
 //   panel_console.cpp     the console below the preview (app/preview_console.h)
 //   changes_view.cpp      the Changes view (changes_view.h)
+//   panel_app_data.cpp    the App data view: what the app keeps, Remove, Clear app data (app/app_data.h)
 //   status_bar.cpp        the status bar
 //   banner_error.cpp      the error banner
 //   banner_messages.cpp   the passing messages (notice, new version of Kiln, undo of a delete)
@@ -67,6 +68,9 @@ void drawConsole(app::App& app, UiState& ui, float height);
 void drawFixButton(app::App& app);
 // Shows the code panel with the caret where a console entry with a line points.
 void showCodeAt(UiState& ui, const app::ConsoleEntry& entry);
+
+// The App data view of the open project. Needs app.open.
+void drawAppData(app::App& app);
 
 // The shared view's header: the shared app's name (or that its link is being opened, or why it is
 // refused), Save to my library and Close. Switches to the preview when a new link's app is shown.

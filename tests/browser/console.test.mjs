@@ -41,7 +41,7 @@ for (const engine of browsers()) {
       assert.ok(texts.includes('warn 0 careful'), texts.join('\n'));
       assert.ok(texts.some((text) => /^error 9 .*undefinedFunction/.test(text)), texts.join('\n'));
       assert.ok(texts.some((text) => /^error 0 Unhandled promise rejection: Error: nobody waited$/.test(text)), texts.join('\n'));
-      assert.ok(texts.some((text) => /^error 0 Could not load img .*missing-image\.png$/.test(text)), texts.join('\n'));
+      assert.ok(texts.some((text) => /^error 0 Could not load img .*missing-image\.png: the server did not answer or refused it/.test(text)), texts.join('\n'));
       assert.equal(reported.console.errors, 3);
 
       // The console opens from its header; the error's entry shows the code panel.
@@ -108,6 +108,29 @@ for (const engine of browsers()) {
       assert.deepEqual(fixed.fix.report.still, []);
       assert.equal(fixed.fix.report.message, 'Fixed: the 1 error asked about is gone.');
       assert.deepEqual(errors.filter((line) => !/foo/.test(line)), []);
+    });
+
+  test(`a library or request that cannot load is named in the console, with why (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Libraries');
+      await waitForState(page, (s) => s.open?.name === 'Libraries');
+      // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+      await act(page, 'addVersion', `<!doctype html><p>charts</p>
+<script src="http://127.0.0.1:9/chart.js"></script>
+<script>fetch('http://127.0.0.1:9/data.json').catch(() => {});</script>`);
+      const online = await waitForState(page, (s) => s.console.last.filter((entry) => /127\.0\.0\.1:9/.test(entry.text)).length === 2);
+      const texts = online.console.last.map((entry) => entry.text);
+      assert.ok(texts.includes('Could not load script http://127.0.0.1:9/chart.js: the server did not answer or refused it (or the address is wrong)'), texts.join('\n'));
+      assert.ok(texts.includes('fetch http://127.0.0.1:9/data.json failed: the server did not answer or refused it (or the address is wrong)'), texts.join('\n'));
+
+      await clickItem(page, 'Network');
+      const off = await waitForState(page, (s) => !s.open.network &&
+        s.console.last.some((entry) => entry.text.startsWith('Could not load script http://127.0.0.1:9/chart.js: the project\'s Network switch is off')) &&
+        s.console.last.some((entry) => entry.text.startsWith('fetch http://127.0.0.1:9/data.json failed: the project\'s Network switch is off')));
+      assert.ok(off.console.errors >= 2);
+      assert.deepEqual(errors.filter((line) => !/127\.0\.0\.1:9|Content Security Policy|Content-Security-Policy/.test(line)), []);
     });
 
   test(`a flood of 10,000 console lines is capped and Kiln keeps answering (${engine})`,

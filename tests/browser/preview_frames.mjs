@@ -12,15 +12,15 @@ export async function hostFrame(page, server) {
 }
 
 
-// The frame of `page` (not its main one) in which `check` (a function run in each frame) returns
-// true, once there is one; null after `timeoutMs`. Finds the app a preview or a tab ran.
-export async function appFrame(page, check, timeoutMs = 30_000) {
+// The frame of `page` (not its main one) in which `check(...args)` (a function run in each frame)
+// returns true, once there is one; null after `timeoutMs`. Finds the app a preview or a tab ran.
+export async function appFrame(page, check, timeoutMs = 30_000, ...args) {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame() || frame.detached) continue;
       // A frame may go away while it is asked (a preview reloading): puppeteer then throws at once.
       try {
-        if (await frame.evaluate(check)) return frame;
+        if (await frame.evaluate(check, ...args)) return frame;
       } catch {}
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -45,11 +45,14 @@
   let hostReady = false; // it answered hello
   let hostNetworkOff = false; // its policy forbids navigation: it cannot run with Network on
   let hostOffline = false; // served by the preview origin's worker
-  let pending = null; // {run, html, network} waiting for the host
-  let run = 0; // the current run's number
+  let pending = null; // {run, html, network, data} waiting for the host
+  let run = 0; // the current run's number (Kiln's; 0 while none runs)
   let lastAnswer = -1; // performance.now() of the current run's last pong
   let placed = null;
-  let onConsole = null; // takes the current run's console batches, as JSON text
+  let onReport = null; // takes the app's reports: (kind, JSON text)
+  // The longest storage batch taken, in characters of JSON: far more than the 5 MB an app may keep
+  // (even with every character escaped), so only a forged one is ever refused.
+  const kMaxStorageBatch = 64 * 1024 * 1024;
 
   function post(message) {
     host.contentWindow.postMessage({ kilnPreview: message.type, ...message.fields }, previewOrigin);
@@ -57,10 +60,18 @@
 
   function send() {
     if (!pending || !hostReady) return;
-    const { html, network } = pending;
-    post({ type: 'run', fields: { run: pending.run, html, network } });
+    const { html, network, data } = pending;
+    post({ type: 'run', fields: { run: pending.run, html, network, data } });
     if (!network) hostNetworkOff = true;
     pending = null;
+  }
+
+  function parseData(text) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null; // the app starts with empty storage
+    }
   }
 
   function removeHost() {
@@ -94,7 +105,7 @@
   }
 
   // Tabs opened by openTab() that have not said ready yet, each with what it is to run.
-  const tabs = new Map(); // WindowProxy -> {html, network, title}
+  const tabs = new Map(); // WindowProxy -> {html, network, title, data}
 
   addEventListener('message', (event) => {
     const tab = tabs.get(event.source);
@@ -111,14 +122,23 @@
       send();
     } else if (data?.kilnPreview === 'pong' && data.run === run) {
       lastAnswer = performance.now();
-    } else if (data?.kilnPreview === 'console' && data.run === run && onConsole) {
-      let batch = null;
-      try {
-        batch = JSON.stringify({ entries: data.entries, dropped: data.dropped, blank: data.blank });
-      } catch {} // not JSON (a BigInt): dropped, as anything else malformed is in C++
-      if (batch) onConsole(batch);
+    } else if (data?.kilnPreview === 'console' && data.run === run) {
+      report('console', { entries: data.entries, dropped: data.dropped, blank: data.blank });
+    } else if (data?.kilnPreview === 'storage') {
+      // Any run's: a batch the app sent as the next run replaced it still counts (C++ checks the run).
+      report('storage', { run: data.run, area: data.area, clear: data.clear, changes: data.changes });
     }
   });
+
+  // Hands a report to C++ as JSON text, where it is checked like anything else from the app.
+  function report(kind, fields) {
+    if (!onReport) return;
+    let batch = null;
+    try {
+      batch = JSON.stringify(fields);
+    } catch {} // not JSON (a BigInt): dropped, as anything else malformed is in C++
+    if (batch && (kind !== 'storage' || batch.length <= kMaxStorageBatch)) onReport(kind, batch);
+  }
 
   // On an origin of its own, the host is loaded once Kiln has started, even before any preview:
   // its service worker then keeps it for offline use (web/preview/sw.js), and the first preview
@@ -128,16 +148,16 @@
   }
 
   window.kilnPreview = {
-    // Runs `html` as the preview's document, replacing what ran before; `network` false puts it
-    // behind a policy that lets nothing reach the network. Returns the run's number.
-    load(html, network = true) {
-      run += 1;
+    // Runs `html` as run number `id` (Kiln's, > 0) of the preview, replacing what ran before, with
+    // its storage filled from `data` (JSON text: {local: [[key, value], ...], session: [...]});
+    // `network` false puts it behind a policy that lets nothing reach the network.
+    load(html, data, network, id) {
+      run = id;
       lastAnswer = -1;
       if (host && hostNetworkOff && network) removeHost(); // its policy cannot be lifted
       if (!host) makeHost(network);
-      pending = { run, html, network };
+      pending = { run, html, network, data: parseData(data) };
       send();
-      return run;
     },
     // Shows the preview over (x, y, w, h), CSS pixels of the page.
     place(x, y, w, h) {
@@ -153,7 +173,7 @@
     // Removes the preview, and the app running in it.
     stop() {
       pending = null;
-      run += 1;
+      run = 0;
       lastAnswer = -1;
       removeHost();
     },
@@ -167,10 +187,10 @@
     // preview/ where there is none) runs it full page in the same sandboxed frame as the preview,
     // under `title`; never a document of Kiln's origin. The tab asks for the code once it has
     // loaded (host.js). Returns false when the browser blocked the tab.
-    openTab(html, network, title) {
+    openTab(html, data, network, title) {
       const tab = window.open(`${hostUrl}#tab`, '_blank');
       if (!tab) return false;
-      tabs.set(tab, { html, network, title });
+      tabs.set(tab, { html, network, title, data: parseData(data) });
       setTimeout(() => {
         if (tabs.delete(tab) && !tab.closed) {
           console.error(`Kiln: the app's tab could not start: its page at ${hostUrl} did not answer.`);
@@ -178,10 +198,11 @@
       }, kReadyTimeoutMs);
       return true;
     },
-    // From now on, `listener` gets each batch of what the current run's app reported (its console,
-    // errors: host.js's prelude), as the JSON text {entries, dropped, blank}, unchecked.
-    listenToConsole(listener) {
-      onConsole = listener;
+    // From now on, `listener(kind, batch)` gets what the app reported (host.js's prelude), as
+    // unchecked JSON text: 'console', the current run's {entries, dropped, blank}; 'storage', any
+    // run's {run, area, clear, changes}.
+    listen(listener) {
+      onReport = listener;
     },
     // For tests and diagnostics: where the preview runs.
     info: () => ({ origin: previewOrigin, host: Boolean(host), ready: hostReady, offline: hostOffline, run, answered: lastAnswer >= 0 }),

@@ -20,19 +20,28 @@
 // Messages (each an object with a `kilnPreview` field):
 //   Kiln → host   {kilnPreview: 'hello', version: 1, network}       first, after the frame loaded
 //   host → Kiln   {kilnPreview: 'ready', version: 1, offline}       offline: served by this origin's worker
-//   Kiln → host   {kilnPreview: 'run', run, html, network}          runs html in a new sandboxed frame
+//   Kiln → host   {kilnPreview: 'run', run, html, network, data}    runs html in a new sandboxed frame, its
+//                                                                   storage filled from data ({local, session}:
+//                                                                   [[key, value], ...] each)
 //   Kiln → host   {kilnPreview: 'ping', run, n}                     asked of the app's own frame ...
 //   host → Kiln   {kilnPreview: 'pong', run, n}                     ... which answers once it is free
 //   host → Kiln   {kilnPreview: 'console', run, entries, dropped,   what the app logged ({level, text,
 //                  blank}                                           line, column} each), and a second after
 //                                                                   loading whether it shows nothing, as the app says
+//   host → Kiln   {kilnPreview: 'storage', run, area, clear,       what the app changed in its localStorage
+//                  changes}                                         ('local') or sessionStorage ('session'):
+//                                                                   clear first if set, then [[key, value or
+//                                                                   null], ...]; also from the run before
 //   tab → Kiln    {kilnPreview: 'ready', version: 1, offline}       a tab, once loaded (to each allowed origin)
-//   Kiln → tab    {kilnPreview: 'run', run, html, network, title}   the one message a tab takes
+//   Kiln → tab    {kilnPreview: 'run', run, html, network, title,   the one message a tab takes
+//                  data}
 //
 // The app's frame gets a prelude before its own code (preludeFor): alert, confirm and prompt
 // become no-ops that say so in the console (no allow-modals: a modal dialog would stop Kiln's
 // page with it where both share a process), window.open opens without an opener, the app
-// answers Kiln's pings, and its console and errors are reported to Kiln in batches. With the
+// answers Kiln's pings, its console and errors are reported to Kiln in batches, and
+// localStorage and sessionStorage are stand-ins kept by Kiln (the frame's opaque origin has no
+// storage: using it throws). With the
 // project's Network switch off, the prelude starts with a Content-Security-Policy that lets
 // nothing leave or enter the frame from the network, and this page adds `frame-src 'none'` to its
 // own policy (a frame's navigation is checked against its parent's policy), so the app cannot
@@ -57,6 +66,7 @@
   let kilnOrigin = null; // the allowed origin of that window, from its first message
   let frame = null;
   let run = 0;
+  let previous = null; // {source, run}: the frame the current one replaced, whose last writes still count
   let networkOff = false;
 
   function post(message) {
@@ -64,8 +74,10 @@
   }
 
   // Runs before the app's code, in the app's frame. `lines`: the lines the prelude adds before the
-  // app's code, so that an error's line is the line in the version's code.
-  function prelude(lines) {
+  // app's code, so that an error's line is the line in the version's code. `data`: what the app
+  // kept ({local, session}: [[key, value], ...] each). `networkOff`: the project's Network switch
+  // is off.
+  function prelude(lines, data, networkOff) {
     const note = (name) => function () {
       console.info(`Kiln: ${name}() does nothing in the preview (dialogs are turned off there). Show messages in the page instead.`);
       return name === 'confirm' ? false : name === 'prompt' ? null : undefined;
@@ -121,10 +133,33 @@
         return original.apply(this, args);
       };
     }
+    // Why an address of the network did not load, as far as the app's frame can tell.
+    const why = (url) => {
+      if (!/^(https?|wss?):/i.test(url)) return '';
+      if (networkOff) return ": the project's Network switch is off, so the app can load nothing from the network";
+      if (!navigator.onLine) return ': the browser is offline';
+      return ': the server did not answer or refused it (or the address is wrong)';
+    };
+    // fetch says which address failed, and why (a rejection alone says "Failed to fetch").
+    const fetch = window.fetch;
+    window.fetch = function (resource, ...rest) {
+      let url = String(resource instanceof Request ? resource.url : resource);
+      try {
+        url = new URL(url, document.baseURI).href;
+      } catch {} // fetch itself refuses it, and says so
+      return fetch.call(window, resource, ...rest).then((response) => {
+        if (!response.ok) report('warn', `fetch ${url} answered ${response.status} ${response.statusText}`.trim());
+        return response;
+      }, (error) => {
+        report('error', `fetch ${url} failed${why(url) || `: ${describe(error)}`}`);
+        throw error;
+      });
+    };
     addEventListener('error', (event) => {
       const target = event.target;
       if (target && target !== window && target.tagName) {
-        report('error', `Could not load ${target.tagName.toLowerCase()} ${target.currentSrc || target.src || target.href || ''}`.trim());
+        const url = target.currentSrc || target.src || target.href || '';
+        report('error', `Could not load ${target.tagName.toLowerCase()} ${url}`.trim() + why(url));
         return;
       }
       // Lines of the app's own document count from its first line; other scripts' lines are theirs.
@@ -148,20 +183,136 @@
     document.addEventListener('securitypolicyviolation', (event) => {
       report('error', `Blocked by the preview's policy (${event.effectiveDirective}): ${event.blockedURI || 'inline'}`);
     });
+
+    // localStorage and sessionStorage: synchronous for the app, over the items Kiln handed over,
+    // with the Storage API (getItem, setItem, removeItem, clear, key, length) and its named
+    // properties (storage.count, storage['count'] = 1, delete, Object.keys, JSON.stringify). Past
+    // 5 MB of keys and values (characters as browsers count them) setItem throws
+    // QuotaExceededError. The changes of each task go to Kiln as one batch once it is done.
+    const kQuota = 5 * 1024 * 1024;
+    const need = (count, given, name) => {
+      if (given < count) {
+        throw new TypeError(`Failed to execute '${name}' on 'Storage': ${count} argument${count > 1 ? 's' : ''} required, but only ${given} present.`);
+      }
+    };
+    const storage = (area, entries) => {
+      const items = new Map();
+      let used = 0;
+      for (const entry of Array.isArray(entries) ? entries : []) {
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string' && !items.has(entry[0])) {
+          items.set(entry[0], entry[1]);
+          used += entry[0].length + entry[1].length;
+        }
+      }
+      let pending = null; // {clear, changes: Map key -> value or null}
+      const change = (key, value) => {
+        if (!pending) {
+          pending = { clear: false, changes: new Map() };
+          queueMicrotask(() => {
+            parent.postMessage({ kilnStorage: area, clear: pending.clear, changes: Array.from(pending.changes) }, '*');
+            pending = null;
+          });
+        }
+        if (key === null) {
+          pending.clear = true;
+          pending.changes.clear();
+        } else {
+          pending.changes.set(key, value);
+        }
+      };
+      const methods = {
+        getItem(key) {
+          need(1, arguments.length, 'getItem');
+          key = String(key);
+          return items.has(key) ? items.get(key) : null;
+        },
+        setItem(key, value) {
+          need(2, arguments.length, 'setItem');
+          key = String(key);
+          value = String(value);
+          const before = items.has(key) ? key.length + items.get(key).length : 0;
+          const after = used - before + key.length + value.length;
+          if (after > kQuota) {
+            throw new DOMException(`Failed to execute 'setItem' on 'Storage': Setting the value of '${key}' exceeded the quota (5 MB for this project's app data).`, 'QuotaExceededError');
+          }
+          items.set(key, value);
+          used = after;
+          change(key, value);
+        },
+        removeItem(key) {
+          need(1, arguments.length, 'removeItem');
+          key = String(key);
+          if (!items.has(key)) return;
+          used -= key.length + items.get(key).length;
+          items.delete(key);
+          change(key, null);
+        },
+        clear() {
+          items.clear();
+          used = 0;
+          change(null);
+        },
+        key(index) {
+          need(1, arguments.length, 'key');
+          return Array.from(items.keys())[Number(index) >>> 0] ?? null;
+        },
+      };
+      const proto = Object.create(typeof Storage === 'function' ? Storage.prototype : Object.prototype);
+      for (const [name, method] of Object.entries(methods)) {
+        Object.defineProperty(proto, name, { value: method, writable: true, configurable: true });
+      }
+      Object.defineProperty(proto, 'length', { get: () => items.size, configurable: true });
+      // An item shows as a property unless the prototype has one of that name (as in browsers).
+      const named = (prop) => typeof prop === 'string' && items.has(prop) && !(prop in proto);
+      return new Proxy(Object.create(proto), {
+        get: (target, prop) => (named(prop) ? items.get(prop) : Reflect.get(target, prop)),
+        set: (target, prop, value) => {
+          if (typeof prop !== 'string') return Reflect.set(target, prop, value);
+          methods.setItem(prop, value);
+          return true;
+        },
+        has: (target, prop) => named(prop) || Reflect.has(target, prop),
+        deleteProperty: (target, prop) => {
+          if (!named(prop)) return Reflect.deleteProperty(target, prop);
+          methods.removeItem(prop);
+          return true;
+        },
+        ownKeys: (target) => [...items.keys(), ...Reflect.ownKeys(target)],
+        getOwnPropertyDescriptor: (target, prop) => (named(prop)
+          ? { value: items.get(prop), writable: true, enumerable: true, configurable: true }
+          : Reflect.getOwnPropertyDescriptor(target, prop)),
+        defineProperty: (target, prop, descriptor) => {
+          if (typeof prop !== 'string') return Reflect.defineProperty(target, prop, descriptor);
+          methods.setItem(prop, descriptor.value);
+          return true;
+        },
+      });
+    };
+    for (const [name, area] of [['localStorage', 'local'], ['sessionStorage', 'session']]) {
+      const value = storage(area, data?.[area]);
+      Object.defineProperty(window, name, { get: () => value, configurable: true, enumerable: true });
+    }
   }
 
-  function preludeFor(offline) {
+  // `data` as a script literal on one line: no "<" (which could end the script) and no line
+  // separators (which would shift the app's line numbers).
+  function literal(data) {
+    const json = JSON.stringify(data && typeof data === 'object' ? data : null) ?? 'null';
+    return json.replace(/[<\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
+
+  function preludeFor(offline, data) {
     const policy = offline ? `<meta http-equiv="Content-Security-Policy" content="${kOfflinePolicy}">` : '';
     const source = prelude.toString();
-    return `${policy}<script>(${source})(${source.split('\n').length - 1});</script>`;
+    return `${policy}<script>(${source})(${source.split('\n').length - 1}, ${literal(data)}, ${offline});</script>`;
   }
 
   // The app's document with the prelude first: after a leading doctype (and comments), so that the
   // app keeps its standards mode, and before anything else.
-  function withPrelude(html, offline) {
+  function withPrelude(html, offline, data) {
     const start = /^(?:\s|<!--[\s\S]*?-->)*<!doctype[^>]*>/i.exec(html);
     const at = start ? start[0].length : 0;
-    return html.slice(0, at) + preludeFor(offline) + html.slice(at);
+    return html.slice(0, at) + preludeFor(offline, data) + html.slice(at);
   }
 
   function forbidNavigation() {
@@ -173,13 +324,14 @@
     document.head.appendChild(meta);
   }
 
-  function start(id, html, network) {
+  function start(id, html, network, data) {
     if (!network) forbidNavigation();
+    previous = frame ? { source: frame.contentWindow, run } : null;
     run = id;
     const next = document.createElement('iframe');
     next.setAttribute('sandbox', networkOff ? kSandboxOffline : kSandbox);
     next.title = 'App preview';
-    next.srcdoc = withPrelude(String(html), !network || networkOff); // set before insertion: no history entry
+    next.srcdoc = withPrelude(String(html), !network || networkOff, data); // set before insertion: no history entry
     if (frame) frame.replaceWith(next);
     else document.body.appendChild(next);
     frame = next;
@@ -191,10 +343,15 @@
 
   addEventListener('message', (event) => {
     const data = event.data;
-    if (frame && event.source === frame.contentWindow) {
-      if (typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
-      if (Array.isArray(data?.kilnConsole)) {
+    const current = frame !== null && event.source === frame.contentWindow;
+    if (current || (previous?.source && event.source === previous.source)) {
+      const from = current ? run : previous.run;
+      if (current && typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
+      if (current && Array.isArray(data?.kilnConsole)) {
         post({ type: 'console', fields: { run, entries: data.kilnConsole, dropped: data.dropped, blank: data.blank } });
+      }
+      if (typeof data?.kilnStorage === 'string') {
+        post({ type: 'storage', fields: { run: from, area: data.kilnStorage, clear: data.clear === true, changes: data.changes } });
       }
       return;
     }
@@ -207,14 +364,14 @@
       kiln = null;
       window.opener = null;
       if (typeof data.title === 'string' && data.title) document.title = data.title;
-      start(1, data.html, data.network !== false);
+      start(1, data.html, data.network !== false, data.data);
       return;
     }
     if (data.kilnPreview === 'hello') {
       if (data.network === false) forbidNavigation();
       post({ type: 'ready', fields: { version: kVersion, offline: offlineReady() } });
     } else if (data.kilnPreview === 'run' && typeof data.html === 'string' && typeof data.run === 'number') {
-      start(data.run, data.html, data.network !== false);
+      start(data.run, data.html, data.network !== false, data.data);
     } else if (data.kilnPreview === 'ping' && frame && data.run === run && typeof data.n === 'number') {
       frame.contentWindow.postMessage({ kilnPing: data.n }, '*');
     }

@@ -22,34 +22,36 @@ Preview& preview() {
     return instance;
 }
 
-struct Console {
-    std::function<bool(const std::string&)> received;
+struct Reports {
+    std::function<bool(PreviewReport, const std::string&)> received;
     std::string batch;  // where JS puts the batch being delivered
 };
 
-Console& console() {
-    static Console instance;
+Reports& reports() {
+    static Reports instance;
     return instance;
 }
 
-EM_JS(void, preview_listen_to_console, (), {
-    window.kilnPreview.listenToConsole(function(batch) {
+EM_JS(void, preview_listen_to_reports, (), {
+    window.kilnPreview.listen(function(kind, batch) {
         var bytes = new TextEncoder().encode(batch);
-        var at = _kiln_preview_console_buffer(bytes.length);  // may grow memory: HEAPU8 after it
+        var at = _kiln_preview_report_buffer(bytes.length);  // may grow memory: HEAPU8 after it
         HEAPU8.set(bytes, at);
-        _kiln_preview_console();
+        _kiln_preview_report(kind === 'storage' ? 1 : 0);
     });
 });
 
 }  // namespace
 
-void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html, bool network) {
+void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html,
+                 const std::string& data, bool network) {
     Preview& p = preview();
     if (!p.loaded || revision != p.revision) {
         p.loaded = true;
         p.revision = revision;
         p.visible = false;  // a new host frame may have been made: place it
-        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), $1 !== 0); }, html.c_str(), network ? 1 : 0);
+        EM_ASM({ window.kilnPreview.load(UTF8ToString($0), UTF8ToString($1), $2 !== 0, $3); }, html.c_str(), data.c_str(),
+               network ? 1 : 0, static_cast<double>(revision));
     }
     if (p.visible && x == p.x && y == p.y && w == p.w && h == p.h) return;
     p.visible = true;
@@ -75,9 +77,9 @@ void stopPreview() {
     EM_ASM({ window.kilnPreview.stop(); });
 }
 
-bool openPreviewTab(const std::string& html, bool network, const std::string& title) {
-    return EM_ASM_INT({ return window.kilnPreview.openTab(UTF8ToString($0), $1 !== 0, UTF8ToString($2)) ? 1 : 0; },
-                      html.c_str(), network ? 1 : 0, title.c_str()) != 0;
+bool openPreviewTab(const std::string& html, const std::string& data, bool network, const std::string& title) {
+    return EM_ASM_INT({ return window.kilnPreview.openTab(UTF8ToString($0), UTF8ToString($1), $2 !== 0, UTF8ToString($3)) ? 1 : 0; },
+                      html.c_str(), data.c_str(), network ? 1 : 0, title.c_str()) != 0;
 }
 
 void pingPreview() {
@@ -88,9 +90,9 @@ double previewAnsweredMs() {
     return EM_ASM_DOUBLE({ return window.kilnPreview.lastAnswer(); });
 }
 
-void onPreviewConsole(std::function<bool(const std::string& batch)> received) {
-    console().received = std::move(received);
-    preview_listen_to_console();
+void onPreviewReports(std::function<bool(PreviewReport kind, const std::string& batch)> received) {
+    reports().received = std::move(received);
+    preview_listen_to_reports();
 }
 
 bool previewMarkSet(const std::string& key) {
@@ -106,17 +108,18 @@ void setPreviewMark(const std::string& key, bool on) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE char* kiln_preview_console_buffer(size_t size) {
-    std::string& batch = kiln::web::console().batch;
+EMSCRIPTEN_KEEPALIVE char* kiln_preview_report_buffer(size_t size) {
+    std::string& batch = kiln::web::reports().batch;
     batch.assign(size, '\0');
     return batch.data();
 }
 
-EMSCRIPTEN_KEEPALIVE void kiln_preview_console() {
-    kiln::web::Console& console = kiln::web::console();
-    const std::string batch = std::move(console.batch);
-    console.batch.clear();
-    if (console.received && console.received(batch)) kiln::web::requestFrame();
+EMSCRIPTEN_KEEPALIVE void kiln_preview_report(int kind) {
+    kiln::web::Reports& reports = kiln::web::reports();
+    const std::string batch = std::move(reports.batch);
+    reports.batch.clear();
+    const auto report = kind == 1 ? kiln::web::PreviewReport::Storage : kiln::web::PreviewReport::Console;
+    if (reports.received && reports.received(report, batch)) kiln::web::requestFrame();
 }
 
 }  // extern "C"

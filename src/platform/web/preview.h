@@ -16,10 +16,12 @@ namespace kiln::web {
 // when nothing changed it costs a few comparisons and no call into the page. The frame moves only
 // when the rectangle changes, and the document is reloaded only when `revision` differs from the
 // previous call's (the caller picks revisions: a new one for new code, or to run the same code
-// afresh); `html` and `network` are read only then. `network` false runs the code behind a policy
-// that lets nothing reach the network, nor navigate the frame away.
+// afresh; it is also the run's number in its reports); `html`, `data` and `network` are read only
+// then. `data` is what the app kept (app::previewAppData), which its localStorage and
+// sessionStorage start with. `network` false runs the code behind a policy that lets nothing reach
+// the network, nor navigate the frame away.
 void showPreview(float x, float y, float w, float h, std::uint64_t revision, const std::string& html,
-                 bool network = true);
+                 const std::string& data, bool network = true);
 
 // Hides the preview (its panel is hidden, or a popup or modal covers it). The document keeps its
 // state and goes on running, so showing it again with the same revision does not reload it.
@@ -31,8 +33,9 @@ void stopPreview();
 
 // Opens `html` in a browser tab of its own, under `title`: the preview's host page (never a
 // document of Kiln's origin) runs it in the same sandboxed frame as the preview, full page, behind
-// the same policy when `network` is false. Returns false when the browser blocked the tab.
-bool openPreviewTab(const std::string& html, bool network, const std::string& title);
+// the same policy when `network` is false. Its storage starts with `data` (as showPreview's) and
+// keeps its changes for as long as the tab is open. Returns false when the browser blocked the tab.
+bool openPreviewTab(const std::string& html, const std::string& data, bool network, const std::string& title);
 
 // Asks the running app to answer; previewAnsweredMs() tells when it last did.
 void pingPreview();
@@ -40,10 +43,14 @@ void pingPreview();
 // ping; -1 if it has not yet.
 double previewAnsweredMs();
 
-// From now on, `received` gets each batch of what the current run's app reported (its console
-// and errors), as JSON text for app::receiveConsole; a frame is requested when it returns true.
-// Call once.
-void onPreviewConsole(std::function<bool(const std::string& batch)> received);
+enum class PreviewReport {
+    Console,  // its console and errors, for app::receiveConsole (the current run's only)
+    Storage,  // what it changed in its storage, for app::receiveAppData (any run's: it checks)
+};
+
+// From now on, `received` gets each batch the preview's app reports, as JSON text; a frame is
+// requested when it returns true. Call once.
+void onPreviewReports(std::function<bool(PreviewReport kind, const std::string& batch)> received);
 
 // The marks of the preview guard (app/preview_guard.h), kept in localStorage on Kiln's
 // origin: synchronous, so one set before a preview starts is there even if the tab never runs again.

@@ -94,7 +94,7 @@ EMSCRIPTEN_KEEPALIVE void kiln_test_set_hash(const char* hash, int push) {
 EMSCRIPTEN_KEEPALIVE void kiln_test_show_preview(double x, double y, double w, double h, double revision,
                                                  const char* html) {
     kiln::web::showPreview(static_cast<float>(x), static_cast<float>(y), static_cast<float>(w), static_cast<float>(h),
-                           static_cast<std::uint64_t>(revision), html);
+                           static_cast<std::uint64_t>(revision), html, "{}");
 }
 
 EMSCRIPTEN_KEEPALIVE void kiln_test_hide_preview() {

@@ -1,0 +1,95 @@
+// The App data view (app/app_data.h): what the open project's app keeps with localStorage and
+// sessionStorage, how much of the cap it takes, each item with Remove, and Clear app data with
+// Undo.
+#include "ui/panels.h"
+
+#include <imgui.h>
+
+#include <string>
+
+#include "app/messages.h"
+#include "core/codegen/utf8.h"
+#include "ui/widgets.h"
+
+namespace kiln::ui {
+
+namespace {
+
+constexpr size_t kShownValueBytes = 160;
+constexpr size_t kTooltipValueBytes = 2000;
+
+// The start of a value on one line: cut between characters, line breaks shown as spaces.
+std::string oneLine(const std::string& value, size_t max) {
+    std::string text = value.substr(0, codegen::utf8CutPoint(value, max));
+    for (char& c : text) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    return text.size() < value.size() ? text + "…" : text;
+}
+
+}  // namespace
+
+void drawAppData(app::App& app) {
+    const app::AppDataList& list = app::appDataList(app);
+    const size_t count = list.items.size();
+    ImGui::BeginDisabled(count == 0);
+    if (ImGui::Button("Clear app data")) app::clearAppData(app);
+    ImGui::EndDisabled();
+    const app::AppDataState& state = app.app_data;
+    if (state.undo_clear && app.open && state.undo_project_id == app.open->project.id) {
+        const size_t cleared = state.undo_clear->size();
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("Cleared %zu %s.", cleared, cleared == 1 ? "item" : "items");
+        ImGui::SameLine();
+        if (ImGui::Button("Undo")) app::undoClearAppData(app);
+    }
+    ImGui::Spacing();
+    const float used = static_cast<float>(list.length) / static_cast<float>(store::kAppDataMaxLength);
+    const std::string figure = "localStorage: " + app::formatBytes(static_cast<uint64_t>(list.length)) + " of " +
+                               app::formatBytes(static_cast<uint64_t>(store::kAppDataMaxLength));
+    ImGui::ProgressBar(used, ImVec2(-1, 0), figure.c_str());
+    mutedWrapped(
+        "What the app saves with localStorage stays with this project: across reloads and new versions, and in "
+        "exports of the library. What it saves with sessionStorage lasts until this tab of Kiln closes. A "
+        "downloaded copy of the app keeps data of its own in the browser that opens it.");
+    ImGui::Spacing();
+    if (count == 0) {
+        mutedWrapped("The app has kept nothing yet.");
+        return;
+    }
+    const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("app data", 4, flags)) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn("Kept in", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < count; ++i) {
+        const app::AppDataItem& item = list.items[i];
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(oneLine(item.key, kShownValueBytes).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(oneLine(item.value, kShownValueBytes).c_str());
+        if (ImGui::IsItemHovered() && item.value.size() > kShownValueBytes) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+            ImGui::TextUnformatted(oneLine(item.value, kTooltipValueBytes).c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", item.area == app::AppDataArea::Local ? "localStorage" : "sessionStorage");
+        ImGui::TableNextColumn();
+        if (ImGui::SmallButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace kiln::ui
