@@ -21,3 +21,17 @@ export async function rendererCpuMs(browserSession, { mainThreads = false } = {}
   }
   return ns / 1e6;
 }
+
+// CPU time in ms of each renderer process's main thread, by process id.
+export async function rendererMainThreadsMs(browserSession) {
+  const { processInfo } = await browserSession.send('SystemInfo.getProcessInfo');
+  const times = new Map();
+  for (const { id } of processInfo.filter((p) => p.type === 'renderer')) {
+    try {
+      times.set(id, Number(fs.readFileSync(`/proc/${id}/task/${id}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return times;
+}

@@ -154,7 +154,7 @@ for (const engine of browsers()) {
       });
       // What was kept is what the app holds: only localStorage's, in the library.
       for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-        if ((await query(page, 'SELECT count(*) FROM app_data'))[0][0] === 2) break;
+        if ((await query(page, 'SELECT count(*) FROM app_data'))[0][0] === '2') break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       assert.deepEqual(await query(page, 'SELECT key, value FROM app_data ORDER BY key'), [['c', 'three'], ['getItem', 'shadowed']]);

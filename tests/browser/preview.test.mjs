@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, waitForState,
+  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, settledFrames, waitForState,
 } from './harness.mjs';
 import { appFrame, hostFrame } from './preview_frames.mjs';
 
@@ -78,9 +78,11 @@ for (const engine of browsers()) {
       (html) => window.kilnTest.showPreview(100, 380, 500, 300, 1, html), kIntruder));
     assert.equal(report.origin, 'null', 'the preview has an origin of its own');
     assert.equal(report.background, 'rgb(10, 200, 30)', 'the inline style did not apply (a CSP reached the preview)');
-    for (const name of ['localStorage', 'indexedDB', 'cookie', 'caches', 'parentDocument', 'topDocument', 'topNavigation']) {
+    for (const name of ['indexedDB', 'cookie', 'caches', 'parentDocument', 'topDocument', 'topNavigation']) {
       assert.match(report[name], /^refused: /, `the preview could use ${name}: ${report[name]}`);
     }
+    // Its localStorage is Kiln's stand-in (src/app/app_data.h), holding its project's data only.
+    assert.equal(report.localStorage, 'allowed: null', 'the preview read Kiln\'s localStorage');
     assert.equal(new URL(page.url()).origin, new URL(server.url).origin, 'the page was navigated away');
 
     // Where the code runs: a sandboxed frame without allow-same-origin, inside the host frame,
@@ -142,8 +144,12 @@ for (const engine of browsers()) {
         const name = 'Tab <b>app</b>';
         await act(page, 'newProject', name);
         await waitForState(page, (s) => s.open?.name === name);
-        await act(page, 'addVersion', '<!doctype html><title>inner</title><h1>Tab app</h1><script>window.ran = 40 + 2;</script>');
+        await act(page, 'addVersion', '<!doctype html><title>inner</title><h1>Tab app</h1><script>window.ran = 40 + 2; localStorage.setItem("seen", "yes");</script>');
         await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+          if ((await query(page, 'SELECT count(*) FROM app_data'))[0][0] === '1') break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
 
         const hostUrl = server.previewUrl ?? new URL('preview/', server.url).href;
         const opened = browser.waitForTarget((target) => target.url() === `${hostUrl}#tab`, { timeout: 30_000 });
@@ -156,7 +162,7 @@ for (const engine of browsers()) {
         assert.equal(await tab.evaluate(() => window.opener), null, 'the tab let go of Kiln\'s window');
 
         // The app ran in the tab's sandboxed frame, with an opaque origin: Kiln's storage and
-        // window are out of its reach.
+        // window are out of its reach; its localStorage is the stand-in, with its project's data.
         const app = await appFrame(tab, () => window.ran === 42);
         assert.ok(app, 'the app ran in a frame of the tab');
         const reach = await app.evaluate(async () => {
@@ -170,14 +176,14 @@ for (const engine of browsers()) {
               request.onsuccess = () => resolve(Array.from(request.result.objectStoreNames));
               request.onerror = () => reject(request.error);
             })),
-            localStorage: await attempt(() => localStorage.length),
+            localStorage: await attempt(() => Object.keys(localStorage)),
             opener: await attempt(() => top.opener === null ? 'none' : top.opener.location.href),
             top: await attempt(() => top.document.title),
           };
         });
         assert.equal(reach.origin, 'null');
         assert.match(reach.indexedDB, /^refused: SecurityError$/);
-        assert.match(reach.localStorage, /^refused: SecurityError$/);
+        assert.equal(reach.localStorage, 'allowed: ["seen"]');
         assert.equal(reach.opener, 'allowed: "none"');
         assert.match(reach.top, /^refused: SecurityError$/);
         // Reloaded, the tab has no app to run, and says where it came from.
