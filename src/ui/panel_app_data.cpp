@@ -17,6 +17,8 @@ namespace {
 
 constexpr size_t kShownValueBytes = 160;
 constexpr size_t kTooltipValueBytes = 2000;
+// Narrower than this (a phone), each item takes two lines instead of a table row.
+constexpr float kTableMinWidth = 560.0f;
 
 // The start of a value on one line: cut between characters, line breaks shown as spaces.
 std::string oneLine(const std::string& value, size_t max) {
@@ -25,6 +27,76 @@ std::string oneLine(const std::string& value, size_t max) {
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     }
     return text.size() < value.size() ? text + "…" : text;
+}
+
+const char* areaLabel(app::AppDataArea area) {
+    return area == app::AppDataArea::Local ? "localStorage" : "sessionStorage";
+}
+
+// A value's start, with the rest of it (up to kTooltipValueBytes) in a tooltip when it was cut.
+void valueText(const std::string& value, bool wrapped) {
+    const std::string shown = oneLine(value, kShownValueBytes);
+    if (wrapped) {
+        mutedWrapped(shown.c_str());
+    } else {
+        ImGui::TextUnformatted(shown.c_str());
+    }
+    if (ImGui::IsItemHovered() && value.size() > kShownValueBytes) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+        ImGui::TextUnformatted(oneLine(value, kTooltipValueBytes).c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+// Each item as a line of key, where it is kept and Remove, then its value.
+void drawList(app::App& app, const app::AppDataList& list) {
+    const float remove_width = buttonWidth("Remove");
+    for (size_t i = 0; i < list.items.size(); ++i) {
+        const app::AppDataItem& item = list.items[i];
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::Separator();
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(oneLine(item.key, kShownValueBytes).c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", areaLabel(item.area));
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - remove_width);
+        if (ImGui::SmallButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
+        valueText(item.value, true);
+        ImGui::PopID();
+    }
+}
+
+void drawTable(app::App& app, const app::AppDataList& list) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ImGui::GetStyle().Colors[ImGuiCol_FrameBg]);
+    if (ImGui::BeginTable("app data", 4, flags)) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+        ImGui::TableSetupColumn("Kept in", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableHeadersRow();
+        for (size_t i = 0; i < list.items.size(); ++i) {
+            const app::AppDataItem& item = list.items[i];
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(oneLine(item.key, kShownValueBytes).c_str());
+            ImGui::TableNextColumn();
+            valueText(item.value, false);
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", areaLabel(item.area));
+            ImGui::TableNextColumn();
+            if (ImGui::SmallButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PopStyleColor();
 }
 
 }  // namespace
@@ -55,41 +127,14 @@ void drawAppData(app::App& app) {
         "downloaded copy of the app keeps data of its own in the browser that opens it.");
     ImGui::Spacing();
     if (count == 0) {
-        mutedWrapped("The app has kept nothing yet.");
+        mutedWrapped("The app keeps nothing at the moment.");
         return;
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("app data", 4, flags)) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableSetupColumn("Kept in", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableHeadersRow();
-    for (size_t i = 0; i < count; ++i) {
-        const app::AppDataItem& item = list.items[i];
-        ImGui::PushID(static_cast<int>(i));
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(oneLine(item.key, kShownValueBytes).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(oneLine(item.value, kShownValueBytes).c_str());
-        if (ImGui::IsItemHovered() && item.value.size() > kShownValueBytes) {
-            ImGui::BeginTooltip();
-            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
-            ImGui::TextUnformatted(oneLine(item.value, kTooltipValueBytes).c_str());
-            ImGui::PopTextWrapPos();
-            ImGui::EndTooltip();
-        }
-        ImGui::TableNextColumn();
-        ImGui::TextDisabled("%s", item.area == app::AppDataArea::Local ? "localStorage" : "sessionStorage");
-        ImGui::TableNextColumn();
-        if (ImGui::SmallButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
-        ImGui::PopID();
+    if (ImGui::GetContentRegionAvail().x < kTableMinWidth) {
+        drawList(app, list);
+    } else {
+        drawTable(app, list);
     }
-    ImGui::EndTable();
 }
 
 }  // namespace kiln::ui

@@ -77,12 +77,12 @@ TEST_F(AppDataTest, ABatchFromTheRunBeforeStillGoesToItsOwnProject) {
 
 TEST_F(AppDataTest, WhatTheAppCouldPostIsCheckedAndWhatIsMalformedDropped) {
     const std::string run = std::to_string(app.preview.serial);
-    for (const std::string& bad : std::vector<std::string>{"", "[]", "{\"area\": \"local\"}",
-                                   R"({"run": 99999, "area": "local", "changes": [["k", "v"]]})",
-                                   R"({"run": -1, "area": "local", "changes": [["k", "v"]]})",
-                                   R"({"run": )" + run + R"(, "area": "indexedDB", "changes": [["k", "v"]]})",
-                                   R"({"run": )" + run + R"(, "area": "local", "changes": [["k", 5], [1, "v"], "kv", ["k"]]})",
-                                   R"({"run": )" + run + R"(, "area": "local", "changes": {"k": "v"}})"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "", "[]", "{\"area\": \"local\"}", R"({"run": 99999, "area": "local", "changes": [["k", "v"]]})",
+             R"({"run": -1, "area": "local", "changes": [["k", "v"]]})",
+             R"({"run": )" + run + R"(, "area": "indexedDB", "changes": [["k", "v"]]})",
+             R"({"run": )" + run + R"(, "area": "local", "changes": [["k", 5], [1, "v"], "kv", ["k"]]})",
+             R"({"run": )" + run + R"(, "area": "local", "changes": {"k": "v"}})"}) {
         EXPECT_FALSE(app::receiveAppData(app, bad)) << bad;
     }
     EXPECT_TRUE(app.store->getAppData(app.open->project.id).empty());
