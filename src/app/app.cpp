@@ -153,6 +153,7 @@ std::pair<int64_t, std::string> storedVersion(App& app, int number) {
 // Says what opening removed that Kiln does not make (schema.h, SchemaStatus::removed).
 void loadLibrary(App& app) {
     app.theme = parseTheme(app.store->getSetting("theme").value_or(""));
+    app.auto_fix = app.store->getSetting("auto_fix").value_or("off") == "on";
     loadEndpointSettings(app);
     loadEmbedConsent(app);
     refreshProjects(app);
@@ -832,7 +833,11 @@ nlohmann::json consoleSnapshot(const PreviewConsole& console) {
 // What the last Fix errors asked, and once its version shows, which errors it still reports.
 nlohmann::json fixSnapshot(const App& app) {
     if (!app.fix) return nullptr;
-    nlohmann::json fix = {{"errors", app.fix->errors}, {"report", nullptr}};
+    nlohmann::json fix = {{"errors", app.fix->errors},
+                          {"round", app.fix->round},
+                          {"auto_fix", app.auto_fix},
+                          {"auto_fix_note", app.auto_fix_note},
+                          {"report", nullptr}};
     if (const std::optional<FixReport> report = fixReport(app)) {
         fix["report"] = {{"asked", report->asked},
                          {"still", report->still},

@@ -184,6 +184,8 @@ struct App {
     PreviewMarks* preview_marks = nullptr;
     PreviewConsole console;         // what the run the preview shows reported (preview_console.h)
     std::optional<FixRequest> fix;  // the last Fix errors (preview_console.h)
+    bool auto_fix = false;          // Fix errors goes on by itself (setAutoFix)
+    std::string auto_fix_note;      // how the auto-fix goes, or why it stopped; empty when it did not run
     AppDataState app_data;          // what the preview's apps keep (app_data.h)
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app/app.h"
+#include "app/app_internal.h"
 #include "app/generation.h"
 #include "core/codegen/utf8.h"
 
@@ -41,6 +42,34 @@ const char* consoleLevelName(ConsoleLevel level) {
     return "log";
 }
 
+namespace {
+
+// Once the run of a Fix's version has loaded: the next round of an auto-fix, or why there is none.
+void continueAutoFix(App& app) {
+    if (!app.auto_fix || !app.fix) return;
+    const std::optional<FixReport> report = fixReport(app);
+    if (!report || !report->loaded) return;
+    const size_t errors = app.console.errors;
+    const size_t before = app.fix->errors_before;
+    if (errors == 0) {
+        app.auto_fix_note.clear();  // the report says they are gone
+    } else if (app.fix->round >= kAutoFixRounds) {
+        app.auto_fix_note = "Auto-fix stopped after " + std::to_string(kAutoFixRounds) +
+                            " rounds: " + std::to_string(errors) + (errors == 1 ? " error is" : " errors are") +
+                            " still reported.";
+    } else if (errors >= before) {
+        app.auto_fix_note = "Auto-fix stopped: the errors did not go down (" + std::to_string(before) + ", then " +
+                            std::to_string(errors) + ").";
+    } else {
+        const int round = app.fix->round + 1;
+        fixErrors(app);
+        app.fix->round = round;
+        app.auto_fix_note = "Auto-fix: round " + std::to_string(round) + " of " + std::to_string(kAutoFixRounds) + "…";
+    }
+}
+
+}  // namespace
+
 bool receiveConsole(App& app, std::string_view batch) {
     const nlohmann::json json = nlohmann::json::parse(batch, nullptr, false);
     if (!json.is_object()) return false;
@@ -51,15 +80,17 @@ bool receiveConsole(App& app, std::string_view batch) {
         console.dropped += count;
         changed = count > 0;
     }
-    if (auto blank = json.find("blank"); blank != json.end() && blank->is_boolean()) {
+    const auto blank = json.find("blank");
+    const bool loading = blank != json.end() && blank->is_boolean();  // the look a second after loading
+    if (loading) {
         // Loading shows only in a Fix's report; an app that shows something changes nothing shown.
         changed = changed || *blank != console.blank || (!console.loaded && fixReport(app));
         console.blank = blank->get<bool>();
         console.loaded = true;
     }
     auto entries = json.find("entries");
-    if (entries == json.end() || !entries->is_array()) return changed;
-    for (const nlohmann::json& item : *entries) {
+    const nlohmann::json none = nlohmann::json::array();
+    for (const nlohmann::json& item : entries != json.end() && entries->is_array() ? *entries : none) {
         if (!item.is_object()) continue;
         auto level = item.find("level");
         auto text = item.find("text");
@@ -80,6 +111,8 @@ bool receiveConsole(App& app, std::string_view batch) {
         addConsoleEntry(app, std::move(entry));
         changed = true;
     }
+    // After the entries: a run's errors and its loading come in one batch.
+    if (loading) continueAutoFix(app);
     return changed;
 }
 
@@ -128,8 +161,16 @@ void fixErrors(App& app) {
         list += "\n- " + text + (entry.line > 0 ? " (line " + std::to_string(entry.line) + ")" : "");
     }
     fix.instruction = "Fix the errors the app reported when it ran:" + list + "\nKeep everything else as it is.";
+    fix.errors_before = app.console.errors;
     app.fix = fix;
+    app.auto_fix_note.clear();
     sendInstruction(app, fix.instruction);
+}
+
+void setAutoFix(App& app, bool on) {
+    app.auto_fix = on;
+    internal::whenWritable(
+        app, [&app, on] { internal::guarded(app, [&] { app.store->setSetting("auto_fix", on ? "on" : "off"); }); });
 }
 
 std::optional<FixReport> fixReport(const App& app) {

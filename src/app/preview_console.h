@@ -60,6 +60,8 @@ struct FixRequest {
     int64_t project_id = 0;
     std::string instruction;
     std::vector<std::string> errors;  // their texts, each once
+    size_t errors_before = 0;         // the errors the console counted when it was sent
+    int round = 1;                    // its round of an auto-fix (1: the Fix the user asked for)
 };
 
 // The most errors one Fix sends, and the most of each error's text.
@@ -70,6 +72,12 @@ constexpr size_t kFixMaxErrorBytes = 300;
 // holds (each text once, at most kFixMaxErrors, each cut at kFixMaxErrorBytes, with its line), with
 // the code as shown; the prompt box keeps what is typed in it. Nothing without errors.
 void fixErrors(App& app);
+
+// Auto-fix (opt-in, kept in the settings as "auto_fix"): once the run of the version a Fix made
+// has loaded and still reports errors, Fix errors goes on by itself, while the errors go down, for
+// at most kAutoFixRounds rounds in all; App::auto_fix_note says how it goes or why it stopped.
+constexpr int kAutoFixRounds = 3;
+void setAutoFix(App& app, bool on);
 
 // Once the version a Fix made is shown: how many errors it asked to fix, and which of them its
 // run still reports (by their text; their lines may have moved). `loaded`: the run has loaded

@@ -50,6 +50,16 @@ void drawFixButton(app::App& app) {
                                 : app.shared ? "Save the app to your library to change it."
                                              : "Wait for the generation to finish.");
     }
+    if (app.shared) return;
+    sameLineIfFits(ImGui::GetFrameHeight() + buttonWidth("Auto-fix"));
+    bool auto_fix = app.auto_fix;
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, 0));
+    if (ImGui::Checkbox("Auto-fix", &auto_fix)) app::setAutoFix(app, auto_fix);
+    ImGui::PopStyleVar();
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("After a Fix, fixes again by itself while the errors go down: up to %d rounds in all.",
+                          app::kAutoFixRounds);
+    }
 }
 
 void showCodeAt(UiState& ui, const app::ConsoleEntry& entry) {

@@ -71,6 +71,9 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
         ImGui::TextWrapped("%s", app::fixReportMessage(*fix).c_str());
         ImGui::PopStyleColor();
     }
+    if (!app.auto_fix_note.empty() && app.fix && app.open && app.fix->project_id == app.open->project.id) {
+        mutedWrapped(app.auto_fix_note.c_str());
+    }
     if (const std::string blank = app::blankAppMessage(app.console); !blank.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kWarning);
         ImGui::TextWrapped("%s", blank.c_str());

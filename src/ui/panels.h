@@ -64,7 +64,8 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out);
 float consoleHeight(const app::App& app, const UiState& ui, float available);
 // The console below the preview, `height` tall (consoleHeight).
 void drawConsole(app::App& app, UiState& ui, float height);
-// Fix errors (app::fixErrors), disabled where it cannot run, with a tooltip saying why.
+// Fix errors (app::fixErrors), disabled where it cannot run, with a tooltip saying why; then the
+// Auto-fix switch (app::setAutoFix).
 void drawFixButton(app::App& app);
 // Shows the code panel with the caret where a console entry with a line points.
 void showCodeAt(UiState& ui, const app::ConsoleEntry& entry);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, waitForItem, waitForState,
+  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, waitForItem, waitForRows, waitForState,
 } from './harness.mjs';
 import { appFrame } from './preview_frames.mjs';
 
@@ -37,17 +37,10 @@ async function counterShows(page, count) {
   return frame;
 }
 
-async function storedCount(page) {
-  return query(page, "SELECT value FROM app_data WHERE key = 'count'");
-}
+const kStoredCount = "SELECT value FROM app_data WHERE key = 'count'";
 
 async function waitForStoredCount(page, count) {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-    const rows = await storedCount(page);
-    if (rows.length === 1 && rows[0][0] === String(count)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.deepEqual(await storedCount(page), [[String(count)]]);
+  await waitForRows(page, kStoredCount, [[String(count)]]);
 }
 
 for (const engine of browsers()) {
@@ -82,7 +75,7 @@ for (const engine of browsers()) {
       await screenshot(page, `app-data-${engine}.png`);
       await clickItem(page, 'Clear app data');
       await waitForItem(page, 'Undo');
-      assert.deepEqual(await storedCount(page), []);
+      assert.deepEqual(await query(page, kStoredCount), []);
       await clickItem(page, 'Preview');
       await counterShows(page, 0);
       await clickItem(page, 'App data');
@@ -153,11 +146,7 @@ for (const engine of browsers()) {
         session: ['one', 1, null],
       });
       // What was kept is what the app holds: only localStorage's, in the library.
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-        if ((await query(page, 'SELECT count(*) FROM app_data'))[0][0] === '2') break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.deepEqual(await query(page, 'SELECT key, value FROM app_data ORDER BY key'), [['c', 'three'], ['getItem', 'shadowed']]);
+      await waitForRows(page, 'SELECT key, value FROM app_data ORDER BY key', [['c', 'three'], ['getItem', 'shadowed']]);
       assert.deepEqual(errors, []);
     });
 }

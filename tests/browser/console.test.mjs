@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, serveAndLaunch, startLlmServer, state, waitForItem, waitForState,
+  act, browsers, clickItem, openKiln, serveAndLaunch, startLlmServer, state, waitForItem, waitForRows, waitForState,
 } from './harness.mjs';
 
 // The throw is on line 9 of the version's code.
@@ -93,8 +93,13 @@ for (const engine of browsers()) {
       await act(page, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/v1`, model: 'any-model' }));
       await act(page, 'addVersion', '<!doctype html>\n<p>total: <span id="total"></span></p>\n<script>\ntotl = 3;\nfoo.bar();\n</script>\n</body>');
       const broken = await waitForState(page, (s) => s.console.errors === 1 && s.saved === 'saved');
+      // Auto-fix on: a Fix that leaves the errors as they were is not tried again.
+      await clickItem(page, 'Auto-fix');
+      await waitForRows(page, "SELECT value FROM settings WHERE key = 'auto_fix'", [['on']]);
       await clickItem(page, 'Fix errors');
-      const still = await waitForState(page, (s) => s.open.versions.length === 2 && s.fix?.report?.loaded);
+      const still = await waitForState(page, (s) => s.open.versions.length === 2 && s.fix?.report?.loaded &&
+        s.fix.auto_fix_note !== '');
+      assert.equal(still.fix.auto_fix_note, 'Auto-fix stopped: the errors did not go down (1, then 1).');
       assert.equal(still.open.versions[1].prompt,
         `Fix the errors the app reported when it ran:\n- ${broken.console.last[0].text} (line 5)\nKeep everything else as it is.`);
       assert.deepEqual(still.fix.report.still, [broken.console.last[0].text]);

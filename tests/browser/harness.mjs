@@ -394,6 +394,18 @@ export async function query(page, sql) {
   return answer.rows;
 }
 
+// Waits until `sql` (query) gives `rows` (compared as JSON: numbers come as text); resolves to them.
+export async function waitForRows(page, sql, rows, timeoutMs = 10_000) {
+  const wanted = JSON.stringify(rows);
+  let got = null;
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    got = await query(page, sql);
+    if (JSON.stringify(got) === wanted) return got;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${sql} gave ${JSON.stringify(got)}, not ${wanted}, within ${timeoutMs} ms`);
+}
+
 // Waits until a frame has drawn the ImGui item labelled `label` (state can run a frame ahead of
 // the screen); resolves to its rectangle in CSS pixels of the viewport, as mouse coordinates are.
 export async function waitForItem(page, label, timeoutMs = 10_000) {

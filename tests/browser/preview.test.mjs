@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, settledFrames, waitForState,
+  act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, waitForRows, waitForState,
 } from './harness.mjs';
 import { appFrame, hostFrame } from './preview_frames.mjs';
 
@@ -146,10 +146,7 @@ for (const engine of browsers()) {
         await waitForState(page, (s) => s.open?.name === name);
         await act(page, 'addVersion', '<!doctype html><title>inner</title><h1>Tab app</h1><script>window.ran = 40 + 2; localStorage.setItem("seen", "yes");</script>');
         await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
-        for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-          if ((await query(page, 'SELECT count(*) FROM app_data'))[0][0] === '1') break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await waitForRows(page, 'SELECT key, value FROM app_data', [['seen', 'yes']]);
 
         const hostUrl = server.previewUrl ?? new URL('preview/', server.url).href;
         const opened = browser.waitForTarget((target) => target.url() === `${hostUrl}#tab`, { timeout: 30_000 });

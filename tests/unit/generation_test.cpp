@@ -934,3 +934,75 @@ TEST(Fix, NoReportBeforeThePreviewRunsTheVersionItMade) {
     ASSERT_TRUE(app::fixReport(f.app));
     EXPECT_FALSE(app::fixReport(f.app)->loaded);
 }
+
+namespace {
+
+// A batch of the preview with these errors, sent as the run has loaded.
+std::string loadedWithErrors(const std::vector<std::string>& errors) {
+    nlohmann::json batch = {{"entries", nlohmann::json::array()}, {"blank", false}};
+    for (const std::string& text : errors) batch["entries"].push_back({{"level", "error"}, {"text", text}});
+    return batch.dump();
+}
+
+}  // namespace
+
+TEST(Fix, AutoFixIsOffUntilChosenAndThenKeptInTheSettings) {
+    Fixture f;
+    f.firstVersion();
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, loadedWithErrors({"a", "b"}));
+    app::fixErrors(f.app);
+    f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>fixed</p>\n")));
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, loadedWithErrors({"a"}));
+    EXPECT_EQ(f.http.requests.size(), 2u) << "one Fix, no more: auto-fix is off";
+
+    app::setAutoFix(f.app, true);
+    EXPECT_EQ(f.app.store->getSetting("auto_fix"), "on");
+}
+
+TEST(Fix, AutoFixGoesOnWhileErrorsGoDownAndStopsWhenTheyDoNot) {
+    Fixture f;
+    f.firstVersion();
+    app::setAutoFix(f.app, true);
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, loadedWithErrors({"a", "b", "c"}));
+    app::fixErrors(f.app);
+    f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>two</p>\n")));
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, loadedWithErrors({"a", "d"}));  // 3 -> 2: round 2
+    ASSERT_EQ(f.http.requests.size(), 3u);
+    EXPECT_TRUE(contains(f.body(), "- a\\n- d")) << f.body();  // a line each, in the JSON
+    EXPECT_EQ(f.app.auto_fix_note, "Auto-fix: round 2 of 3…");
+    f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>three</p>\n")));
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, loadedWithErrors({"e", "f"}));  // 2 -> 2: it stops
+    EXPECT_EQ(f.http.requests.size(), 3u);
+    EXPECT_EQ(f.app.auto_fix_note, "Auto-fix stopped: the errors did not go down (2, then 2).");
+}
+
+TEST(Fix, AutoFixStopsAfterItsRoundsOrOnceNoErrorIsLeft) {
+    for (const bool clean : {false, true}) {
+        Fixture f;
+        f.firstVersion();
+        app::setAutoFix(f.app, true);
+        app::syncPreview(f.app);
+        std::vector<std::string> errors = {"1", "2", "3", "4", "5"};
+        app::receiveConsole(f.app, loadedWithErrors(errors));
+        app::fixErrors(f.app);
+        for (int round = 1; round <= app::kAutoFixRounds; ++round) {
+            f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>" + std::to_string(round) + "</p>\n")));
+            app::syncPreview(f.app);
+            errors.pop_back();
+            app::receiveConsole(f.app, loadedWithErrors(clean && round == 2 ? std::vector<std::string>{} : errors));
+            if (clean && round == 2) break;
+        }
+        if (clean) {
+            EXPECT_EQ(f.http.requests.size(), 3u) << "no errors left after round 2";
+            EXPECT_EQ(f.app.auto_fix_note, "");
+        } else {
+            EXPECT_EQ(f.http.requests.size(), 1u + app::kAutoFixRounds);
+            EXPECT_EQ(f.app.auto_fix_note, "Auto-fix stopped after 3 rounds: 2 errors are still reported.");
+        }
+    }
+}
