@@ -149,4 +149,28 @@ for (const engine of browsers()) {
       await waitForRows(page, 'SELECT key, value FROM app_data ORDER BY key', [['c', 'three'], ['getItem', 'shadowed']]);
       assert.deepEqual(errors, []);
     });
+
+  test(`an app that posts its own reports as fast as it can reaches Kiln in a few merged batches (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Flood');
+      await waitForState(page, (s) => s.open?.name === 'Flood');
+      const before = await page.evaluate(() => window.kilnPreview.info().reports);
+      // Past the prelude: 20,000 console batches and 20,000 storage batches, straight to the host.
+      await act(page, 'addVersion', `<!doctype html><p id="done">posting</p><script>
+        for (let i = 0; i < 20000; i++) {
+          parent.postMessage({ kilnConsole: [{ level: 'log', text: 'forged ' + i }], dropped: 0 }, '*');
+          parent.postMessage({ kilnStorage: 'local', clear: false, changes: [['n', String(i)], ['k' + (i % 3), 'v']] }, '*');
+        }
+        document.getElementById('done').textContent = 'posted';
+      </script>`);
+      await waitForRows(page, "SELECT key, value FROM app_data ORDER BY key",
+        [['k0', 'v'], ['k1', 'v'], ['k2', 'v'], ['n', '19999']], 30_000);
+      const flooded = await waitForState(page, (s) => s.console.count + s.console.dropped >= 20_000);
+      assert.ok(flooded.console.count <= 1000);
+      const reports = (await page.evaluate(() => window.kilnPreview.info().reports)) - before;
+      assert.ok(reports < 200, `${reports} batches reached C++ for 40,000 posts`);
+      assert.deepEqual(errors, []);
+    });
 }

@@ -50,9 +50,17 @@
   let lastAnswer = -1; // performance.now() of the current run's last pong
   let placed = null;
   let onReport = null; // takes the app's reports: (kind, JSON text)
+  // The app's reports reach C++ at most every kReportMs, merged: the prelude batches them too, but
+  // the app's frame can post to the host as often as it likes. The first of a burst goes at once,
+  // the rest together at the end of its window.
+  const kReportMs = 100;
+  const kMaxConsoleEntries = 500; // a merged console batch; the rest is counted as dropped
   // The longest storage batch taken, in characters of JSON: far more than the 5 MB an app may keep
   // (even with every character escaped), so only a forged one is ever refused.
   const kMaxStorageBatch = 64 * 1024 * 1024;
+  let queued = null; // {console: {entries, dropped, blank} or null, storage: Map "run area" -> {run, area, clear, changes: Map}}
+  let reportWindow = false; // a batch went to C++ less than kReportMs ago
+  let reportsDelivered = 0; // batches handed to C++ (info())
 
   function post(message) {
     host.contentWindow.postMessage({ kilnPreview: message.type, ...message.fields }, previewOrigin);
@@ -123,21 +131,64 @@
     } else if (data?.kilnPreview === 'pong' && data.run === run) {
       lastAnswer = performance.now();
     } else if (data?.kilnPreview === 'console' && data.run === run) {
-      report('console', { entries: data.entries, dropped: data.dropped, blank: data.blank });
+      queueReport(() => mergeConsole(data));
     } else if (data?.kilnPreview === 'storage') {
       // Any run's: a batch the app sent as the next run replaced it still counts (C++ checks the run).
-      report('storage', { run: data.run, area: data.area, clear: data.clear, changes: data.changes });
+      queueReport(() => mergeStorage(data));
     }
   });
 
-  // Hands a report to C++ as JSON text, where it is checked like anything else from the app.
-  function report(kind, fields) {
+  function queueReport(merge) {
     if (!onReport) return;
-    let batch = null;
+    queued ??= { console: null, storage: new Map() };
+    merge();
+    if (!reportWindow) flushReports();
+  }
+
+  function mergeConsole(data) {
+    const batch = queued.console ??= { entries: [], dropped: 0 };
+    const entries = Array.isArray(data.entries) ? data.entries : [];
+    const room = Math.max(kMaxConsoleEntries - batch.entries.length, 0);
+    for (let i = 0; i < Math.min(room, entries.length); i++) batch.entries.push(entries[i]);
+    batch.dropped += Math.max(entries.length - room, 0) + (Number.isSafeInteger(data.dropped) && data.dropped > 0 ? data.dropped : 0);
+    if (typeof data.blank === 'boolean') batch.blank = data.blank;
+  }
+
+  // The changes of one run's area, the last value of each key (what a burst of writes leaves).
+  function mergeStorage(data) {
+    const key = `${data.run} ${data.area}`;
+    let batch = queued.storage.get(key);
+    if (!batch || data.clear === true) {
+      batch = { run: data.run, area: data.area, clear: data.clear === true, changes: new Map() }; // a clear drops what came before
+      queued.storage.set(key, batch);
+    }
+    for (const change of Array.isArray(data.changes) ? data.changes : []) {
+      if (Array.isArray(change) && typeof change[0] === 'string') {
+        batch.changes.delete(change[0]); // keeps the order of the last writes
+        batch.changes.set(change[0], change[1]);
+      }
+    }
+  }
+
+  function flushReports() {
+    const batch = queued;
+    queued = null;
+    reportWindow = batch !== null;
+    if (!batch) return;
+    setTimeout(flushReports, kReportMs);
+    if (batch.console) deliver('console', batch.console);
+    for (const storage of batch.storage.values()) deliver('storage', { ...storage, changes: Array.from(storage.changes) });
+  }
+
+  // Hands a report to C++ as JSON text, where it is checked like anything else from the app.
+  function deliver(kind, fields) {
+    let text = null;
     try {
-      batch = JSON.stringify(fields);
+      text = JSON.stringify(fields);
     } catch {} // not JSON (a BigInt): dropped, as anything else malformed is in C++
-    if (batch && (kind !== 'storage' || batch.length <= kMaxStorageBatch)) onReport(kind, batch);
+    if (!text || (kind === 'storage' && text.length > kMaxStorageBatch)) return;
+    reportsDelivered += 1;
+    onReport(kind, text);
   }
 
   // On an origin of its own, the host is loaded once Kiln has started, even before any preview:
@@ -153,6 +204,7 @@
     // `network` false puts it behind a policy that lets nothing reach the network.
     load(html, data, network, id) {
       run = id;
+      if (queued) queued.console = null; // the console is the run's
       lastAnswer = -1;
       if (host && hostNetworkOff && network) removeHost(); // its policy cannot be lifted
       if (!host) makeHost(network);
@@ -174,6 +226,7 @@
     stop() {
       pending = null;
       run = 0;
+      if (queued) queued.console = null;
       lastAnswer = -1;
       removeHost();
     },
@@ -205,7 +258,10 @@
       onReport = listener;
     },
     // For tests and diagnostics: where the preview runs.
-    info: () => ({ origin: previewOrigin, host: Boolean(host), ready: hostReady, offline: hostOffline, run, answered: lastAnswer >= 0 }),
+    info: () => ({
+      origin: previewOrigin, host: Boolean(host), ready: hostReady, offline: hostOffline, run, answered: lastAnswer >= 0,
+      reports: reportsDelivered,
+    }),
   };
 
   // Marks in localStorage (Kiln's origin) for the version whose preview is starting: set before it
