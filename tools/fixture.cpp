@@ -40,6 +40,7 @@ nlohmann::json sampleValue(const std::string& parameter) {
         {":finish_reason", "stop"},
         {":key", "theme"},
         {":value", "dark"},
+        {":chars", 9},
     };
     if (!kSamples.contains(parameter)) {
         throw std::runtime_error("no sample value for parameter " + parameter + ": add one to tools/fixture.cpp");

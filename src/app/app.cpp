@@ -180,6 +180,7 @@ void reconnect(App& app) {
     app.store.emplace(app.database->connect(), store::StoreOptions{});
     app.open.reset();
     app.undo_delete.reset();
+    app.app_data = {};  // its runs, lists and Undo name projects of the old image
     loadLibrary(app);
 }
 
@@ -194,6 +195,7 @@ void showFailure(App& app, const std::exception& failure) {
 // kept from before would undo, at this tab's next save, a key forgotten or a site revoked there.
 void takeInChanges(App& app) {
     refreshProjects(app);
+    ++app.app_data.changes;  // another tab's app or App data view may have changed it
     if (app.store) {
         guarded(app, [&] {
             loadEndpointSettings(app);

@@ -19,26 +19,21 @@ std::string memoryKey(AppDataArea area, const std::string& owner) {
     return std::string(appDataAreaName(area)) + ":" + owner;
 }
 
-int64_t itemLength(const std::string& key, const std::string& value) {
-    return store::characterCount(key) + store::characterCount(value);
-}
-
-// Applies changes to an area kept in memory, under the same cap as the library's; returns how many
-// values were refused (store::Store::changeAppData does the same for the library).
+// Applies changes to an area kept in memory as store::Store::changeAppData does to the library:
+// removals first, then values under the same cap. Returns how many values were refused.
 size_t applyInMemory(Items& items, const store::AppDataChanges& changes) {
     if (changes.clear) items.clear();
+    for (const auto& [key, value] : changes.items) {
+        if (!value) items.erase(key);
+    }
     int64_t length = 0;
-    for (const auto& [key, value] : items) length += itemLength(key, value);
+    for (const auto& [key, value] : items) length += store::appDataChars(key, value);
     size_t refused = 0;
     for (const auto& [key, value] : changes.items) {
+        if (!value) continue;
         auto found = items.find(key);
-        const int64_t before = found == items.end() ? 0 : itemLength(key, found->second);
-        if (!value) {
-            if (found != items.end()) items.erase(found);
-            length -= before;
-            continue;
-        }
-        const int64_t after = itemLength(key, *value);
+        const int64_t before = found == items.end() ? 0 : store::appDataChars(key, found->second);
+        const int64_t after = store::appDataChars(key, *value);
         if (length - before + after > store::kAppDataMaxLength) {
             ++refused;
             continue;
@@ -53,11 +48,21 @@ size_t applyInMemory(Items& items, const store::AppDataChanges& changes) {
 // the one shown: the console is the shown run's).
 void reportRefused(App& app, uint64_t serial, size_t refused) {
     if (refused == 0 || serial != app.preview.serial) return;
+    // A warning, not an error: Kiln's word, not the app's (Fix errors sends errors only).
     ConsoleEntry entry;
-    entry.level = ConsoleLevel::Error;
+    entry.level = ConsoleLevel::Warn;
     entry.text = "Kiln did not keep " + std::to_string(refused) + (refused == 1 ? " value" : " values") +
                  " this app saved: a project's app data holds at most 5 MB. Clear some in the App data view.";
     addConsoleEntry(app, std::move(entry));
+}
+
+// The runs of a project no longer write: what the App data view changed is what stays, whatever an
+// app still running out of sight saves after it.
+void forgetRuns(App& app, int64_t project_id) {
+    std::deque<AppDataRun>& runs = app.app_data.runs;
+    runs.erase(
+        std::remove_if(runs.begin(), runs.end(), [&](const AppDataRun& run) { return run.project_id == project_id; }),
+        runs.end());
 }
 
 // The preview runs again, so that the app sees its data as the view left it.
@@ -69,6 +74,13 @@ nlohmann::json pairs(const Items& items) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& [key, value] : items) list.push_back({key, value});
     return list;
+}
+
+// The project `run` writes to, if it is still the one it ran for: a library replaced since
+// (by an import here or in another tab) may give its id to another project.
+bool stillItsProject(App& app, const AppDataRun& run) {
+    const std::optional<store::Project> project = app.store->getProjectByPublicId(run.owner);
+    return project && project->id == run.project_id;
 }
 
 // Whose data the preview's app uses: the shared app's, else the open project's.
@@ -112,6 +124,7 @@ void startAppDataRun(App& app) {
     AppDataRun run = ownerOfPreview(app);
     run.serial = app.preview.serial;
     state.run_data = previewAppData(app);
+    state.read_only_said = false;
     state.runs.push_back(std::move(run));
     while (state.runs.size() > kAppDataRuns) state.runs.pop_front();
 }
@@ -135,7 +148,8 @@ bool receiveAppData(App& app, std::string_view batch) {
     }
     store::AppDataChanges changes;
     if (auto clear = json.find("clear"); clear != json.end() && clear->is_boolean()) changes.clear = clear->get<bool>();
-    if (auto list = json.find("changes"); list != json.end() && list->is_array()) {
+    if (auto list = json.find("changes");
+        list != json.end() && list->is_array() && list->size() <= kAppDataMaxChanges) {
         for (const nlohmann::json& change : *list) {
             if (!change.is_array() || change.size() != 2 || !change[0].is_string()) continue;
             if (change[1].is_string()) {
@@ -152,8 +166,21 @@ bool receiveAppData(App& app, std::string_view batch) {
         ++state.changes;
         return true;
     }
+    if (app.store && app.store->readOnly()) {
+        // Said once a run in its console, not as an error banner at each of its saves.
+        if (!state.read_only_said && owner.serial == app.preview.serial) {
+            addConsoleEntry(app, {ConsoleLevel::Warn,
+                                  "Kiln keeps none of what this app saves: the library was made by a newer Kiln and is "
+                                  "open read-only.",
+                                  0, 0});
+            state.read_only_said = true;
+            return true;
+        }
+        return false;
+    }
     whenWritable(app, [&app, owner, changes = std::move(changes)] {
         try {
+            if (!stillItsProject(app, owner)) return;
             reportRefused(app, owner.serial, app.store->changeAppData(owner.project_id, changes));
             ++app.app_data.changes;
         } catch (const store::StoreError& error) {
@@ -177,7 +204,7 @@ const AppDataList& appDataList(App& app) {
     if (project_id == 0 || !app.store) return list;
     internal::guarded(app, [&] {
         for (store::AppDataItem& item : app.store->getAppData(project_id)) {
-            list.length += itemLength(item.key, item.value);
+            list.length += store::appDataChars(item.key, item.value);
             list.items.push_back({AppDataArea::Local, std::move(item.key), std::move(item.value)});
         }
     });
@@ -198,6 +225,7 @@ void removeAppDataItem(App& app, AppDataArea area, const std::string& key) {
             } else {
                 app.app_data.memory[memoryKey(area, owner)].erase(key);
             }
+            forgetRuns(app, project_id);
             ++app.app_data.changes;
             if (app.open && app.open->project.id == project_id) rerunPreview(app);
         });
@@ -220,6 +248,7 @@ void clearAppData(App& app) {
             session.clear();
             app.app_data.undo_clear = std::move(removed);
             app.app_data.undo_project_id = project_id;
+            forgetRuns(app, project_id);
             ++app.app_data.changes;
             if (app.open && app.open->project.id == project_id) rerunPreview(app);
         });
@@ -243,7 +272,12 @@ void undoClearAppData(App& app) {
                     app.app_data.memory[memoryKey(AppDataArea::Session, owner)][item.key] = item.value;
                 }
             }
-            app.store->changeAppData(project_id, local);
+            if (const size_t refused = app.store->changeAppData(project_id, local)) {
+                app.error = "Undo could not put back " + std::to_string(refused) +
+                            (refused == 1 ? " value" : " values") +
+                            ": the app saved new data since, and together they are past the 5 MB a project keeps.";
+            }
+            forgetRuns(app, project_id);
             ++app.app_data.changes;
             if (app.open && app.open->project.id == project_id) rerunPreview(app);
         });

@@ -3,7 +3,7 @@
 // The app runs in a sandboxed frame of an opaque origin, which has no storage of its own (every
 // use of it throws). So the preview's prelude (web/preview/host.js) puts a synchronous stand-in
 // for both in place before the app's code runs, filled with what the project kept
-// (appDataForRun), and sends the app's changes back in batches (receiveAppData). They are checked
+// (previewAppData), and sends the app's changes back in batches (receiveAppData). They are checked
 // here like any input from outside (the app can post anything) and kept:
 //   - localStorage: in the library (the app_data table) under the project, so it survives
 //     reloads and new versions, goes with exports and imports, and stays with the project in the
@@ -62,13 +62,17 @@ struct AppDataState {
     std::map<std::string, std::map<std::string, std::string>> memory;
     uint64_t changes = 0;  // counts every change, so that appDataList knows when to read again
     AppDataList list;
-    // Data the App data view cleared, offered back until the next clear or another project opens.
+    // Data the App data view cleared, offered back (while that project is open) until the next
+    // clear, or until the library is replaced.
     std::optional<std::vector<AppDataItem>> undo_clear;
     int64_t undo_project_id = 0;
+    bool read_only_said = false;  // the newest run's console says that a read-only library keeps nothing
 };
 
 // The runs kept in AppDataState::runs.
 constexpr size_t kAppDataRuns = 4;
+// The most changes a batch may hold (the preview's host passes on no more); a batch with more is dropped.
+constexpr size_t kAppDataMaxChanges = 100000;
 
 // What the app the preview shows has kept, as it is given to a run: JSON {"local": [[key, value],
 // ...], "session": [...]}, from the library and from memory. Also what its tab starts with.

@@ -53,8 +53,8 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     if (ImGui::Button("Import database…")) out.pick_import_file = true;
     ImGui::EndDisabled();
     mutedWrapped(
-        "Exports are SQLite files (sql.js and the sqlite3 tool open them). To import one, choose it "
-        "here or drop it on the window.");
+        "Exports are SQLite files (sql.js and the sqlite3 tool open them), with what your apps saved (their App "
+        "data). To import one, choose it here or drop it on the window.");
     ImGui::Spacing();
     if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();

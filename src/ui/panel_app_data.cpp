@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "app/messages.h"
@@ -19,6 +20,8 @@ constexpr size_t kShownValueBytes = 160;
 constexpr size_t kTooltipValueBytes = 2000;
 // Narrower than this (a phone), each item takes two lines instead of a table row.
 constexpr float kTableMinWidth = 560.0f;
+// The most items listed: an app can keep tens of thousands, which no one reads in a list.
+constexpr size_t kListedItems = 500;
 
 // The start of a value on one line: cut between characters, line breaks shown as spaces.
 std::string oneLine(const std::string& value, size_t max) {
@@ -53,7 +56,7 @@ void valueText(const std::string& value, bool wrapped) {
 // Each item as a line of key, where it is kept and Remove, then its value.
 void drawList(app::App& app, const app::AppDataList& list) {
     const float remove_width = buttonWidth("Remove");
-    for (size_t i = 0; i < list.items.size(); ++i) {
+    for (size_t i = 0; i < std::min(list.items.size(), kListedItems); ++i) {
         const app::AppDataItem& item = list.items[i];
         ImGui::PushID(static_cast<int>(i));
         ImGui::Separator();
@@ -79,7 +82,7 @@ void drawTable(app::App& app, const app::AppDataList& list) {
         ImGui::TableSetupColumn("Kept in", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableHeadersRow();
-        for (size_t i = 0; i < list.items.size(); ++i) {
+        for (size_t i = 0; i < std::min(list.items.size(), kListedItems); ++i) {
             const app::AppDataItem& item = list.items[i];
             ImGui::PushID(static_cast<int>(i));
             ImGui::TableNextRow();
@@ -129,6 +132,9 @@ void drawAppData(app::App& app) {
     if (count == 0) {
         mutedWrapped("The app keeps nothing at the moment.");
         return;
+    }
+    if (count > kListedItems) {
+        ImGui::TextDisabled("The first %zu of %zu items:", kListedItems, count);
     }
     if (ImGui::GetContentRegionAvail().x < kTableMinWidth) {
         drawList(app, list);

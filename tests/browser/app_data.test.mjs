@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, waitForItem, waitForRows, waitForState,
+  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, settledRoute, waitForItem, waitForRows,
+  waitForState,
 } from './harness.mjs';
 import { appFrame } from './preview_frames.mjs';
 
@@ -57,7 +58,7 @@ for (const engine of browsers()) {
       await waitForStoredCount(page, 3);
       // Reloaded before it has answered, an app is held back by the preview guard (preview_guard.h).
       await waitForState(page, (s) => s.saved === 'saved' && s.preview.state === 'running');
-
+      await settledRoute(page);
       await page.reload();
       await waitForState(page, (s) => s.open?.name === 'Counter');
       frame = await counterShows(page, 3);
@@ -147,6 +148,26 @@ for (const engine of browsers()) {
       });
       // What was kept is what the app holds: only localStorage's, in the library.
       await waitForRows(page, 'SELECT key, value FROM app_data ORDER BY key', [['c', 'three'], ['getItem', 'shadowed']]);
+      assert.deepEqual(errors, []);
+    });
+
+  test(`what an app saves as its frame goes (pagehide), or as a global named parent hides the host, is kept (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      await act(page, 'newProject', 'Goodbye');
+      await waitForState(page, (s) => s.open?.name === 'Goodbye');
+      await act(page, 'addVersion', `<!doctype html><p id="first">first</p><script>
+        const parent = { name: 'a tree node' }; // hides window.parent for every script of the page
+        localStorage.setItem('hello', parent.name);
+        addEventListener('pagehide', () => localStorage.setItem('bye', 'saved as the frame went'));
+      </script>`);
+      await waitForRows(page, 'SELECT key, value FROM app_data ORDER BY key', [['hello', 'a tree node']]);
+      await waitForState(page, (s) => s.preview.state === 'running');
+      // A new version replaces the frame: its pagehide save still reaches the project.
+      await act(page, 'addVersion', '<!doctype html><p>second</p>');
+      await waitForRows(page, 'SELECT key, value FROM app_data ORDER BY key',
+        [['bye', 'saved as the frame went'], ['hello', 'a tree node']]);
       assert.deepEqual(errors, []);
     });
 

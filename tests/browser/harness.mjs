@@ -394,6 +394,12 @@ export async function query(page, sql) {
   return answer.rows;
 }
 
+// Waits until the URL's hash is the route Kiln shows: a reload while Kiln still sets it is aborted
+// by Firefox (NS_BINDING_ABORTED).
+export async function settledRoute(page) {
+  await page.waitForFunction(() => location.hash === window.kilnTest.state().route, { timeout: 10_000 });
+}
+
 // Waits until `sql` (query) gives `rows` (compared as JSON: numbers come as text); resolves to them.
 export async function waitForRows(page, sql, rows, timeoutMs = 10_000) {
   const wanted = JSON.stringify(rows);

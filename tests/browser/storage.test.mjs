@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, state, waitForItem, waitForKiln,
+  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, settledRoute, state, waitForItem, waitForKiln,
   waitForState,
 } from './harness.mjs';
 
@@ -38,7 +38,7 @@ for (const engine of browsers()) {
     const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
 
-    const initial = await state(page);
+    const initial = await waitForState(page, (s) => s.saved !== 'opening' && s.saved !== 'saving');
     assert.equal(initial.saved, 'saved');
     assert.equal(initial.storage.durable, true);
     assert.match(initial.storage.where, /IndexedDB/);
@@ -50,6 +50,7 @@ for (const engine of browsers()) {
     const saved = await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
     assert.equal(saved.storage.saved_through, saved.storage.committed);
 
+    await settledRoute(page);
     await page.reload();
     await waitForKiln(page, errors);
     const after = await state(page);

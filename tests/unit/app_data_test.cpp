@@ -85,6 +85,9 @@ TEST_F(AppDataTest, WhatTheAppCouldPostIsCheckedAndWhatIsMalformedDropped) {
              R"({"run": )" + run + R"(, "area": "local", "changes": {"k": "v"}})"}) {
         EXPECT_FALSE(app::receiveAppData(app, bad)) << bad;
     }
+    Changes flood;
+    for (size_t i = 0; i <= app::kAppDataMaxChanges; ++i) flood.emplace_back("k" + std::to_string(i), "v");
+    EXPECT_FALSE(app::receiveAppData(app, batch(app, "local", flood))) << "more changes than the host passes on";
     EXPECT_TRUE(app.store->getAppData(app.open->project.id).empty());
 }
 
@@ -92,10 +95,11 @@ TEST_F(AppDataTest, PastTheCapNothingMoreIsKeptAndTheConsoleSaysSo) {
     const std::string half(store::kAppDataMaxLength / 2, 'x');
     app::receiveAppData(app, batch(app, "local", {{"a", half}, {"b", half}}));
     EXPECT_EQ(app.store->getAppData(app.open->project.id).size(), 1u);
-    ASSERT_EQ(app.console.errors, 1u);
+    ASSERT_EQ(app.console.entries.size(), 1u);
+    EXPECT_EQ(app.console.entries.back().level, app::ConsoleLevel::Warn) << "Kiln's word: not an error Fix would send";
     EXPECT_NE(app.console.entries.back().text.find("5 MB"), std::string::npos);
     app::receiveAppData(app, batch(app, "session", {{"a", half}, {"b", half}}));
-    EXPECT_EQ(app.console.errors, 2u) << "sessionStorage has the same cap";
+    EXPECT_EQ(app.console.entries.size(), 2u) << "sessionStorage has the same cap";
 }
 
 TEST_F(AppDataTest, ClearingRemovesBothAreasRunsTheAppAgainAndCanBeUndone) {
@@ -147,4 +151,21 @@ TEST_F(AppDataTest, ASharedAppKeepsItsDataInMemoryOnly) {
     app.shared->revision = ++app.revisions;
     app::syncPreview(app);
     EXPECT_EQ(runData(app)["local"], pairs({{"k", "v"}}));
+}
+
+TEST_F(AppDataTest, AfterClearingAnAppStillRunningOutOfSightWritesNothingBack) {
+    app::receiveAppData(app, batch(app, "local", {{"count", "3"}}));
+    const uint64_t hidden_run = app.preview.serial;  // the App data tab shows: the preview is hidden, not stopped
+    app::clearAppData(app);
+    EXPECT_FALSE(app::receiveAppData(app, batch(app, "local", {{"count", "4"}}, hidden_run)));
+    EXPECT_TRUE(app.store->getAppData(app.open->project.id).empty());
+}
+
+TEST_F(AppDataTest, AReplacedLibraryTakesNoWriteOfARunStartedBefore) {
+    const uint64_t run = app.preview.serial;
+    const int64_t id = app.open->project.id;
+    // Another project now has the id (a Replace renumbers): the run's public id no longer matches.
+    app.store->database().exec("UPDATE projects SET public_id = '00000000000000ff' WHERE id = " + std::to_string(id));
+    app::receiveAppData(app, batch(app, "local", {{"count", "4"}}, run));
+    EXPECT_TRUE(app.store->getAppData(id).empty());
 }

@@ -307,9 +307,9 @@ TEST(LibraryImport, OpeningALibraryRemovesWhatKilnDoesNotMake) {
 TEST(LibraryImport, AppDataComesWithItsProjectAsText) {
     const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
         db.exec(
-            "INSERT INTO app_data (project_id, key, value) SELECT id, 'count', '7' FROM projects "
+            "INSERT INTO app_data (project_id, key, value, chars) SELECT id, 'count', '7', 6 FROM projects "
             "WHERE public_id = '00000000000000aa';"
-            "INSERT INTO app_data (project_id, key, value) SELECT id, x'41ff', 12 FROM projects "
+            "INSERT INTO app_data (project_id, key, value, chars) SELECT id, x'41ff', 12, -99 FROM projects "
             "WHERE public_id = '00000000000000aa';");
     });
     for (bool add : {true, false}) {
@@ -334,14 +334,15 @@ TEST(LibraryImport, AppDataComesWithItsProjectAsText) {
         EXPECT_EQ(items[0].value, "12");
         EXPECT_EQ(items[1].key, "count");
         EXPECT_EQ(items[1].value, "7");
+        EXPECT_EQ(library.appDataLength(alpha->id), 2 + 2 + 5 + 1) << "counted again, whatever the file said";
     }
 }
 
 TEST(LibraryImport, AppDataPastTheCapIsLeftOut) {
     const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
         Statement insert(db,
-                         "INSERT INTO app_data (project_id, key, value) "
-                         "SELECT id, ?, ? FROM projects WHERE public_id = '00000000000000aa'");
+                         "INSERT INTO app_data (project_id, key, value, chars) "
+                         "SELECT id, ?, ?, 0 FROM projects WHERE public_id = '00000000000000aa'");
         for (const char* key : {"a", "b", "c"}) {
             insert.reset();
             insert.bind(1, std::string(key)).bind(2, std::string(kAppDataMaxLength / 2, 'x'));

@@ -289,13 +289,32 @@ TEST_F(StoreTest, AppDataPastTheCapIsRefusedAndWhatWasKeptStays) {
     EXPECT_EQ(store.getAppData(app.id).size(), 2u);  // "a" and "small"
     // Replacing a value counts what it replaces: the same size again fits.
     EXPECT_EQ(store.changeAppData(app.id, {false, {{"a", big}}}), 0u);
-    // Characters, not bytes: text of two-byte characters is counted by its characters.
+    // Characters, not bytes: 3/4 of the cap in two-byte characters fits (as bytes it would not).
     const std::string greek = "α";
     std::string wide;
-    for (int64_t i = 0; i < kAppDataMaxLength / 4; ++i) wide += greek;
+    for (int64_t i = 0; i < kAppDataMaxLength * 3 / 4; ++i) wide += greek;
     store.changeAppData(app.id, {true, {}});
     EXPECT_EQ(store.changeAppData(app.id, {false, {{"w", wide}}}), 0u);
-    EXPECT_EQ(store.appDataLength(app.id), 1 + kAppDataMaxLength / 4);
+    EXPECT_EQ(store.appDataLength(app.id), 1 + kAppDataMaxLength * 3 / 4);
+}
+
+TEST_F(StoreTest, AppDataWithANulCharacterCountsAllOfIt) {
+    Project app = store.createProject("Nul");
+    const std::string big = std::string(1, '\0') + std::string(kAppDataMaxLength - 10, 'x');
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"a", big}}}), 0u);
+    EXPECT_EQ(store.appDataLength(app.id), 1 + static_cast<int64_t>(big.size()));
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"b", big}}}), 1u) << "the first value still counts in full";
+    EXPECT_EQ(store.getAppData(app.id)[0].value, big);
+}
+
+TEST_F(StoreTest, AppDataRemovalsInABatchMakeRoomForItsValues) {
+    Project app = store.createProject("Swap");
+    const std::string most(kAppDataMaxLength * 3 / 4, 'x');
+    store.changeAppData(app.id, {false, {{"a", most}}});
+    // As the preview may merge "remove a, set b" into [b, a]: the removal counts first.
+    EXPECT_EQ(store.changeAppData(app.id, {false, {{"b", most}, {"a", std::nullopt}}}), 0u);
+    ASSERT_EQ(store.getAppData(app.id).size(), 1u);
+    EXPECT_EQ(store.getAppData(app.id)[0].key, "b");
 }
 
 TEST_F(StoreTest, AppDataOfAProjectInTheTrashIsKeptButNotChanged) {

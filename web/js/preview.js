@@ -55,9 +55,9 @@
   // the rest together at the end of its window.
   const kReportMs = 100;
   const kMaxConsoleEntries = 500; // a merged console batch; the rest is counted as dropped
-  // The longest storage batch taken, in characters of JSON: far more than the 5 MB an app may keep
-  // (even with every character escaped), so only a forged one is ever refused.
-  const kMaxStorageBatch = 64 * 1024 * 1024;
+  // The most characters of keys and values a merged storage batch holds: twice the 5 MB an app
+  // may keep, so only a forged flood ever meets it.
+  const kMaxStorageBatch = 2 * 5 * 1024 * 1024;
   let queued = null; // {console: {entries, dropped, blank} or null, storage: Map "run area" -> {run, area, clear, changes: Map}}
   let reportWindow = false; // a batch went to C++ less than kReportMs ago
   let reportsDelivered = 0; // batches handed to C++ (info())
@@ -154,19 +154,24 @@
     if (typeof data.blank === 'boolean') batch.blank = data.blank;
   }
 
-  // The changes of one run's area, the last value of each key (what a burst of writes leaves).
+  // The changes of one run's area, the last value of each key (what a burst of writes leaves), no
+  // more than kMaxStorageBatch characters in all: the host lets through only batches the app's
+  // stand-in could have sent, but not how many.
   function mergeStorage(data) {
     const key = `${data.run} ${data.area}`;
     let batch = queued.storage.get(key);
     if (!batch || data.clear === true) {
-      batch = { run: data.run, area: data.area, clear: data.clear === true, changes: new Map() }; // a clear drops what came before
+      batch = { run: data.run, area: data.area, clear: data.clear === true, changes: new Map(), chars: 0 }; // a clear drops what came before
       queued.storage.set(key, batch);
     }
     for (const change of Array.isArray(data.changes) ? data.changes : []) {
-      if (Array.isArray(change) && typeof change[0] === 'string') {
-        batch.changes.delete(change[0]); // keeps the order of the last writes
-        batch.changes.set(change[0], change[1]);
-      }
+      if (!Array.isArray(change) || typeof change[0] !== 'string') continue;
+      const size = (value) => (typeof value === 'string' ? value.length : 0);
+      const chars = batch.chars - size(batch.changes.get(change[0])) + change[0].length + size(change[1]);
+      if (chars > kMaxStorageBatch) continue;
+      batch.chars = chars;
+      batch.changes.delete(change[0]); // keeps the order of the last writes
+      batch.changes.set(change[0], change[1]);
     }
   }
 
@@ -177,7 +182,9 @@
     if (!batch) return;
     setTimeout(flushReports, kReportMs);
     if (batch.console) deliver('console', batch.console);
-    for (const storage of batch.storage.values()) deliver('storage', { ...storage, changes: Array.from(storage.changes) });
+    for (const { run: id, area, clear, changes } of batch.storage.values()) {
+      deliver('storage', { run: id, area, clear, changes: Array.from(changes) });
+    }
   }
 
   // Hands a report to C++ as JSON text, where it is checked like anything else from the app.
@@ -186,7 +193,7 @@
     try {
       text = JSON.stringify(fields);
     } catch {} // not JSON (a BigInt): dropped, as anything else malformed is in C++
-    if (!text || (kind === 'storage' && text.length > kMaxStorageBatch)) return;
+    if (!text) return;
     reportsDelivered += 1;
     onReport(kind, text);
   }

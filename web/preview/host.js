@@ -78,6 +78,11 @@
   // kept ({local, session}: [[key, value], ...] each). `networkOff`: the project's Network switch
   // is off.
   function prelude(lines, data, networkOff) {
+    // Taken now: the app's own globals (a top-level `const parent`, a function named setTimeout)
+    // would hide or replace them for every script of the page.
+    const host = window.parent;
+    const later = window.setTimeout.bind(window);
+    const afterTask = window.queueMicrotask.bind(window);
     const note = (name) => function () {
       console.info(`Kiln: ${name}() does nothing in the preview (dialogs are turned off there). Show messages in the page instead.`);
       return name === 'confirm' ? false : name === 'prompt' ? null : undefined;
@@ -91,8 +96,8 @@
       return open.call(window, url, target ?? '_blank', [...rest, 'noopener', 'noreferrer'].join(','));
     };
     addEventListener('message', (event) => {
-      if (event.source === parent && typeof event.data?.kilnPing === 'number') {
-        parent.postMessage({ kilnPong: event.data.kilnPing }, '*');
+      if (event.source === host && typeof event.data?.kilnPing === 'number') {
+        host.postMessage({ kilnPong: event.data.kilnPing }, '*');
       }
     });
 
@@ -104,7 +109,7 @@
     let batch = [];
     let dropped = 0;
     const flush = (blank) => {
-      parent.postMessage({ kilnConsole: batch, dropped, blank }, '*');
+      host.postMessage({ kilnConsole: batch, dropped, blank }, '*');
       batch = [];
       dropped = 0;
     };
@@ -123,7 +128,7 @@
         dropped += 1;
         return;
       }
-      if (batch.length === 0 && dropped === 0) setTimeout(() => flush(), 100);
+      if (batch.length === 0 && dropped === 0) later(() => flush(), 100);
       batch.push({ level, text: String(text).slice(0, kMaxText), line, column });
     };
     for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
@@ -151,7 +156,8 @@
         if (!response.ok) report('warn', `fetch ${url} answered ${response.status} ${response.statusText}`.trim());
         return response;
       }, (error) => {
-        report('error', `fetch ${url} failed${why(url) || `: ${describe(error)}`}`);
+        // An aborted fetch is the app's own doing, not a failure.
+        if (error?.name !== 'AbortError') report('error', `fetch ${url} failed${why(url) || `: ${describe(error)}`}`);
         throw error;
       });
     };
@@ -171,7 +177,7 @@
     addEventListener('unhandledrejection', (event) => report('error', `Unhandled promise rejection: ${describe(event.reason)}`));
     // A second after loading: whether the app shows anything at all (text, or an element with an
     // area other than scripts and styles), so that a blank app with errors can be called out.
-    addEventListener('load', () => setTimeout(() => {
+    addEventListener('load', () => later(() => {
       const body = document.body;
       const shows = Boolean(body) && (body.innerText.trim() !== '' || Array.from(body.querySelectorAll('*')).some((element) => {
         if (element.tagName === 'SCRIPT' || element.tagName === 'STYLE') return false;
@@ -204,21 +210,28 @@
           used += entry[0].length + entry[1].length;
         }
       }
+      let keys = null; // items' keys in order, for key(index); made again after a key comes or goes
       let pending = null; // {clear, changes: Map key -> value or null}
+      const send = () => {
+        if (!pending) return;
+        host.postMessage({ kilnStorage: area, clear: pending.clear, changes: Array.from(pending.changes) }, '*');
+        pending = null;
+      };
       const change = (key, value) => {
         if (!pending) {
           pending = { clear: false, changes: new Map() };
-          queueMicrotask(() => {
-            parent.postMessage({ kilnStorage: area, clear: pending.clear, changes: Array.from(pending.changes) }, '*');
-            pending = null;
-          });
+          afterTask(send);
         }
         if (key === null) {
+          keys = null;
           pending.clear = true;
           pending.changes.clear();
         } else {
+          if (value === null || !items.has(key)) keys = null;
+          pending.changes.delete(key); // the batch holds each key once, in the order of its last change
           pending.changes.set(key, value);
         }
+        if (unloading) send(); // the frame is going: a task's end may not come
       };
       const methods = {
         getItem(key) {
@@ -235,17 +248,17 @@
           if (after > kQuota) {
             throw new DOMException(`Failed to execute 'setItem' on 'Storage': Setting the value of '${key}' exceeded the quota (5 MB for this project's app data).`, 'QuotaExceededError');
           }
+          change(key, value);
           items.set(key, value);
           used = after;
-          change(key, value);
         },
         removeItem(key) {
           need(1, arguments.length, 'removeItem');
           key = String(key);
           if (!items.has(key)) return;
           used -= key.length + items.get(key).length;
-          items.delete(key);
           change(key, null);
+          items.delete(key);
         },
         clear() {
           items.clear();
@@ -254,7 +267,8 @@
         },
         key(index) {
           need(1, arguments.length, 'key');
-          return Array.from(items.keys())[Number(index) >>> 0] ?? null;
+          keys ??= Array.from(items.keys());
+          return keys[Number(index) >>> 0] ?? null;
         },
       };
       const proto = Object.create(typeof Storage === 'function' ? Storage.prototype : Object.prototype);
@@ -281,13 +295,21 @@
         getOwnPropertyDescriptor: (target, prop) => (named(prop)
           ? { value: items.get(prop), writable: true, enumerable: true, configurable: true }
           : Reflect.getOwnPropertyDescriptor(target, prop)),
+        // Only a plain value defines an item, as in browsers; anything else is refused.
         defineProperty: (target, prop, descriptor) => {
           if (typeof prop !== 'string') return Reflect.defineProperty(target, prop, descriptor);
+          if (!('value' in descriptor) || 'get' in descriptor || 'set' in descriptor || descriptor.configurable === false) {
+            return false;
+          }
           methods.setItem(prop, descriptor.value);
           return true;
         },
+        preventExtensions: () => false, // a Storage cannot be frozen or sealed
       });
     };
+    // Once the frame is going (a new run replaces it, the page closes), changes go at once.
+    let unloading = false;
+    addEventListener('pagehide', () => { unloading = true; }, true);
     for (const [name, area] of [['localStorage', 'local'], ['sessionStorage', 'session']]) {
       const value = storage(area, data?.[area]);
       Object.defineProperty(window, name, { get: () => value, configurable: true, enumerable: true });
@@ -313,6 +335,23 @@
     const start = /^(?:\s|<!--[\s\S]*?-->)*<!doctype[^>]*>/i.exec(html);
     const at = start ? start[0].length : 0;
     return html.slice(0, at) + preludeFor(offline, data) + html.slice(at);
+  }
+
+  // A storage batch of the app's frame is passed on only if the stand-in could have sent it: at
+  // most kMaxChanges changes of text (or null), together at most twice the 5 MB the stand-in holds.
+  // Anything else (a flood the app posts itself) is cut here, in the preview's own process, before
+  // it costs Kiln's page anything.
+  const kMaxChanges = 100000;
+  const kMaxChangeChars = 2 * 5 * 1024 * 1024;
+  function plausibleChanges(changes) {
+    if (!Array.isArray(changes) || changes.length > kMaxChanges) return false;
+    let chars = 0;
+    for (const change of changes) {
+      if (!Array.isArray(change) || typeof change[0] !== 'string' || (typeof change[1] !== 'string' && change[1] !== null)) return false;
+      chars += change[0].length + (change[1]?.length ?? 0);
+      if (chars > kMaxChangeChars) return false;
+    }
+    return true;
   }
 
   function forbidNavigation() {
@@ -344,13 +383,16 @@
   addEventListener('message', (event) => {
     const data = event.data;
     const current = frame !== null && event.source === frame.contentWindow;
-    if (current || (previous?.source && event.source === previous.source)) {
+    // A message from the frame a run replaced, posted as it went: Firefox delivers it without a
+    // source (the window is gone); Kiln's page always has one.
+    const replaced = previous !== null && (event.source === previous.source || (event.source === null && typeof data?.kilnStorage === 'string'));
+    if (current || replaced) {
       const from = current ? run : previous.run;
       if (current && typeof data?.kilnPong === 'number') post({ type: 'pong', fields: { run, n: data.kilnPong } });
       if (current && Array.isArray(data?.kilnConsole)) {
         post({ type: 'console', fields: { run, entries: data.kilnConsole, dropped: data.dropped, blank: data.blank } });
       }
-      if (typeof data?.kilnStorage === 'string') {
+      if (typeof data?.kilnStorage === 'string' && plausibleChanges(data.changes)) {
         post({ type: 'storage', fields: { run: from, area: data.kilnStorage, clear: data.clear === true, changes: data.changes } });
       }
       return;

@@ -536,16 +536,17 @@ struct Copier {
     // could not have stored it), keys and values as text.
     void copyAppData(int64_t file_id, int64_t project_id) {
         Statement items(source, "SELECT key, value FROM app_data WHERE project_id = ? ORDER BY key");
-        Statement insert(target, "INSERT OR REPLACE INTO app_data (project_id, key, value) VALUES (?, ?, ?)");
+        Statement insert(target, "INSERT OR REPLACE INTO app_data (project_id, key, value, chars) VALUES (?, ?, ?, ?)");
         items.bind(1, file_id);
         int64_t length = 0;
         while (items.step()) {
             const std::string key = textValue(items, 0);
             const std::string value = textValue(items, 1);
-            length += characterCount(key) + characterCount(value);
+            const int64_t chars = appDataChars(key, value);
+            length += chars;
             if (length > kAppDataMaxLength) break;
             insert.reset();
-            insert.bind(1, project_id).bind(2, key).bind(3, value);
+            insert.bind(1, project_id).bind(2, key).bind(3, value).bind(4, chars);
             insert.run();
         }
     }

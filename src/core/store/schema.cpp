@@ -52,6 +52,7 @@ CREATE TABLE app_data (
     project_id  INTEGER NOT NULL REFERENCES projects (id),
     key         TEXT    NOT NULL,
     value       TEXT    NOT NULL,
+    chars       INTEGER NOT NULL,                  -- characters of key and value (what the cap counts)
     PRIMARY KEY (project_id, key)
 ) WITHOUT ROWID;
 )sql"},

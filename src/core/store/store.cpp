@@ -64,13 +64,11 @@ constexpr const char kGetSetting[] = "SELECT value FROM settings WHERE key = :ke
 constexpr const char kSetSetting[] =
     "INSERT INTO settings (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 constexpr const char kGetAppData[] = "SELECT key, value FROM app_data WHERE project_id = :project_id ORDER BY key";
-constexpr const char kAppDataLength[] =
-    "SELECT coalesce(sum(length(key) + length(value)), 0) FROM app_data WHERE project_id = :project_id";
-constexpr const char kAppDataItemLength[] =
-    "SELECT length(key) + length(value) FROM app_data WHERE project_id = :project_id AND key = :key";
+constexpr const char kAppDataLength[] = "SELECT coalesce(sum(chars), 0) FROM app_data WHERE project_id = :project_id";
+constexpr const char kAppDataItemLength[] = "SELECT chars FROM app_data WHERE project_id = :project_id AND key = :key";
 constexpr const char kSetAppData[] =
-    "INSERT INTO app_data (project_id, key, value) VALUES (:project_id, :key, :value) "
-    "ON CONFLICT (project_id, key) DO UPDATE SET value = excluded.value";
+    "INSERT INTO app_data (project_id, key, value, chars) VALUES (:project_id, :key, :value, :chars) "
+    "ON CONFLICT (project_id, key) DO UPDATE SET value = excluded.value, chars = excluded.chars";
 constexpr const char kRemoveAppData[] = "DELETE FROM app_data WHERE project_id = :project_id AND key = :key";
 constexpr const char kClearAppData[] = "DELETE FROM app_data WHERE project_id = :project_id";
 
@@ -430,28 +428,31 @@ size_t Store::changeAppData(int64_t project_id, const AppDataChanges& changes) {
         clear->run();
     }
     int64_t length = appDataLength(project_id);
+    auto lengthOf = [&](const std::string& key) {
+        Query item(*this, kAppDataItemLength);
+        item->bind(":project_id", project_id).bind(":key", key);
+        return item->step() ? item->columnInt(0) : int64_t{0};
+    };
+    // Removals first: a batch holds each key once (the preview merges them), and what it frees
+    // counts for what it sets.
+    for (const auto& [key, value] : changes.items) {
+        if (value) continue;
+        length -= lengthOf(key);
+        Query remove(*this, kRemoveAppData);
+        remove->bind(":project_id", project_id).bind(":key", key);
+        remove->run();
+    }
     size_t refused = 0;
     for (const auto& [key, value] : changes.items) {
-        int64_t before = 0;
-        {
-            Query item(*this, kAppDataItemLength);
-            item->bind(":project_id", project_id).bind(":key", key);
-            if (item->step()) before = item->columnInt(0);
-        }
-        if (!value) {
-            Query remove(*this, kRemoveAppData);
-            remove->bind(":project_id", project_id).bind(":key", key);
-            remove->run();
-            length -= before;
-            continue;
-        }
-        const int64_t after = characterCount(key) + characterCount(*value);
+        if (!value) continue;
+        const int64_t before = lengthOf(key);
+        const int64_t after = appDataChars(key, *value);
         if (length - before + after > kAppDataMaxLength) {
             ++refused;
             continue;
         }
         Query set(*this, kSetAppData);
-        set->bind(":project_id", project_id).bind(":key", key).bind(":value", *value);
+        set->bind(":project_id", project_id).bind(":key", key).bind(":value", *value).bind(":chars", after);
         set->run();
         length += after - before;
     }
@@ -463,6 +464,10 @@ int64_t characterCount(std::string_view text) {
     int64_t count = 0;
     for (unsigned char c : text) count += (c & 0xC0) != 0x80;
     return count;
+}
+
+int64_t appDataChars(std::string_view key, std::string_view value) {
+    return characterCount(key) + characterCount(value);
 }
 
 std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, const std::vector<std::string>& keys) {

@@ -104,8 +104,10 @@ struct AppDataItem {
 // the UTF-16 text browsers count, for text of the Basic Multilingual Plane).
 constexpr int64_t kAppDataMaxLength = 5 * 1024 * 1024;
 
-// The characters (code points) of valid UTF-8 text, as SQLite's length() counts them.
+// The characters (code points) of valid UTF-8 text, U+0000 included.
 int64_t characterCount(std::string_view text);
+// What an item of app data counts for against kAppDataMaxLength: the characters of its key and value.
+int64_t appDataChars(std::string_view key, std::string_view value);
 
 struct StoreOptions {
     // Milliseconds since 1970, UTC. Tests and fixture tools set a fixed clock.
@@ -177,10 +179,10 @@ public:
     std::vector<AppDataItem> getAppData(int64_t project_id);
     // The characters of its keys and values together (what kAppDataMaxLength caps).
     int64_t appDataLength(int64_t project_id);
-    // Applies an app's changes to a live project's data in one transaction, in order. A value that
-    // would bring the data past kAppDataMaxLength is not stored (the key keeps what it had);
-    // returns how many were refused. The project is not marked updated: it is the app's data, not
-    // a version. NotFound if the project is missing or in the trash.
+    // Applies an app's changes to a live project's data in one transaction: its removals, then its
+    // values in order. A value that would bring the data past kAppDataMaxLength is not stored (the
+    // key keeps what it had); returns how many were refused. The project is not marked updated: it is the app's data,
+    // not a version. NotFound if the project is missing or in the trash.
     size_t changeAppData(int64_t project_id, const AppDataChanges& changes);
 
     std::optional<std::string> getSetting(const std::string& key);
