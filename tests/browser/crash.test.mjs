@@ -13,7 +13,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, openKiln, query, serveAndLaunch, state } from './harness.mjs';
+import { browsers, openKiln, query, serveAndLaunch, waitForState } from './harness.mjs';
 
 const kRounds = Number(process.env.KILN_CRASH_ROUNDS ?? (process.env.CI === 'true' ? 50 : 15));
 const kSeed = Number(process.env.KILN_CRASH_SEED ?? 1);
@@ -76,7 +76,8 @@ for (const engine of browsers()) {
 
       for (let round = 0; round <= kRounds; round++) {
         const { page, errors } = await openKiln(browser, server.url, { width: 800, height: 600 });
-        const opened = await state(page);
+        // A new library's migrations may still be on their way to IndexedDB as the first frame shows.
+        const opened = await waitForState(page, (s) => s.saved !== 'opening' && s.saved !== 'saving');
         assert.deepEqual(await query(page, 'PRAGMA integrity_check'), [['ok']], `round ${round}`);
         assert.equal(opened.storage.recovery, '', `round ${round}: replay stopped early`);
         assert.equal(opened.saved, 'saved');
