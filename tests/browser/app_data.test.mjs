@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, settledRoute, waitForItem, waitForRows,
+  act, browsers, clickItem, openKiln, query, reloadKiln, screenshot, serveAndLaunch, waitForItem, waitForRows,
   waitForState,
 } from './harness.mjs';
 import { appFrame } from './preview_frames.mjs';
@@ -58,8 +58,7 @@ for (const engine of browsers()) {
       await waitForStoredCount(page, 3);
       // Reloaded before it has answered, an app is held back by the preview guard (preview_guard.h).
       await waitForState(page, (s) => s.saved === 'saved' && s.preview.state === 'running');
-      await settledRoute(page);
-      await page.reload();
+      await reloadKiln(page, errors);
       await waitForState(page, (s) => s.open?.name === 'Counter');
       frame = await counterShows(page, 3);
       await frame.click('#more');

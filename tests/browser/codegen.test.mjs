@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, captureDownloads, clickItem, download, openKiln, query, replaceText, screenshot, serveAndLaunch,
-  startLlmServer, state, waitForItem, waitForKiln, waitForState,
+  act, browsers, captureDownloads, clickItem, download, openKiln, query, reloadKiln, replaceText, screenshot,
+  serveAndLaunch, startLlmServer, state, waitForItem, waitForState,
 } from './harness.mjs';
 import { hostFrame } from './preview_frames.mjs';
 
@@ -123,8 +123,7 @@ for (const engine of browsers()) {
       await clickItem(page, 'Close');
 
       // The settings are kept with the library; the key is never in the state.
-      await page.reload();
-      await waitForKiln(page, errors);
+      await reloadKiln(page, errors);
       const after = await state(page);
       assert.equal(after.settings.model, 'kiln-test/edit-miss');
       assert.equal(after.settings.label, 'Custom');

@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import {
-  act, browsers, captureDownloads, clickItem, download, openKiln, query, REPO_ROOT, screenshot, serveAndLaunch, state,
-  waitForItem, waitForKiln, waitForState,
+  REPO_ROOT, act, browsers, captureDownloads, clickItem, download, openKiln, query, reloadKiln, screenshot,
+  serveAndLaunch, state, waitForItem, waitForState,
 } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -215,8 +215,7 @@ for (const engine of browsers()) {
       assert.deepEqual(restored.projects, afterAdd.projects);
       assert.deepEqual(restored.versions, afterAdd.versions);
 
-      await page.reload();
-      await waitForKiln(page, errors);
+      await reloadKiln(page, errors);
       assert.deepEqual(await query(page, names), [['From sql.js 1'], ['From sql.js 1 (2)'], ['From sql.js 2']],
         'what Undo restored was saved');
       assert.deepEqual(await query(page, 'PRAGMA integrity_check'), [['ok']]);

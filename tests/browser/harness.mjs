@@ -394,10 +394,20 @@ export async function query(page, sql) {
   return answer.rows;
 }
 
-// Waits until the URL's hash is the route Kiln shows: a reload while Kiln still sets it is aborted
-// by Firefox (NS_BINDING_ABORTED).
-export async function settledRoute(page) {
-  await page.waitForFunction(() => location.hash === window.kilnTest.state().route, { timeout: 10_000 });
+// Reloads Kiln in `page` and waits until it reports ready. Firefox sometimes aborts a reload
+// (NS_BINDING_ABORTED) that meets another navigation of the page: Kiln setting the URL's hash, or,
+// on a first visit, the service worker claiming the page. The page then stays as it was (a mark
+// left in it says so) and is reloaded once more.
+export async function reloadKiln(page, errors = []) {
+  await page.evaluate(() => { window.kilnTestBeforeReload = true; });
+  try {
+    await page.reload();
+  } catch (error) {
+    if (!/NS_BINDING_ABORTED/.test(error.message)) throw error;
+    const stayed = await page.evaluate(() => window.kilnTestBeforeReload === true).catch(() => false);
+    if (stayed) await page.reload();
+  }
+  await waitForKiln(page, errors);
 }
 
 // Waits until `sql` (query) gives `rows` (compared as JSON: numbers come as text); resolves to them.

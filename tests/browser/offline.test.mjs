@@ -12,7 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { browsers, openKiln, REPO_ROOT, serveAndLaunch, settledFrames, waitForKiln, waitForState, webDir } from './harness.mjs';
+import {
+  REPO_ROOT, browsers, openKiln, reloadKiln, serveAndLaunch, settledFrames, waitForKiln, waitForState, webDir,
+} from './harness.mjs';
 import { appFrame } from './preview_frames.mjs';
 
 const kShellCache = /^kiln-shell-[0-9a-f]{16}$/;
@@ -81,8 +83,7 @@ for (const engine of browsers()) {
       await server.stop();
     }
     t.diagnostic(`offline through ${how}`);
-    await page.reload();
-    await waitForKiln(page, errors);
+    await reloadKiln(page, errors);
     assert.equal(await page.evaluate(() => fetch(`not-cached-${Date.now()}.txt`).then(() => 'online', () => 'offline')), 'offline',
       'the page still reaches the network');
 
@@ -102,8 +103,7 @@ for (const engine of browsers()) {
     })))}`);
     // The URL names the link without opening it here (no hashchange); the reload loads it.
     await page.evaluate((next) => history.replaceState(null, '', next), hash);
-    await page.reload();
-    await waitForKiln(page, errors);
+    await reloadKiln(page, errors);
     const shared = await waitForState(page, (s) => s.shared?.phase === 'ready');
     assert.equal(shared.shared.name, 'Offline share');
     assert.ok(await appFrame(page, () => document.getElementById('shared-offline') !== null), 'the shared app ran offline');
@@ -120,8 +120,7 @@ for (const engine of browsers()) {
     await controlled(page);
     // A later visit: the page loads under the worker. (The first visit's page only came under it
     // by clients.claim(), and Firefox has once let a new version take over such a page at once.)
-    await page.reload();
-    await waitForKiln(page, errors);
+    await reloadKiln(page, errors);
     assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
     const oldVersion = await manifestVersion(server);
 

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, state, waitForItem, waitForKiln, waitForState, webDir,
+  act, browsers, clickItem, openKiln, reloadKiln, screenshot, serveAndLaunch, state, waitForItem, waitForState,
+  webDir,
 } from './harness.mjs';
 
 const kLoop = '<!doctype html><html><body><p>Looping</p><script>while (true) {}</script></body></html>';
@@ -111,8 +112,7 @@ for (const engine of browsers()) {
     await screenshot(page, `preview-stopped-${engine}.png`);
 
     // Next time, the version is held until the user runs it.
-    await page.reload();
-    await waitForKiln(page, errors);
+    await reloadKiln(page, errors);
     await waitForState(page, (s) => s.preview.state === 'held' && s.preview.key === looping.preview.key);
     await waitForItem(page, 'Show the code');
     assert.equal(await page.evaluate(() => window.kilnPreview.info().run), 0, 'a held app was started');

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, openKiln, replaceText, serveAndLaunch, waitForKiln, waitForState } from './harness.mjs';
+import { browsers, clickItem, openKiln, reloadKiln, replaceText, serveAndLaunch, waitForState } from './harness.mjs';
 
 const hash = (page) => page.evaluate(() => location.hash);
 
@@ -58,8 +58,7 @@ for (const engine of browsers()) {
     assert.equal(await hash(page), `#/p/${id}/v/2`);
 
     // Reload: the library comes back from storage and the hash opens the same version again.
-    await page.reload();
-    await waitForKiln(page, errors);
+    await reloadKiln(page, errors);
     s = await waitForState(page, (x) => x.open && x.open.id === id && x.open.version === 2, 30_000);
     assert.deepEqual(s.open.versions.map((v) => v.number), [1, 2]);
     assert.equal(s.open.code_bytes, '<p>two</p>'.length);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, screenshot, serveAndLaunch, settledRoute, state, waitForItem, waitForKiln,
+  act, browsers, clickItem, openKiln, query, reloadKiln, screenshot, serveAndLaunch, state, waitForItem,
   waitForState,
 } from './harness.mjs';
 
@@ -50,9 +50,7 @@ for (const engine of browsers()) {
     const saved = await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
     assert.equal(saved.storage.saved_through, saved.storage.committed);
 
-    await settledRoute(page);
-    await page.reload();
-    await waitForKiln(page, errors);
+    await reloadKiln(page, errors);
     const after = await state(page);
     assert.deepEqual(after.projects.map((p) => [p.name, p.versions]), [['Untitled 1', 1]]);
     assert.equal(after.storage.recovery, '');
@@ -112,8 +110,7 @@ for (const engine of browsers()) {
       assert.ok(Date.now() - started < 8_000, `saving resumed after ${Date.now() - started} ms`);
       assert.equal(resumed.storage.message, '');
 
-      await page.reload();
-      await waitForKiln(page, errors);
+      await reloadKiln(page, errors);
       assert.deepEqual((await state(page)).projects.map((p) => p.name).sort(), ['Before', 'While full']);
       assert.deepEqual(errors, []);
     });
