@@ -41,6 +41,10 @@ nlohmann::json sampleValue(const std::string& parameter) {
         {":key", "theme"},
         {":value", "dark"},
         {":chars", 9},
+        {":version_id", 1},
+        {":entries", "[{\"level\":\"log\",\"text\":\"ready\"}]"},
+        {":dropped", 0},
+        {":errors", 0},
     };
     if (!kSamples.contains(parameter)) {
         throw std::runtime_error("no sample value for parameter " + parameter + ": add one to tools/fixture.cpp");
@@ -64,6 +68,10 @@ void fillDatabase(Store& store) {
                          "llama-3.3-70b",
                          "Cerebras",
                          {150, 900, 2900, 300, "stop"}});
+    store.setVersionConsole(v1.summary.id,
+                            R"([{"level":"log","text":"25:00"},)"
+                            R"({"level":"error","text":"TypeError: start is not a function","line":3,"column":9}])",
+                            2);
     store.insertVersion({timer.id, {}, "", "<!doctype html><p>edited by hand — Καλημέρα, мир</p>", "", "", {}});
     store.changeAppData(timer.id,
                         {false, {{"pomodoro.done", "4"}, {"settings", "{\"minutes\":25,\"label\":\"Καλημέρα\"}"}}});

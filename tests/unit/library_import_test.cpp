@@ -358,6 +358,35 @@ TEST(LibraryImport, AppDataPastTheCapIsLeftOut) {
     }
 }
 
+// ---- Versions' consoles (schema 3 on) -------------------------------------------------------------
+
+TEST(LibraryImport, AVersionsConsoleComesWithItAndItsErrorsAreCountedAgain) {
+    const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
+        db.exec(
+            "INSERT INTO version_console (version_id, entries, dropped, errors, updated_at) "
+            "SELECT min(id), '[{\"level\":\"error\",\"text\":\"boom\",\"line\":3}]', -5, 999, 1 FROM versions;"
+            "INSERT INTO version_console (version_id, entries, dropped, errors, updated_at) "
+            "SELECT max(id), 'not json', 0, 1, 1 FROM versions;");
+    });
+    for (bool add : {true, false}) {
+        Store library = Store::openInMemory(test::steppingClock());
+        ImportFile file = ImportFile::check(bytes);
+        if (add) {
+            file.addTo(library.database(), [] { return int64_t{5}; });
+        } else {
+            Database copy(":memory:");
+            test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
+            library = Store(std::move(copy), {});
+        }
+        Statement kept(library.database(), "SELECT entries, dropped, errors FROM version_console");
+        ASSERT_TRUE(kept.step()) << (add ? "add" : "replace");
+        EXPECT_EQ(kept.columnText(0), R"([{"level":"error","text":"boom","line":3}])");
+        EXPECT_EQ(kept.columnInt(1), 0) << "a negative count is none";
+        EXPECT_EQ(kept.columnInt(2), 1) << "counted again, whatever the file said";
+        EXPECT_FALSE(kept.step()) << "what is not a JSON array of entries is left out";
+    }
+}
+
 TEST(LibraryImport, AFileFromBeforeAppDataImports) {
     Database db = referenceSchema(1);
     test::addLibraryContent(db);

@@ -261,6 +261,51 @@ TEST(StoreFile, EverythingSurvivesReopening) {
 
 // ---- App data ----------------------------------------------------------------------------------
 
+TEST_F(StoreTest, AVersionKeepsTheConsoleOfItsLastRun) {
+    Project app = store.createProject("Thrower");
+    const Version v1 = store.insertVersion({app.id, {}, "p", "<p>1</p>", "", "", {}});
+    const Version v2 = store.insertVersion({app.id, {}, "p", "<p>2</p>", "", "", {}});
+    const int64_t updated_at = store.getProject(app.id)->updated_at;
+    EXPECT_FALSE(store.getVersionConsole(v1.summary.id));
+
+    store.setVersionConsole(
+        v1.summary.id, R"([{"level":"error","text":"a"},{"level":"log","text":"b"},{"level":"error","text":"c"}])", 7);
+    std::optional<VersionConsole> kept = store.getVersionConsole(v1.summary.id);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->errors, 2);
+    EXPECT_EQ(kept->dropped, 7);
+    // The next run replaces it, and the versions list carries each version's errors.
+    store.setVersionConsole(v1.summary.id, R"([{"level":"warn","text":"w"}])", 0);
+    EXPECT_EQ(store.getVersionConsole(v1.summary.id)->errors, 0);
+    const std::vector<VersionSummary> versions = store.listVersions(app.id);
+    ASSERT_EQ(versions.size(), 2u);
+    EXPECT_EQ(versions[0].console_errors, 0);
+    EXPECT_FALSE(versions[1].console_errors) << "v2 never ran";
+    EXPECT_EQ(store.getProject(app.id)->updated_at, updated_at) << "a run does not make a project newer";
+
+    // Only what Kiln writes: a flat array of at most 1,000 entries of at most 8 keys.
+    std::string many = "[";
+    for (int64_t i = 0; i <= kVersionConsoleMaxEntries; ++i) many += std::string(i ? "," : "") + "{}";
+    many += "]";
+    const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    for (const std::string& bad :
+         {std::string(), std::string("{}"), std::string("[1]"), std::string("[{\"level\":\"error\"}"),
+          std::string("null"), std::string("[[]]"), std::string("[{\"a\":{}}]"), std::string("[{\"a\":[1]}]"),
+          std::string("[{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1}]"),
+          std::string("[] []"), many, deep}) {
+        EXPECT_THROW(store.setVersionConsole(v2.summary.id, bad, 0), StoreError) << bad.substr(0, 40);
+    }
+    EXPECT_EQ(consoleErrorCount(many.substr(0, many.size() - 4) + "]"), 0) << "1,000 entries are fine";
+    EXPECT_THROW(store.setVersionConsole(v2.summary.id, "[]", -1), StoreError);
+    EXPECT_FALSE(store.getVersionConsole(v2.summary.id));
+    try {
+        store.setVersionConsole(v2.summary.id + 100, "[]", 0);
+        FAIL() << "a console for no version";
+    } catch (const StoreError& error) {
+        EXPECT_EQ(error.kind(), StoreErrorKind::NotFound);
+    }
+}
+
 TEST_F(StoreTest, AppDataIsSetReplacedRemovedAndClearedPerProject) {
     Project app = store.createProject("Counter");
     Project other = store.createProject("Other");

@@ -498,15 +498,17 @@ std::string projectName(std::string name) {
     return cutAtCharacter(name, kMaxNameBytes);
 }
 
-// The first schema version with the app_data table (migration 2).
+// The first schema versions with the app_data table (migration 2) and the version_console table
+// (migration 3).
 constexpr int kAppDataSchemaVersion = 2;
+constexpr int kVersionConsoleSchemaVersion = 3;
 
 struct Copier {
     Database& source;
     Database& target;
     bool add;  // true: new ids everywhere and suffixes for colliding names
     const std::function<int64_t()>& clock;
-    bool app_data;  // the file has app data (its schema is kAppDataSchemaVersion or later)
+    int schema_version;  // the file's: what it may hold (app data, versions' consoles)
 
     std::set<std::string> public_ids;  // taken in the target
     std::set<std::string> names;       // live names in the target (Add)
@@ -549,6 +551,24 @@ struct Copier {
             insert.bind(1, project_id).bind(2, key).bind(3, value).bind(4, chars);
             insert.run();
         }
+    }
+
+    // A version's console, when it is a JSON array of entries (consoleErrorCount): its errors are
+    // counted again, not taken from the file.
+    void copyConsole(int64_t file_id, int64_t version_id) {
+        Statement row(source, "SELECT entries, dropped FROM version_console WHERE version_id = ?");
+        row.bind(1, file_id);
+        if (!row.step()) return;
+        const std::string entries = textValue(row, 0);
+        const std::optional<int64_t> errors = consoleErrorCount(entries);
+        if (!errors) return;
+        const std::optional<int64_t> dropped = intValue(row, 1);
+        Statement insert(target,
+                         "INSERT INTO version_console (version_id, entries, dropped, errors, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?)");
+        insert.bind(1, version_id).bind(2, entries).bind(3, dropped && *dropped > 0 ? *dropped : 0).bind(4, *errors);
+        insert.bind(5, clock());
+        insert.run();
     }
 
     int64_t run() {
@@ -618,9 +638,10 @@ struct Copier {
                 insert_version.run();
                 const int64_t version_id = target.lastInsertRowid();
                 version_ids[versions.columnInt(0)] = version_id;
+                if (schema_version >= kVersionConsoleSchemaVersion) copyConsole(versions.columnInt(0), version_id);
                 if (std::optional<int64_t> parent = intValue(versions, 2)) parents.emplace_back(version_id, *parent);
             }
-            if (app_data) copyAppData(file_id, project_id);
+            if (schema_version >= kAppDataSchemaVersion) copyAppData(file_id, project_id);
         }
         // A parent is kept only when it is a version of the file; it may come after its child.
         Statement link(target, "UPDATE versions SET parent_id = ? WHERE id = ?");
@@ -639,7 +660,7 @@ struct Copier {
 
 int64_t ImportFile::addTo(Database& library, const std::function<int64_t()>& clock) {
     Transaction transaction(library);
-    Copier copier{db_, library, true, clock, summary_.schema_version >= kAppDataSchemaVersion, {}, {}, {}, {}};
+    Copier copier{db_, library, true, clock, summary_.schema_version, {}, {}, {}, {}};
     const int64_t added = copier.run();
     transaction.commit();
     return added;
@@ -649,7 +670,7 @@ std::vector<uint8_t> ImportFile::buildLibrary(Database* settings_from, const std
     Database target = referenceSchema(summary_.schema_version);
     {
         Transaction transaction(target);
-        Copier copier{db_, target, false, clock, summary_.schema_version >= kAppDataSchemaVersion, {}, {}, {}, {}};
+        Copier copier{db_, target, false, clock, summary_.schema_version, {}, {}, {}, {}};
         copier.run();
         if (settings_from) {
             Statement settings(*settings_from, "SELECT key, value FROM settings");

@@ -56,6 +56,16 @@ CREATE TABLE app_data (
     PRIMARY KEY (project_id, key)
 ) WITHOUT ROWID;
 )sql"},
+        {3, "version console", R"sql(
+-- What the app of each version reported in its last run in the preview (src/app/preview_console.h).
+CREATE TABLE version_console (
+    version_id  INTEGER PRIMARY KEY REFERENCES versions (id),
+    entries     TEXT    NOT NULL,                  -- a JSON array of {"level", "text", "line", "column"}, oldest first
+    dropped     INTEGER NOT NULL DEFAULT 0,        -- entries not kept: past the cap, or dropped by the app's frame
+    errors      INTEGER NOT NULL DEFAULT 0,        -- entries of level "error" among `entries`
+    updated_at  INTEGER NOT NULL
+);
+)sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION
     // Never in Kiln itself: only the unit tests' second build (kiln_tests_next_schema, see

@@ -2,6 +2,8 @@
 
 #include "core/store/library_import.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <limits>
 
@@ -57,9 +59,17 @@ constexpr const char kGetVersion[] =
     " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason, octet_length(code), code "
     "FROM versions WHERE project_id = :project_id AND number = :number";
 constexpr const char kListVersions[] =
-    "SELECT id, project_id, number, parent_id, prompt, model, endpoint_label, created_at,"
-    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason, octet_length(code) "
-    "FROM versions WHERE project_id = :project_id ORDER BY number";
+    "SELECT v.id, v.project_id, v.number, v.parent_id, v.prompt, v.model, v.endpoint_label, v.created_at,"
+    " v.ttft_ms, v.duration_ms, v.prompt_tokens, v.completion_tokens, v.finish_reason, octet_length(v.code), c.errors "
+    "FROM versions v LEFT JOIN version_console c ON c.version_id = v.id WHERE v.project_id = :project_id "
+    "ORDER BY v.number";
+constexpr const char kGetVersionConsole[] =
+    "SELECT entries, dropped, errors FROM version_console WHERE version_id = :version_id";
+constexpr const char kSetVersionConsole[] =
+    "INSERT INTO version_console (version_id, entries, dropped, errors, updated_at)"
+    " SELECT id, :entries, :dropped, :errors, :now FROM versions WHERE id = :version_id "
+    "ON CONFLICT (version_id) DO UPDATE SET entries = excluded.entries, dropped = excluded.dropped,"
+    " errors = excluded.errors, updated_at = excluded.updated_at";
 constexpr const char kGetSetting[] = "SELECT value FROM settings WHERE key = :key";
 constexpr const char kSetSetting[] =
     "INSERT INTO settings (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -142,6 +152,8 @@ const std::vector<NamedQuery>& storeQueries() {
         {"getCode", kGetCode},
         {"getVersion", kGetVersion},
         {"listVersions", kListVersions},
+        {"getVersionConsole", kGetVersionConsole},
+        {"setVersionConsole", kSetVersionConsole},
         {"getSetting", kGetSetting},
         {"setSetting", kSetSetting},
         {"getAppData", kGetAppData},
@@ -377,8 +389,100 @@ std::vector<VersionSummary> Store::listVersions(int64_t project_id) {
     Query query(*this, kListVersions);
     query->bind(":project_id", project_id);
     std::vector<VersionSummary> versions;
-    while (query->step()) versions.push_back(readVersionSummary(*query));
+    while (query->step()) {
+        versions.push_back(readVersionSummary(*query));
+        versions.back().console_errors = query->columnOptionalInt(14);
+    }
     return versions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console of a version's last run
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// Walks a console's JSON as consoleErrorCount describes; any other shape stops the walk.
+struct ConsoleShape final : nlohmann::json_sax<nlohmann::json> {
+    int depth = 0;  // 1: in the array; 2: in an entry
+    int64_t entries = 0;
+    int64_t errors = 0;
+    int keys = 0;
+    bool level = false;  // the value read next is the entry's "level"
+
+    bool scalar() {
+        level = false;
+        return depth == 2;
+    }
+    bool null() override { return scalar(); }
+    bool boolean(bool) override { return scalar(); }
+    bool number_integer(number_integer_t) override { return scalar(); }
+    bool number_unsigned(number_unsigned_t) override { return scalar(); }
+    bool number_float(number_float_t, const string_t&) override { return scalar(); }
+    bool binary(binary_t&) override { return false; }
+    bool string(string_t& value) override {
+        if (level && value == "error") ++errors;
+        return scalar();
+    }
+    bool start_object(std::size_t) override {
+        if (depth != 1 || ++entries > kVersionConsoleMaxEntries) return false;
+        depth = 2;
+        keys = 0;
+        return true;
+    }
+    bool key(string_t& name) override {
+        level = name == "level";
+        return ++keys <= kVersionConsoleMaxKeys;
+    }
+    bool end_object() override {
+        depth = 1;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        if (depth != 0) return false;
+        depth = 1;
+        return true;
+    }
+    bool end_array() override {
+        depth = 0;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
+}  // namespace
+
+std::optional<int64_t> consoleErrorCount(std::string_view entries) {
+    if (entries.size() > kVersionConsoleMaxBytes) return std::nullopt;
+    ConsoleShape shape;
+    if (!nlohmann::json::sax_parse(entries, &shape)) return std::nullopt;
+    return shape.errors;
+}
+
+std::optional<VersionConsole> Store::getVersionConsole(int64_t version_id) {
+    Query query(*this, kGetVersionConsole);
+    query->bind(":version_id", version_id);
+    if (!query->step()) return std::nullopt;
+    return VersionConsole{query->columnText(0), query->columnInt(1), query->columnInt(2)};
+}
+
+void Store::setVersionConsole(int64_t version_id, const std::string& entries, int64_t dropped) {
+    requireWritable();
+    const std::optional<int64_t> errors = consoleErrorCount(entries);
+    if (!errors || dropped < 0) {
+        throw StoreError(StoreErrorKind::InvalidArgument,
+                         "A version's console must be a JSON array of entries, and what it dropped a count.");
+    }
+    Query query(*this, kSetVersionConsole);
+    query->bind(":version_id", version_id)
+        .bind(":entries", entries)
+        .bind(":dropped", dropped)
+        .bind(":errors", *errors)
+        .bind(":now", now());
+    query->run();
+    if (db_.changes() == 0) {
+        throw StoreError(StoreErrorKind::NotFound, "Version " + std::to_string(version_id) + " does not exist.");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -65,6 +65,9 @@ struct VersionSummary {
     int64_t created_at = 0;
     GenerationStats stats;
     int64_t code_bytes = 0;
+    // The errors its last run in the preview reported (version_console); empty when none was kept.
+    // Only listVersions fills it.
+    std::optional<int64_t> console_errors;
 };
 
 struct Version {
@@ -103,6 +106,26 @@ struct AppDataItem {
 // The most a project's app data may hold: characters of its keys and values together (5 MB of
 // the UTF-16 text browsers count, for text of the Basic Multilingual Plane).
 constexpr int64_t kAppDataMaxLength = 5 * 1024 * 1024;
+
+// What a version's app reported in its last run in the preview, as src/app/preview_console.h keeps it.
+struct VersionConsole {
+    std::string entries;  // a JSON array of {"level", "text", "line", "column"}, oldest first
+    int64_t dropped = 0;
+    int64_t errors = 0;
+};
+
+// The most a version's console may keep: entries, keys of one entry, and bytes of JSON (1,000
+// entries of at most 2,000 bytes of text each, escaped). More is refused, also from an imported
+// file, so that reading one back costs a bounded amount of memory.
+constexpr int64_t kVersionConsoleMaxEntries = 1000;
+constexpr int kVersionConsoleMaxKeys = 8;
+constexpr size_t kVersionConsoleMaxBytes = 16 * 1024 * 1024;
+
+// The number of entries of level "error" in a console's JSON; empty unless it is a JSON array of
+// at most kVersionConsoleMaxEntries flat objects (no arrays or objects as values) of at most
+// kVersionConsoleMaxKeys keys, in at most kVersionConsoleMaxBytes. Read as a stream: nothing is
+// built, however the text is shaped.
+std::optional<int64_t> consoleErrorCount(std::string_view entries);
 
 // The characters (code points) of valid UTF-8 text, U+0000 included.
 int64_t characterCount(std::string_view text);
@@ -184,6 +207,14 @@ public:
     // key keeps what it had); returns how many were refused. The project is not marked updated: it is the app's data,
     // not a version. NotFound if the project is missing or in the trash.
     size_t changeAppData(int64_t project_id, const AppDataChanges& changes);
+
+    // What a version's app reported in its last run; empty when none was kept.
+    std::optional<VersionConsole> getVersionConsole(int64_t version_id);
+    // Keeps what a version's app reported in its last run (`entries`, and how many were not kept),
+    // in place of the run before; counts its errors. Refuses (InvalidArgument) entries that
+    // consoleErrorCount does not accept; NotFound if there is no such version. Neither the version
+    // nor its project is marked updated.
+    void setVersionConsole(int64_t version_id, const std::string& entries, int64_t dropped);
 
     std::optional<std::string> getSetting(const std::string& key);
     void setSetting(const std::string& key, const std::string& value);
