@@ -181,6 +181,7 @@ void reconnect(App& app) {
     app.open.reset();
     app.undo_delete.reset();
     app.app_data = {};  // its runs, lists and Undo name projects of the old image
+    app.console = {};   // the run's version is the old image's
     loadLibrary(app);
 }
 
@@ -829,6 +830,7 @@ nlohmann::json consoleSnapshot(const PreviewConsole& console) {
             {"dropped", console.dropped},
             {"blank", console.blank},
             {"blank_message", blankAppMessage(console)},
+            {"last_run", console.last_run},
             {"last", last}};
 }
 
@@ -863,7 +865,11 @@ nlohmann::json stateSnapshot(const App& app) {
     if (app.open) {
         nlohmann::json versions = nlohmann::json::array();
         for (const store::VersionSummary& version : app.open->versions) {
-            versions.push_back({{"number", version.number}, {"prompt", version.prompt}, {"model", version.model}});
+            versions.push_back({{"number", version.number},
+                                {"prompt", version.prompt},
+                                {"model", version.model},
+                                {"console_errors", version.console_errors ? nlohmann::json(*version.console_errors)
+                                                                          : nlohmann::json(nullptr)}});
         }
         open = {{"id", app.open->project.public_id},
                 {"name", app.open->project.name},

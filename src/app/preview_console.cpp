@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <limits>
 
 #include "app/app.h"
 #include "app/app_internal.h"
@@ -24,6 +25,19 @@ int position(const nlohmann::json& entry, const char* key) {
     return value > 0 && value < (int64_t{1} << 30) ? static_cast<int>(value) : 0;
 }
 
+int64_t now(const App& app) {
+    return app.clock_ms ? app.clock_ms() : 0;
+}
+
+// The stored version the preview shows, or null (a shared app, nothing open).
+store::VersionSummary* shownVersion(App& app) {
+    if (app.shared || !app.open) return nullptr;
+    for (store::VersionSummary& version : app.open->versions) {
+        if (version.number == app.open->selected) return &version;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 const char* consoleLevelName(ConsoleLevel level) {
@@ -43,6 +57,36 @@ const char* consoleLevelName(ConsoleLevel level) {
 }
 
 namespace {
+
+// Adds the entries of a JSON array (a batch's, or a version's last run as stored) that are objects
+// with a known "level" and a "text"; lines and columns that are not positive numbers become 0.
+// Returns whether any was added.
+bool addConsoleEntries(App& app, const nlohmann::json& entries) {
+    if (!entries.is_array()) return false;
+    bool added = false;
+    for (const nlohmann::json& item : entries) {
+        if (!item.is_object()) continue;
+        auto level = item.find("level");
+        auto text = item.find("text");
+        if (level == item.end() || !level->is_string() || text == item.end() || !text->is_string()) continue;
+        ConsoleEntry entry;
+        bool known = false;
+        for (const ConsoleLevel candidate : kLevels) {
+            if (*level == consoleLevelName(candidate)) {
+                entry.level = candidate;
+                known = true;
+            }
+        }
+        if (!known) continue;
+        const std::string& words = text->get_ref<const std::string&>();
+        entry.text = words.substr(0, codegen::utf8CutPoint(words, kConsoleMaxTextBytes));
+        entry.line = position(item, "line");
+        entry.column = position(item, "column");
+        addConsoleEntry(app, std::move(entry));
+        added = true;
+    }
+    return added;
+}
 
 // Once the run of a Fix's version has loaded: the next round of an auto-fix, or why there is none.
 void continueAutoFix(App& app) {
@@ -73,6 +117,10 @@ void continueAutoFix(App& app) {
 bool receiveConsole(App& app, std::string_view batch) {
     const nlohmann::json json = nlohmann::json::parse(batch, nullptr, false);
     if (!json.is_object()) return false;
+    if (auto run = json.find("run");
+        run != json.end() && (!run->is_number_unsigned() || run->get<uint64_t>() != app.preview.serial)) {
+        return false;
+    }
     PreviewConsole& console = app.console;
     bool changed = false;
     if (auto dropped = json.find("dropped"); dropped != json.end() && dropped->is_number_unsigned()) {
@@ -89,30 +137,13 @@ bool receiveConsole(App& app, std::string_view batch) {
         console.loaded = true;
     }
     auto entries = json.find("entries");
-    const nlohmann::json none = nlohmann::json::array();
-    for (const nlohmann::json& item : entries != json.end() && entries->is_array() ? *entries : none) {
-        if (!item.is_object()) continue;
-        auto level = item.find("level");
-        auto text = item.find("text");
-        if (level == item.end() || !level->is_string() || text == item.end() || !text->is_string()) continue;
-        ConsoleEntry entry;
-        bool known = false;
-        for (const ConsoleLevel candidate : kLevels) {
-            if (*level == consoleLevelName(candidate)) {
-                entry.level = candidate;
-                known = true;
-            }
-        }
-        if (!known) continue;
-        const std::string& words = text->get_ref<const std::string&>();
-        entry.text = words.substr(0, codegen::utf8CutPoint(words, kConsoleMaxTextBytes));
-        entry.line = position(item, "line");
-        entry.column = position(item, "column");
-        addConsoleEntry(app, std::move(entry));
-        changed = true;
-    }
+    if (entries != json.end() && addConsoleEntries(app, *entries)) changed = true;
     // After the entries: a run's errors and its loading come in one batch.
     if (loading) continueAutoFix(app);
+    if (changed) {
+        console.unsaved = true;
+        saveConsole(app, false);
+    }
     return changed;
 }
 
@@ -125,10 +156,78 @@ void addConsoleEntry(App& app, ConsoleEntry entry) {
     }
     if (entry.level == ConsoleLevel::Error) ++console.errors;
     console.entries.push_back(std::move(entry));
+    console.unsaved = true;
 }
 
-void clearConsole(App& app) {
+void startConsole(App& app) {
+    saveConsole(app, true);  // what the run before left
     app.console = {};
+    if (const store::VersionSummary* version = shownVersion(app)) {
+        app.console.project = app.open->project.public_id;
+        app.console.version = version->number;
+        app.console.replaces = version->console_errors.has_value();
+    }
+}
+
+void showLastRunConsole(App& app) {
+    saveConsole(app, true);
+    app.console = {};
+    const store::VersionSummary* version = shownVersion(app);
+    if (!version || !version->console_errors || !app.store) return;
+    std::optional<store::VersionConsole> kept;
+    internal::guarded(app, [&] { kept = app.store->getVersionConsole(version->id); });
+    if (!kept) return;
+    // Read like a batch: a library is input from outside too (an imported file).
+    addConsoleEntries(app, nlohmann::json::parse(kept->entries, nullptr, false));
+    app.console.dropped += static_cast<uint64_t>(std::max<int64_t>(kept->dropped, 0));
+    app.console.last_run = true;
+    app.console.unsaved = false;
+}
+
+void saveConsole(App& app, bool now_or_when_due) {
+    PreviewConsole& console = app.console;
+    // A run that answers replaces the last one even when it reports nothing.
+    const bool changed = console.unsaved || (console.replaces && app.preview.state == PreviewRun::Running);
+    if (!changed || console.version == 0 || console.last_run || !app.store || app.store->readOnly()) return;
+    // While another tab holds the library, one write waits at a time: this one comes later.
+    if (app.writer && app.writer->waitingWrites() > 0) return;
+    const int64_t time = now(app);
+    if (!now_or_when_due && console.saved_at >= 0 && time - console.saved_at < kConsoleSaveMs) return;
+    nlohmann::json entries = nlohmann::json::array();
+    for (const ConsoleEntry& entry : console.entries) {
+        nlohmann::json item = {{"level", consoleLevelName(entry.level)}, {"text", entry.text}};
+        if (entry.line > 0) item["line"] = entry.line;
+        if (entry.column > 0) item["column"] = entry.column;
+        entries.push_back(std::move(item));
+    }
+    console.unsaved = false;
+    console.replaces = false;
+    console.saved_at = time;
+    const std::string project = console.project;
+    const int number = console.version;
+    const int64_t errors = static_cast<int64_t>(console.errors);
+    const std::string text = entries.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto dropped = static_cast<int64_t>(
+        std::min<uint64_t>(console.dropped, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+    internal::whenWritable(app, [&app, project, number, errors, text, dropped] {
+        try {
+            // Looked up as the write runs: a library replaced since (an import, another tab) may
+            // not hold the version any more, and its run is then not kept.
+            const std::optional<store::Project> owner = app.store->getProjectByPublicId(project);
+            const std::optional<store::Version> version =
+                owner ? app.store->getVersion(owner->id, number) : std::nullopt;
+            if (!version) return;
+            app.store->setVersionConsole(version->summary.id, text, dropped);
+        } catch (const std::exception& error) {
+            app.error = error.what();
+            return;
+        }
+        // The timeline shows it.
+        if (!app.open || app.open->project.public_id != project) return;
+        for (store::VersionSummary& version : app.open->versions) {
+            if (version.number == number) version.console_errors = errors;
+        }
+    });
 }
 
 std::string blankAppMessage(const PreviewConsole& console) {

@@ -3,7 +3,10 @@
 // not load and policy violations. The preview's prelude (web/preview/host.js) sends them in
 // batches; the platform hands each batch over as JSON, which is checked here like any input from
 // outside (the app can post anything). Kept for the run the preview shows: a new run starts an
-// empty console.
+// empty console. The run of a version of the library is also kept with that version
+// (store::VersionConsole): saved as it changes, at most every kConsoleSaveMs, and when the run
+// ends; each run replaces the one before. A version that is Held (preview_guard.h) shows the
+// console of its last run, which says what it did before it stopped answering.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +16,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/store/store.h"
 
 namespace kiln::app {
 
@@ -27,10 +32,13 @@ struct ConsoleEntry {
     int column = 0;  // 1 is the first; 0 when it has none
 };
 
-// The most entries kept; older ones are dropped (and counted) to make room.
-constexpr size_t kConsoleMaxEntries = 1000;
+// The most entries kept; older ones are dropped (and counted) to make room. A version keeps as many.
+constexpr size_t kConsoleMaxEntries = store::kVersionConsoleMaxEntries;
 // The longest text kept of one entry, in bytes (cut between characters).
 constexpr size_t kConsoleMaxTextBytes = 2000;
+
+// How often, at most, a run's console is saved while it changes, in milliseconds.
+constexpr int64_t kConsoleSaveMs = 2000;
 
 struct PreviewConsole {
     std::deque<ConsoleEntry> entries;  // oldest first
@@ -38,20 +46,38 @@ struct PreviewConsole {
     size_t errors = 0;                 // Error entries among `entries`
     bool blank = false;                // a second after loading, the app showed nothing at all
     bool loaded = false;               // that look was made: the app loaded a second ago
+    // The stored version whose run this is, by its project's public id and its number (a row id
+    // may name another version once the library is replaced); none for a shared app.
+    std::string project;
+    int version = 0;
+    bool last_run = false;  // read from the library: the version's last run, not one now
+    bool unsaved = false;   // changed since it was last saved with its version
+    bool replaces = false;  // the version keeps a last run, which this run replaces once it runs
+    int64_t saved_at = -1;  // when it was last saved (App::clock_ms); -1: not in this run
 };
 
 // The level's name in JSON ("log", "info", "warn", "error", "debug").
 const char* consoleLevelName(ConsoleLevel level);
 
-// Takes a batch from the preview for the run it shows: {"entries": [{"level", "text", "line",
-// "column"}, ...], "dropped": n, "blank": bool (once, a second after loading)}. Entries of an
-// unknown level or without text are skipped; lines and columns that are not positive numbers
-// become 0. Returns true when what the panels show changed (an idle page draws no frame for it).
+// Takes a batch from the preview for the run it shows: {"run": n, "entries": [{"level", "text",
+// "line", "column"}, ...], "dropped": n, "blank": bool (once, a second after loading)}. A batch of
+// another run than the guard's (PreviewGuard::serial; Kiln's page names it: an app still running
+// in a hidden frame) is dropped. Entries of an unknown level or without text are skipped; lines and
+// columns that are not positive numbers become 0. Returns true when what the panels show changed (an idle page draws no
+// frame for it).
 bool receiveConsole(App& app, std::string_view batch);
 // Adds an entry (Kiln's own word about the run), dropping the oldest past kConsoleMaxEntries.
 void addConsoleEntry(App& app, ConsoleEntry entry);
-// Empties the console (a new run).
-void clearConsole(App& app);
+// Starts the console of a new run of what the preview shows: empty, for the open project's
+// selected version (none for a shared app). It replaces that version's last run once it reports
+// something or answers (a run that never got to run, behind an app still looping in the same
+// process, leaves the last one as it was).
+void startConsole(App& app);
+// Shows the console the selected version's last run left in the library (a Held version).
+void showLastRunConsole(App& app);
+// Saves the run's console with its version when it changed: at once when `now`, else only when
+// kConsoleSaveMs have passed since it was last saved. Nothing when the library is read-only.
+void saveConsole(App& app, bool now);
 // ---- Fix -----------------------------------------------------------------------------------------
 
 // The errors a Fix asked the model to fix, and the request that carried them (the prompt of the

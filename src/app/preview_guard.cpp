@@ -17,7 +17,7 @@ void mark(App& app, const std::string& key, bool on) {
 
 // A new run of the guard's version: the mark goes on before the page gets the code.
 void start(App& app) {
-    clearConsole(app);
+    startConsole(app);
     PreviewGuard& guard = app.preview;
     mark(app, guard.key, true);
     guard.state = PreviewRun::Starting;
@@ -65,6 +65,7 @@ PreviewRun syncPreview(App& app) {
     const std::string& key = subject.key;
     const uint64_t source = subject.revision;
     if (key == guard.key && source == guard.source) return guard.state;
+    saveConsole(app, true);  // the run that ends
     // Left before it ever answered, but not for silence: nothing says it would not have.
     if (guard.state == PreviewRun::Starting) mark(app, guard.key, false);
     guard.key = key;
@@ -73,6 +74,7 @@ PreviewRun syncPreview(App& app) {
         guard.state = PreviewRun::Idle;
     } else if (app.preview_marks && app.preview_marks->has(key)) {
         guard.state = PreviewRun::Held;
+        showLastRunConsole(app);
     } else {
         start(app);
     }
@@ -100,6 +102,7 @@ bool previewTick(App& app, int64_t answered_ms) {
         mark(app, guard.key, true);
     }
     if (guard.unanswered_since < 0) guard.unanswered_since = time;  // the ping sent next
+    saveConsole(app, false);  // what it reported since the last save, when that is due
     return guard.state != before;
 }
 
@@ -108,6 +111,7 @@ void stopPreview(App& app) {
     if (guard.state == PreviewRun::Idle || guard.state == PreviewRun::Held) return;
     mark(app, guard.key, true);
     guard.state = PreviewRun::Stopped;
+    saveConsole(app, true);
 }
 
 void runHeldPreview(App& app) {

@@ -16,7 +16,7 @@ namespace {
 ImVec4 levelColour(app::ConsoleLevel level) {
     switch (level) {
         case app::ConsoleLevel::Error:
-            return ImVec4(0.86f, 0.2f, 0.16f, 1.0f);
+            return kError;
         case app::ConsoleLevel::Warn:
             return kWarning;
         case app::ConsoleLevel::Debug:
@@ -28,10 +28,10 @@ ImVec4 levelColour(app::ConsoleLevel level) {
     return ImGui::GetStyle().Colors[ImGuiCol_Text];
 }
 
-// The header's words: "Console: 12 messages, 2 errors".
+// The header's words: "Console: 12 messages, 2 errors", or "Last run: …" for a Held version's.
 std::string summary(const app::PreviewConsole& console) {
-    std::string text =
-        "Console: " + std::to_string(console.entries.size()) + (console.entries.size() == 1 ? " message" : " messages");
+    std::string text = (console.last_run ? "Last run: " : "Console: ") + std::to_string(console.entries.size()) +
+                       (console.entries.size() == 1 ? " message" : " messages");
     if (console.errors > 0)
         text += ", " + std::to_string(console.errors) + (console.errors == 1 ? " error" : " errors");
     return text;
@@ -88,6 +88,9 @@ void drawConsole(app::App& app, UiState& ui, float height) {
     if (!ui.console_open) return;
     ImGui::BeginChild("console list", ImVec2(0, height - ImGui::GetFrameHeightWithSpacing()), ImGuiChildFlags_Border);
     const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
+    if (console.last_run) {
+        mutedWrapped("What this version reported the last time it ran, before it stopped answering.");
+    }
     if (console.dropped > 0) {
         ImGui::TextDisabled("%llu earlier or flooding messages not kept",
                             static_cast<unsigned long long>(console.dropped));

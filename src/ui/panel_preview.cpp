@@ -63,6 +63,10 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
             ui.phone_tab = PhoneTab::Code;
             ui.phone_code_view = CodeView::Code;
         }
+        // What it reported (a Held version's last run) may say why it stopped, and where.
+        ImGui::Spacing();
+        const float available = ImGui::GetContentRegionAvail().y;
+        if (consoleHeight(app, ui, available) > 0) drawConsole(app, ui, available);
         return placement;
     }
     // Said above the app's frame, which would cover anything drawn behind it.

@@ -56,7 +56,15 @@ void drawVersions(app::App& app) {
         draw->AddText(ImVec2(text_x, top.y), ImGui::GetColorU32(ImGuiCol_Text), prompt);
         std::string meta = formatTime(version.created_at);
         if (!version.model.empty()) meta += "  ·  " + version.model;
-        draw->AddText(ImVec2(text_x, top.y + line), ImGui::GetColorU32(ImGuiCol_TextDisabled), meta.c_str());
+        const ImVec2 meta_at(text_x, top.y + line);
+        draw->AddText(meta_at, ImGui::GetColorU32(ImGuiCol_TextDisabled), meta.c_str());
+        // What its last run in the preview reported, in the console's colour for errors.
+        if (const int64_t errors = version.console_errors.value_or(0); errors > 0) {
+            const std::string count =
+                "  ·  " + std::to_string(errors) + (errors == 1 ? " error" : " errors") + " when it last ran";
+            draw->AddText(ImVec2(meta_at.x + ImGui::CalcTextSize(meta.c_str()).x, meta_at.y),
+                          ImGui::GetColorU32(kError), count.c_str());
+        }
         draw->PopClipRect();
         ImGui::PopID();
     }

@@ -7,6 +7,8 @@ namespace kiln::ui {
 
 // The colour of warnings: a failed generation, a failed save, a key that would not be sent.
 constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
+// The colour of what an app reported as errors: its console's, its versions' error counts.
+constexpr ImVec4 kError(0.86f, 0.2f, 0.16f, 1.0f);
 
 // A draggable vertical bar between two panels, on the line of the last item, `height` tall; drags
 // change `width` within [min_width, max(min_width, max_width)]. The next item follows on its line.

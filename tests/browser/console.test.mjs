@@ -1,7 +1,7 @@
 // The console below the preview (src/app/preview_console.h, web/preview/host.js's prelude): what
 // a generated app logs, throws, rejects or fails to load reaches Kiln with the line in the
-// version's code; an entry with a line shows the code there; a flood is capped and leaves Kiln
-// answering.
+// version's code; an entry with a line shows the code there; each version keeps its last run's
+// console in the library; a flood is capped and leaves Kiln answering.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -54,6 +54,11 @@ for (const engine of browsers()) {
       await act(page, 'addVersion', '<!doctype html><p>quiet</p>');
       await clickItem(page, 'Preview');
       await waitForState(page, (s) => s.open.versions.length === 2 && s.console.count === 0 && s.preview.state === 'running');
+      // Version 1's run is kept with it in the library, and its errors show in the timeline.
+      // (Version 2 reported nothing and keeps nothing: no row of its own.)
+      await waitForRows(page, 'SELECT v.number, c.errors, json_array_length(c.entries) FROM version_console c ' +
+        'JOIN versions v ON v.id = c.version_id ORDER BY v.number', [['1', '3', String(reported.console.count)]]);
+      assert.deepEqual((await state(page)).open.versions.map((v) => v.console_errors), [3, null]);
       // Firefox tells the test of the app's own uncaught errors too.
       assert.deepEqual(errors.filter((line) => !/undefinedFunction|nobody waited|missing-image/.test(line)), []);
     });

@@ -14,6 +14,9 @@ import {
 } from './harness.mjs';
 
 const kLoop = '<!doctype html><html><body><p>Looping</p><script>while (true) {}</script></body></html>';
+// Says why first: what it reports before it loops is kept with the version.
+const kLoopAfterAnError = '<!doctype html><html><body><p>Looping</p><script>' +
+  'console.error("about to loop"); setTimeout(() => { while (true) {} }, 1000);</script></body></html>';
 
 // How long the page takes to run a task of its own, and to draw a frame, in ms.
 async function responsiveness(page) {
@@ -90,7 +93,7 @@ for (const engine of browsers()) {
     const { page, errors } = await openKiln(browser, server.url);
     await act(page, 'newProject', 'Loop');
     await waitForState(page, (s) => s.open?.name === 'Loop');
-    await act(page, 'addVersion', kLoop);
+    await act(page, 'addVersion', kLoopAfterAnError);
     const looping = await waitForState(page, (s) => s.preview.state === 'unresponsive', 60_000);
 
     // The app loops in its own process: Kiln's page draws frames, and a click is answered at once.
@@ -111,13 +114,18 @@ for (const engine of browsers()) {
     await waitForItem(page, 'Run it');
     await screenshot(page, `preview-stopped-${engine}.png`);
 
-    // Next time, the version is held until the user runs it.
+    // Next time, the version is held until the user runs it, with what its last run reported.
     await reloadKiln(page, errors);
-    await waitForState(page, (s) => s.preview.state === 'held' && s.preview.key === looping.preview.key);
+    const held = await waitForState(page, (s) => s.preview.state === 'held' && s.preview.key === looping.preview.key);
+    assert.equal(held.console.last_run, true);
+    assert.deepEqual(held.console.last.map((entry) => `${entry.level} ${entry.text}`), ['error about to loop']);
+    assert.equal(held.open.versions[0].console_errors, 1);
+    await waitForItem(page, 'Last run: 1 message, 1 error  ▸');
     await waitForItem(page, 'Show the code');
     assert.equal(await page.evaluate(() => window.kilnPreview.info().run), 0, 'a held app was started');
     await screenshot(page, `preview-held-${engine}.png`);
-    assert.deepEqual(errors, [], 'the page reported errors');
+    // The app's own console.error reaches the test too.
+    assert.deepEqual(errors.filter((line) => !/about to loop/.test(line)), [], 'the page reported errors');
   });
 
   test(`with one origin, a link to a looping version opens with Kiln usable and the app held (${engine})`, { timeout: 240_000 }, async (t) => {

@@ -143,6 +143,44 @@ TEST(PreviewGuard, AVersionMarkedLastTimeIsHeldAfterAReload) {
     EXPECT_GT(f.app.preview.serial, serial);
 }
 
+TEST(PreviewGuard, AHeldVersionShowsWhatItsLastRunReported) {
+    Fixture f;
+    f.makeVersion("<script>console.error('about to loop'); while(true){}</script>");
+    app::syncPreview(f.app);
+    app::receiveConsole(f.app, R"({"entries": [{"level": "error", "text": "about to loop", "line": 1}]})");
+    // The tab dies; the next load has a new guard and an empty console over the same library.
+    f.app.preview = app::PreviewGuard{};
+    f.app.console = app::PreviewConsole{};
+    ASSERT_EQ(app::syncPreview(f.app), PreviewRun::Held);
+    ASSERT_EQ(f.app.console.entries.size(), 1u);
+    EXPECT_TRUE(f.app.console.last_run);
+    EXPECT_EQ(f.app.console.errors, 1u);
+    EXPECT_EQ(f.app.console.entries[0].line, 1);
+    EXPECT_EQ(app::stateSnapshot(f.app)["console"]["last_run"], true);
+
+    // Run it: a new run, with a console of its own.
+    app::runHeldPreview(f.app);
+    EXPECT_TRUE(f.app.console.entries.empty());
+    EXPECT_FALSE(f.app.console.last_run);
+}
+
+TEST(PreviewGuard, ALastRunFromAnImportedFileIsReadLikeAnyReport) {
+    Fixture f;
+    const std::string key = f.makeVersion("<p>x</p>");
+    // What an imported file may hold: a JSON array of objects, not all of them entries.
+    f.app.store->setVersionConsole(f.app.open->versions[0].id,
+                                   R"([{"level": "fatal", "text": "x"}, {"level": "error", "text": 5},
+                                       {"level": "error", "text": "kept", "line": -2, "column": "3"}])",
+                                   0);
+    f.app.open->versions = f.app.store->listVersions(f.app.open->project.id);
+    f.marks.set(key, true);
+    ASSERT_EQ(app::syncPreview(f.app), PreviewRun::Held);
+    ASSERT_EQ(f.app.console.entries.size(), 1u);
+    EXPECT_EQ(f.app.console.entries[0].text, "kept");
+    EXPECT_EQ(f.app.console.entries[0].line, 0);
+    EXPECT_EQ(f.app.console.entries[0].column, 0);
+}
+
 TEST(PreviewGuard, LeavingAStartingVersionBeforeItCouldAnswerClearsItsMark) {
     Fixture f;
     const std::string first = f.makeVersion("<p>one</p>");

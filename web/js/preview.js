@@ -146,7 +146,7 @@
   }
 
   function mergeConsole(data) {
-    const batch = queued.console ??= { entries: [], dropped: 0 };
+    const batch = queued.console ??= { run, entries: [], dropped: 0 };
     const entries = Array.isArray(data.entries) ? data.entries : [];
     const room = Math.max(kMaxConsoleEntries - batch.entries.length, 0);
     for (let i = 0; i < Math.min(room, entries.length); i++) batch.entries.push(entries[i]);
