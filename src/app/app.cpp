@@ -3,6 +3,7 @@
 #include "app/app_internal.h"
 #include "app/embed_api.h"
 #include "app/messages.h"
+#include "core/codegen/text.h"
 #include "core/codegen/utf8.h"
 
 #include <algorithm>
@@ -64,6 +65,7 @@ void internal::loadProject(App& app, const store::Project& project, int number) 
     open.preview_revision = ++app.revisions;
     open.network = app.store->getSetting(previewNetworkKey(project.public_id)).value_or("on") != "off";
     app.open = std::move(open);
+    switchPrompt(app, project.public_id);
 }
 
 int internal::addVersion(App& app, store::NewVersion version) {
@@ -583,6 +585,48 @@ void newProject(App& app, const std::string& name, const std::string& code) {
             }
         });
     });
+}
+
+std::string promptKey(const std::string& owner) {
+    return "prompt:" + owner;
+}
+
+void internal::switchPrompt(App& app, const std::string& owner) {
+    if (app.prompt_owner == owner) return;
+    keepPrompt(app, true);
+    app.prompt_owner = owner;
+    app.prompt = app.store ? app.store->getSetting(promptKey(owner)).value_or("") : "";
+    app.prompt_kept = app.prompt;
+}
+
+void syncPrompt(App& app) {
+    if (app.shared) return;  // the shared view has no prompt box
+    internal::switchPrompt(app, app.open ? app.open->project.public_id : "");
+}
+
+void keepPrompt(App& app, bool now) {
+    if (!app.prompt_owner || app.prompt == app.prompt_kept || !app.store || app.store->readOnly()) return;
+    const int64_t time = app.clock_ms ? app.clock_ms() : 0;
+    if (!now && app.prompt_kept_at >= 0 && time - app.prompt_kept_at < kPromptKeepMs) return;
+    app.prompt_kept = app.prompt;
+    app.prompt_kept_at = time;
+    whenWritable(app, [&app, key = promptKey(*app.prompt_owner), text = app.prompt] {
+        guarded(app, [&] { app.store->setSetting(key, text); });
+    });
+}
+
+void internal::clearSentPrompt(App& app, int64_t project_id, const std::string& instruction) {
+    const std::optional<store::Project> project = app.store ? app.store->getProject(project_id) : std::nullopt;
+    if (!project) return;
+    if (app.prompt_owner == project->public_id) {
+        if (codegen::trim(app.prompt) == instruction) app.prompt.clear();  // unless a new one is typed
+        keepPrompt(app, true);
+        return;
+    }
+    // Typed for a project not shown now: its kept text, the same way.
+    const std::string key = promptKey(project->public_id);
+    if (codegen::trim(app.store->getSetting(key).value_or("")) != instruction) return;
+    whenWritable(app, [&app, key] { guarded(app, [&] { app.store->setSetting(key, ""); }); });
 }
 
 void startFromPrompt(App& app, const std::string& prompt) {

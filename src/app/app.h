@@ -154,6 +154,9 @@ struct App {
     uint64_t share_requests = 0;
     std::optional<SharedView> shared;
     std::string prompt;                         // the prompt box; never cleared by a failure
+    std::optional<std::string> prompt_owner;    // whose text it holds (syncPrompt); empty until read
+    std::string prompt_kept;                    // its text as last kept for, or read from, its owner
+    int64_t prompt_kept_at = -1;                // when it was last kept (clock_ms); -1: not yet
     std::optional<store::Project> undo_delete;  // just moved to the trash, offered back
     std::vector<std::string> starter_prompts;
     Theme theme = Theme::System;
@@ -257,6 +260,20 @@ std::vector<const store::ProjectSummary*> visibleProjects(const App& app);
 void newProject(App& app, const std::string& name = "", const std::string& code = "");
 // Creates a project for a starter prompt: named after it, opened, with the prompt in the box.
 void startFromPrompt(App& app, const std::string& prompt);
+
+// The prompt box belongs to the open project, or with none open to the start page: its text is
+// kept in the library's settings, under promptKey, and comes back with its project, also after a
+// reload. Opening a project brings its text into the box (loadProject); syncPrompt does the same
+// when no project is open any more. The panels keep the text as it is edited.
+constexpr int64_t kPromptKeepMs = 1000;
+// The settings key of the text typed for a project (its public id; "" for the start page).
+std::string promptKey(const std::string& owner);
+// Brings the box to the text of what is open now (nothing: the start page), keeping the text it
+// had for its owner first.
+void syncPrompt(App& app);
+// Keeps the box's text for its owner when it changed since it was last kept: at once when `now`,
+// else once kPromptKeepMs have passed since then. Nothing with a read-only library.
+void keepPrompt(App& app, bool now);
 void renameProject(App& app, int64_t project_id, const std::string& name);
 // Moves a project to the trash and offers to undo it; closes it if it was open.
 void deleteProject(App& app, int64_t project_id);

@@ -24,8 +24,15 @@ void guarded(App& app, Action action) {
 // Runs a write at once, or, when other tabs share the library, once this tab may write.
 void whenWritable(App& app, std::function<void()> write);
 
-// Loads a project's versions and shows version `number` (0: the latest).
+// Loads a project's versions and shows version `number` (0: the latest), with its prompt text.
 void loadProject(App& app, const store::Project& project, int number);
+
+// Brings the prompt box to `owner`'s text (a project's public id; "" for the start page), keeping
+// the text it had for its own owner first (app.h, syncPrompt).
+void switchPrompt(App& app, const std::string& owner);
+// Once a generation for project `project_id` made its version: the prompt that asked for it
+// leaves that project's box (shown or kept), unless something else was typed there since.
+void clearSentPrompt(App& app, int64_t project_id, const std::string& instruction);
 
 // Stores a new version of version.project_id and, when that project is open, shows it. Returns
 // its number.

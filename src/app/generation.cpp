@@ -484,7 +484,7 @@ void storeResult(App& app, const std::string& code) {
     version.stats.finish_reason = result.finish_reason;
     generation.phase = GenerationPhase::Finished;
     app.draft.reset();
-    if (codegen::trim(app.prompt) == generation.instruction) app.prompt.clear();  // unless a new one is typed
+    internal::clearSentPrompt(app, generation.project_id, generation.instruction);
     whenWritable(app, [&app, version] {
         guarded(app, [&] { app.generation.new_version = internal::addVersion(app, version); });
     });
@@ -575,6 +575,7 @@ void startGeneration(App& app, const std::string& instruction) {
 // ---------------------------------------------------------------------------------------------
 
 void sendPrompt(App& app) {
+    keepPrompt(app, true);  // kept until its version is made: a tab closed meanwhile keeps it
     sendInstruction(app, std::string(codegen::trim(app.prompt)));
 }
 
@@ -610,7 +611,13 @@ void sendInstruction(App& app, const std::string& instruction) {
             guarded(app, [&] {
                 const std::string name = internal::nameFromPrompt(instruction);
                 if (!app.open) {
-                    internal::loadProject(app, app.store->createProject(name), 0);
+                    const store::Project project = app.store->createProject(name);
+                    // The start page's text is this project's prompt now: it moves with it.
+                    if (app.prompt_owner == "") app.store->setSetting(promptKey(""), "");
+                    app.prompt_owner = project.public_id;
+                    app.prompt_kept.clear();
+                    internal::loadProject(app, project, 0);
+                    keepPrompt(app, true);
                 } else {
                     app.store->renameProject(app.open->project.id, name);
                     app.open->project = *app.store->getProject(app.open->project.id);

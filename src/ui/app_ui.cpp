@@ -158,6 +158,7 @@ bool anyPopupOpen() {
 
 FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     FrameOutput out;
+    app::syncPrompt(app);  // the box shows the text of what is open
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);

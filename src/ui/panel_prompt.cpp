@@ -81,6 +81,9 @@ void drawPromptBox(app::App& app, FrameOutput& out) {
     bool send =
         ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue);
     send = send || (ImGui::IsItemFocused() && sendShortcut());
+    // What is typed is kept with its project as it is typed, and at once when the box is left.
+    app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit());
+    if (ImGui::IsItemEdited()) out.redrawIn(static_cast<double>(app::kPromptKeepMs));
     if (app.prompt.empty() && !ImGui::IsItemActive()) {
         const ImVec2 padding = ImGui::GetStyle().FramePadding;
         ImGui::GetWindowDrawList()->AddText(ImVec2(top_left.x + padding.x, top_left.y + padding.y),

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, reloadKiln, screenshot, serveAndLaunch, state, waitForItem,
-  waitForState,
+  act, browsers, clickItem, openKiln, query, reloadKiln, replaceText, screenshot, serveAndLaunch, state, waitForItem,
+  waitForRows, waitForState,
 } from './harness.mjs';
 
 const kCode = '<!doctype html><title>t</title>' + 'x'.repeat(20_000);
@@ -49,10 +49,15 @@ for (const engine of browsers()) {
     await act(page, 'addVersion', kCode);
     const saved = await waitForState(page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
     assert.equal(saved.storage.saved_through, saved.storage.committed);
+    // What is typed in the prompt box, and not sent, is kept with the project as it is typed.
+    await replaceText(page, '##prompt', 'make the title bigger');
+    await waitForRows(page, `SELECT value FROM settings WHERE key = 'prompt:${saved.open.id}'`, [['make the title bigger']]);
+    await waitForState(page, (s) => s.saved === 'saved');
 
     await reloadKiln(page, errors);
     const after = await state(page);
     assert.deepEqual(after.projects.map((p) => [p.name, p.versions]), [['Untitled 1', 1]]);
+    assert.equal(after.prompt, 'make the title bigger');
     assert.equal(after.storage.recovery, '');
     assert.deepEqual(await query(page, 'PRAGMA integrity_check'), [['ok']]);
     assert.deepEqual(await query(page, 'SELECT length(code) FROM versions'), [[String(kCode.length)]]);

@@ -315,6 +315,48 @@ TEST(AppStorage, OpensTheStoredLibraryAndSavesEveryChange) {
     EXPECT_EQ(reopened.app.theme, app::Theme::Dark);
 }
 
+TEST(AppStorage, EachProjectKeepsWhatIsTypedInItsPromptBoxAlsoAfterAReload) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    std::string a, b;
+    {
+        Tab tab(backend, peers);
+        App& app = tab.app;
+        int64_t clock = 0;
+        app.clock_ms = [&clock] { return clock; };
+        app::syncPrompt(app);
+        app.prompt = "an idea for later";  // on the start page
+        app::newProject(app, "A");
+        a = app.open->project.public_id;
+        EXPECT_EQ(app.prompt, "") << "a project's box is its own";
+        app.prompt = "make it blue";
+        clock += app::kPromptKeepMs;
+        app::keepPrompt(app, false);  // as it is typed: at most every kPromptKeepMs
+        EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue");
+        app.prompt = "make it blue and round";
+        app::keepPrompt(app, false);
+        EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue") << "not due yet";
+        clock += app::kPromptKeepMs;
+        app::keepPrompt(app, false);
+        EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue and round");
+        app::newProject(app, "B");
+        b = app.open->project.public_id;
+        app.prompt = "a header";  // kept as B is left, whenever it was typed
+        app::openProject(app, a);
+        EXPECT_EQ(app.prompt, "make it blue and round");
+        app::closeProject(app);
+        app::syncPrompt(app);
+        EXPECT_EQ(app.prompt, "an idea for later");
+    }
+    Tab reopened(backend, peers);
+    app::syncPrompt(reopened.app);
+    EXPECT_EQ(reopened.app.prompt, "an idea for later");
+    app::openProject(reopened.app, b);
+    EXPECT_EQ(reopened.app.prompt, "a header");
+    app::openProject(reopened.app, a);
+    EXPECT_EQ(reopened.app.prompt, "make it blue and round");
+}
+
 TEST(AppStorage, SaveStateFollowsStorageNotSqlite) {
     test::FakeBackend backend;
     test::FakePeers peers;

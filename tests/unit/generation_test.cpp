@@ -415,6 +415,38 @@ TEST(Generation, AFirstPromptWithNoProjectOpenMakesOne) {
     EXPECT_EQ(f.app.open->selected, 1);
 }
 
+TEST(Generation, AFirstPromptFromTheStartPageMovesWithItsProjectAndLeavesOnceItsVersionIsMade) {
+    Fixture f;
+    app::closeProject(f.app);
+    app::syncPrompt(f.app);
+    f.send("a dice roller");
+    ASSERT_TRUE(f.app.open);
+    EXPECT_EQ(f.app.prompt, "a dice roller") << "the box keeps it while it runs";
+    const std::string key = app::promptKey(f.app.open->project.public_id);
+    EXPECT_EQ(f.app.store->getSetting(key), "a dice roller") << "a tab closed now keeps it";
+    EXPECT_EQ(f.app.store->getSetting(app::promptKey("")).value_or(""), "") << "not the start page's any more";
+    f.http.answer(200, streamed(fenced(kApp)));
+    EXPECT_EQ(f.app.prompt, "");
+    EXPECT_EQ(f.app.store->getSetting(key), "");
+}
+
+TEST(Generation, APromptSentForAProjectNotShownLeavesItsKeptTextOnceItsVersionIsMade) {
+    Fixture f;
+    f.firstVersion();
+    const std::string demo = f.app.open->project.public_id;
+    f.send("make it blue");
+    app::newProject(f.app, "Other");  // looked away while it runs
+    f.app.prompt = "typed for Other";
+    f.http.answer(200, streamed(fenced(kApp)));
+    EXPECT_EQ(f.app.prompt, "typed for Other");
+    EXPECT_EQ(f.app.store->getSetting(app::promptKey(demo)), "");
+    app::openProject(f.app, demo);
+    EXPECT_EQ(f.app.prompt, "");
+    app::openProject(f.app, f.app.projects[1].project.public_id == demo ? f.app.projects[0].project.public_id
+                                                                        : f.app.projects[1].project.public_id);
+    EXPECT_EQ(f.app.prompt, "typed for Other");
+}
+
 TEST(Generation, AFirstPromptNamesAnUntitledProjectAfterIt) {
     Fixture f;
     app::newProject(f.app, "");
