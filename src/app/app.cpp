@@ -600,7 +600,8 @@ void internal::switchPrompt(App& app, const std::string& owner) {
 }
 
 void syncPrompt(App& app) {
-    if (app.shared) return;  // the shared view has no prompt box
+    // The shared view has no prompt box; before the library is open there is no text to read.
+    if (app.shared || !app.store) return;
     internal::switchPrompt(app, app.open ? app.open->project.public_id : "");
 }
 

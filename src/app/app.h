@@ -261,7 +261,8 @@ void newProject(App& app, const std::string& name = "", const std::string& code 
 // Creates a project for a starter prompt: named after it, opened, with the prompt in the box.
 void startFromPrompt(App& app, const std::string& prompt);
 
-// The prompt box belongs to the open project, or with none open to the start page: its text is
+// The prompt box belongs to the open project, or with none open to the start page (where a prompt
+// from an embedding page waits until sending makes its project): its text is
 // kept in the library's settings, under promptKey, and comes back with its project, also after a
 // reload. Opening a project brings its text into the box (loadProject); syncPrompt does the same
 // when no project is open any more. The panels keep the text as it is edited.

@@ -348,7 +348,12 @@ TEST(AppStorage, EachProjectKeepsWhatIsTypedInItsPromptBoxAlsoAfterAReload) {
         app::syncPrompt(app);
         EXPECT_EQ(app.prompt, "an idea for later");
     }
+    backend.hold();  // the library is still being read as the first frames are drawn
     Tab reopened(backend, peers);
+    app::syncPrompt(reopened.app);
+    EXPECT_EQ(reopened.app.prompt, "");
+    backend.releaseAll();
+    ASSERT_TRUE(reopened.opened);
     app::syncPrompt(reopened.app);
     EXPECT_EQ(reopened.app.prompt, "an idea for later");
     app::openProject(reopened.app, b);
