@@ -304,6 +304,24 @@ TEST(LibraryImport, OpeningALibraryRemovesWhatKilnDoesNotMake) {
 
 // ---- App data (schema 2 on) ----------------------------------------------------------------------
 
+namespace {
+
+// A library after the Kiln file `bytes` is imported into an empty one: its projects added (`add`),
+// or the library rebuilt from it (Replace).
+Store importedIntoAnEmptyLibrary(const std::vector<uint8_t>& bytes, bool add) {
+    ImportFile file = ImportFile::check(bytes);
+    if (add) {
+        Store library = Store::openInMemory(test::steppingClock());
+        file.addTo(library.database(), [] { return int64_t{5}; });
+        return library;
+    }
+    Database copy(":memory:");
+    test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
+    return Store(std::move(copy), {});
+}
+
+}  // namespace
+
 TEST(LibraryImport, AppDataComesWithItsProjectAsText) {
     const std::vector<uint8_t> bytes = kilnLibrary([](Database& db) {
         db.exec(
@@ -313,19 +331,10 @@ TEST(LibraryImport, AppDataComesWithItsProjectAsText) {
             "WHERE public_id = '00000000000000aa';");
     });
     for (bool add : {true, false}) {
-        Store library = Store::openInMemory(test::steppingClock());
-        ImportFile file = ImportFile::check(bytes);
+        Store library = importedIntoAnEmptyLibrary(bytes, add);
         std::optional<Project> alpha;
-        if (add) {
-            file.addTo(library.database(), [] { return int64_t{5}; });
-            for (const ProjectSummary& item : library.listProjects(10).items) {
-                if (item.project.name == "Alpha") alpha = item.project;
-            }
-        } else {
-            Database copy(":memory:");
-            test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
-            library = Store(std::move(copy), {});
-            alpha = library.getProjectByPublicId("00000000000000aa");
+        for (const ProjectSummary& item : library.listProjects(10).items) {
+            if (item.project.name == "Alpha") alpha = item.project;
         }
         ASSERT_TRUE(alpha);
         const std::vector<AppDataItem> items = library.getAppData(alpha->id);
@@ -369,15 +378,7 @@ TEST(LibraryImport, AVersionsConsoleComesWithItAndItsErrorsAreCountedAgain) {
             "SELECT max(id), 'not json', 0, 1, 1 FROM versions;");
     });
     for (bool add : {true, false}) {
-        Store library = Store::openInMemory(test::steppingClock());
-        ImportFile file = ImportFile::check(bytes);
-        if (add) {
-            file.addTo(library.database(), [] { return int64_t{5}; });
-        } else {
-            Database copy(":memory:");
-            test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
-            library = Store(std::move(copy), {});
-        }
+        Store library = importedIntoAnEmptyLibrary(bytes, add);
         Statement kept(library.database(), "SELECT entries, dropped, errors FROM version_console");
         ASSERT_TRUE(kept.step()) << (add ? "add" : "replace");
         EXPECT_EQ(kept.columnText(0), R"([{"level":"error","text":"boom","line":3}])");
