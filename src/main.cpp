@@ -381,7 +381,6 @@ int main() {
     });
     g.app.origin = kiln::web::pageOrigin();
     g.app.system_prompt = readFile(kSystemPrompt);
-    g.ui.compact = kiln::web::embedMode();
     kiln::web::onHashChange(openHash);
 
     // The test build's hooks (test_hooks.h); nothing in the build that users get.

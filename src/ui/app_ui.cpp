@@ -2,12 +2,15 @@
 //   Views        which view follows a generation; Preview, Code, Changes and App data as tabs
 //   Layouts      desktop (sidebar | prompt and versions | preview and code), phone (tabs); the
 //                shared view in either, in place of the open project
+//   Caret        the field being typed into stays in view when the window gets shorter
 //   drawApp      the frame: the layout, the status bar, the dialogs, the deferred action
 // Each panel, dialog and banner is drawn by its own file (ui/panels.h says which).
 #include "ui/app_ui.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -23,17 +26,23 @@ namespace {
 // Views
 // ---------------------------------------------------------------------------------------------
 
-// Shows the code while a generation streams it, and the preview once it made a version.
+// Shows the code while a generation of the open project streams it, and the preview once it made
+// a version (on a phone too, from the Prompt or Code tab).
 void followGeneration(app::App& app, UiState& ui) {
     const app::GenerationPhase phase = app.generation.phase;
     if (phase == ui.shown_phase) return;
-    if (phase == app::GenerationPhase::Running) {
+    const bool shown = app.open && app.open->project.id == app.generation.project_id;
+    if (phase == app::GenerationPhase::Running && shown) {
         ui.view_tab = ViewTab::Code;
         ui.phone_code_view = CodeView::Code;
+        ui.follow_stream = true;
         if (ui.phone_tab == PhoneTab::Preview) ui.phone_tab = PhoneTab::Code;
     } else if (ui.shown_phase == app::GenerationPhase::Running) {
         markCodeEditorTextChanged(ui.code_editor);
-        if (phase == app::GenerationPhase::Finished) ui.view_tab = ViewTab::Preview;
+        if (phase == app::GenerationPhase::Finished && shown) {
+            ui.view_tab = ViewTab::Preview;
+            if (ui.phone_tab == PhoneTab::Prompt || ui.phone_tab == PhoneTab::Code) ui.phone_tab = PhoneTab::Preview;
+        }
     }
     ui.shown_phase = phase;
 }
@@ -154,6 +163,29 @@ bool anyPopupOpen() {
     return ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Caret
+// ---------------------------------------------------------------------------------------------
+
+// When the window got shorter (a phone's on-screen keyboard opened over the page, web/js/input.js)
+// and the text caret is now below what a window shows, that window scrolls to show it again.
+void keepCaretInView(UiState& ui, FrameOutput& out) {
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    const float height = ImGui::GetMainViewport()->WorkSize.y;
+    const bool shorter = height < ui.window_height;
+    ui.window_height = height;
+    const ImGuiPlatformImeData& caret = g.PlatformImeData;
+    if (!shorter || !caret.WantVisible) return;
+    const float bottom = caret.InputPos.y + caret.InputLineHeight + ImGui::GetStyle().ItemSpacing.y;
+    for (ImGuiWindow* window = g.ActiveIdWindow; window; window = window->ParentWindow) {
+        const float hidden = bottom - window->InnerClipRect.Max.y;
+        if (hidden <= 0 || window->ScrollMax.y <= window->Scroll.y) continue;
+        ImGui::SetScrollY(window, std::min(window->ScrollMax.y, window->Scroll.y + hidden));
+        out.redrawIn(1);  // the scroll applies in the next frame
+        return;
+    }
+}
+
 }  // namespace
 
 FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
@@ -171,7 +203,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     const float status_height = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2;
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
     followGeneration(app, ui);
-    const bool phone = ui.compact || viewport->WorkSize.x < kPhoneWidth;
+    const bool phone = viewport->WorkSize.x < kPhoneWidth;
     if (phone) {
         drawPhone(app, ui, fonts, body_height, out);
     } else {
@@ -186,6 +218,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     drawImportPopup(app);
     drawShareLinkPopup(app, ui, out);
     if (anyPopupOpen()) out.preview.visible = false;
+    keepCaretInView(ui, out);
     ImGui::End();
     if (ui.deferred) {
         std::function<void()> action = std::move(ui.deferred);

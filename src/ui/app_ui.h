@@ -33,7 +33,6 @@ struct UiState {
     CodeEditorState code_editor;
     uint64_t code_editor_revision = 0;  // the preview revision the editor last showed
     bool dark = false;                  // the theme applied, for the code editor's palette
-    bool compact = false;               // embedded in another page: one column with tabs
     bool update_waiting = false;        // a new version of Kiln is ready to take over
     int64_t copied_at_ms = -1;          // app.clock_ms when Copy code or Copy link was clicked (says "Copied")
     uint64_t shown_shared = 0;          // the shared view's revision the views were last switched for
@@ -47,6 +46,8 @@ struct UiState {
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
     size_t streamed_bytes = 0;                                      // the streamed code the editor last showed
+    bool follow_stream = true;  // the streamed code scrolls with its end (the user scrolled up: false)
+    float window_height = 0;    // the last frame's (keepCaretInView)
 };
 
 // Where the page must place the live preview this frame; the platform puts a real <iframe> there.
@@ -82,9 +83,6 @@ struct FrameOutput {
         if (ms > 0) redraw_in_ms = redraw_in_ms > 0 ? std::min(redraw_in_ms, ms) : ms;
     }
 };
-
-// Below this width (CSS pixels) the interface is one column with tabs.
-constexpr float kPhoneWidth = 720.0f;
 
 FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts);
 

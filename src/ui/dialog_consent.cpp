@@ -5,7 +5,6 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
-#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -21,10 +20,11 @@ namespace kiln::ui {
 void drawConsentPopup(app::App& app, FrameOutput& out) {
     constexpr const char* kTitle = "Generate with your endpoint?###consent";
     if (app.embed.pending && !ImGui::IsPopupOpen(kTitle)) ImGui::OpenPopup(kTitle);
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(std::min(480.0f, viewport->WorkSize.x - 16.0f), 0));
-    if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
+    bool open = true;
+    if (!beginDialog(kTitle, 480, &open)) {
+        if (!open) app::answerConsent(app, app::ConsentChoice::Deny);  // the close control denies
+        return;
+    }
     if (!app.embed.pending) {
         ImGui::CloseCurrentPopup();
         ImGui::EndPopup();

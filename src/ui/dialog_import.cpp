@@ -10,8 +10,11 @@ namespace kiln::ui {
 
 void drawImportPopup(app::App& app) {
     if (app.pending_import && !ImGui::IsPopupOpen("Import a library?")) ImGui::OpenPopup("Import a library?");
-    ImGui::SetNextWindowSize(ImVec2(440, 0));
-    if (!ImGui::BeginPopupModal("Import a library?", nullptr, ImGuiWindowFlags_NoResize)) return;
+    bool open = true;
+    if (!beginDialog("Import a library?", 440, &open)) {
+        if (!open) app::cancelImport(app);
+        return;
+    }
     if (!app.pending_import) {
         ImGui::CloseCurrentPopup();
         ImGui::EndPopup();

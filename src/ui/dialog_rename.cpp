@@ -5,6 +5,8 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "ui/widgets.h"
+
 namespace kiln::ui {
 
 void beginRename(UiState& ui, const store::Project& project) {
@@ -17,8 +19,8 @@ void drawRenamePopup(app::App& app, UiState& ui) {
     if (opensNow(ui, Dialog::Rename)) {
         ImGui::OpenPopup("Rename project");
     }
-    ImGui::SetNextWindowSize(ImVec2(360, 0));
-    if (!ImGui::BeginPopupModal("Rename project", nullptr, ImGuiWindowFlags_NoResize)) return;
+    bool open = true;
+    if (!beginDialog("Rename project", 360, &open)) return;
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(-1);
     bool enter = ImGui::InputText("##name", &ui.rename_text, ImGuiInputTextFlags_EnterReturnsTrue);

@@ -138,8 +138,8 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
         ui.settings_edit = app.settings;
         if (app.connection_test.outcome != Outcome::Running) app.connection_test = {};  // from another visit
     }
-    ImGui::SetNextWindowSize(ImVec2(560, 0));
-    if (!ImGui::BeginPopupModal("Settings", nullptr, ImGuiWindowFlags_NoResize)) return;
+    bool open = true;
+    if (!beginDialog("Settings", 560, &open)) return;
     app::EndpointSettings& edit = ui.settings_edit;
     mutedWrapped("Kiln writes code with an OpenAI-compatible endpoint you choose.");
     ImGui::Spacing();

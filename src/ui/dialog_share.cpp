@@ -5,7 +5,6 @@
 
 #include <imgui.h>
 
-#include <algorithm>
 #include <string>
 
 #include "app/messages.h"
@@ -33,9 +32,11 @@ void drawShareLinkPopup(app::App& app, UiState& ui, FrameOutput& out) {
         ImGui::OpenPopup(kTitle);
         ui.copied_at_ms = -1;
     }
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowSize(ImVec2(std::min(480.0f, viewport->WorkSize.x - 16.0f), 0));
-    if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_NoResize)) return;
+    bool open = true;
+    if (!beginDialog(kTitle, 480, &open)) {
+        if (!open) app::closeShareLink(app);
+        return;
+    }
     if (!app.share_link) {
         ImGui::CloseCurrentPopup();
         ImGui::EndPopup();

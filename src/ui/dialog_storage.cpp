@@ -15,8 +15,8 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     if (opensNow(ui, Dialog::Storage)) {
         ImGui::OpenPopup("Storage");
     }
-    ImGui::SetNextWindowSize(ImVec2(440, 0));
-    if (!ImGui::BeginPopupModal("Storage", nullptr, ImGuiWindowFlags_NoResize)) return;
+    bool open = true;
+    if (!beginDialog("Storage", 440, &open)) return;
     out.storage_shown = true;
     const app::StorageInfo& storage = app.storage;
     const app::SaveView save = app::saveView(app);

@@ -1,7 +1,9 @@
-// The open project's header: its name in the title font, with Rename and Delete beside it.
+// The open project's header: its name in the title font, on one line, with Rename and Delete
+// beside it.
 #include "ui/panels.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 
@@ -11,15 +13,20 @@ namespace kiln::ui {
 
 void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     app::OpenProject& open = *app.open;
-    // A long name wraps, leaving room for the buttons on its first line.
+    // The name takes one line, leaving room for the buttons; a name cut short reads whole on hover.
+    const float avail = ImGui::GetContentRegionAvail().x;
     const float buttons = buttonWidth("Rename") + buttonWidth("Delete") + ImGui::GetStyle().ItemSpacing.x * 2;
-    ImGui::PushTextWrapPos(std::max(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - buttons,
-                                    ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x * 0.5f));
+    const float width = std::max(avail - buttons, avail * 0.5f);
+    const char* name = open.project.name.c_str();
     ImGui::PushFont(fonts.title);
-    ImGui::TextUnformatted(open.project.name.c_str());
+    const ImVec2 text = ImGui::CalcTextSize(name);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(std::min(text.x, width), text.y));
+    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), at, ImVec2(at.x + width, at.y + text.y), at.x + width,
+                              at.x + width, name, nullptr, &text);
     ImGui::PopFont();
-    ImGui::PopTextWrapPos();
-    // The small buttons sit centred on the title's first line (SameLine puts each at its top).
+    if (text.x > width && ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal)) ImGui::SetTooltip("%s", name);
+    // The small buttons sit centred on the title's line (SameLine puts each at its top).
     const float offset = (fonts.title->FontSize * fonts.title->Scale - ImGui::GetFontSize()) / 2;
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);

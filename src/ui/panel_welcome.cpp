@@ -1,5 +1,5 @@
-// The greeting of an empty library: what Kiln does, starter prompts as cards, Start an empty
-// project, and where projects are kept.
+// The greeting of an empty library: what Kiln does, then the first steps (set up a model while
+// none is, then start from a starter card or an empty project), and where projects are kept.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -13,20 +13,30 @@ namespace kiln::ui {
 
 namespace {
 
-// A starter prompt as a clickable card with wrapped text. Its test label is "##" + the prompt.
+// A starter prompt as a card that reads as a button: filled like one, with wrapped text and an
+// arrow at its end. Its test label is "##" + the prompt.
 bool starterCard(const std::string& prompt, float width) {
-    const ImVec2 padding = ImGui::GetStyle().FramePadding;
-    const float wrap = width - padding.x * 2;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 padding(style.FramePadding.x * 1.5f, style.FramePadding.y * 2.0f);
+    const char* arrow = "›";
+    const float arrow_width = ImGui::CalcTextSize(arrow).x;
+    const float wrap = width - padding.x * 3 - arrow_width;
     const ImVec2 text = ImGui::CalcTextSize(prompt.c_str(), nullptr, false, wrap);
     const ImVec2 position = ImGui::GetCursorScreenPos();
-    bool pressed = ImGui::Selectable(("##" + prompt).c_str(), false, 0, ImVec2(width, text.y + padding.y * 2));
+    const ImVec2 size(width, text.y + padding.y * 2);
+    const bool pressed = ImGui::InvisibleButton(("##" + prompt).c_str(), size);
+    const ImGuiCol fill = ImGui::IsItemActive()    ? ImGuiCol_ButtonActive
+                          : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered
+                                                   : ImGuiCol_Button;
+    const ImVec2 end(position.x + size.x, position.y + size.y);
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    if (!ImGui::IsItemHovered()) {
-        draw->AddRect(position, ImVec2(position.x + width, position.y + text.y + padding.y * 2),
-                      ImGui::GetColorU32(ImGuiCol_Separator), ImGui::GetStyle().FrameRounding);
-    }
+    draw->AddRectFilled(position, end, ImGui::GetColorU32(fill), style.FrameRounding);
+    draw->AddRect(position, end, ImGui::GetColorU32(ImGuiCol_Border), style.FrameRounding);
     draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(position.x + padding.x, position.y + padding.y),
                   ImGui::GetColorU32(ImGuiCol_Text), prompt.c_str(), nullptr, wrap);
+    draw->AddText(ImVec2(end.x - padding.x - arrow_width, position.y + (size.y - ImGui::GetFontSize()) * 0.5f),
+                  ImGui::GetColorU32(ImGuiCol_TextDisabled), arrow);
+    if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     return pressed;
 }
 
@@ -49,7 +59,15 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
         "Kiln writes code with a model endpoint you choose: OpenAI, Anthropic, Cerebras, Groq, "
         "OpenRouter, or a local Ollama or LM Studio.");
     ImGui::Dummy(ImVec2(0, 12));
-    ImGui::TextUnformatted("Start from an idea");
+    // Without a model nothing can be written: setting one up is the first step, and this view's
+    // one primary action.
+    const bool needs_model = !app.settings.saved;
+    if (needs_model) {
+        ImGui::TextUnformatted("1.  Choose the model that writes the code");
+        if (primaryButton("Set up a model")) ui.open_next = Dialog::Settings;
+        ImGui::Dummy(ImVec2(0, 8));
+    }
+    ImGui::TextUnformatted(needs_model ? "2.  Start from an idea, or describe your own" : "Start from an idea");
     bool writable = app.store && !app.store->readOnly();
     ImGui::BeginDisabled(!writable);
     for (const std::string& prompt : app.starter_prompts) {
@@ -59,7 +77,7 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
         }
     }
     ImGui::Dummy(ImVec2(0, 8));
-    if (primaryButton("Start an empty project")) {
+    if (ImGui::Button("Start an empty project")) {
         app::newProject(app);
         if (phone) ui.phone_tab = PhoneTab::Prompt;
     }

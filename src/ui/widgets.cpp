@@ -72,6 +72,29 @@ int tabRow(const char* const* labels, int count, int selected, bool fill) {
     return selected;
 }
 
+bool beginDialog(const char* title, float width, bool* open) {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    if (viewport->WorkSize.x < kPhoneWidth) {
+        ImGui::SetNextWindowPos(viewport->WorkPos);
+        ImGui::SetNextWindowSize(viewport->WorkSize);
+    } else {
+        constexpr float kMargin = 16.0f;
+        const float shown = std::min(width, viewport->WorkSize.x - 2 * kMargin);
+        ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+        ImGui::SetNextWindowSizeConstraints(ImVec2(shown, 0), ImVec2(shown, viewport->WorkSize.y - 2 * kMargin));
+        ImGui::SetNextWindowSize(ImVec2(shown, 0));
+    }
+    // Opaque: what is behind a dialog (dimmed around a desktop one) does not show through it.
+    ImVec4 background = ImGui::GetStyleColorVec4(ImGuiCol_PopupBg);
+    background.w = 1.0f;
+    ImGui::PushStyleColor(ImGuiCol_PopupBg, background);
+    const bool shown = ImGui::BeginPopupModal(title, open, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
+    ImGui::PopStyleColor();
+    if (!shown) return false;
+    locateLastItem("##dialog title bar");  // Begin leaves the title bar as the last item
+    return true;
+}
+
 bool beginCombo(const char* label, const char* preview, ImGuiComboFlags flags) {
     const bool open = ImGui::BeginCombo(label, preview, flags);
     locateLastItem(label);

@@ -5,6 +5,10 @@
 
 namespace kiln::ui {
 
+// Below this width (CSS pixels of the canvas, not of the device: an embedded Kiln follows its
+// frame) the interface is one column with tabs, and dialogs are sheets over the whole window.
+constexpr float kPhoneWidth = 720.0f;
+
 // The colour of warnings: a failed generation, a failed save, a key that would not be sent.
 constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
 // The colour of what an app reported as errors: its console's, its versions' error counts.
@@ -35,6 +39,12 @@ int tabRow(const char* const* labels, int count, int selected, bool fill);
 // ImGui::BeginCombo, and the combo findable by its label ("##id") for browser tests: ImGui 1.90
 // reports no label for a combo to the item locator.
 bool beginCombo(const char* label, const char* preview, ImGuiComboFlags flags = 0);
+
+// ImGui::BeginPopupModal for a dialog `width` wide, centred, never taller than the window (what
+// does not fit scrolls inside it). Narrower than kPhoneWidth, the dialog is a sheet over the
+// whole window. Its title bar has a close control: clicking it closes the dialog, clears `*open`
+// and returns false, and the caller does what its Cancel does.
+bool beginDialog(const char* title, float width, bool* open);
 
 // tabRow over the values of an enum class, drawn in the enum's order.
 template <typename Tab>

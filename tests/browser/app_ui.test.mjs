@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, openKiln, replaceText, screenshot, serveAndLaunch, state, waitForItem, waitForKiln,
+  browsers, clickItem, openKiln, replaceText, screenshot, serveAndLaunch, state, tapItem, waitForItem, waitForKiln,
   waitForState,
 } from './harness.mjs';
 
@@ -17,12 +17,6 @@ async function assertPromptTextsFit(page, layout) {
     assert.ok(text.x >= box.x && text.x + text.w <= box.x + box.w,
       `${layout}: ${label} ${JSON.stringify(text)} runs past the prompt box ${JSON.stringify(box)}`);
   }
-}
-
-// Taps the ImGui item labelled `label` with a touch, once it is drawn.
-async function tapItem(page, label) {
-  const rect = await waitForItem(page, label);
-  await page.touchscreen.tap(rect.x + rect.w / 2, rect.y + rect.h / 2);
 }
 
 for (const engine of browsers()) {

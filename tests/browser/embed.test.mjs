@@ -1,6 +1,6 @@
 // Embedding: another site (a page served from 127.0.0.2, while Kiln is on 127.0.0.1: another
-// origin and another site) embeds Kiln with `?embed=1` in an iframe. Kiln starts in the frame,
-// knows it is embedded, its service worker runs, it takes real clicks and saves to IndexedDB, and
+// origin and another site) embeds Kiln in an iframe 960 px wide. Kiln starts in the frame, lays
+// itself out for the frame's width (the desktop layout), its service worker runs, it takes real clicks and saves to IndexedDB, and
 // nothing leaves the frame: the top page is not navigated (not even by a preview trying to) and
 // no window is opened.
 
@@ -10,14 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, newBrowser, openPage, screenshot, settledFrames, startServer, waitForKiln, webDir,
+  browsers, clickItem, newBrowser, openPage, screenshot, settledFrames, startServer, waitForItem, waitForKiln, webDir,
 } from './harness.mjs';
 
 function embedderSite(t, kilnUrl) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-embedder-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const src = new URL(kilnUrl);
-  src.search = '?embed=1&test=1';
+  src.search = '?test=1';
   fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html>
 <html><head><meta charset="utf-8"><title>Another site</title><link rel="icon" href="data:,"></head>
 <body style="margin: 0; font: 16px sans-serif; background: #dde6f0">
@@ -40,7 +40,9 @@ for (const engine of browsers()) {
     await waitForKiln(frame, errors);
     const pages = (await browser.pages()).length;
 
-    assert.equal((await frame.evaluate(() => window.kilnTest.platform())).embed, true);
+    // The layout follows the frame's width, not the device's: the desktop's sidebar, no phone tabs.
+    await waitForItem(frame, 'New project');
+    assert.equal(await frame.evaluate(() => window.kilnTest.itemRect('Versions')), null, 'the phone layout');
     assert.equal(await frame.evaluate(() => {
       try {
         return top.location.href;

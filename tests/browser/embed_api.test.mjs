@@ -57,7 +57,7 @@ async function sites(t) {
   const third = await startServer(thirdDir, { host: '127.0.0.3' });
   t.after(() => third.stop());
   const origins = { kiln: new URL(kiln.url).origin, embedder: new URL(embedder.url).origin, third: new URL(third.url).origin };
-  const kilnSrc = (extra = '') => `${origins.kiln}/?embed=1&test=1${extra}`;
+  const kilnSrc = (extra = '') => `${origins.kiln}/?test=1${extra}`;
   const write = (dir, name, html) => fs.writeFileSync(path.join(dir, name), html);
 
   // Kiln's frame, and two sibling frames: one of the third site, one of the embedding page's own.

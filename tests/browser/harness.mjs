@@ -456,6 +456,13 @@ export async function clickItem(page, label, frame = page) {
   await page.mouse.click(target.x, target.y, { delay: 50 });
 }
 
+// Taps the ImGui item labelled `label` on a touch screen (a page opened with hasTouch), at the
+// centre of its rectangle, once it is drawn.
+export async function tapItem(page, label) {
+  const rect = await waitForItem(page, label);
+  await page.touchscreen.tap(rect.x + rect.w / 2, rect.y + rect.h / 2);
+}
+
 // Clicks a text field and replaces its text with `text`, by real key presses.
 export async function replaceText(page, label, text) {
   await clickItem(page, label);

@@ -127,7 +127,7 @@ for (const engine of browsers()) {
 
   test(`a link made in an embedded Kiln opens the whole page (${engine})`, { timeout: 60_000 }, async (t) => {
     const { server, browser } = await serveAndLaunch(t, engine);
-    const { page, errors } = await openKiln(browser, `${server.url}?embed=1&origin=${encodeURIComponent('https://host.example')}`);
+    const { page, errors } = await openKiln(browser, `${server.url}?origin=${encodeURIComponent('https://host.example')}`);
     await act(page, 'newProject', 'Embedded');
     await waitForState(page, (s) => s.open?.name === 'Embedded');
     await act(page, 'addVersion', '<!doctype html><p>embedded</p>');

@@ -72,6 +72,22 @@
     window.Module.ccall('kiln_clipboard_paste', null, ['string'], [event.clipboardData.getData('text/plain')]);
   });
 
+  // The on-screen keyboard covers the bottom of the page without resizing it (iOS; Android
+  // resizes it, as the page's viewport tag asks): the canvas ends where the visible part of the
+  // page ends, so the field being typed into can stay above the keyboard. Not while zoomed in by
+  // pinching (the visible part is then a part of the canvas).
+  const viewport = window.visualViewport;
+  if (viewport) {
+    const fit = () => {
+      const covered = viewport.scale < 1.01 && viewport.height < innerHeight - 1;
+      const height = covered ? `${Math.round(viewport.height)}px` : '';
+      if (canvas.style.height === height) return;
+      canvas.style.height = height;
+      window.dispatchEvent(new Event('resize')); // the module reads the canvas's new size
+    };
+    viewport.addEventListener('resize', fit);
+  }
+
   window.kilnInput = {
     // ImGui's caret: `active` while a text field is edited, at (x, y) in CSS pixels of the page,
     // lineHeight tall. Focus taken by something else (the preview frame) is left where it is.

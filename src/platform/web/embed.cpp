@@ -39,15 +39,6 @@ EM_JS(void, embed_listen, (), {
 
 }  // namespace
 
-bool embedMode() {
-    // clang-format reads the JavaScript as C++ and would split `===`.
-    // clang-format off
-    static const bool embed =
-        EM_ASM_INT({ return new URLSearchParams(location.search).get('embed') === '1' ? 1 : 0; }) != 0;
-    // clang-format on
-    return embed;
-}
-
 bool hasEmbedder() {
     static const bool embedded = EM_ASM_INT({ return window.kilnEmbed.origin() ? 1 : 0; }) != 0;
     return embedded;

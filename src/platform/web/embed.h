@@ -1,17 +1,14 @@
 // Kiln: running inside another site's page, in an iframe (docs/EMBEDDING.md), and the
 // postMessage API for that page (the JS half is web/js/embed.js; what the messages say is
-// app/embed_api.h).
+// app/embed_api.h). An embedded Kiln lays itself out for its frame's width, like any window, and
+// never leaves its frame: nothing navigates the top page or opens Kiln in a new window (links to
+// Kiln itself stay inside the frame).
 #pragma once
 
 #include <functional>
 #include <string>
 
 namespace kiln::web {
-
-// Whether the page was opened with `?embed=1`: the compact layout for an iframe in another page.
-// An embedded Kiln must not leave its frame: nothing may navigate the top page or open Kiln in a
-// new window (links to Kiln itself stay inside the frame).
-bool embedMode();
 
 // Whether Kiln has an embedding page to talk to: its frame is a child of the top page (the page
 // whose site the browser partitions Kiln's storage by) and that page's origin is known: `?origin=`

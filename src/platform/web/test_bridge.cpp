@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "platform/web/embed.h"
 #include "platform/web/offline.h"
 #include "platform/web/preview.h"
 #include "platform/web/router.h"
@@ -77,7 +76,6 @@ EMSCRIPTEN_KEEPALIVE const char* kiln_test_platform() {
     const nlohmann::json platform = {
         {"hash", kiln::web::currentHash()},
         {"hash_changes", kiln::web::bridge().hash_changes},
-        {"embed", kiln::web::embedMode()},
         {"update_waiting", kiln::web::updateWaiting()},
     };
     return kiln::web::answer(platform.dump());
