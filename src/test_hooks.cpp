@@ -29,14 +29,15 @@ Hooks& hooks() {
     return instance;
 }
 
-// kilnTest.state(): the app's snapshot, and what only this build knows (frames, scroll offsets,
-// the probe).
+// kilnTest.state(): the app's snapshot, and what only this build knows (frames, scroll offsets
+// and how far each window is from its end, the probe).
 std::string testState() {
     const Hooks& h = hooks();
     nlohmann::json state = app::stateSnapshot(*h.host.app);
     state["ready"] = state["ready"].get<bool>() && *h.host.frames_drawn > 0;
     state["frames_drawn"] = *h.host.frames_drawn;
     state["scroll"] = ui::scrollPositions();
+    state["scroll_below"] = ui::scrollBelow();
     if (h.input_probe) state["probe"] = ui::inputProbeState(*h.input_probe);
     return state.dump();
 }

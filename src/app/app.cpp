@@ -12,11 +12,13 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace kiln::app {
 
 using internal::addVersion;
 using internal::findVersion;
+using internal::forgetCodeEdit;
 using internal::guarded;
 using internal::loadProject;
 using internal::nameFromPrompt;
@@ -48,6 +50,13 @@ bool refuseReadOnly(App& app) {
 
 void internal::loadProject(App& app, const store::Project& project, int number) {
     app.shared.reset();  // a project shown leaves the shared view
+    keepCodeEdit(app, true);
+    // What went wrong in another project is not this one's: its error leaves with it. (An error
+    // from before any project was open, such as storage that cannot be used, stays.)
+    if (app.open && app.open->project.id != project.id) {
+        app.error.clear();
+        app.error_detail.clear();
+    }
     OpenProject open;
     open.project = project;
     open.versions = app.store->listVersions(project.id);
@@ -60,8 +69,10 @@ void internal::loadProject(App& app, const store::Project& project, int number) 
         }
         open.selected = number;
         open.stored_code = *code;
-        open.code = *code;
     }
+    open.code = app.store->getSetting(editKey(project.public_id, number)).value_or("");
+    if (open.code.empty()) open.code = open.stored_code;
+    open.code_kept = open.code;
     open.preview_revision = ++app.revisions;
     open.network = app.store->getSetting(previewNetworkKey(project.public_id)).value_or("on") != "off";
     app.open = std::move(open);
@@ -96,11 +107,14 @@ bool internal::isDirectionControl(uint32_t c) {
 }
 
 std::string internal::nameFromPrompt(const std::string& prompt) {
-    constexpr size_t kMaxName = 48;
+    // Short enough for a list row or a phone's title; a longer prompt is cut at a word, without
+    // the punctuation before it.
+    constexpr size_t kMaxName = 40;
     std::string name = prompt.substr(0, prompt.find('\n'));
     if (name.size() > kMaxName) {
         size_t cut = name.rfind(' ', kMaxName);
         name = name.substr(0, cut == std::string::npos ? codegen::utf8CutPoint(name, kMaxName) : cut);
+        while (!name.empty() && std::string_view(" ,;:-").find(name.back()) != std::string_view::npos) name.pop_back();
         name += "…";
     }
     if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
@@ -608,7 +622,7 @@ void syncPrompt(App& app) {
 void keepPrompt(App& app, bool now) {
     if (!app.prompt_owner || app.prompt == app.prompt_kept || !app.store || app.store->readOnly()) return;
     const int64_t time = app.clock_ms ? app.clock_ms() : 0;
-    if (!now && app.prompt_kept_at >= 0 && time - app.prompt_kept_at < kPromptKeepMs) return;
+    if (!now && app.prompt_kept_at >= 0 && time - app.prompt_kept_at < kKeepTypedMs) return;
     app.prompt_kept = app.prompt;
     app.prompt_kept_at = time;
     whenWritable(app, [&app, key = promptKey(*app.prompt_owner), text = app.prompt] {
@@ -658,7 +672,7 @@ void deleteProject(App& app, int64_t project_id) {
             std::optional<store::Project> project = app.store->getProject(project_id);
             app.store->deleteProject(project_id);
             app.undo_delete = project;
-            if (app.open && app.open->project.id == project_id) app.open.reset();
+            if (app.open && app.open->project.id == project_id) closeProject(app);
             refreshProjects(app);
         });
     });
@@ -696,6 +710,7 @@ void openProject(App& app, const std::string& public_id, int version) {
 
 void closeProject(App& app) {
     app.shared.reset();
+    keepCodeEdit(app, true);
     app.open.reset();
 }
 
@@ -761,19 +776,56 @@ bool codeEdited(const App& app) {
     return app.open && app.open->code != app.open->stored_code;
 }
 
+std::string editKey(const std::string& public_id, int number) {
+    return "edit:" + public_id + ":" + std::to_string(number);
+}
+
+void keepCodeEdit(App& app, bool now) {
+    if (!app.open || !app.store || app.store->readOnly()) return;
+    OpenProject& open = *app.open;
+    if (open.code == open.code_kept) return;
+    const int64_t time = app.clock_ms ? app.clock_ms() : 0;
+    if (!now && open.code_kept_at >= 0 && time - open.code_kept_at < kKeepTypedMs) return;
+    open.code_kept = open.code;
+    open.code_kept_at = time;
+    // An edit undone back to the stored code is no edit: its key is emptied.
+    whenWritable(app, [&app, key = editKey(open.project.public_id, open.selected),
+                       edit = codeEdited(app) ? open.code : std::string()] {
+        guarded(app, [&] { app.store->setSetting(key, edit); });
+    });
+}
+
+void internal::forgetCodeEdit(App& app, int64_t project_id, int number, const std::string& edit) {
+    whenWritable(app, [&app, project_id, number, edit] {
+        guarded(app, [&] {
+            const std::optional<store::Project> project = app.store->getProject(project_id);
+            if (!project) return;
+            const std::string key = editKey(project->public_id, number);
+            if (app.store->getSetting(key) == edit) app.store->setSetting(key, "");
+        });
+    });
+}
+
 void saveCodeEdit(App& app) {
     whenWritable(app, [&app] {
         if (!codeEdited(app)) return;
         guarded(app, [&] {
-            const store::VersionSummary* parent = findVersion(*app.open, app.open->selected);
-            addVersion(app, byHand(app.open->project.id, parent ? std::optional<int64_t>(parent->id) : std::nullopt,
-                                   "Edited by hand", app.open->code));
+            const OpenProject& open = *app.open;
+            const store::VersionSummary* parent = findVersion(open, open.selected);
+            const int64_t project_id = open.project.id;
+            const int number = open.selected;
+            const std::string edit = open.code;
+            addVersion(app, byHand(project_id, parent ? std::optional<int64_t>(parent->id) : std::nullopt,
+                                   "Edited by hand", edit));
+            forgetCodeEdit(app, project_id, number, edit);
         });
     });
 }
 
 void discardCodeEdit(App& app) {
-    if (app.open) app.open->code = app.open->stored_code;
+    if (!app.open) return;
+    app.open->code = app.open->stored_code;
+    keepCodeEdit(app, true);
 }
 
 void dismissError(App& app) {

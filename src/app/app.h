@@ -77,6 +77,8 @@ struct OpenProject {
     int selected = 0;                             // the version shown; 0 while there is none
     std::string code;                             // the code shown, with any unsaved edit
     std::string stored_code;                      // the selected version's code as stored
+    std::string code_kept;                        // code as last kept (keepCodeEdit) or read
+    int64_t code_kept_at = -1;                    // when it was last kept (clock_ms); -1: not yet
     uint64_t preview_revision = 0;                // changes whenever the preview must reload (App::revisions)
     bool network = true;                          // the preview may use the network (preview_guard.h)
     Changes changes;                              // built by compareVersions()
@@ -161,7 +163,7 @@ struct App {
     std::vector<std::string> starter_prompts;
     Theme theme = Theme::System;
     std::string shown_hash;    // the route the URL shows (routeToPush, openHash)
-    std::string error;         // the last failure, shown until dismissed
+    std::string error;         // the last failure, shown until dismissed or another project opens
     std::string error_detail;  // its technical detail (SQLite's words), behind a Details toggle
     // Called after each version this tab stores (generated, edited by hand, restored, forked, given
     // with a new project), with its project as it is then. The platform tells the embedding page
@@ -266,14 +268,15 @@ void startFromPrompt(App& app, const std::string& prompt);
 // kept in the library's settings, under promptKey, and comes back with its project, also after a
 // reload. Opening a project brings its text into the box (loadProject); syncPrompt does the same
 // when no project is open any more. The panels keep the text as it is edited.
-constexpr int64_t kPromptKeepMs = 1000;
+// What is typed (here, and in the code panel: keepCodeEdit) is kept at most this often.
+constexpr int64_t kKeepTypedMs = 1000;
 // The settings key of the text typed for a project (its public id; "" for the start page).
 std::string promptKey(const std::string& owner);
 // Brings the box to the text of what is open now (nothing: the start page), keeping the text it
 // had for its owner first.
 void syncPrompt(App& app);
 // Keeps the box's text for its owner when it changed since it was last kept: at once when `now`,
-// else once kPromptKeepMs have passed since then. Nothing with a read-only library.
+// else once kKeepTypedMs have passed since then. Nothing with a read-only library.
 void keepPrompt(App& app, bool now);
 void renameProject(App& app, int64_t project_id, const std::string& name);
 // Moves a project to the trash and offers to undo it; closes it if it was open.
@@ -302,7 +305,18 @@ void compareVersions(App& app, int base = 0);
 // ---- Code --------------------------------------------------------------------------------------
 
 bool codeEdited(const App& app);
-// Saves the edited code as a new version ("Edited by hand") and shows it in the preview.
+// Hand edits of a version's code are never dropped without a word: the edit is kept in the
+// library's settings under editKey as it is typed, and at once when another version or project
+// opens or the project closes; it comes back with its version, also after a reload, until it is
+// saved as a new version, discarded, or sent with a follow-up that made a version.
+// Version 0: code typed into a project that has no version yet.
+std::string editKey(const std::string& public_id, int number);
+// Keeps the open version's edit when it changed since it was last kept: at once when `now`, else
+// once kKeepTypedMs have passed since then (an edit undone back to the stored code forgets it).
+// Nothing with a read-only library.
+void keepCodeEdit(App& app, bool now);
+// Saves the edited code as a new version ("Edited by hand") and shows it in the preview; the
+// edit is no longer kept.
 void saveCodeEdit(App& app);
 void discardCodeEdit(App& app);
 

@@ -34,6 +34,11 @@ void switchPrompt(App& app, const std::string& owner);
 // leaves that project's box (shown or kept), unless something else was typed there since.
 void clearSentPrompt(App& app, int64_t project_id, const std::string& instruction);
 
+// Once a version was made from an edit of version `number` of project `project_id` (saved by
+// hand, or sent with a follow-up), that edit is no longer kept, unless it changed since (app.h,
+// keepCodeEdit).
+void forgetCodeEdit(App& app, int64_t project_id, int number, const std::string& edit);
+
 // Stores a new version of version.project_id and, when that project is open, shows it. Returns
 // its number.
 int addVersion(App& app, store::NewVersion version);

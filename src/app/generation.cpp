@@ -338,7 +338,7 @@ std::string answerTooLongMessage() {
     return "The endpoint kept sending: Kiln stops reading an answer after " +
            std::to_string(kMaxAnswerTextBytes / (1024 * 1024)) + " MB of text or " +
            std::to_string(kMaxAnswerBodyBytes / (1024 * 1024)) +
-           " MB of data. What arrived is kept as a draft; check the model and its \"Max tokens\" in Settings.";
+           " MB of data; check the model and its \"Max tokens\" in Settings.";
 }
 
 void endWithDraft(App& app, GenerationPhase phase, std::string message, bool can_continue);
@@ -453,7 +453,9 @@ void beginRequest(App& app) {
     generation.request_id = app.http->send(request, std::move(callbacks));
 }
 
-// The answer did not become a version: say why and keep what arrived as a draft.
+// The answer did not become a version: say why (`message`: what happened, in a sentence or two)
+// and keep what arrived as a draft, saying so once, with Continue as the next step when the
+// answer was cut (`can_continue`).
 void endWithDraft(App& app, GenerationPhase phase, std::string message, bool can_continue) {
     Generation& generation = app.generation;
     generation.phase = phase;
@@ -464,7 +466,38 @@ void endWithDraft(App& app, GenerationPhase phase, std::string message, bool can
         app.draft.reset();
         return;
     }
+    generation.message +=
+        can_continue ? " What arrived is kept: Continue asks for the rest." : " What arrived is kept as a draft.";
     app.draft = Draft{generation.instruction, kept, generation.message, can_continue};
+}
+
+// The figures a version keeps of the generation that made it. A draft kept from an answer that
+// did not finish records why: the endpoint's finish reason ("length"), else "cut", "stopped" or
+// "failed".
+store::GenerationStats statsOf(const Generation& generation) {
+    const codegen::StreamResult& result = generation.decoder.result();
+    store::GenerationStats stats;
+    stats.ttft_ms = result.ttft_ms;
+    stats.duration_ms = result.elapsed_ms;
+    stats.prompt_tokens = result.prompt_tokens;
+    stats.completion_tokens = codegen::outputTokens(result);
+    stats.finish_reason = result.finish_reason;
+    if (stats.finish_reason.empty()) {
+        switch (generation.phase) {
+            case GenerationPhase::Truncated:
+                stats.finish_reason = "cut";
+                break;
+            case GenerationPhase::Stopped:
+                stats.finish_reason = "stopped";
+                break;
+            case GenerationPhase::Failed:
+                stats.finish_reason = "failed";
+                break;
+            default:
+                break;
+        }
+    }
+    return stats;
 }
 
 void storeResult(App& app, const std::string& code) {
@@ -477,17 +510,17 @@ void storeResult(App& app, const std::string& code) {
     version.code = code;
     version.model = result.model.empty() ? generation.endpoint.model : result.model;
     version.endpoint_label = generation.endpoint.label;
-    version.stats.ttft_ms = result.ttft_ms;
-    version.stats.duration_ms = result.elapsed_ms;
-    version.stats.prompt_tokens = result.prompt_tokens;
-    version.stats.completion_tokens = codegen::outputTokens(result);
-    version.stats.finish_reason = result.finish_reason;
+    version.stats = statsOf(generation);
     generation.phase = GenerationPhase::Finished;
     app.draft.reset();
     internal::clearSentPrompt(app, generation.project_id, generation.instruction);
     whenWritable(app, [&app, version] {
         guarded(app, [&] { app.generation.new_version = internal::addVersion(app, version); });
     });
+    // A hand edit sent with the follow-up is in the new version: it is no longer kept.
+    if (generation.base_number != 0) {
+        internal::forgetCodeEdit(app, generation.project_id, generation.base_number, generation.base_code);
+    }
 }
 
 // The answer settled: a new version, a whole-file retry after failed edits, or a draft.
@@ -501,18 +534,15 @@ void conclude(App& app) {
             endWithDraft(app, GenerationPhase::Failed, result.error, false);
             return;
         case codegen::StreamStatus::Truncated:
-            endWithDraft(app, GenerationPhase::Truncated,
-                         "The answer stopped before it was finished (" + result.error +
-                             "). What arrived is kept as a draft: Continue asks for the rest.",
-                         true);
+            endWithDraft(app, GenerationPhase::Truncated, result.error, true);
             return;
         case codegen::StreamStatus::Done:
             break;
     }
     if (result.finish_reason == "length") {
         endWithDraft(app, GenerationPhase::Truncated,
-                     "The output was cut: the model reached its maximum number of tokens. Continue asks for the "
-                     "rest; a higher \"Max tokens\" in Settings avoids it.",
+                     "The answer stopped at the model's output limit (a higher \"Max tokens\" in Settings avoids "
+                     "it).",
                      true);
         return;
     }
@@ -539,8 +569,7 @@ void conclude(App& app) {
     }
     const codegen::ExtractedCode extracted = codegen::extractCode(answer);
     if (!extracted.found) {
-        endWithDraft(app, GenerationPhase::Failed,
-                     "The answer held no HTML app. Its text is kept as a draft; try asking again, or another model.",
+        endWithDraft(app, GenerationPhase::Failed, "The answer held no HTML app; try asking again, or another model.",
                      false);
         return;
     }
@@ -560,6 +589,7 @@ void startGeneration(App& app, const std::string& instruction) {
         for (const store::VersionSummary& version : app.open->versions) {
             if (version.number == app.open->selected) next.base_version_id = version.id;
         }
+        next.base_number = app.open->selected;
         next.messages = codegen::followUpMessages(app.system_prompt, next.base_code, instruction);
     } else {
         next.messages = codegen::firstPromptMessages(app.system_prompt, instruction);
@@ -644,7 +674,7 @@ void stopGeneration(App& app) {
     if (generation.phase != GenerationPhase::Running) return;
     app.http->abort(generation.request_id);
     generation.decoder.fail("Stopped.", nowMs(app));
-    endWithDraft(app, GenerationPhase::Stopped, "You stopped the generation. What arrived is kept as a draft.", false);
+    endWithDraft(app, GenerationPhase::Stopped, "You stopped the generation.", false);
 }
 
 void continueDraft(App& app) {
@@ -665,6 +695,7 @@ void continueDraft(App& app) {
 void keepDraft(App& app) {
     if (!app.draft || !app.store || refuseReadOnly(app)) return;  // the draft stays shown
     const Draft draft = *app.draft;
+    const store::GenerationStats stats = statsOf(app.generation);
     app.draft.reset();
     app.generation.phase = GenerationPhase::Idle;
     app.generation.message.clear();
@@ -675,6 +706,7 @@ void keepDraft(App& app) {
     version.code = draft.code;
     version.model = app.generation.endpoint.model;
     version.endpoint_label = app.generation.endpoint.label;
+    version.stats = stats;
     whenWritable(app, [&app, version] { guarded(app, [&] { internal::addVersion(app, version); }); });
 }
 
@@ -710,9 +742,12 @@ std::string generationStatsLine(const Generation& generation, int64_t now_ms) {
         generation.phase == GenerationPhase::Running ? now_ms - generation.started_ms : result.elapsed_ms;
     char line[160];
     std::string ttft = result.ttft_ms ? std::to_string(*result.ttft_ms) + " ms" : std::string("…");
-    std::snprintf(line, sizeof line, "First token %s · %.1f s · %lld tokens out · %.0f tokens/s", ttft.c_str(),
-                  static_cast<double>(elapsed) / 1000.0, static_cast<long long>(codegen::outputTokens(result)),
-                  codegen::tokensPerSecond(result));
+    // "—" until the rate can be measured; one decimal only where it matters (a slow local model).
+    const double rate = codegen::tokensPerSecond(result);
+    char speed[32] = "—";
+    if (rate > 0) std::snprintf(speed, sizeof speed, rate < 10 ? "%.1f" : "%.0f", rate);
+    std::snprintf(line, sizeof line, "First token %s · %.1f s · %lld tokens out · %s tokens/s", ttft.c_str(),
+                  static_cast<double>(elapsed) / 1000.0, static_cast<long long>(codegen::outputTokens(result)), speed);
     std::string text = line;
     if (result.prompt_tokens) text += " · " + std::to_string(*result.prompt_tokens) + " tokens in";
     return text;

@@ -140,6 +140,7 @@ struct Generation {
     std::string instruction;  // the prompt as the user typed it
     std::string base_code;    // the code a follow-up changes; empty for a first prompt
     std::optional<int64_t> base_version_id;
+    int base_number = 0;                         // the number of that version
     std::vector<codegen::ChatMessage> messages;  // as sent (a continuation adds to them)
     std::string earlier_answer;                  // what earlier requests of a continuation answered
     bool whole_file_retry = false;               // edit blocks failed: this request asks for the whole file

@@ -27,9 +27,16 @@ const char* sendKeys() {
     return io.ConfigMacOSXBehaviors ? "or Cmd+Enter" : "or Ctrl+Enter";
 }
 
-// What the running or last generation is doing, its figures, and what to do with a draft.
+// What the running or last generation of the open project is doing, its figures, and what to do
+// with a draft; of another project's running generation, a line that says so.
 void drawGeneration(app::App& app) {
     const app::Generation& generation = app.generation;
+    if (app.open && generation.project_id != app.open->project.id) {
+        if (generation.phase == app::GenerationPhase::Running) {
+            mutedWrapped("Another project is writing its next version (marked in the project list).");
+        }
+        return;
+    }
     const std::string stats = app::generationStatsLine(generation, app.clock_ms ? app.clock_ms() : 0);
     switch (generation.phase) {
         case app::GenerationPhase::Idle:
@@ -75,6 +82,8 @@ void drawGeneration(app::App& app) {
 // and the endpoint that answers.
 void drawPromptBox(app::App& app, FrameOutput& out) {
     const bool running = app.generation.phase == app::GenerationPhase::Running;
+    // Stop is offered where the generation runs; elsewhere Send waits for it to end.
+    const bool running_here = running && (!app.open || app.generation.project_id == app.open->project.id);
     ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
     const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
     ImVec2 top_left = ImGui::GetCursorScreenPos();
@@ -83,21 +92,21 @@ void drawPromptBox(app::App& app, FrameOutput& out) {
     send = send || (ImGui::IsItemFocused() && sendShortcut());
     // What is typed is kept with its project as it is typed, and at once when the box is left.
     app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit());
-    if (ImGui::IsItemEdited()) out.redrawIn(static_cast<double>(app::kPromptKeepMs));
+    if (ImGui::IsItemEdited()) out.redrawIn(static_cast<double>(app::kKeepTypedMs));
     if (app.prompt.empty() && !ImGui::IsItemActive()) {
         const ImVec2 padding = ImGui::GetStyle().FramePadding;
         ImGui::GetWindowDrawList()->AddText(ImVec2(top_left.x + padding.x, top_left.y + padding.y),
                                             ImGui::GetColorU32(ImGuiCol_TextDisabled),
                                             "A pomodoro timer with a dark theme…");
     }
-    if (running) {
+    if (running_here) {
         if (ImGui::Button("Stop")) app::stopGeneration(app);
     } else {
         const app::RetryWait wait = app::retryWait(app, app.clock_ms ? app.clock_ms() : 0);
         const std::string label =
             wait.seconds > 0 ? "Send (" + std::to_string(wait.seconds) + " s)###Send" : std::string("Send###Send");
         out.redrawIn(static_cast<double>(wait.next_change_ms));
-        ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0);
+        ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0 || running);
         send = primaryButton(label.c_str()) || send;
         ImGui::EndDisabled();
     }

@@ -47,23 +47,32 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
                 if (phone) ui.phone_tab = PhoneTab::Prompt;
             };
         }
-        if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
+        const bool hovered = ImGui::IsItemHovered();
+        if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) beginRename(ui, project);
         if (ImGui::BeginPopupContextItem("project menu")) {
             if (ImGui::MenuItem("Rename")) beginRename(ui, project);
             if (ImGui::MenuItem("Delete")) action = [&app, id = project.id] { app::deleteProject(app, id); };
             ImGui::EndPopup();
         }
-        // The name and version count are drawn on the row, not as items, so nothing overlaps the
-        // click target.
+        // The name and version count (or "writing…" while a generation writes its next version)
+        // are drawn on the row, not as items, so nothing overlaps the click target.
+        const bool writing =
+            app.generation.phase == app::GenerationPhase::Running && app.generation.project_id == project.id;
         char count[24];
-        std::snprintf(count, sizeof count, "%d", item->version_count);
+        std::snprintf(count, sizeof count, writing ? "writing…" : "%d", item->version_count);
         const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
         const float count_x = right - ImGui::CalcTextSize(count).x;
         ImDrawList* draw = ImGui::GetWindowDrawList();
-        draw->AddText(ImVec2(count_x, top.y), ImGui::GetColorU32(ImGuiCol_TextDisabled), count);
+        draw->AddText(ImVec2(count_x, top.y), ImGui::GetColorU32(writing ? ImGuiCol_Text : ImGuiCol_TextDisabled),
+                      count);
         const float name_end = count_x - ImGui::GetStyle().ItemSpacing.x;
         ImGui::RenderTextEllipsis(draw, top, ImVec2(name_end, ImGui::GetItemRectMax().y), name_end, name_end,
                                   project.name.c_str(), nullptr, nullptr);
+        // A name cut short reads whole on hover.
+        if (hovered && top.x + ImGui::CalcTextSize(project.name.c_str()).x > name_end &&
+            ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal)) {
+            ImGui::SetTooltip("%s", project.name.c_str());
+        }
         ImGui::PopID();
     }
 }

@@ -4,9 +4,11 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
+#include <utility>
 
 #include "ui/widgets.h"
 
@@ -52,20 +54,33 @@ void drawVersions(app::App& app) {
         const float clip_x = ImGui::GetItemRectMax().x;
         ImDrawList* draw = ImGui::GetWindowDrawList();
         const char* prompt = version.prompt.empty() ? "(no prompt)" : version.prompt.c_str();
+        // The time, what its last run in the preview reported (in the console's colour for
+        // errors), then the model, which may be cut at the row's end.
+        const std::string time = formatTime(version.created_at);
+        const int64_t errors = version.console_errors.value_or(0);
+        const std::string count =
+            errors > 0 ? "  ·  " + std::to_string(errors) + (errors == 1 ? " error" : " errors") + " in its last run"
+                       : std::string();
+        const std::string model = version.model.empty() ? std::string() : "  ·  " + version.model;
         draw->PushClipRect(ImVec2(text_x, top.y), ImVec2(clip_x, top.y + line * 2), true);
         draw->AddText(ImVec2(text_x, top.y), ImGui::GetColorU32(ImGuiCol_Text), prompt);
-        std::string meta = formatTime(version.created_at);
-        if (!version.model.empty()) meta += "  ·  " + version.model;
-        const ImVec2 meta_at(text_x, top.y + line);
-        draw->AddText(meta_at, ImGui::GetColorU32(ImGuiCol_TextDisabled), meta.c_str());
-        // What its last run in the preview reported, in the console's colour for errors.
-        if (const int64_t errors = version.console_errors.value_or(0); errors > 0) {
-            const std::string count =
-                "  ·  " + std::to_string(errors) + (errors == 1 ? " error" : " errors") + " when it last ran";
-            draw->AddText(ImVec2(meta_at.x + ImGui::CalcTextSize(meta.c_str()).x, meta_at.y),
-                          ImGui::GetColorU32(kError), count.c_str());
+        ImVec2 at(text_x, top.y + line);
+        const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+        for (const auto& [text, colour] :
+             {std::pair{&time, muted}, {&count, ImGui::GetColorU32(kError)}, {&model, muted}}) {
+            draw->AddText(at, colour, text->c_str());
+            at.x += ImGui::CalcTextSize(text->c_str()).x;
         }
         draw->PopClipRect();
+        // A cut prompt or model reads whole on hover.
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal)) {
+            ImGui::SetNextWindowSize(ImVec2(std::min(420.0f, ImGui::GetMainViewport()->WorkSize.x - 16.0f), 0));
+            ImGui::BeginTooltip();
+            ImGui::TextWrapped("%s", prompt);
+            const std::string details = time + count + model;
+            mutedWrapped(details.c_str());
+            ImGui::EndTooltip();
+        }
         ImGui::PopID();
     }
     ImGui::EndChild();

@@ -1,5 +1,5 @@
-// The status bar: the saved state (Export when nothing is saved), Storage, Settings, the last
-// generation's figures, the passing messages (desktop), the version shown.
+// The status bar: the saved state (Export when nothing is saved), Storage, Settings, the open
+// project's last generation's figures, the passing messages (desktop), the version shown.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -46,7 +46,10 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
     if (ImGui::SmallButton("Storage")) ui.open_next = Dialog::Storage;
     ImGui::SameLine();
     if (ImGui::SmallButton("Settings")) ui.open_next = Dialog::Settings;
-    const std::string stats = app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0);
+    // The figures of the open project's generation (another's is marked in the project list).
+    const bool shown = !app.open || app.generation.project_id == app.open->project.id;
+    const std::string stats =
+        shown ? app::generationStatsLine(app.generation, app.clock_ms ? app.clock_ms() : 0) : std::string();
     if (!stats.empty() && fitsBeside(24.0f + ImGui::CalcTextSize(stats.c_str()).x + position_width)) {
         ImGui::SameLine(0, 24.0f);
         ImGui::TextDisabled("%s", stats.c_str());

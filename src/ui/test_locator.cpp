@@ -16,6 +16,7 @@ struct Locator {
     std::unordered_map<std::string, ImRect> drawing;   // the frame being built
     std::unordered_map<std::string, ImRect> drawn;     // the last complete frame
     nlohmann::json scroll = nlohmann::json::object();  // the last complete frame's scroll offsets
+    nlohmann::json below = nlohmann::json::object();   // and how far each is from its end
 };
 
 Locator& locator() {
@@ -65,9 +66,12 @@ void endLocatorFrame() {
     if (!l.enabled) return;
     l.drawn.swap(l.drawing);
     l.scroll = nlohmann::json::object();
+    l.below = nlohmann::json::object();
     const ImGuiContext& g = *ImGui::GetCurrentContext();
     for (const ImGuiWindow* window : g.Windows) {
-        if (window->Active && window->ScrollMax.y > 0) l.scroll[ownName(*window)] = window->Scroll.y;
+        if (!window->Active || window->ScrollMax.y <= 0) continue;
+        l.scroll[ownName(*window)] = window->Scroll.y;
+        l.below[ownName(*window)] = window->ScrollMax.y - window->Scroll.y;
     }
 }
 
@@ -88,6 +92,10 @@ std::string itemRectJson(const std::string& label) {
 
 nlohmann::json scrollPositions() {
     return locator().scroll;
+}
+
+nlohmann::json scrollBelow() {
+    return locator().below;
 }
 
 }  // namespace kiln::ui

@@ -26,5 +26,7 @@ std::string itemRectJson(const std::string& label);
 // vertically, by the window's own name (a child's name without its parents and id suffix:
 // "projects", "timeline", "##scroll"), e.g. {"timeline": 0, "##scroll": 340}.
 nlohmann::json scrollPositions();
+// How many pixels of each of those windows are below what it shows (0: scrolled to its end).
+nlohmann::json scrollBelow();
 
 }  // namespace kiln::ui

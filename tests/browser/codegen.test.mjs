@@ -5,7 +5,8 @@
 // without the key unless asked, a key not sent to another origin; then Stop and the errors (HTTP
 // 400, 401, 403, 404, 408, 413, 500, 502, 503, 429 with Retry-After counted down on Send, a
 // dropped or stalled stream, an error inside it, CORS), each with its message, and a cut answer
-// continued and kept as a draft.
+// continued and kept as a draft, each message saying once what happened. The streamed code
+// follows its end until scrolled up, and Jump to end follows it again.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -177,7 +178,8 @@ for (const engine of browsers()) {
         { model: 'kiln-test/error-mid-stream', message: /.+/, draft: true },
         { model: 'kiln-test/ok', base: `${llm.url}/no-cors/v1`, message: /could not reach .*CORS/ },
         { model: 'kiln-test/stall', stall: 2, message: /sent nothing for 2 seconds/, draft: true },
-        { model: 'kiln-test/length', message: /output was cut/, draft: true, cut: true },
+        { model: 'kiln-test/length', message: /^The answer stopped at the model's output limit/, draft: true, cut: true },
+        { model: 'kiln-test/cut', message: /^The answer ended without a finish reason/, draft: true, cut: true },
         // Asks to wait 2 s, which the next send honours: the loop waits them out.
         { model: 'kiln-test/http-503', message: /overloaded or down .*\(HTTP 503\).*Try again in 2 seconds/, waitMs: 2100 },
         // Asks to wait 5 s: time enough to see Send count down and refuse a send meanwhile.
@@ -192,7 +194,13 @@ for (const engine of browsers()) {
         await act(page, 'send', `a counter (${c.model})`);
         const failed = await waitForState(page, (s) => s.generation.requests > before &&
           s.generation.phase !== 'running', 20_000);
-        assert.match(failed.generation.message, c.message, `${c.model}: ${failed.generation.message}`);
+        const message = failed.generation.message;
+        assert.match(message, c.message, `${c.model}: ${message}`);
+        // One plain message: the draft is mentioned once when there is one, a cut answer offers
+        // Continue and not also "try again", and no parentheses nest.
+        assert.equal((message.match(/kept/g) ?? []).length, c.draft ? 1 : 0, `${c.model}: ${message}`);
+        if (c.cut) assert.doesNotMatch(message, /try again/i, `${c.model}: ${message}`);
+        assert.doesNotMatch(message, /\([^)]*\(/, `${c.model}: ${message}`);
         assert.equal(failed.generation.phase, c.cut ? 'truncated' : 'failed', c.model);
         assert.equal(failed.draft !== null, Boolean(c.draft), `${c.model}: draft ${JSON.stringify(failed.draft)}`);
         assert.equal(failed.draft?.can_continue ?? false, Boolean(c.cut), c.model);
@@ -233,5 +241,46 @@ for (const engine of browsers()) {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       assert.equal((await state(page)).frames_drawn, settled, 'frames were drawn after the countdown ended');
       assert.deepEqual(errors.filter((e) => !/Failed to load resource|CORS|Cross-Origin|NetworkError/i.test(e)), []);
+    });
+
+  test(`the streamed code follows its end until scrolled up; Jump to end follows it again (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const llm = await startLlmServer();
+      t.after(() => llm.stop());
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url);
+      t.after(async () => { if (!t.passed) await screenshot(page, `follow-failed-${engine}.png`).catch(() => {}); });
+      // A 2,000-line app, one event every 10 ms: it streams for about 20 seconds.
+      await act(page, 'setEndpoint', JSON.stringify({ base_url: `${llm.url}/tps=100/v1`, model: 'kiln-test/paced/app-2000' }));
+      await act(page, 'newProject', 'Long stream');
+      await act(page, 'send', 'a long app');
+      // The code overflows the panel, and the panel stays at its end as it grows (within the
+      // lines that arrived since the last frame).
+      const start = await waitForState(page, (s) => s.generation.phase === 'running' && s.scroll['##scroll'] > 200, 30_000);
+      assert.ok(start.scroll_below['##scroll'] < 80, `${start.scroll_below['##scroll']} px below`);
+      const later = await waitForState(page, (s) => s.scroll['##scroll'] > start.scroll['##scroll'] + 400, 30_000);
+      assert.ok(later.scroll_below['##scroll'] < 80, `${later.scroll_below['##scroll']} px below`);
+      assert.equal(await page.evaluate(() => window.kilnTest.itemRect('Jump to end')), null);
+
+      // Scrolled up, it stays where it was put while the code goes on growing.
+      const field = await waitForItem(page, '##text');
+      await page.mouse.move(field.x + 200, Math.min(field.y + field.h, 700) - 100);
+      await page.mouse.wheel({ deltaY: -300 });
+      await waitForItem(page, 'Jump to end');
+      const up = await waitForState(page, (s) => s.scroll['##scroll'] < later.scroll['##scroll']);
+      const grown = await waitForState(page, (s) => s.scroll_below['##scroll'] > up.scroll_below['##scroll'] + 400, 30_000);
+      assert.ok(grown.scroll['##scroll'] <= up.scroll['##scroll'] + 1, 'the panel did not scroll by itself');
+      assert.equal(grown.generation.phase, 'running');
+      await screenshot(page, `follow-scrolled-up-${engine}.png`);
+
+      // Jump to end: at the end again, following.
+      await clickItem(page, 'Jump to end');
+      await waitForState(page, (s) => s.scroll_below['##scroll'] < 80 && s.scroll['##scroll'] > grown.scroll['##scroll']);
+      const followed = await waitForState(page, (s) => s.scroll['##scroll'] > grown.scroll['##scroll'] + 400, 30_000);
+      assert.ok(followed.scroll_below['##scroll'] < 80, `${followed.scroll_below['##scroll']} px below`);
+      assert.equal(await page.evaluate(() => window.kilnTest.itemRect('Jump to end')), null);
+      await clickItem(page, 'Stop');
+      await waitForState(page, (s) => s.generation.phase === 'stopped');
+      assert.deepEqual(errors, [], 'the page reported errors');
     });
 }

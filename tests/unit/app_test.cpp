@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <memory>
 
 #include "app/app.h"
 #include "app/embed_api.h"
@@ -57,17 +58,20 @@ TEST(App, StarterPromptNamesTheProjectAndFillsThePromptBox) {
     App app = openApp();
     app::startFromPrompt(app, "a pomodoro timer with a dark theme and a very long description that goes on");
     ASSERT_TRUE(app.open);
-    EXPECT_EQ(app.open->project.name, "A pomodoro timer with a dark theme and a very…");
+    EXPECT_EQ(app.open->project.name, "A pomodoro timer with a dark theme and a…");
     EXPECT_EQ(app.prompt, "a pomodoro timer with a dark theme and a very long description that goes on");
+    // Cut at a word, without the comma before it.
+    app::startFromPrompt(app, "A pomodoro timer with a dark theme, start/pause/reset, and a soft chime");
+    EXPECT_EQ(app.open->project.name, "A pomodoro timer with a dark theme…");
 }
 
 TEST(App, ANameFromAPromptWithoutSpacesIsCutBetweenCharactersKeepingAllThatFit) {
     App app = openApp();
     std::string prompt;
-    for (int i = 0; i < 30; ++i) prompt += "\xE6\x97\xA5";  // 日, three bytes: 16 fit in 48 bytes
+    for (int i = 0; i < 30; ++i) prompt += "\xE6\x97\xA5";  // 日, three bytes: 13 fit in 40 bytes
     app::startFromPrompt(app, prompt);
     ASSERT_TRUE(app.open);
-    EXPECT_EQ(app.open->project.name, prompt.substr(0, 48) + "…");
+    EXPECT_EQ(app.open->project.name, prompt.substr(0, 39) + "…");
 }
 
 TEST(App, SearchFiltersByNameIgnoringCase) {
@@ -315,28 +319,39 @@ TEST(AppStorage, OpensTheStoredLibraryAndSavesEveryChange) {
     EXPECT_EQ(reopened.app.theme, app::Theme::Dark);
 }
 
-TEST(AppStorage, EachProjectKeepsWhatIsTypedInItsPromptBoxAlsoAfterAReload) {
+// What is typed and kept as it is typed: tabs over one library, one after another, whose apps
+// read a clock the test moves.
+class AppTyping : public ::testing::Test {
+protected:
+    // A tab on the library, reading the test's clock. (Tabs stay where they are made.)
+    std::unique_ptr<Tab> openTab() {
+        auto tab = std::make_unique<Tab>(backend, peers);
+        tab->app.clock_ms = [this] { return clock; };
+        return tab;
+    }
     test::FakeBackend backend;
     test::FakePeers peers;
+    int64_t clock = 0;
+};
+
+TEST_F(AppTyping, EachProjectKeepsWhatIsTypedInItsPromptBoxAlsoAfterAReload) {
     std::string a, b;
     {
-        Tab tab(backend, peers);
-        App& app = tab.app;
-        int64_t clock = 0;
-        app.clock_ms = [&clock] { return clock; };
+        const std::unique_ptr<Tab> tab = openTab();
+        App& app = tab->app;
         app::syncPrompt(app);
         app.prompt = "an idea for later";  // on the start page
         app::newProject(app, "A");
         a = app.open->project.public_id;
         EXPECT_EQ(app.prompt, "") << "a project's box is its own";
         app.prompt = "make it blue";
-        clock += app::kPromptKeepMs;
-        app::keepPrompt(app, false);  // as it is typed: at most every kPromptKeepMs
+        clock += app::kKeepTypedMs;
+        app::keepPrompt(app, false);  // as it is typed: at most every kKeepTypedMs
         EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue");
         app.prompt = "make it blue and round";
         app::keepPrompt(app, false);
         EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue") << "not due yet";
-        clock += app::kPromptKeepMs;
+        clock += app::kKeepTypedMs;
         app::keepPrompt(app, false);
         EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue and round");
         app::newProject(app, "B");
@@ -360,6 +375,94 @@ TEST(AppStorage, EachProjectKeepsWhatIsTypedInItsPromptBoxAlsoAfterAReload) {
     EXPECT_EQ(reopened.app.prompt, "a header");
     app::openProject(reopened.app, a);
     EXPECT_EQ(reopened.app.prompt, "make it blue and round");
+}
+
+TEST(AppStorage, AProjectsErrorLeavesWithItButNotWithItsVersions) {
+    test::FakeBackend backend;
+    test::FakePeers peers;
+    Tab tab(backend, peers);
+    App& app = tab.app;
+    app::newProject(app, "A");
+    const std::string a = app.open->project.public_id;
+    generate(app, "first", "<p>one</p>");
+    generate(app, "second", "<p>two</p>");
+    app.error = "The browser blocked the app's new tab.";
+    app.error_detail = "detail";
+    app::selectVersion(app, 1);
+    EXPECT_EQ(app.error, "The browser blocked the app's new tab.") << "the same project";
+    app::newProject(app, "B");
+    EXPECT_EQ(app.error, "");
+    EXPECT_EQ(app.error_detail, "");
+    app::openProject(app, "no-such-project");  // an error of opening stays
+    EXPECT_NE(app.error, "");
+    EXPECT_EQ(app.open->project.name, "B");
+    app::openProject(app, a, 2);
+    EXPECT_EQ(app.error, "");
+}
+
+TEST_F(AppTyping, AHandEditStaysWithItsVersionAcrossSwitchesAndReloads) {
+    std::string a, b;
+    {
+        const std::unique_ptr<Tab> tab = openTab();
+        App& app = tab->app;
+        app::newProject(app, "A");
+        a = app.open->project.public_id;
+        generate(app, "first", "<p>one</p>");
+        generate(app, "second", "<p>two</p>");
+        app.open->code = "<p>two, edited</p>";
+        app::keepCodeEdit(app, false);  // as it is typed: at most every kKeepTypedMs
+        EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "<p>two, edited</p>");
+        app.open->code = "<p>two, edited again</p>";
+        app::keepCodeEdit(app, false);
+        EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "<p>two, edited</p>") << "not due yet";
+        app::selectVersion(app, 1);  // kept as its version is left, whenever it was typed
+        EXPECT_EQ(app.open->code, "<p>one</p>");
+        EXPECT_FALSE(app::codeEdited(app));
+        EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "<p>two, edited again</p>");
+        app::selectVersion(app, 2);
+        EXPECT_EQ(app.open->code, "<p>two, edited again</p>");
+        EXPECT_TRUE(app::codeEdited(app));
+
+        app::newProject(app, "B");  // code typed into a project with no version yet
+        b = app.open->project.public_id;
+        app.open->code = "<p>by hand</p>";
+        app::closeProject(app);
+        EXPECT_EQ(app.store->getSetting(app::editKey(b, 0)), "<p>by hand</p>");
+    }
+    Tab reopened(backend, peers);
+    App& app = reopened.app;
+    app::openProject(app, a, 2);
+    EXPECT_EQ(app.open->code, "<p>two, edited again</p>");
+    EXPECT_EQ(app.open->stored_code, "<p>two</p>");
+    app::openProject(app, b);
+    EXPECT_EQ(app.open->code, "<p>by hand</p>");
+    app::openProject(app, a, 1);
+    EXPECT_EQ(app.open->code, "<p>one</p>") << "an edit is its version's";
+
+    // Saved as a version: the edit is in it, and no longer kept.
+    app::selectVersion(app, 2);
+    app::saveCodeEdit(app);
+    EXPECT_EQ(app.open->selected, 3);
+    EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "");
+    app::selectVersion(app, 2);
+    EXPECT_EQ(app.open->code, "<p>two</p>");
+    // Discarded, or undone back to the stored code: no longer kept either.
+    app.open->code = "<p>two, once more</p>";
+    app::keepCodeEdit(app, true);
+    EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "<p>two, once more</p>");
+    app::discardCodeEdit(app);
+    EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "");
+    app.open->code = "<p>two, for a moment</p>";
+    app::keepCodeEdit(app, true);
+    app.open->code = "<p>two</p>";
+    app::selectVersion(app, 1);
+    EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "");
+    // A deleted project's edit comes back with it.
+    app::openProject(app, b);
+    app.open->code = "<p>by hand, more</p>";
+    app::deleteProject(app, app.open->project.id);
+    app::undoDelete(app);
+    EXPECT_EQ(app.open->code, "<p>by hand, more</p>");
 }
 
 TEST(AppStorage, SaveStateFollowsStorageNotSqlite) {

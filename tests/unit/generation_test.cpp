@@ -371,6 +371,9 @@ TEST(Generation, AFirstPromptStreamsCodeThenBecomesAVersionWithStats) {
     f.now += 150;
     for (size_t i = 0; i < 4; ++i) f.http.last().callbacks.data(pieces[i]);
     EXPECT_EQ(f.app.generation.code, "<!DOCTYPE html>\n<html>\n");  // extracted while it streams
+    EXPECT_EQ(app::generationStatsLine(f.app.generation, f.now),
+              "First token 150 ms · 0.1 s · 4 tokens out · — tokens/s")
+        << "no rate before it can be measured";
     EXPECT_EQ(f.app.open->selected, 0);
     f.now += 850;
     for (size_t i = 4; i < pieces.size(); ++i) f.http.last().callbacks.data(pieces[i]);
@@ -389,7 +392,8 @@ TEST(Generation, AFirstPromptStreamsCodeThenBecomesAVersionWithStats) {
     EXPECT_EQ(version.stats.prompt_tokens, 120);
     EXPECT_EQ(version.stats.completion_tokens, 42);  // the usage chunk's count
     EXPECT_EQ(version.stats.finish_reason, "stop");
-    EXPECT_EQ(app::generationStatsLine(f.app.generation, f.now).find("First token 150 ms · 1.0 s · 42 tokens out"), 0u);
+    EXPECT_EQ(app::generationStatsLine(f.app.generation, f.now),
+              "First token 150 ms · 1.0 s · 42 tokens out · 49 tokens/s · 120 tokens in");
 }
 
 TEST(Generation, AnAnswerAsOneJsonObjectIsAFullReply) {
@@ -522,6 +526,29 @@ TEST(Generation, AFollowUpSendsTheCodeAndAppliesEditBlocks) {
     EXPECT_EQ(f.app.open->versions.back().parent_id, f.app.open->versions.front().id);
 }
 
+TEST(Generation, AHandEditSentWithAFollowUpIsKeptUntilTheFollowUpMadeAVersion) {
+    Fixture f;
+    f.firstVersion();
+    const std::string project = f.app.open->project.public_id;
+    const std::string edit = "<!DOCTYPE html>\n<p>one, by hand</p>\n";
+    f.app.open->code = edit;
+    f.send("add a second line");
+    EXPECT_TRUE(contains(f.body(), "one, by hand"));
+    f.http.answer(500, {R"({"error":{"message":"Oops"}})"});
+    ASSERT_EQ(f.app.generation.phase, GenerationPhase::Failed);
+    EXPECT_EQ(f.app.open->code, edit) << "a failure keeps the edit";
+    app::keepCodeEdit(f.app, true);
+    EXPECT_EQ(f.app.store->getSetting(app::editKey(project, 1)), edit);
+
+    f.now += 60'000;  // after the wait a 500 may ask for
+    f.send("add a second line");
+    f.http.answer(200, streamed(fenced("<!DOCTYPE html>\n<p>one, by hand</p>\n<p>two</p>\n")));
+    ASSERT_EQ(f.app.open->selected, 2);
+    EXPECT_EQ(f.app.store->getSetting(app::editKey(project, 1)), "") << "the edit is in version 2";
+    app::selectVersion(f.app, 1);
+    EXPECT_FALSE(app::codeEdited(f.app));
+}
+
 TEST(Generation, EditsThatDoNotMatchAskForTheWholeFileOnce) {
     Fixture f;
     f.firstVersion();
@@ -567,7 +594,10 @@ TEST(Generation, FinishReasonLengthOffersToContinue) {
     EXPECT_EQ(f.app.generation.phase, GenerationPhase::Truncated);
     ASSERT_TRUE(f.app.draft);
     EXPECT_TRUE(f.app.draft->can_continue);
-    EXPECT_TRUE(contains(f.app.generation.message, "cut"));
+    // What happened, then the one next step; the draft is mentioned once.
+    EXPECT_EQ(f.app.generation.message,
+              "The answer stopped at the model's output limit (a higher \"Max tokens\" in Settings avoids it). What "
+              "arrived is kept: Continue asks for the rest.");
     EXPECT_EQ(f.app.open->versions.size(), 0u);
 
     app::continueDraft(f.app);
@@ -588,7 +618,28 @@ TEST(Generation, AStreamWithNoFinishIsTruncated) {
     EXPECT_EQ(f.app.generation.phase, GenerationPhase::Truncated);
     ASSERT_TRUE(f.app.draft);
     EXPECT_TRUE(f.app.draft->can_continue);
+    EXPECT_EQ(f.app.generation.message,
+              "The answer ended without a finish reason: the connection was probably cut. What arrived is kept: "
+              "Continue asks for the rest.");
     EXPECT_EQ(f.app.open->versions.size(), 0u);
+}
+
+TEST(Generation, AKeptDraftRecordsWhyTheAnswerStopped) {
+    Fixture f;
+    f.send("a list");
+    f.http.answer(200, streamed(fenced(kApp).substr(0, 60), "length"));
+    app::keepDraft(f.app);
+    f.send("a list again");
+    f.http.answer(200, streamed(fenced(kApp).substr(0, 60), ""));
+    app::keepDraft(f.app);
+    f.send("a list once more");
+    app::stopGeneration(f.app);
+    EXPECT_EQ(f.app.generation.message, "You stopped the generation.");  // nothing arrived: no draft
+    EXPECT_FALSE(f.app.draft);
+    ASSERT_EQ(f.app.open->versions.size(), 2u);
+    EXPECT_EQ(f.app.open->versions[0].stats.finish_reason, "length");
+    EXPECT_EQ(f.app.open->versions[1].stats.finish_reason, "cut");
+    EXPECT_EQ(f.app.open->versions[1].prompt, "Draft: a list again");
 }
 
 // ---------------------------------------------------------------------------------------------

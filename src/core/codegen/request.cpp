@@ -432,12 +432,10 @@ std::string connectionErrorMessage(ConnectionFailure failure, const Endpoint& en
     const std::string host(hostOf(base_url));
     switch (failure) {
         case ConnectionFailure::Dropped:
-            return "The connection to " + host +
-                   " broke while the answer was arriving. What arrived is kept as a draft; try again.";
+            return "The connection to " + host + " broke while the answer was arriving; try again.";
         case ConnectionFailure::Stalled:
             return host + " sent nothing for " + waitPhrase(stalled_seconds) +
-                   ", so Kiln stopped waiting. What arrived is kept as a draft; try again, or try another model if "
-                   "the endpoint is busy.";
+                   ", so Kiln stopped waiting; try again, or another model if the endpoint is busy.";
         case ConnectionFailure::Unreachable:
             break;
     }

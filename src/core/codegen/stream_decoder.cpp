@@ -63,7 +63,7 @@ std::string streamErrorMessage(const ChunkScan& scan) {
     std::string out = "The endpoint reported an error in the middle of the answer";
     if (!message.empty()) out += ": " + message;
     if (!kind.empty()) out += " (" + kind + ")";
-    out += ". What arrived before it is kept as a draft. Try again; if it keeps happening, try another model.";
+    out += ". Try again; if it keeps happening, try another model.";
     return out;
 }
 
@@ -99,7 +99,8 @@ int64_t outputTokens(const StreamResult& result) {
 double tokensPerSecond(const StreamResult& result) {
     if (!result.ttft_ms) return 0;
     const int64_t span_ms = result.elapsed_ms - *result.ttft_ms;
-    return span_ms > 0 ? static_cast<double>(outputTokens(result)) * 1000.0 / static_cast<double>(span_ms) : 0;
+    return span_ms >= kMinRateSpanMs ? static_cast<double>(outputTokens(result)) * 1000.0 / static_cast<double>(span_ms)
+                                     : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,11 +235,10 @@ void StreamDecoder::finish(int64_t now_ms) {
                        "The endpoint ended the stream without sending an answer. Try again; if it keeps "
                        "happening, check the model in Settings.");
             } else {
-                settle(
-                    StreamStatus::Truncated,
-                    std::string("The stream ended before the answer was complete (") +
-                        (cut_inside_event ? "it stopped in the middle of an event" : "no finish reason and no [DONE]") +
-                        "): the connection was probably cut. What arrived is kept as a draft; try again.");
+                settle(StreamStatus::Truncated, cut_inside_event
+                                                    ? "The connection closed in the middle of the answer."
+                                                    : "The answer ended without a finish reason: the connection was "
+                                                      "probably cut.");
             }
             break;
         }

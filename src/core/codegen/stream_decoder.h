@@ -54,8 +54,10 @@ void to_json(nlohmann::json& j, const StreamResult& result);
 // The output token count: the endpoint's usage when it gave one, else the chunks counted.
 int64_t outputTokens(const StreamResult& result);
 
-// Output tokens per second of generation (from the first token to the end); 0 before there is
-// a measurable span.
+// Output tokens per second of generation (from the first token to the last bytes); 0 until that
+// span reaches kMinRateSpanMs: tokens that arrive in a burst (a cached answer, the first few) have
+// no rate worth showing.
+constexpr int64_t kMinRateSpanMs = 500;
 double tokensPerSecond(const StreamResult& result);
 
 class StreamDecoder {
