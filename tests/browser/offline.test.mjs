@@ -65,7 +65,57 @@ function customSection(text) {
   return Buffer.concat([Buffer.from([0, body.length]), body]);
 }
 
+// Stands in for the browser's service worker API (openKiln's `preload`, before Kiln's scripts) and
+// replays a first visit as Firefox tells it to a page busy starting: the claim first
+// (controllerchange, with the new worker as controller), then updatefound, then 'installed' with
+// that worker as both the waiting one and the controller and nothing active, then its activation.
+// window.kilnReplayed is true once all was told.
+function replayFirstInstallAsFirefoxTellsIt() {
+  if (window.top !== window) return;
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const worker = Object.assign(new EventTarget(), { state: 'installing', postMessage() {} });
+  let controller = null;
+  Object.defineProperty(ServiceWorkerContainer.prototype, 'controller', { configurable: true, get: () => controller });
+  const registration = Object.assign(new EventTarget(), {
+    installing: worker, waiting: null, active: null, update: async () => {},
+  });
+  const become = (state) => { worker.state = state; worker.dispatchEvent(new Event('statechange')); };
+  window.kilnReplayed = false;
+  ServiceWorkerContainer.prototype.register = function register() {
+    const registered = Promise.resolve(registration);
+    registered.then(async () => {
+      await tick();
+      controller = worker;
+      navigator.serviceWorker.dispatchEvent(new Event('controllerchange'));
+      await tick();
+      registration.dispatchEvent(new Event('updatefound'));
+      await tick();
+      registration.installing = null;
+      registration.waiting = worker;
+      become('installed');
+      await tick();
+      registration.waiting = null;
+      registration.active = worker;
+      become('activating');
+      await tick();
+      become('activated');
+      window.kilnReplayed = true;
+    });
+    return registered;
+  };
+}
+
 for (const engine of browsers()) {
+  test(`a first visit shows no new version, in whatever order the browser tells of it (${engine})`,
+    { timeout: 120_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url, { preload: replayFirstInstallAsFirefoxTellsIt });
+      await page.waitForFunction(() => window.kilnReplayed === true, { timeout: 30_000 });
+      await settledFrames(page);
+      assert.equal((await page.evaluate(() => window.kilnTest.platform())).update_waiting, false);
+      assert.deepEqual(errors, [], 'the page reported errors');
+    });
+
   test(`after one visit, Kiln starts and previews offline (${engine})`, { timeout: 300_000 }, async (t) => {
     const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);

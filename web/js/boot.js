@@ -119,9 +119,14 @@
     setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
   }
   function updateFound(registration) {
-    // On the first visit the installed worker is the first version, not an update.
-    if (!registration.waiting || !navigator.serviceWorker.controller) return;
-    waitingWorker = registration.waiting;
+    // An update is a worker waiting behind the active one that runs this page. On the first visit
+    // the installed worker is the first version, not an update: none was active before it. (A
+    // page busy starting may hear of the first install late: Firefox then tells it of the claim
+    // first, and 'installed' comes with that worker as both the waiting one and the controller.)
+    const { waiting, active } = registration;
+    const controller = navigator.serviceWorker.controller;
+    if (!waiting || !active || !controller || waiting === controller) return;
+    waitingWorker = waiting;
     Module.ccall('kiln_request_frame', null, [], []);
   }
   function registerServiceWorker() {
