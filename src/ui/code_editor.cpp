@@ -43,6 +43,12 @@
 
 namespace kiln::ui {
 
+bool takeKeyPress(ImGuiKey key) {
+    if (!ImGui::IsKeyPressed(key)) return false;
+    ImGui::SetKeyOwner(key, ImGuiKeyOwner_Any, ImGuiInputFlags_LockThisFrame);
+    return true;
+}
+
 using syntax::Token;
 using syntax::TokenKind;
 
@@ -356,13 +362,6 @@ void stepMatch(CodeEditorState& s, int direction) {
 // ---------------------------------------------------------------------------------------------
 // Keys ImGui's text field would get wrong here
 // ---------------------------------------------------------------------------------------------
-
-// Takes a key press away from every text field for this frame.
-bool takeKeyPress(ImGuiKey key) {
-    if (!ImGui::IsKeyPressed(key)) return false;
-    ImGui::SetKeyOwner(key, ImGuiKeyOwner_Any, ImGuiInputFlags_LockThisFrame);
-    return true;
-}
 
 bool shortcutPressed(ImGuiKey key) {
     // Ctrl on every system, and Cmd (Super) too: browsers on macOS report Cmd as the meta key.

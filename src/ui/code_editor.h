@@ -95,4 +95,8 @@ void revealLineInCodeEditor(CodeEditorState& state, const std::string& text, int
 // (caret, undo) if the text really differs, so undo never crosses into another text.
 void markCodeEditorTextChanged(CodeEditorState& state);
 
+// Takes a key press away from every text field (the editor's, the prompt box) for this frame;
+// true if it was pressed.
+bool takeKeyPress(ImGuiKey key);
+
 }  // namespace kiln::ui

@@ -3,11 +3,13 @@
 #include "ui/panels.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <algorithm>
 #include <string>
 
+#include "ui/code_editor.h"
 #include "ui/test_locator.h"
 #include "ui/widgets.h"
 
@@ -15,16 +17,27 @@ namespace kiln::ui {
 
 namespace {
 
+// Ctrl/Cmd+Enter sends too, also after a touch (a tablet with a keyboard).
 bool sendShortcut() {
     const ImGuiIO& io = ImGui::GetIO();
     return (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
 }
 
-// The keys that send the prompt, where there are keys: not after a touch (a phone has none).
-const char* sendKeys() {
+// Whether the keys are a real keyboard's: not after a touch (a phone's on-screen keyboard, whose
+// Enter adds a line, as people expect there; Send sends).
+bool hasKeyboard() {
+    return ImGui::GetIO().MouseSource != ImGuiMouseSource_TouchScreen;
+}
+
+// Enter in the prompt box sends it; Shift+Enter adds a line. Taken before the box sees it, which
+// then lets go of the keys, as it does for Ctrl+Enter (a box still being edited would keep its
+// text when its version clears it).
+bool enterSends() {
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.MouseSource == ImGuiMouseSource_TouchScreen) return nullptr;
-    return io.ConfigMacOSXBehaviors ? "or Cmd+Enter" : "or Ctrl+Enter";
+    if (!hasKeyboard() || io.KeyShift || ImGui::GetActiveID() != ImGui::GetID("##prompt")) return false;
+    if (!takeKeyPress(ImGuiKey_Enter) && !takeKeyPress(ImGuiKey_KeypadEnter)) return false;
+    ImGui::ClearActiveID();
+    return true;
 }
 
 // What the running or last generation of the open project is doing, its figures, and what to do
@@ -87,8 +100,10 @@ void drawPromptBox(app::App& app, FrameOutput& out) {
     ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
     const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
     ImVec2 top_left = ImGui::GetCursorScreenPos();
-    bool send =
-        ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue);
+    bool send = enterSends();
+    send =
+        ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue) ||
+        send;
     send = send || (ImGui::IsItemFocused() && sendShortcut());
     // What is typed is kept with its project as it is typed, and at once when the box is left.
     app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit());
@@ -110,7 +125,8 @@ void drawPromptBox(app::App& app, FrameOutput& out) {
         send = primaryButton(label.c_str()) || send;
         ImGui::EndDisabled();
     }
-    if (const char* keys = sendKeys()) {
+    if (hasKeyboard()) {
+        const char* keys = "Enter sends, Shift+Enter adds a line";
         sameLineIfFits(ImGui::CalcTextSize(keys).x);
         ImGui::AlignTextToFramePadding();
         ImGui::TextDisabled("%s", keys);

@@ -66,11 +66,14 @@ for (const engine of browsers()) {
       assert.equal(saved.settings.base_url, `${llm.url}/v1`);
       assert.equal(saved.settings.key_usable, true);
 
-      // The first prompt, sent with Ctrl+Enter: the code streams, then becomes version 1.
+      // The first prompt, on two lines (Shift+Enter), sent with Enter: the code streams, then
+      // becomes version 1.
       await replaceText(page, '##prompt', 'a counter');
-      await page.keyboard.down('Control');
+      await page.keyboard.down('Shift');
       await page.keyboard.press('Enter');
-      await page.keyboard.up('Control');
+      await page.keyboard.up('Shift');
+      await page.keyboard.type('that counts');
+      await page.keyboard.press('Enter');
       const streaming = await waitForState(page, (s) => s.generation.phase === 'running' && s.generation.code_bytes > 0);
       assert.equal(streaming.open.version, 0);
       await screenshot(page, `codegen-streaming-${engine}.png`);
@@ -84,7 +87,7 @@ for (const engine of browsers()) {
       }
       const [row] = await query(page, 'SELECT prompt, model, endpoint_label, ttft_ms, duration_ms, prompt_tokens, ' +
         'completion_tokens, finish_reason FROM versions WHERE number = 1');
-      assert.equal(row[0], 'a counter');
+      assert.equal(row[0], 'a counter\nthat counts');
       assert.equal(row[1], 'kiln-test/edit');
       assert.equal(row[2], 'Custom');
       assert.ok(Number(row[3]) >= 0 && Number(row[4]) >= Number(row[3]), `ttft ${row[3]}, duration ${row[4]}`);
