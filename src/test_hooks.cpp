@@ -30,7 +30,7 @@ Hooks& hooks() {
 }
 
 // kilnTest.state(): the app's snapshot, and what only this build knows (frames, scroll offsets
-// and how far each window is from its end, the probe).
+// and how far each window is from its end, the labels cut off, the probe).
 std::string testState() {
     const Hooks& h = hooks();
     nlohmann::json state = app::stateSnapshot(*h.host.app);
@@ -38,6 +38,7 @@ std::string testState() {
     state["frames_drawn"] = *h.host.frames_drawn;
     state["scroll"] = ui::scrollPositions();
     state["scroll_below"] = ui::scrollBelow();
+    state["cut_off"] = ui::cutOffLabels();
     if (h.input_probe) state["probe"] = ui::inputProbeState(*h.input_probe);
     return state.dump();
 }

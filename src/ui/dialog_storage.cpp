@@ -46,9 +46,11 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
         out.export_database = true;
         out.export_keys = ui.export_keys;
     }
-    ImGui::SameLine();
+    // On one line where they fit; each goes to the next line where it would be cut off.
+    sameLineIfFits(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                   ImGui::CalcTextSize("Include API keys").x);
     ImGui::Checkbox("Include API keys", &ui.export_keys);
-    ImGui::SameLine();
+    sameLineIfFits(buttonWidth("Import database…"));
     ImGui::BeginDisabled(!app.store || app.store->readOnly());
     if (ImGui::Button("Import database…")) out.pick_import_file = true;
     ImGui::EndDisabled();

@@ -37,9 +37,11 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
         bool selected = app.open && app.open->project.id == project.id;
         const ImVec2 top = ImGui::GetCursorScreenPos();
         // The name is drawn below, cut short before the version count; the selectable keeps it as
-        // its label (for the test locator) but shows nothing itself.
+        // its label (for the test locator) but shows nothing itself, and is as wide as the list
+        // (a long name would make it wider).
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
-        const bool clicked = ImGui::Selectable(project.name.c_str(), selected);
+        const bool clicked =
+            ImGui::Selectable(project.name.c_str(), selected, 0, ImVec2(ImGui::GetContentRegionAvail().x, 0));
         ImGui::PopStyleColor();
         if (clicked) {
             action = [&app, &ui, phone, id = project.public_id] {

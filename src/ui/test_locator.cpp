@@ -3,6 +3,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <set>
+#include <string>
 #include <unordered_map>
 
 namespace kiln::ui {
@@ -17,6 +19,7 @@ struct Locator {
     std::unordered_map<std::string, ImRect> drawn;     // the last complete frame
     nlohmann::json scroll = nlohmann::json::object();  // the last complete frame's scroll offsets
     nlohmann::json below = nlohmann::json::object();   // and how far each is from its end
+    std::set<std::string> cutting, cut;                // labels cut off at their window's right edge
 };
 
 Locator& locator() {
@@ -31,8 +34,17 @@ std::string visibleLabel(const char* label) {
 }
 
 // Keeps the visible part of an item's box: a click must land inside the window that shows it.
+// An item with a visible label that runs past the right edge of a window that cannot scroll
+// sideways is noted as cut off. (A selectable reaches half an item spacing into the window's
+// padding by design: only what goes further counts.)
 void record(ImGuiContext* ctx, const std::string& label, ImRect rect) {
-    if (ctx->CurrentWindow) rect.ClipWith(ctx->CurrentWindow->ClipRect);
+    if (const ImGuiWindow* window = ctx->CurrentWindow) {
+        const float edge = window->ClipRect.Max.x + ctx->Style.ItemSpacing.x;
+        if (!window->ScrollbarX && rect.Min.x < edge && rect.Max.x > edge && label.rfind("##", 0) != 0) {
+            locator().cutting.insert(label);
+        }
+        rect.ClipWith(window->ClipRect);
+    }
     if (rect.GetWidth() <= 0 || rect.GetHeight() <= 0) return;
     locator().drawing[label] = rect;
 }
@@ -59,12 +71,14 @@ void beginLocatorFrame() {
     l.drawing.clear();
     l.added.clear();
     l.waiting.clear();
+    l.cutting.clear();
 }
 
 void endLocatorFrame() {
     Locator& l = locator();
     if (!l.enabled) return;
     l.drawn.swap(l.drawing);
+    l.cut.swap(l.cutting);
     l.scroll = nlohmann::json::object();
     l.below = nlohmann::json::object();
     const ImGuiContext& g = *ImGui::GetCurrentContext();
@@ -96,6 +110,10 @@ nlohmann::json scrollPositions() {
 
 nlohmann::json scrollBelow() {
     return locator().below;
+}
+
+nlohmann::json cutOffLabels() {
+    return locator().cut;
 }
 
 }  // namespace kiln::ui

@@ -28,5 +28,8 @@ std::string itemRectJson(const std::string& label);
 nlohmann::json scrollPositions();
 // How many pixels of each of those windows are below what it shows (0: scrolled to its end).
 nlohmann::json scrollBelow();
+// The labels of the last frame's items that run past the right edge of a window that cannot
+// scroll sideways (a button or field cut off), e.g. ["Import database…"].
+nlohmann::json cutOffLabels();
 
 }  // namespace kiln::ui

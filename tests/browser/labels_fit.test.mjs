@@ -1,0 +1,58 @@
+// No label is cut off: at a phone's size, a desktop's at 1x and 2x, and a desktop at 200 % zoom
+// (half the CSS pixels), every button, field and tab of each view and dialog ends inside its
+// window (kilnTest.state().cut_off lists those that run past a window's right edge).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, state, waitForItem, waitForState,
+} from './harness.mjs';
+
+// Shows the view or dialog, lets its frames settle, and checks that nothing in it is cut off.
+async function assertNothingCut(page, where) {
+  await settledFrames(page);
+  const { cut_off: cut } = await state(page);
+  if (cut.length) await screenshot(page, `labels-cut-${where.replace(/[^a-z0-9]+/gi, '-')}.png`);
+  assert.deepEqual(cut, [], `${where}: cut off`);
+}
+
+const sizes = [
+  { name: 'phone', width: 360, height: 640, deviceScaleFactor: 2 },
+  { name: 'desktop', width: 1280, height: 800, deviceScaleFactor: 1 },
+  { name: 'desktop 2x', width: 1280, height: 800, deviceScaleFactor: 2 },
+  { name: 'desktop at 200 %', width: 640, height: 400, deviceScaleFactor: 2 },
+];
+
+for (const engine of browsers()) {
+  test(`no label is cut off, at any size (${engine})`, { timeout: 300_000 }, async (t) => {
+    const { server, browser } = await serveAndLaunch(t, engine);
+    for (const size of sizes) {
+      const { page, errors } = await openKiln(browser, server.url, size);
+      const where = (view) => `${size.name} ${engine}: ${view}`;
+      await assertNothingCut(page, where('welcome'));
+      // (The library is the same for each size: the page of the last one closed.)
+      const name = `A project with a long name that goes on and on, at the ${size.name} size`;
+      await act(page, 'newProject', name);
+      await waitForState(page, (s) => s.open?.name === name);
+      await act(page, 'addVersion', '<h1>One</h1>');
+      await waitForState(page, (s) => s.open?.name === name && s.open.versions.length === 1);
+      await act(page, 'addVersion', '<h1>Two</h1>');
+      await waitForState(page, (s) => s.open?.name === name && s.open.versions.length === 2 && s.saved === 'saved');
+      const phone = size.width < 720;
+      const views = phone ? ['Projects', 'Prompt', 'Code', 'Preview', 'Versions'] : ['Preview', 'Code', 'Changes', 'App data'];
+      for (const view of views) {
+        await clickItem(page, view);
+        await assertNothingCut(page, where(view));
+      }
+      for (const dialog of ['Storage', 'Settings']) {
+        await clickItem(page, dialog);
+        await waitForItem(page, '##dialog title bar');
+        await assertNothingCut(page, where(dialog));
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(() => window.kilnTest.itemRect('##dialog title bar') === null, { timeout: 10_000 });
+      }
+      assert.deepEqual(errors, [], `${size.name}: the page reported errors`);
+      await page.close();
+    }
+  });
+}
