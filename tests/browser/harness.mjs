@@ -457,10 +457,18 @@ export async function clickItem(page, label, frame = page) {
 }
 
 // Taps the ImGui item labelled `label` on a touch screen (a page opened with hasTouch), at the
-// centre of its rectangle, once it is drawn.
+// centre of its rectangle, once it is drawn and stays where it is for a frame or two (a list or
+// a tab just shown can still move in its next frame, as clickItem's hover waits out).
 export async function tapItem(page, label) {
-  const rect = await waitForItem(page, label);
-  await page.touchscreen.tap(rect.x + rect.w / 2, rect.y + rect.h / 2);
+  const centre = (rect) => ({ x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 });
+  let target = centre(await waitForItem(page, label));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const now = centre(await waitForItem(page, label));
+    if (now.x === target.x && now.y === target.y) break;
+    target = now;
+  }
+  await page.touchscreen.tap(target.x, target.y);
 }
 
 // Clicks a text field and replaces its text with `text`, by real key presses.

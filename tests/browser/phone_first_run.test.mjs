@@ -79,6 +79,8 @@ for (const engine of browsers()) {
 
       // An earlier version, restored as version 3.
       await tapItem(page, 'Versions');
+      // The preview's frame leaves the screen with its tab (else it would take the next tap).
+      await page.waitForFunction(() => document.getElementById('kiln-preview')?.hidden !== false, { timeout: 10_000 });
       await tapItem(page, 'v1');
       await waitForState(page, (s) => s.open.version === 1);
       await screenshot(page, `first-run-6-versions-${engine}.png`);
