@@ -26,6 +26,7 @@ namespace kiln::ui {
 
 // The panels name a few texts for the locator (app_ui.cpp); with no locator they go nowhere.
 void locateLastItem(const char*) {}
+void locatePrimary(const char*) {}
 
 }  // namespace kiln::ui
 

@@ -39,6 +39,8 @@ std::string testState() {
     state["scroll"] = ui::scrollPositions();
     state["scroll_below"] = ui::scrollBelow();
     state["cut_off"] = ui::cutOffLabels();
+    state["primary"] = ui::primaryLabels();
+    state["small_targets"] = ui::smallTargets();
     if (h.input_probe) state["probe"] = ui::inputProbeState(*h.input_probe);
     return state.dump();
 }

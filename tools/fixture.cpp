@@ -42,6 +42,8 @@ nlohmann::json sampleValue(const std::string& parameter) {
         {":value", "dark"},
         {":chars", 9},
         {":version_id", 1},
+        {":new_version_id", 1000},
+        {":query", "\"timer*\""},
         {":entries", "[{\"level\":\"log\",\"text\":\"ready\"}]"},
         {":dropped", 0},
         {":errors", 0},

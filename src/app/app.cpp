@@ -575,13 +575,23 @@ void setTheme(App& app, Theme theme) {
 void refreshProjects(App& app) {
     if (!app.store) return;
     guarded(app, [&] { app.projects = app.store->listProjects(kProjectPageSize).items; });
+    app.search_stale = true;
 }
 
-std::vector<const store::ProjectSummary*> visibleProjects(const App& app) {
+std::vector<const store::ProjectSummary*> visibleProjects(App& app) {
     const std::string needle = lowerAscii(app.search);
+    if (!needle.empty() && app.store && (app.search_stale || app.searched != app.search)) {
+        app.search_hits.clear();
+        guarded(app, [&] { app.search_hits = app.store->searchProjects(app.search); });
+        app.searched = app.search;
+        app.search_stale = false;
+    }
     std::vector<const store::ProjectSummary*> visible;
     for (const store::ProjectSummary& item : app.projects) {
-        if (needle.empty() || lowerAscii(item.project.name).find(needle) != std::string::npos) visible.push_back(&item);
+        if (needle.empty() || lowerAscii(item.project.name).find(needle) != std::string::npos ||
+            std::find(app.search_hits.begin(), app.search_hits.end(), item.project.id) != app.search_hits.end()) {
+            visible.push_back(&item);
+        }
     }
     return visible;
 }

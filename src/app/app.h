@@ -146,6 +146,11 @@ struct App {
     std::optional<storage::Bytes> undo_replace;
     std::vector<store::ProjectSummary> projects;  // the library, most recently updated first
     std::string search;                           // the sidebar's filter
+    // What the library's full-text search found for `searched` (store::Store::searchProjects);
+    // searched again when the filter or the library changes (search_stale).
+    std::string searched;
+    std::vector<int64_t> search_hits;
+    bool search_stale = true;
     std::optional<OpenProject> open;
     uint64_t revisions = 0;  // the last revision given to what the code panel and preview show
     // Share links (share.h): the platform's codec, the page's URL without its hash (what a link
@@ -255,8 +260,9 @@ void setStarterPrompts(App& app, const std::string& text);
 void setTheme(App& app, Theme theme);
 // Re-reads the project list from the store.
 void refreshProjects(App& app);
-// The projects whose name contains the search text (case-insensitive for ASCII letters).
-std::vector<const store::ProjectSummary*> visibleProjects(const App& app);
+// The projects whose name contains the search text (case-insensitive for ASCII letters), or one
+// of whose versions holds its words in its prompt or code (Store::searchProjects).
+std::vector<const store::ProjectSummary*> visibleProjects(App& app);
 // Creates a project named `name` ("Untitled N" when empty) and opens it; with `code`, that code
 // is its version 1 ("Started with the code it was given").
 void newProject(App& app, const std::string& name = "", const std::string& code = "");

@@ -97,9 +97,9 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
         if (app.shared) {
             drawSharedPrompt(app);
         } else {
-            drawPromptBox(app, out);
+            drawPromptBox(app, ui, out);
             ImGui::Spacing();
-            drawVersions(app);
+            drawVersions(app, ui);
         }
         ImGui::EndChild();
         verticalSplitter("##prompt splitter", ui.prompt_width, 240.0f, main_width - 280.0f, height);
@@ -140,7 +140,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawWelcome(app, ui, fonts, true);
     } else if (ui.phone_tab == PhoneTab::Prompt) {
         drawHeader(app, ui, fonts);
-        drawPromptBox(app, out);
+        drawPromptBox(app, ui, out);
     } else if (ui.phone_tab == PhoneTab::Code) {
         const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes", "App data"};
         ui.phone_code_view = tabRow(labels, 3, ui.phone_code_view, false);
@@ -154,7 +154,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
     } else if (ui.phone_tab == PhoneTab::Preview) {
         out.preview = drawPreview(app, ui, out);
     } else {
-        drawVersions(app);
+        drawVersions(app, ui);
     }
     ImGui::EndChild();
 }
@@ -200,10 +200,15 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
     ImGui::PopStyleVar();
 
+    // On a phone every button, field and tab is a touch target: kTouchTarget tall.
+    const bool phone = phoneLayout();
+    if (phone) {
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                            ImVec2(ImGui::GetStyle().FramePadding.x, (kTouchTarget - ImGui::GetFontSize()) / 2));
+    }
     const float status_height = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2;
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
     followGeneration(app, ui);
-    const bool phone = viewport->WorkSize.x < kPhoneWidth;
     if (phone) {
         drawPhone(app, ui, fonts, body_height, out);
     } else {
@@ -219,6 +224,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     drawShareLinkPopup(app, ui, out);
     if (anyPopupOpen()) out.preview.visible = false;
     keepCaretInView(ui, out);
+    if (phone) ImGui::PopStyleVar();
     ImGui::End();
     if (ui.deferred) {
         std::function<void()> action = std::move(ui.deferred);

@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "ui/code_editor.h"
 #include "ui/theme.h"
+#include "ui/wrapped_text.h"
 
 namespace kiln::ui {
 
@@ -31,11 +32,13 @@ struct UiState {
     // project) runs after the frame instead of in the middle of it.
     std::function<void()> deferred;
     CodeEditorState code_editor;
+    WrappedTextState prompt_box;
     uint64_t code_editor_revision = 0;  // the preview revision the editor last showed
     bool dark = false;                  // the theme applied, for the code editor's palette
     bool update_waiting = false;        // a new version of Kiln is ready to take over
     int64_t copied_at_ms = -1;          // app.clock_ms when Copy code or Copy link was clicked (says "Copied")
     uint64_t shown_shared = 0;          // the shared view's revision the views were last switched for
+    std::string version_model;          // the model whose versions the list shows ("" for all)
     bool console_open = false;          // the console below the preview shows its messages
     int code_jump_line = 0;             // > 0: the code panel shows this line next (a console entry's)
     int code_jump_column = 0;

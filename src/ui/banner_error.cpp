@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include "ui/widgets.h"
+
 namespace kiln::ui {
 
 void drawErrorBanner(app::App& app) {
@@ -21,7 +23,7 @@ void drawErrorBanner(app::App& app) {
         ImGui::TextWrapped("%s", app.error_detail.c_str());
         ImGui::TreePop();
     }
-    if (ImGui::SmallButton("Dismiss")) app::dismissError(app);
+    if (compactButton("Dismiss")) app::dismissError(app);
     ImGui::EndChild();
     ImGui::PopStyleColor(5);
 }

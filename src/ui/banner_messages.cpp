@@ -28,7 +28,7 @@ void drawMessages(app::App& app, UiState& ui, FrameOutput& out, bool in_status_b
         } else {
             sameLineIfFits(buttonWidth(label));
         }
-        return ImGui::SmallButton(label);
+        return compactButton(label);
     };
     if (!app.notice.empty()) {
         message(app.notice);

@@ -58,7 +58,7 @@ void drawHeader(app::App& app, const Palette& colors) {
             }
             ImGui::PopID();
         }
-        ImGui::EndCombo();
+        endCombo();
     }
     ImGui::SameLine();
     ImGui::Text("to v%d", open.selected);

@@ -40,7 +40,7 @@ void drawPresetChoice(app::EndpointSettings& edit) {
             edit.endpoint.api_key = std::move(key);
         }
     }
-    ImGui::EndCombo();
+    endCombo();
 }
 
 // The key field, for the base URL's origin as the browser reads it, and where the key goes.
@@ -71,7 +71,7 @@ void drawKeyField(app::App& app, app::EndpointSettings& edit) {
         ImGui::PushID(key_origin.c_str());
         ImGui::TextDisabled("A key is saved for %s", key_origin.c_str());
         ImGui::SameLine();
-        if (ImGui::SmallButton("Forget")) forget = key_origin;
+        if (compactButton("Forget")) forget = key_origin;
         ImGui::PopID();
     }
     if (!forget.empty()) {
@@ -92,7 +92,7 @@ void drawEmbedConsent(app::App& app) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(origin.c_str());
         ImGui::SameLine();
-        if (ImGui::SmallButton("Revoke")) revoke = origin;
+        if (compactButton("Revoke")) revoke = origin;
         ImGui::PopID();
     }
     if (!revoke.empty()) app::revokeConsent(app, revoke);
@@ -141,6 +141,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
     bool open = true;
     if (!beginDialog("Settings", 560, &open)) return;
     app::EndpointSettings& edit = ui.settings_edit;
+    beginDialogBody();
     mutedWrapped("Kiln writes code with an OpenAI-compatible endpoint you choose.");
     ImGui::Spacing();
     drawPresetChoice(edit);
@@ -158,7 +159,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
             for (const std::string& model : app.models) {
                 if (ImGui::Selectable(model.c_str(), model == edit.endpoint.model)) edit.endpoint.model = model;
             }
-            ImGui::EndCombo();
+            endCombo();
         }
     }
     drawKeyField(app, edit);
@@ -175,6 +176,7 @@ void drawSettingsPopup(app::App& app, UiState& ui) {
         ImGui::TextWrapped("%s", app.connection_test.message.c_str());
         if (failed) ImGui::PopStyleColor();
     }
+    endDialogBody();
     ImGui::Separator();
     if (primaryButton("Save")) {
         app::saveEndpointSettings(app, edit);

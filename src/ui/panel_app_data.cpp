@@ -65,7 +65,7 @@ void drawList(app::App& app, const app::AppDataList& list) {
         ImGui::SameLine();
         ImGui::TextDisabled("%s", areaLabel(item.area));
         ImGui::SameLine(ImGui::GetContentRegionMax().x - remove_width);
-        if (ImGui::SmallButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
+        if (compactButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
         valueText(item.value, true);
         ImGui::PopID();
     }
@@ -94,7 +94,7 @@ void drawTable(app::App& app, const app::AppDataList& list) {
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", areaLabel(item.area));
             ImGui::TableNextColumn();
-            if (ImGui::SmallButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
+            if (compactButton("Remove")) app::removeAppDataItem(app, item.area, item.key);
             ImGui::PopID();
         }
         ImGui::EndTable();

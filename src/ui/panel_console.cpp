@@ -43,7 +43,7 @@ void drawFixButton(app::App& app) {
     // The shared view's app is not the user's to change; a running generation must finish first.
     const bool can = !app.shared && app.generation.phase != app::GenerationPhase::Running;
     ImGui::BeginDisabled(!can);
-    if (ImGui::SmallButton("Fix errors")) app::fixErrors(app);
+    if (compactButton("Fix errors")) app::fixErrors(app);
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
         ImGui::SetTooltip("%s", can          ? "Asks the model for a version without the errors the app reported."
@@ -79,7 +79,7 @@ void drawConsole(app::App& app, UiState& ui, float height) {
     const app::PreviewConsole& console = app.console;
     const std::string label = summary(console) + (ui.console_open ? "  ▾###console" : "  ▸###console");
     if (console.errors > 0) ImGui::PushStyleColor(ImGuiCol_Text, levelColour(app::ConsoleLevel::Error));
-    if (ImGui::SmallButton(label.c_str())) ui.console_open = !ui.console_open;
+    if (compactButton(label.c_str())) ui.console_open = !ui.console_open;
     if (console.errors > 0) ImGui::PopStyleColor();
     if (console.errors > 0) {
         sameLineIfFits(buttonWidth("Fix errors"));

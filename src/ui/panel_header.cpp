@@ -30,11 +30,11 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     const float offset = (fonts.title->FontSize * fonts.title->Scale - ImGui::GetFontSize()) / 2;
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
-    if (ImGui::SmallButton("Rename")) beginRename(ui, open.project);
+    if (compactButton("Rename")) beginRename(ui, open.project);
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
     // Deleting closes the project the rest of this frame draws, so it waits for the frame's end.
-    if (ImGui::SmallButton("Delete")) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
+    if (compactButton("Delete")) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
 }
 
 }  // namespace kiln::ui

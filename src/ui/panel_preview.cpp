@@ -31,7 +31,7 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     const bool held = run == app::PreviewRun::Held || run == app::PreviewRun::Stopped;
     if (!held) {
         sameLineIfFits(buttonWidth("Open in new tab"));
-        if (ImGui::SmallButton("Open in new tab")) {
+        if (compactButton("Open in new tab")) {
             out.tab_code = subject.code;
             out.tab_network = network;
             out.tab_title = app.shared ? app.shared->app.name : app.open->project.name;
@@ -41,7 +41,7 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     // A shared app is shared already; a project's version gets its link in the Share link dialog.
     if (!app.shared) {
         sameLineIfFits(buttonWidth("Share link"));
-        if (ImGui::SmallButton("Share link")) app::shareVersion(app);
+        if (compactButton("Share link")) app::shareVersion(app);
     }
     if (run == app::PreviewRun::Unresponsive) {
         ImGui::AlignTextToFramePadding();
@@ -84,13 +84,13 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
         ImGui::PopStyleColor();
         drawFixButton(app);
         sameLineIfFits(buttonWidth("Show the console"));
-        if (!ui.console_open && ImGui::SmallButton("Show the console")) ui.console_open = true;
+        if (!ui.console_open && compactButton("Show the console")) ui.console_open = true;
         for (const app::ConsoleEntry& entry : app.console.entries) {
             if (entry.level != app::ConsoleLevel::Error) continue;
             if (entry.line > 0) {
                 const std::string label = "Show line " + std::to_string(entry.line);
                 sameLineIfFits(buttonWidth(label.c_str()));
-                if (ImGui::SmallButton(label.c_str())) showCodeAt(ui, entry);
+                if (compactButton(label.c_str())) showCodeAt(ui, entry);
             }
             break;
         }

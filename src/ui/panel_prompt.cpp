@@ -12,6 +12,7 @@
 #include "ui/code_editor.h"
 #include "ui/test_locator.h"
 #include "ui/widgets.h"
+#include "ui/wrapped_text.h"
 
 namespace kiln::ui {
 
@@ -38,6 +39,12 @@ bool enterSends() {
     if (!takeKeyPress(ImGuiKey_Enter) && !takeKeyPress(ImGuiKey_KeypadEnter)) return false;
     ImGui::ClearActiveID();
     return true;
+}
+
+// Whether the draft of the open project's last generation can be continued: Continue is then the
+// main action of the prompt panel.
+bool continueOffered(const app::App& app) {
+    return app.draft && app.draft->can_continue && (!app.open || app.generation.project_id == app.open->project.id);
 }
 
 // What the running or last generation of the open project is doing, its figures, and what to do
@@ -79,7 +86,7 @@ void drawGeneration(app::App& app) {
     }
     if (!stats.empty()) mutedWrapped(stats.c_str());
     if (!app.draft) return;
-    if (app.draft->can_continue) {
+    if (continueOffered(app)) {
         if (primaryButton("Continue")) app::continueDraft(app);
         sameLineIfFits(buttonWidth("Keep draft"));
     }
@@ -93,17 +100,21 @@ void drawGeneration(app::App& app) {
 
 // Under the prompt: Send (counting down while the endpoint asked to wait), the keys that send,
 // and the endpoint that answers.
-void drawPromptBox(app::App& app, FrameOutput& out) {
+void drawPromptBox(app::App& app, UiState& ui, FrameOutput& out) {
     const bool running = app.generation.phase == app::GenerationPhase::Running;
     // Stop is offered where the generation runs; elsewhere Send waits for it to end.
     const bool running_here = running && (!app.open || app.generation.project_id == app.open->project.id);
     ImGui::TextUnformatted(app.open && app.open->selected > 0 ? "What should change?" : "What should it be?");
-    const float height = std::max(ImGui::GetTextLineHeight() * 5, ImGui::GetContentRegionAvail().y * 0.3f);
+    // Three lines to start with, growing with what is typed up to nearly half the panel.
+    const float padding_y = 2 * ImGui::GetStyle().FramePadding.y;
+    const float min_height = ImGui::GetTextLineHeight() * 3 + padding_y;
+    const float max_height =
+        std::max(ImGui::GetTextLineHeight() * 6 + padding_y, ImGui::GetContentRegionAvail().y * 0.45f);
     ImVec2 top_left = ImGui::GetCursorScreenPos();
     bool send = enterSends();
-    send =
-        ImGui::InputTextMultiline("##prompt", &app.prompt, ImVec2(-1, height), ImGuiInputTextFlags_EnterReturnsTrue) ||
-        send;
+    send = inputTextWrapped("##prompt", &app.prompt, ui.prompt_box, -1, min_height, max_height,
+                            ImGuiInputTextFlags_EnterReturnsTrue) ||
+           send;
     send = send || (ImGui::IsItemFocused() && sendShortcut());
     // What is typed is kept with its project as it is typed, and at once when the box is left.
     app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit());
@@ -122,7 +133,7 @@ void drawPromptBox(app::App& app, FrameOutput& out) {
             wait.seconds > 0 ? "Send (" + std::to_string(wait.seconds) + " s)###Send" : std::string("Send###Send");
         out.redrawIn(static_cast<double>(wait.next_change_ms));
         ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0 || running);
-        send = primaryButton(label.c_str()) || send;
+        send = (continueOffered(app) ? ImGui::Button(label.c_str()) : primaryButton(label.c_str())) || send;
         ImGui::EndDisabled();
     }
     if (hasKeyboard()) {

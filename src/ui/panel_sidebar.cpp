@@ -1,5 +1,6 @@
-// The project sidebar (the Projects tab on a phone): New project, search, the project list with
-// its rename and delete menu, and the theme choice.
+// The project sidebar (the Projects tab on a phone): New project, search (names, and the prompts
+// and code of every version), the project list with its rename and delete menu, and the theme
+// choice.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -20,12 +21,7 @@ namespace {
 void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     std::vector<const store::ProjectSummary*> visible = app::visibleProjects(app);
     if (app.projects.empty()) {
-        // On a phone the project list is the first screen: an empty library greets there.
-        if (phone) {
-            drawWelcome(app, ui, fonts, true);
-        } else {
-            mutedWrapped("No projects yet.");
-        }
+        mutedWrapped("No projects yet.");
         return;
     }
     if (visible.empty()) mutedWrapped("No project matches the search.");
@@ -39,10 +35,13 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
         // The name is drawn below, cut short before the version count; the selectable keeps it as
         // its label (for the test locator) but shows nothing itself, and is as wide as the list
         // (a long name would make it wider).
+        // On a phone a row is a touch target (a selectable reaches into the item spacing).
+        const float row_height = phone ? kTouchTarget - ImGui::GetStyle().ItemSpacing.y : ImGui::GetTextLineHeight();
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
         const bool clicked =
-            ImGui::Selectable(project.name.c_str(), selected, 0, ImVec2(ImGui::GetContentRegionAvail().x, 0));
+            ImGui::Selectable(project.name.c_str(), selected, 0, ImVec2(ImGui::GetContentRegionAvail().x, row_height));
         ImGui::PopStyleColor();
+        const ImVec2 text_at(top.x, top.y + (row_height - ImGui::GetTextLineHeight()) / 2);
         if (clicked) {
             action = [&app, &ui, phone, id = project.public_id] {
                 app::openProject(app, id);
@@ -65,10 +64,10 @@ void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone)
         const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
         const float count_x = right - ImGui::CalcTextSize(count).x;
         ImDrawList* draw = ImGui::GetWindowDrawList();
-        draw->AddText(ImVec2(count_x, top.y), ImGui::GetColorU32(writing ? ImGuiCol_Text : ImGuiCol_TextDisabled),
+        draw->AddText(ImVec2(count_x, text_at.y), ImGui::GetColorU32(writing ? ImGuiCol_Text : ImGuiCol_TextDisabled),
                       count);
         const float name_end = count_x - ImGui::GetStyle().ItemSpacing.x;
-        ImGui::RenderTextEllipsis(draw, top, ImVec2(name_end, ImGui::GetItemRectMax().y), name_end, name_end,
+        ImGui::RenderTextEllipsis(draw, text_at, ImVec2(name_end, ImGui::GetItemRectMax().y), name_end, name_end,
                                   project.name.c_str(), nullptr, nullptr);
         // A name cut short reads whole on hover.
         if (hovered && top.x + ImGui::CalcTextSize(project.name.c_str()).x > name_end &&
@@ -86,13 +85,21 @@ void drawThemeChoice(app::App& app) {
         for (app::Theme theme : app::kThemes) {
             if (ImGui::Selectable(label(theme).c_str(), theme == app.theme)) app::setTheme(app, theme);
         }
-        ImGui::EndCombo();
+        endCombo();
     }
 }
 
 }  // namespace
 
 void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
+    // On a phone an empty library is greeted on the whole tab: the greeting starts a project, and
+    // there is nothing to search yet.
+    if (phone && app.projects.empty()) {
+        ImGui::BeginChild("projects");
+        drawWelcome(app, ui, fonts, true);
+        ImGui::EndChild();
+        return;
+    }
     if (!phone) {
         ImGui::PushFont(fonts.title);
         ImGui::TextUnformatted("Kiln");
@@ -100,13 +107,16 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     }
     bool writable = app.store && !app.store->readOnly();
     ImGui::BeginDisabled(!writable);
-    if (primaryButton("New project", -1)) {
+    // The main action only while nothing else is: no project open and a model ready (the welcome
+    // then offers starters, not a button of its own).
+    const bool primary = !app.open && !app.shared && app.settings.saved;
+    if (primary ? primaryButton("New project", -1) : ImGui::Button("New project", ImVec2(-1, 0))) {
         app::newProject(app);
         if (phone) ui.phone_tab = PhoneTab::Prompt;
     }
     ImGui::EndDisabled();
     ImGui::SetNextItemWidth(-1);
-    ImGui::InputTextWithHint("##search", "Search projects", &app.search);
+    ImGui::InputTextWithHint("##search", "Search names, prompts, code", &app.search);
     ImGui::Spacing();
     const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
     ImGui::BeginChild("projects", ImVec2(0, -footer));

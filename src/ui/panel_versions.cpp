@@ -1,5 +1,5 @@
-// The versions timeline: each version's number, prompt, time and model, newest first; Restore
-// and Fork of the selected one.
+// The versions timeline: each version's number, prompt, time and model, newest first, filtered by
+// model when more than one made them; Restore and Fork of the selected one.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "ui/widgets.h"
 
@@ -30,18 +32,44 @@ std::string formatTime(int64_t ms) {
 
 }  // namespace
 
-void drawVersions(app::App& app) {
+namespace {
+
+// With versions by more than one model, a choice of the model whose versions the list shows;
+// `model` is the one chosen ("" for all), forgotten when the project has no version by it.
+void drawModelFilter(const std::vector<store::VersionSummary>& versions, std::string& model) {
+    std::set<std::string> models;
+    for (const store::VersionSummary& version : versions) {
+        if (!version.model.empty()) models.insert(version.model);
+    }
+    if (!models.count(model)) model.clear();
+    if (models.size() < 2) return;
+    ImGui::SetNextItemWidth(-1);
+    const std::string shown = model.empty() ? std::string("All models") : "Model: " + model;
+    if (beginCombo("##model filter", shown.c_str())) {
+        if (ImGui::Selectable("All models", model.empty())) model.clear();
+        for (const std::string& name : models) {
+            if (ImGui::Selectable(name.c_str(), name == model)) model = name;
+        }
+        endCombo();
+    }
+}
+
+}  // namespace
+
+void drawVersions(app::App& app, UiState& ui) {
     app::OpenProject& open = *app.open;
     ImGui::TextUnformatted("Versions");
     if (open.versions.empty()) {
         mutedWrapped("No versions yet: the first prompt makes version 1.");
         return;
     }
+    drawModelFilter(open.versions, ui.version_model);
     const float actions = ImGui::GetFrameHeightWithSpacing();
     int clicked = 0;  // selecting reloads the version list, so it happens after the loop
     ImGui::BeginChild("timeline", ImVec2(0, -actions), ImGuiChildFlags_Border);
     for (auto it = open.versions.rbegin(); it != open.versions.rend(); ++it) {
         const store::VersionSummary& version = *it;
+        if (!ui.version_model.empty() && version.model != ui.version_model) continue;
         ImGui::PushID(version.number);
         char label[16];
         std::snprintf(label, sizeof label, "v%d", version.number);

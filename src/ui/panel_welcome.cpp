@@ -54,10 +54,13 @@ void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     mutedWrapped(
         "Type what you want and a working single-file web app appears beside your prompt. Refine it "
         "with follow-ups; every result is kept as a numbered version you can compare, restore or fork.");
-    ImGui::Spacing();
-    mutedWrapped(
-        "Kiln writes code with a model endpoint you choose: OpenAI, Anthropic, Cerebras, Groq, "
-        "OpenRouter, or a local Ollama or LM Studio.");
+    // (On a phone the first step stays on the first screen: the endpoints are listed in Settings.)
+    if (!phone) {
+        ImGui::Spacing();
+        mutedWrapped(
+            "Kiln writes code with a model endpoint you choose: OpenAI, Anthropic, Cerebras, Groq, "
+            "OpenRouter, or a local Ollama or LM Studio.");
+    }
     ImGui::Dummy(ImVec2(0, 12));
     // Without a model nothing can be written: setting one up is the first step, and this view's
     // one primary action.

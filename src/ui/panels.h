@@ -43,10 +43,10 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts);
 
 // The prompt box, Send or Stop, and the running or last generation. Sets out.redraw_in_ms while
 // Send counts down.
-void drawPromptBox(app::App& app, FrameOutput& out);
+void drawPromptBox(app::App& app, UiState& ui, FrameOutput& out);
 
 // The versions timeline of the open project, Restore and Fork. Needs app.open.
-void drawVersions(app::App& app);
+void drawVersions(app::App& app, UiState& ui);
 
 // The code of the selected version in the editor with its actions, or the code streaming in; in
 // the shared view, the shared app's code, read-only. Needs app.open or app.shared.

@@ -40,12 +40,12 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
     }
     if (save.state == app::SaveView::State::NotSaved) {
         ImGui::SameLine();
-        if (ImGui::SmallButton("Export")) out.export_database = true;
+        if (compactButton("Export")) out.export_database = true;
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton("Storage")) ui.open_next = Dialog::Storage;
+    if (compactButton("Storage")) ui.open_next = Dialog::Storage;
     ImGui::SameLine();
-    if (ImGui::SmallButton("Settings")) ui.open_next = Dialog::Settings;
+    if (compactButton("Settings")) ui.open_next = Dialog::Settings;
     // The figures of the open project's generation (another's is marked in the project list).
     const bool shown = !app.open || app.generation.project_id == app.open->project.id;
     const std::string stats =

@@ -3,9 +3,14 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "ui/widgets.h"
 
 namespace kiln::ui {
 
@@ -13,13 +18,16 @@ namespace {
 
 struct Locator {
     bool enabled = false;
-    std::unordered_map<ImGuiID, ImRect> added;         // this frame's item boxes, by id
-    std::unordered_map<ImGuiID, std::string> waiting;  // labels reported before their item
-    std::unordered_map<std::string, ImRect> drawing;   // the frame being built
-    std::unordered_map<std::string, ImRect> drawn;     // the last complete frame
-    nlohmann::json scroll = nlohmann::json::object();  // the last complete frame's scroll offsets
-    nlohmann::json below = nlohmann::json::object();   // and how far each is from its end
-    std::set<std::string> cutting, cut;                // labels cut off at their window's right edge
+    std::unordered_map<ImGuiID, ImRect> added;                    // this frame's item boxes, by id
+    std::unordered_map<ImGuiID, std::string> waiting;             // labels reported before their item
+    std::unordered_map<std::string, ImRect> drawing;              // the frame being built
+    std::unordered_map<std::string, ImRect> drawn;                // the last complete frame
+    nlohmann::json scroll = nlohmann::json::object();             // the last complete frame's scroll offsets
+    nlohmann::json below = nlohmann::json::object();              // and how far each is from its end
+    std::set<std::string> cutting, cut;                           // labels cut off at their window's right edge
+    std::set<std::string> small_drawing, small;                   // items shorter than kTouchTarget
+    std::vector<std::pair<std::string, bool>> primaries_drawing;  // primary actions, and whether in a modal
+    nlohmann::json primaries = nlohmann::json::array();           // the last complete frame's (primaryLabels)
 };
 
 Locator& locator() {
@@ -43,7 +51,9 @@ void record(ImGuiContext* ctx, const std::string& label, ImRect rect) {
         if (!window->ScrollbarX && rect.Min.x < edge && rect.Max.x > edge && label.rfind("##", 0) != 0) {
             locator().cutting.insert(label);
         }
+        const float height = rect.GetHeight();
         rect.ClipWith(window->ClipRect);
+        if (height < kTouchTarget && rect.GetWidth() > 0 && rect.GetHeight() > 0) locator().small_drawing.insert(label);
     }
     if (rect.GetWidth() <= 0 || rect.GetHeight() <= 0) return;
     locator().drawing[label] = rect;
@@ -72,6 +82,8 @@ void beginLocatorFrame() {
     l.added.clear();
     l.waiting.clear();
     l.cutting.clear();
+    l.primaries_drawing.clear();
+    l.small_drawing.clear();
 }
 
 void endLocatorFrame() {
@@ -79,6 +91,13 @@ void endLocatorFrame() {
     if (!l.enabled) return;
     l.drawn.swap(l.drawing);
     l.cut.swap(l.cutting);
+    l.small.swap(l.small_drawing);
+    const bool modal = std::any_of(l.primaries_drawing.begin(), l.primaries_drawing.end(),
+                                   [](const auto& primary) { return primary.second; });
+    l.primaries = nlohmann::json::array();
+    for (const auto& [label, in_modal] : l.primaries_drawing) {
+        if (in_modal || !modal) l.primaries.push_back(label);
+    }
     l.scroll = nlohmann::json::object();
     l.below = nlohmann::json::object();
     const ImGuiContext& g = *ImGui::GetCurrentContext();
@@ -91,6 +110,16 @@ void endLocatorFrame() {
 
 void locateLastItem(const char* label) {
     if (locator().enabled) locator().drawing[label] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+void locatePrimary(const char* label) {
+    if (!locator().enabled) return;
+    const bool in_modal = (ImGui::GetCurrentWindow()->RootWindow->Flags & ImGuiWindowFlags_Modal) != 0;
+    locator().primaries_drawing.emplace_back(label, in_modal);
+}
+
+nlohmann::json primaryLabels() {
+    return locator().primaries;
 }
 
 std::string itemRectJson(const std::string& label) {
@@ -114,6 +143,10 @@ nlohmann::json scrollBelow() {
 
 nlohmann::json cutOffLabels() {
     return locator().cut;
+}
+
+nlohmann::json smallTargets() {
+    return locator().small;
 }
 
 }  // namespace kiln::ui

@@ -28,8 +28,16 @@ std::string itemRectJson(const std::string& label);
 nlohmann::json scrollPositions();
 // How many pixels of each of those windows are below what it shows (0: scrolled to its end).
 nlohmann::json scrollBelow();
+// Records the last item as a primary action (primaryButton), under `label`.
+void locatePrimary(const char* label);
+// The labels of the last frame's primary actions: those of the modal dialog when one is open
+// (it is the view then), else all. A view has one at most.
+nlohmann::json primaryLabels();
 // The labels of the last frame's items that run past the right edge of a window that cannot
 // scroll sideways (a button or field cut off), e.g. ["Import database…"].
 nlohmann::json cutOffLabels();
+// The labels of the last frame's items (buttons, fields, tabs, rows) shorter than kTouchTarget:
+// on a phone, none.
+nlohmann::json smallTargets();
 
 }  // namespace kiln::ui

@@ -1,5 +1,7 @@
 #include "ui/theme.h"
 
+#include "ui/test_locator.h"
+
 #include <imgui.h>
 
 #include <string>
@@ -110,6 +112,7 @@ bool primaryButton(const char* label, float width) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     bool pressed = ImGui::Button(label, ImVec2(width, 0));
     ImGui::PopStyleColor(4);
+    locatePrimary(label);
     return pressed;
 }
 

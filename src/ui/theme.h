@@ -29,7 +29,8 @@ Fonts loadFonts(const char* dir, float pixel_ratio, Glyphs glyphs);
 
 void applyTheme(bool dark);
 
-// A button in Kiln's accent colour, for the one main action of a panel.
+// A button in Kiln's accent colour, for the one main action of a view (a view shows one at most:
+// browser tests check it through the test locator).
 bool primaryButton(const char* label, float width = 0.0f);
 
 }  // namespace kiln::ui

@@ -74,7 +74,7 @@ int tabRow(const char* const* labels, int count, int selected, bool fill) {
 
 bool beginDialog(const char* title, float width, bool* open) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    if (viewport->WorkSize.x < kPhoneWidth) {
+    if (phoneLayout()) {
         ImGui::SetNextWindowPos(viewport->WorkPos);
         ImGui::SetNextWindowSize(viewport->WorkSize);
     } else {
@@ -95,10 +95,39 @@ bool beginDialog(const char* title, float width, bool* open) {
     return true;
 }
 
+bool phoneLayout() {
+    return ImGui::GetMainViewport()->WorkSize.x < kPhoneWidth;
+}
+
+bool compactButton(const char* label) {
+    return phoneLayout() ? ImGui::Button(label) : ImGui::SmallButton(label);
+}
+
+void beginDialogBody(int button_rows) {
+    if (!phoneLayout()) return;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons = button_rows * ImGui::GetFrameHeightWithSpacing() + style.ItemSpacing.y;  // and a separator
+    ImGui::BeginChild("##dialog body", ImVec2(0, -buttons));
+}
+
+void endDialogBody() {
+    if (phoneLayout()) ImGui::EndChild();
+}
+
 bool beginCombo(const char* label, const char* preview, ImGuiComboFlags flags) {
     const bool open = ImGui::BeginCombo(label, preview, flags);
     locateLastItem(label);
+    // A selectable is its text's height plus the item spacing.
+    if (open && phoneLayout()) {
+        ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing,
+                            ImVec2(ImGui::GetStyle().ItemSpacing.x, kTouchTarget - ImGui::GetTextLineHeight()));
+    }
     return open;
+}
+
+void endCombo() {
+    if (phoneLayout()) ImGui::PopStyleVar();
+    ImGui::EndCombo();
 }
 
 }  // namespace kiln::ui

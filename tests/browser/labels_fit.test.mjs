@@ -1,6 +1,8 @@
-// No label is cut off: at a phone's size, a desktop's at 1x and 2x, and a desktop at 200 % zoom
+// Each view reads right: at a phone's size, a desktop's at 1x and 2x, and a desktop at 200 % zoom
 // (half the CSS pixels), every button, field and tab of each view and dialog ends inside its
-// window (kilnTest.state().cut_off lists those that run past a window's right edge).
+// window (kilnTest.state().cut_off lists those that run past a window's right edge); a view has
+// one primary action at most (state().primary); on a phone every button, field, tab and row is a
+// touch target at least 44 CSS pixels tall (state().small_targets lists those that are not).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,12 +10,15 @@ import {
   act, browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, state, waitForItem, waitForState,
 } from './harness.mjs';
 
-// Shows the view or dialog, lets its frames settle, and checks that nothing in it is cut off.
-async function assertNothingCut(page, where) {
+// Lets the view or dialog's frames settle, and checks it.
+async function assertViewReadsRight(page, where, phone) {
   await settledFrames(page);
-  const { cut_off: cut } = await state(page);
-  if (cut.length) await screenshot(page, `labels-cut-${where.replace(/[^a-z0-9]+/gi, '-')}.png`);
+  const { cut_off: cut, primary, small_targets: small } = await state(page);
+  const wrong = cut.length || primary.length > 1 || (phone && small.length);
+  if (wrong) await screenshot(page, `labels-wrong-${where.replace(/[^a-z0-9]+/gi, '-')}.png`);
   assert.deepEqual(cut, [], `${where}: cut off`);
+  assert.ok(primary.length <= 1, `${where}: more than one primary action: ${primary.join(', ')}`);
+  if (phone) assert.deepEqual(small, [], `${where}: smaller than a finger`);
 }
 
 const sizes = [
@@ -24,12 +29,13 @@ const sizes = [
 ];
 
 for (const engine of browsers()) {
-  test(`no label is cut off, at any size (${engine})`, { timeout: 300_000 }, async (t) => {
+  test(`no label is cut off, one primary action per view, touch targets on a phone, at any size (${engine})`, { timeout: 300_000 }, async (t) => {
     const { server, browser } = await serveAndLaunch(t, engine);
     for (const size of sizes) {
       const { page, errors } = await openKiln(browser, server.url, size);
       const where = (view) => `${size.name} ${engine}: ${view}`;
-      await assertNothingCut(page, where('welcome'));
+      const phone = size.width < 720;
+      await assertViewReadsRight(page, where('welcome'), phone);
       // (The library is the same for each size: the page of the last one closed.)
       const name = `A project with a long name that goes on and on, at the ${size.name} size`;
       await act(page, 'newProject', name);
@@ -38,16 +44,15 @@ for (const engine of browsers()) {
       await waitForState(page, (s) => s.open?.name === name && s.open.versions.length === 1);
       await act(page, 'addVersion', '<h1>Two</h1>');
       await waitForState(page, (s) => s.open?.name === name && s.open.versions.length === 2 && s.saved === 'saved');
-      const phone = size.width < 720;
       const views = phone ? ['Projects', 'Prompt', 'Code', 'Preview', 'Versions'] : ['Preview', 'Code', 'Changes', 'App data'];
       for (const view of views) {
         await clickItem(page, view);
-        await assertNothingCut(page, where(view));
+        await assertViewReadsRight(page, where(view), phone);
       }
       for (const dialog of ['Storage', 'Settings']) {
         await clickItem(page, dialog);
         await waitForItem(page, '##dialog title bar');
-        await assertNothingCut(page, where(dialog));
+        await assertViewReadsRight(page, where(dialog), phone);
         await page.keyboard.press('Escape');
         await page.waitForFunction(() => window.kilnTest.itemRect('##dialog title bar') === null, { timeout: 10_000 });
       }

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/app.h"
+#include "app/app_internal.h"
 #include "app/embed_api.h"
 #include "app_tab.h"
 #include "core/codegen/request.h"
@@ -84,6 +85,26 @@ TEST(App, SearchFiltersByNameIgnoringCase) {
     EXPECT_EQ(visible[0]->project.name, "Pomodoro timer");
     app.search.clear();
     EXPECT_EQ(app::visibleProjects(app).size(), 2u);
+}
+
+TEST(App, SearchFindsProjectsByWhatTheirVersionsSayAndDo) {
+    App app = openApp();
+    app::startFromPrompt(app, "Pomodoro timer");
+    generate(app, "make the digits bigger", "<p>25:00</p><script>startCountdown()</script>");
+    app::startFromPrompt(app, "Snake game");
+    app.search = "digits";
+    ASSERT_EQ(app::visibleProjects(app).size(), 1u);
+    EXPECT_EQ(app::visibleProjects(app)[0]->project.name, "Pomodoro timer");
+    app.search = "countdown";  // a word of the code, found from its start only
+    EXPECT_EQ(app::visibleProjects(app).size(), 0u);
+    app.search = "startcount";
+    ASSERT_EQ(app::visibleProjects(app).size(), 1u);
+    // A version made while the search is shown is found by it.
+    app.search = "glows";
+    EXPECT_EQ(app::visibleProjects(app).size(), 0u);
+    app::internal::addVersion(app, {app.open->project.id, {}, "a snake that glows", "<canvas></canvas>", "", "", {}});
+    ASSERT_EQ(app::visibleProjects(app).size(), 1u);
+    EXPECT_EQ(app::visibleProjects(app)[0]->project.name, "Snake game");
 }
 
 TEST(App, VersionsCanBeSelectedRestoredAndForked) {

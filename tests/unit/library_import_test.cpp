@@ -209,6 +209,21 @@ TEST(LibraryImport, AddCopiesRowsWithNewIdsAndSuffixesCollidingNames) {
     EXPECT_EQ(library.getSetting("theme"), std::nullopt) << "settings are never taken from a file";
 }
 
+TEST(LibraryImport, ImportedVersionsCanBeSearched) {
+    // The file's own index (here: none) is never read: each version is indexed as it is copied.
+    Store library = Store::openInMemory(test::steppingClock());
+    ImportFile::check(kilnLibrary()).addTo(library.database(), [] { return int64_t{5}; });
+    ASSERT_EQ(library.searchProjects("ünï").size(), 1u);
+    EXPECT_EQ(library.getProject(library.searchProjects("ünï")[0])->name, "Alpha");
+    EXPECT_EQ(library.searchProjects("beta").size(), 1u);
+
+    Database copy(":memory:");
+    test::deserialize(copy, ImportFile::check(kilnLibrary()).buildLibrary(nullptr, [] { return int64_t{1}; }));
+    Store rebuilt(std::move(copy), {});
+    EXPECT_EQ(rebuilt.searchProjects("second").size(), 1u);
+    EXPECT_EQ(rebuilt.searchProjects("a1").size(), 1u);
+}
+
 TEST(LibraryImport, ValuesAreCheckedOnTheWay) {
     // Odd values the schema allows: blobs and numbers in text columns, invalid UTF-8, a bad
     // public id, version numbers with gaps, a parent outside the file, a text timestamp.

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
+
+#include <algorithm>
 #include <set>
 
 #include "core/store/store.h"
@@ -232,6 +234,35 @@ TEST_F(StoreTest, DeleteIsRecoverableAndKeepsVersions) {
     EXPECT_EQ(page.items[0].version_count, 1);
     EXPECT_TRUE(store.listDeletedProjects().empty());
     EXPECT_THROW(store.restoreProject(12345), StoreError);
+}
+
+TEST_F(StoreTest, SearchFindsProjectsByTheirPromptsAndCode) {
+    const Project timer = store.createProject("Timer");
+    addVersion(timer.id, "<h1>Pomodoro</h1><script>startCountdown()</script>", "A pomodoro timer, dark theme");
+    const Project notes = store.createProject("Notes");
+    addVersion(notes.id, "<textarea></textarea>", "a note pad");
+    addVersion(notes.id, "<textarea class=dark></textarea>", "Dark, please, with a café look");
+    const auto search = [&](const std::string& words) {
+        std::vector<int64_t> found = store.searchProjects(words);
+        std::sort(found.begin(), found.end());
+        return found;
+    };
+    const std::vector<int64_t> none;
+    EXPECT_EQ(search("pomodoro"), std::vector<int64_t>{timer.id}) << "a word of a prompt";
+    EXPECT_EQ(search("startcountdown"), std::vector<int64_t>{timer.id}) << "a word of the code, any case";
+    EXPECT_EQ(search("pomo tim"), std::vector<int64_t>{timer.id}) << "the start of words";
+    EXPECT_EQ(search("dark"), (std::vector<int64_t>{timer.id, notes.id})) << "each project once";
+    EXPECT_EQ(search("dark pad"), none) << "every word, in one version";
+    EXPECT_EQ(search("CAFE"), std::vector<int64_t>{notes.id}) << "accents do not count";
+    EXPECT_EQ(search("\"pomodoro\" timer"), std::vector<int64_t>{timer.id}) << "quotes are ignored";
+    EXPECT_EQ(search("dark-theme"), std::vector<int64_t>{timer.id}) << "punctuation joins words into a phrase";
+    for (const char* nothing : {"", "   ", "\"", "- * ( )", "NEAR/2", "AND OR"}) {
+        EXPECT_EQ(search(nothing), none) << "'" << nothing << "' matches nothing and is no error";
+    }
+    store.deleteProject(timer.id);
+    EXPECT_EQ(search("pomodoro"), none) << "not in the trash";
+    store.restoreProject(timer.id);
+    EXPECT_EQ(search("pomodoro"), std::vector<int64_t>{timer.id});
 }
 
 TEST_F(StoreTest, SettingsAreSetReadAndOverwritten) {

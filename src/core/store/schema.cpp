@@ -66,6 +66,13 @@ CREATE TABLE version_console (
     updated_at  INTEGER NOT NULL
 );
 )sql"},
+        {4, "search", R"sql(
+-- Full-text search over what each version was asked for and what it is (FTS4: sql.js has it too).
+-- The text stays in versions (external content, docid = versions.id); the store adds each new
+-- version to the index (kIndexVersion in schema.h).
+CREATE VIRTUAL TABLE version_search USING fts4(content="versions", prompt, code, tokenize=unicode61);
+INSERT INTO version_search (docid, prompt, code) SELECT id, prompt, code FROM versions;
+)sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION
     // Never in Kiln itself: only the unit tests' second build (kiln_tests_next_schema, see

@@ -48,6 +48,12 @@ struct Migration {
     const char* sql;   // one or more statements
 };
 
+// The schema version that made version_search, the full-text index of versions, and the statement
+// that adds a version to it (every insert into versions is followed by it).
+constexpr int kSearchSchemaVersion = 4;
+constexpr const char kIndexVersion[] =
+    "INSERT INTO version_search (docid, prompt, code) VALUES (:new_version_id, :prompt, :code)";
+
 // The released migrations, oldest first.
 const std::vector<Migration>& migrations();
 int currentSchemaVersion();

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <limits>
 
@@ -50,6 +52,10 @@ constexpr const char kInsertVersion[] =
     " :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason "
     "FROM versions WHERE project_id = :project_id "
     "RETURNING id, number";
+constexpr const char kSearchProjects[] =
+    "SELECT DISTINCT v.project_id FROM version_search JOIN versions v ON v.id = version_search.docid"
+    " JOIN projects p ON p.id = v.project_id "
+    "WHERE version_search MATCH :query AND p.deleted_at IS NULL";
 constexpr const char kTouchProject[] = "UPDATE projects SET updated_at = :now WHERE id = :project_id";
 constexpr const char kGetCode[] =
     "SELECT code FROM versions WHERE project_id = :project_id AND (:number IS NULL OR number = :number) "
@@ -149,6 +155,8 @@ const std::vector<NamedQuery>& storeQueries() {
         {"getNextVersionNumber", kNextVersionNumber},
         {"insertVersion", kInsertVersion},
         {"insertVersion.touchProject", kTouchProject},
+        {"insertVersion.index", kIndexVersion},
+        {"searchProjects", kSearchProjects},
         {"getCode", kGetCode},
         {"getVersion", kGetVersion},
         {"listVersions", kListVersions},
@@ -314,6 +322,41 @@ std::vector<Project> Store::listDeletedProjects() {
     return projects;
 }
 
+namespace {
+
+// An FTS4 query for `words`: each word a quoted prefix phrase ("dark-theme" becomes
+// "dark-theme*", which matches "dark theme…"), all of them required. Empty when no word has a
+// letter or a digit to match.
+std::string searchQuery(const std::string& words) {
+    std::string query;
+    size_t at = 0;
+    while (at < words.size()) {
+        const size_t end = std::min(words.find_first_of(" \t\r\n", at), words.size());
+        std::string word;
+        for (size_t i = at; i < end; ++i) {
+            if (words[i] != '"') word += words[i];
+        }
+        at = end + 1;
+        const bool matchable = std::any_of(word.begin(), word.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+        });
+        if (matchable) query += (query.empty() ? "\"" : " \"") + word + "*\"";
+    }
+    return query;
+}
+
+}  // namespace
+
+std::vector<int64_t> Store::searchProjects(const std::string& words) {
+    const std::string query_text = searchQuery(words);
+    std::vector<int64_t> found;
+    if (query_text.empty()) return found;
+    Query query(*this, kSearchProjects);
+    query->bind(":query", query_text);
+    while (query->step()) found.push_back(query->columnInt(0));
+    return found;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Versions
 // ---------------------------------------------------------------------------------------------
@@ -348,6 +391,11 @@ Version Store::insertVersion(const NewVersion& version) {
         insert->step();
         stored.summary.id = insert->columnInt(0);
         stored.summary.number = static_cast<int>(insert->columnInt(1));
+    }
+    {
+        Query index(*this, kIndexVersion);
+        index->bind(":new_version_id", stored.summary.id).bind(":prompt", version.prompt).bind(":code", version.code);
+        index->run();
     }
     {
         Query touch(*this, kTouchProject);

@@ -185,6 +185,10 @@ public:
     ProjectPage listProjects(int limit, std::optional<ProjectCursor> after = std::nullopt);
     // Projects in the trash, most recently deleted first.
     std::vector<Project> listDeletedProjects();
+    // The live projects with a version whose prompt or code holds every word of `words` (as
+    // words, or as the start of one: "pomo tim" finds "pomodoro timer"), in no particular order.
+    // Case and accents do not count. Words are split at spaces; quotes are ignored.
+    std::vector<int64_t> searchProjects(const std::string& words);
 
     // The number the next version of the project will get (1 for a project with none).
     int getNextVersionNumber(int64_t project_id);
