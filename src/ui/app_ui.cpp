@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "ui/changes_view.h"
+#include "ui/icons.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -55,10 +56,12 @@ bool sharedReady(const app::App& app) {
 // A shared app has no versions to compare and no data of the user's: no Changes or App data tab.
 void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     const bool shared = app.shared.has_value();
-    const char* labels[] = {"Preview", !shared && app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes",
-                            "App data"};
+    const char* labels[] = {
+        KILN_ICON_PREVIEW " Preview",
+        !shared && app::codeEdited(app) ? KILN_ICON_CODE " Code •###Code" : KILN_ICON_CODE " Code###Code",
+        KILN_ICON_CHANGES " Changes", KILN_ICON_APP_DATA " App data"};
     if (shared && ui.view_tab != ViewTab::Code) ui.view_tab = ViewTab::Preview;
-    ui.view_tab = tabRow(labels, shared ? 2 : 4, ui.view_tab, false);
+    ui.view_tab = tabRow(labels, shared ? 2 : 4, ui.view_tab);
     if (ui.view_tab == ViewTab::Preview) {
         out.preview = drawPreview(app, ui, out);
     } else if (ui.view_tab == ViewTab::Code) {
@@ -74,12 +77,20 @@ void drawPreviewAndCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
 // Layouts
 // ---------------------------------------------------------------------------------------------
 
+// The width a side panel is drawn at: the user's (`wanted`), but no more than `share` of `total`
+// (never under `least`), so that in a narrow window (a desktop at 150 % zoom) the preview keeps
+// its room. Dragging its splitter sets the user's width.
+float sidePanelWidth(float wanted, float total, float share, float least) {
+    return std::min(wanted, std::max(least, total * share));
+}
+
 void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_height, FrameOutput& out) {
     const float total = ImGui::GetContentRegionAvail().x;
-    ImGui::BeginChild("sidebar", ImVec2(ui.sidebar_width, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
+    float sidebar = sidePanelWidth(ui.sidebar_width, total, 0.22f, 180.0f);
+    ImGui::BeginChild("sidebar", ImVec2(sidebar, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     drawSidebar(app, ui, fonts, false);
     ImGui::EndChild();
-    verticalSplitter("##sidebar splitter", ui.sidebar_width, 180.0f, total * 0.4f, body_height);
+    if (verticalSplitter("##sidebar splitter", sidebar, 180.0f, total * 0.4f, body_height)) ui.sidebar_width = sidebar;
 
     ImGui::BeginChild("main", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     drawErrorBanner(app);
@@ -93,7 +104,8 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
     if (sharedReady(app) || (app.open && !app.shared)) {
         const float height = ImGui::GetContentRegionAvail().y;
         const float main_width = ImGui::GetContentRegionAvail().x;
-        ImGui::BeginChild("prompt and versions", ImVec2(ui.prompt_width, height));
+        float prompt = sidePanelWidth(ui.prompt_width, main_width, 0.4f, 240.0f);
+        ImGui::BeginChild("prompt and versions", ImVec2(prompt, height));
         if (app.shared) {
             drawSharedPrompt(app);
         } else {
@@ -102,7 +114,8 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
             drawVersions(app, ui);
         }
         ImGui::EndChild();
-        verticalSplitter("##prompt splitter", ui.prompt_width, 240.0f, main_width - 280.0f, height);
+        if (verticalSplitter("##prompt splitter", prompt, 240.0f, main_width - 280.0f, height))
+            ui.prompt_width = prompt;
         ImGui::BeginChild("views", ImVec2(0, height));
         drawPreviewAndCode(app, ui, fonts, out);
         ImGui::EndChild();
@@ -124,14 +137,52 @@ void drawSharedPhoneTab(app::App& app, UiState& ui, const Fonts& fonts, FrameOut
     }
 }
 
+// The phone's tabs, in a bar at the bottom of the screen where a thumb reaches: each an icon over
+// its name, the chosen one in the accent colour. The bar is `height` tall.
+PhoneTab drawPhoneTabBar(PhoneTab selected, float height) {
+    static const struct {
+        const char* icon;
+        const char* name;
+    } kTabs[] = {{KILN_ICON_PROJECTS, "Projects"},
+                 {KILN_ICON_PROMPT, "Prompt"},
+                 {KILN_ICON_CODE, "Code"},
+                 {KILN_ICON_PREVIEW, "Preview"},
+                 {KILN_ICON_VERSIONS, "Versions"}};
+    constexpr float kNameScale = 0.75f;  // the name in a smaller size than the text
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    const float width = ImGui::GetContentRegionAvail().x / 5;
+    draw->AddLine(top, ImVec2(top.x + width * 5, top.y), ImGui::GetColorU32(ImGuiCol_Separator));
+    for (int i = 0; i < 5; ++i) {
+        const ImVec2 at(top.x + width * i, top.y);
+        ImGui::SetCursorScreenPos(at);
+        if (ImGui::InvisibleButton(kTabs[i].name, ImVec2(width, height))) selected = static_cast<PhoneTab>(i);
+        const bool chosen = static_cast<int>(selected) == i;
+        const ImU32 colour = ImGui::GetColorU32(chosen ? ImGuiCol_CheckMark : ImGuiCol_TextDisabled);
+        if (ImGui::IsItemActive()) {
+            draw->AddRectFilled(at, ImVec2(at.x + width, at.y + height), ImGui::GetColorU32(ImGuiCol_ButtonActive));
+        }
+        const float icon = ImGui::CalcTextSize(kTabs[i].icon).x;
+        const float name_size = ImGui::GetFontSize() * kNameScale;
+        const float name = ImGui::CalcTextSize(kTabs[i].name).x * kNameScale;
+        const float content = ImGui::GetFontSize() + name_size;
+        const float y = at.y + (height - content) / 2;
+        draw->AddText(ImVec2(at.x + (width - icon) / 2, y - ImGui::GetFontSize() * 0.1f), colour, kTabs[i].icon);
+        draw->AddText(ImGui::GetFont(), name_size, ImVec2(at.x + (width - name) / 2, y + ImGui::GetFontSize()), colour,
+                      kTabs[i].name);
+    }
+    // What follows (the status bar) starts below the bar, as it would below a child window.
+    ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + height));
+    return selected;
+}
+
 void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height, FrameOutput& out) {
-    ImGui::BeginChild("phone", ImVec2(0, body_height), ImGuiChildFlags_AlwaysUseWindowPadding);
+    const float bar_height = kTouchTarget + 12.0f;
+    ImGui::BeginChild("phone", ImVec2(0, body_height - bar_height), ImGuiChildFlags_AlwaysUseWindowPadding);
     drawErrorBanner(app);
     drawMessages(app, ui, out, false);
     // A shared app's header stays above the tabs: Save and Close are at hand from each.
     if (app.shared) drawSharedHeader(app, ui, fonts, true);
-    static const char* kTabs[] = {"Projects", "Prompt", "Code", "Preview", "Versions"};
-    ui.phone_tab = tabRow(kTabs, 5, ui.phone_tab, true);
     if (ui.phone_tab == PhoneTab::Projects) {
         drawSidebar(app, ui, fonts, true);
     } else if (app.shared) {
@@ -143,7 +194,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawPromptBox(app, ui, out);
     } else if (ui.phone_tab == PhoneTab::Code) {
         const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes", "App data"};
-        ui.phone_code_view = tabRow(labels, 3, ui.phone_code_view, false);
+        ui.phone_code_view = tabRow(labels, 3, ui.phone_code_view);
         if (ui.phone_code_view == CodeView::Code) {
             drawCode(app, ui, fonts, out);
         } else if (ui.phone_code_view == CodeView::Changes) {
@@ -157,6 +208,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
         drawVersions(app, ui);
     }
     ImGui::EndChild();
+    ui.phone_tab = drawPhoneTabBar(ui.phone_tab, bar_height);
 }
 
 bool anyPopupOpen() {

@@ -8,6 +8,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include "ui/icons.h"
 #include "ui/test_locator.h"
 #include "ui/widgets.h"
 
@@ -30,13 +31,13 @@ namespace {
 // while after a copy.
 void fileActions(app::App& app, UiState& ui, FrameOutput& out, const std::string& code, const std::string& name) {
     const int64_t now = app.clock_ms ? app.clock_ms() : 0;
-    if (ImGui::Button("Copy code")) {
+    if (ImGui::Button(KILN_ICON_COPY " Copy code")) {
         ImGui::SetClipboardText(code.c_str());
         ui.copied_at_ms = now;
     }
     ImGui::SameLine();
     const std::string file_name = app::appFileName(name);
-    if (ImGui::Button("Download")) {
+    if (ImGui::Button(KILN_ICON_DOWNLOAD " Download")) {
         out.download_code = &code;
         out.download_name = file_name;
     }

@@ -7,15 +7,30 @@
 
 #include <algorithm>
 
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
 
+namespace {
+
+// On a phone the buttons are their icons alone, leaving the name its room.
+const char* renameLabel(bool phone) {
+    return phone ? KILN_ICON_EDIT "##Rename" : KILN_ICON_EDIT " Rename";
+}
+const char* deleteLabel(bool phone) {
+    return phone ? KILN_ICON_DELETE "##Delete" : KILN_ICON_DELETE " Delete";
+}
+
+}  // namespace
+
 void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     app::OpenProject& open = *app.open;
     // The name takes one line, leaving room for the buttons; a name cut short reads whole on hover.
+    const bool phone = phoneLayout();
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float buttons = buttonWidth("Rename") + buttonWidth("Delete") + ImGui::GetStyle().ItemSpacing.x * 2;
+    const float buttons =
+        buttonWidth(renameLabel(phone)) + buttonWidth(deleteLabel(phone)) + ImGui::GetStyle().ItemSpacing.x * 2;
     const float width = std::max(avail - buttons, avail * 0.5f);
     const char* name = open.project.name.c_str();
     ImGui::PushFont(fonts.title);
@@ -26,15 +41,16 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
                               at.x + width, name, nullptr, &text);
     ImGui::PopFont();
     if (text.x > width && ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal)) ImGui::SetTooltip("%s", name);
-    // The small buttons sit centred on the title's line (SameLine puts each at its top).
-    const float offset = (fonts.title->FontSize * fonts.title->Scale - ImGui::GetFontSize()) / 2;
+    // The buttons sit centred on the title's line (SameLine puts each at its top).
+    const float button_height = phone ? ImGui::GetFrameHeight() : ImGui::GetFontSize();
+    const float offset = (text.y - button_height) / 2;
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
-    if (compactButton("Rename")) beginRename(ui, open.project);
+    if (compactButton(renameLabel(phone))) beginRename(ui, open.project);
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
     // Deleting closes the project the rest of this frame draws, so it waits for the frame's end.
-    if (compactButton("Delete")) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
+    if (compactButton(deleteLabel(phone))) ui.deferred = [&app, id = open.project.id] { app::deleteProject(app, id); };
 }
 
 }  // namespace kiln::ui

@@ -9,9 +9,17 @@
 #include <optional>
 #include <string>
 
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
+
+namespace {
+
+constexpr char kOpenTab[] = KILN_ICON_OPEN_TAB " Open in new tab";
+constexpr char kShareLink[] = KILN_ICON_LINK " Share link";
+
+}  // namespace
 
 PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     PreviewPlacement placement;
@@ -30,8 +38,8 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     // Not for an app the guard holds back: a tab would run it anyway.
     const bool held = run == app::PreviewRun::Held || run == app::PreviewRun::Stopped;
     if (!held) {
-        sameLineIfFits(buttonWidth("Open in new tab"));
-        if (compactButton("Open in new tab")) {
+        sameLineIfFits(buttonWidth(kOpenTab));
+        if (compactButton(kOpenTab)) {
             out.tab_code = subject.code;
             out.tab_network = network;
             out.tab_title = app.shared ? app.shared->app.name : app.open->project.name;
@@ -40,8 +48,8 @@ PreviewPlacement drawPreview(app::App& app, UiState& ui, FrameOutput& out) {
     }
     // A shared app is shared already; a project's version gets its link in the Share link dialog.
     if (!app.shared) {
-        sameLineIfFits(buttonWidth("Share link"));
-        if (compactButton("Share link")) app::shareVersion(app);
+        sameLineIfFits(buttonWidth(kShareLink));
+        if (compactButton(kShareLink)) app::shareVersion(app);
     }
     if (run == app::PreviewRun::Unresponsive) {
         ImGui::AlignTextToFramePadding();

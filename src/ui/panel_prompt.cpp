@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ui/code_editor.h"
+#include "ui/icons.h"
 #include "ui/test_locator.h"
 #include "ui/widgets.h"
 #include "ui/wrapped_text.h"
@@ -126,11 +127,12 @@ void drawPromptBox(app::App& app, UiState& ui, FrameOutput& out) {
                                             "A pomodoro timer with a dark theme…");
     }
     if (running_here) {
-        if (ImGui::Button("Stop")) app::stopGeneration(app);
+        if (ImGui::Button(KILN_ICON_STOP " Stop")) app::stopGeneration(app);
     } else {
         const app::RetryWait wait = app::retryWait(app, app.clock_ms ? app.clock_ms() : 0);
-        const std::string label =
-            wait.seconds > 0 ? "Send (" + std::to_string(wait.seconds) + " s)###Send" : std::string("Send###Send");
+        const std::string label = wait.seconds > 0
+                                      ? KILN_ICON_SEND " Send (" + std::to_string(wait.seconds) + " s)###Send"
+                                      : std::string(KILN_ICON_SEND " Send###Send");
         out.redrawIn(static_cast<double>(wait.next_change_ms));
         ImGui::BeginDisabled(app.prompt.empty() || wait.seconds > 0 || running);
         send = (continueOffered(app) ? ImGui::Button(label.c_str()) : primaryButton(label.c_str())) || send;

@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
 
 namespace {
 
-void drawProjectList(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
+void drawProjectList(app::App& app, UiState& ui, bool phone) {
     std::vector<const store::ProjectSummary*> visible = app::visibleProjects(app);
     if (app.projects.empty()) {
         mutedWrapped("No projects yet.");
@@ -110,7 +111,8 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     // The main action only while nothing else is: no project open and a model ready (the welcome
     // then offers starters, not a button of its own).
     const bool primary = !app.open && !app.shared && app.settings.saved;
-    if (primary ? primaryButton("New project", -1) : ImGui::Button("New project", ImVec2(-1, 0))) {
+    if (primary ? primaryButton(KILN_ICON_ADD " New project", -1)
+                : ImGui::Button(KILN_ICON_ADD " New project", ImVec2(-1, 0))) {
         app::newProject(app);
         if (phone) ui.phone_tab = PhoneTab::Prompt;
     }
@@ -120,7 +122,7 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone) {
     ImGui::Spacing();
     const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
     ImGui::BeginChild("projects", ImVec2(0, -footer));
-    drawProjectList(app, ui, fonts, phone);
+    drawProjectList(app, ui, phone);
     ImGui::EndChild();
     drawThemeChoice(app);
 }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
@@ -115,13 +116,13 @@ void drawVersions(app::App& app, UiState& ui) {
     if (clicked != 0) app::selectVersion(app, clicked);
     bool latest = open.selected == open.versions.back().number;
     ImGui::BeginDisabled(latest);
-    if (ImGui::Button("Restore")) app::restoreVersion(app, open.selected);
+    if (ImGui::Button(KILN_ICON_RESTORE " Restore")) app::restoreVersion(app, open.selected);
     ImGui::EndDisabled();
     if (latest && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
         ImGui::SetTooltip("This is already the latest version.");
     }
     ImGui::SameLine();
-    if (ImGui::Button("Fork")) app::forkVersion(app, open.selected);
+    if (ImGui::Button(KILN_ICON_FORK " Fork")) app::forkVersion(app, open.selected);
 }
 
 }  // namespace kiln::ui

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
@@ -43,9 +44,9 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
         if (compactButton("Export")) out.export_database = true;
     }
     ImGui::SameLine();
-    if (compactButton("Storage")) ui.open_next = Dialog::Storage;
+    if (compactButton(KILN_ICON_STORAGE " Storage")) ui.open_next = Dialog::Storage;
     ImGui::SameLine();
-    if (compactButton("Settings")) ui.open_next = Dialog::Settings;
+    if (compactButton(KILN_ICON_SETTINGS " Settings")) ui.open_next = Dialog::Settings;
     // The figures of the open project's generation (another's is marked in the project list).
     const bool shown = !app.open || app.generation.project_id == app.open->project.id;
     const std::string stats =

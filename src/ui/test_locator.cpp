@@ -4,6 +4,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -35,10 +36,23 @@ Locator& locator() {
     return instance;
 }
 
-// The label as shown; an item shown without one ("##prompt") is found by its whole label.
+// The label as shown, without its icon (ui/icons.h: a private-use code point and a space), so a
+// test finds an item by its words. An item shown without words is found by its whole label
+// ("##prompt"), or, when it shows an icon alone, by the words after it ("<icon>##Rename" and
+// "<icon>##Code###Code": "Rename", "Code").
 std::string visibleLabel(const char* label) {
     const char* end = ImGui::FindRenderedTextEnd(label);
-    return end == label ? std::string(label) : std::string(label, end);
+    if (end == label) return label;
+    unsigned int first = 0;
+    const int length = ImTextCharFromUtf8(&first, label, end);
+    if (first < 0xE000 || first > 0xF8FF) return std::string(label, end);
+    const char* words = label + length;
+    while (words < end && *words == ' ') ++words;
+    if (words < end) return std::string(words, end);
+    const char* id = std::strstr(end, "##");
+    if (!id) return std::string(label, end);
+    const std::string rest(id + 2);  // the words, perhaps followed by "###" and the id ImGui uses
+    return rest.substr(0, rest.find("###"));
 }
 
 // Keeps the visible part of an item's box: a click must land inside the window that shows it.
@@ -115,7 +129,7 @@ void locateLastItem(const char* label) {
 void locatePrimary(const char* label) {
     if (!locator().enabled) return;
     const bool in_modal = (ImGui::GetCurrentWindow()->RootWindow->Flags & ImGuiWindowFlags_Modal) != 0;
-    locator().primaries_drawing.emplace_back(label, in_modal);
+    locator().primaries_drawing.emplace_back(visibleLabel(label), in_modal);
 }
 
 nlohmann::json primaryLabels() {

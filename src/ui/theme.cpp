@@ -23,8 +23,17 @@ const ImWchar kGlyphRanges[] = {
 const ImWchar kBorrowedRanges[] = {0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF, 0x2700, 0x27BF, 0};
 // Glyphs::Start: Basic Latin, Latin-1 and general punctuation (the ellipsis, the bullet, dashes).
 const ImWchar kStartRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0};
+// The icons of ui/icons.h, each a range of one (keep the lists the same).
+const ImWchar kIconRanges[] = {
+    0xE145, 0xE145, 0xE163, 0xE163, 0xE047, 0xE047, 0xE8B8, 0xE8B8, 0xE1DB, 0xE1DB, 0xE3C9, 0xE3C9, 0xE872, 0xE872,
+    0xE8B3, 0xE8B3, 0xE0B6, 0xE0B6, 0xE89E, 0xE89E, 0xE157, 0xE157, 0xE037, 0xE037, 0xE86F, 0xE86F, 0xEB7D, 0xEB7D,
+    0xEAD3, 0xEAD3, 0xE2C7, 0xE2C7, 0xE0B7, 0xE0B7, 0xE889, 0xE889, 0xE14D, 0xE14D, 0xF090, 0xF090, 0,
+};
 
-ImFont* addFont(const std::string& path, float size, float pixel_ratio, Glyphs glyphs, const std::string& lender = {}) {
+// Adds the font at `path`, `size` CSS pixels, with the glyphs of `glyphs`; `lender` lends the
+// glyphs it lacks (arrows, maths, dingbats), `icons` the icons of ui/icons.h.
+ImFont* addFont(const std::string& path, float size, float pixel_ratio, Glyphs glyphs, const std::string& lender = {},
+                const std::string& icons = {}) {
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     ImFontConfig config;
     config.OversampleH = 1;  // rasterized at the device's own resolution: no oversampling needed
@@ -41,6 +50,14 @@ ImFont* addFont(const std::string& path, float size, float pixel_ratio, Glyphs g
         config.MergeMode = true;  // adds only the glyphs the font above lacks
         atlas->AddFontFromFileTTF(lender.c_str(), size * pixel_ratio, &config, kBorrowedRanges);
     }
+    if (font && !icons.empty()) {
+        // An icon is drawn a little larger than the text, centred on its line, and as wide as it is tall.
+        ImFontConfig merge = config;
+        merge.MergeMode = true;
+        merge.GlyphMinAdvanceX = size * pixel_ratio * 1.1f;
+        merge.GlyphOffset = ImVec2(0, size * pixel_ratio * 0.18f);
+        atlas->AddFontFromFileTTF(icons.c_str(), size * pixel_ratio * 1.1f, &merge, kIconRanges);
+    }
     font->Scale = 1.0f / pixel_ratio;
     return font;
 }
@@ -52,7 +69,8 @@ Fonts loadFonts(const char* dir, float pixel_ratio, Glyphs glyphs) {
     const std::string base = dir;
     Fonts fonts;
     const std::string code = base + "/JetBrainsMono-Regular.ttf";
-    fonts.body = addFont(base + "/NotoSans-Regular.ttf", 20.0f, pixel_ratio, glyphs, code);
+    fonts.body =
+        addFont(base + "/NotoSans-Regular.ttf", 20.0f, pixel_ratio, glyphs, code, base + "/MaterialIcons-Regular.ttf");
     fonts.title = addFont(base + "/NotoSans-Bold.ttf", 34.0f, pixel_ratio, glyphs, code);
     fonts.code = addFont(code, 18.0f, pixel_ratio, glyphs);
     ImGui::GetIO().Fonts->Build();

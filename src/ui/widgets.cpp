@@ -5,6 +5,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 
 #include "ui/test_locator.h"
 
@@ -17,7 +19,7 @@ constexpr float kSplitterWidth = 6.0f;
 }  // namespace
 
 // A draggable vertical bar between two panels; drags change `width` within [min, max].
-void verticalSplitter(const char* id, float& width, float min_width, float max_width, float height) {
+bool verticalSplitter(const char* id, float& width, float min_width, float max_width, float height) {
     ImGui::SameLine(0, 0);
     ImGui::InvisibleButton(id, ImVec2(kSplitterWidth, height));
     bool active = ImGui::IsItemActive();
@@ -28,6 +30,7 @@ void verticalSplitter(const char* id, float& width, float min_width, float max_w
     ImGui::GetWindowDrawList()->AddLine(ImVec2(x, min.y), ImVec2(x, max.y),
                                         ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive : ImGuiCol_Separator));
     ImGui::SameLine(0, 0);
+    return active;
 }
 
 // Whether `width` more fits on the line of the last item, after the usual spacing.
@@ -54,20 +57,33 @@ void mutedWrapped(const char* text) {
 
 // A row of tabs drawn as buttons; the chosen one is highlighted. Returns the chosen index.
 // With `fill`, the tabs share the whole width (the phone layout).
-int tabRow(const char* const* labels, int count, int selected, bool fill) {
+int tabRow(const char* const* labels, int count, int selected) {
     constexpr float kGap = 4.0f;
+    // Tabs that do not fit on the line show their icons alone (their words on hover).
+    float total = kGap * static_cast<float>(count - 1);
+    for (int i = 0; i < count; ++i) total += buttonWidth(labels[i]);
+    const bool icons_only = total > ImGui::GetContentRegionAvail().x;
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(kGap, kGap));
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(fill ? 2.0f : 10.0f, ImGui::GetStyle().FramePadding.y));
-    const float width = fill ? (ImGui::GetContentRegionAvail().x - kGap * (count - 1)) / count : 0.0f;
     for (int i = 0; i < count; ++i) {
         if (i > 0) ImGui::SameLine();
         const bool chosen = i == selected;
+        const std::string_view label = labels[i];
+        // An icon (ui/icons.h: three bytes of UTF-8 in the private use area) and a space, then words.
+        const unsigned char lead = label.empty() ? 0 : static_cast<unsigned char>(label[0]);
+        const bool has_icon = label.size() > 4 && (lead == 0xEE || lead == 0xEF) && label[3] == ' ';
+        const std::string shown = icons_only && has_icon
+                                      ? std::string(label.substr(0, 3)) + "##" + std::string(label.substr(4))
+                                      : std::string(label);
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_Text : ImGuiCol_TextDisabled));
-        if (ImGui::Button(labels[i], ImVec2(width, 0))) selected = i;
+        if (ImGui::Button(shown.c_str())) selected = i;
         ImGui::PopStyleColor(2);
+        if (icons_only && has_icon && ImGui::IsItemHovered()) {
+            const std::string words(label.substr(4));
+            ImGui::SetTooltip("%s", std::string(words, 0, words.find("##")).c_str());
+        }
     }
-    ImGui::PopStyleVar(2);
+    ImGui::PopStyleVar();
     ImGui::Separator();
     return selected;
 }

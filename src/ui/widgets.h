@@ -20,8 +20,9 @@ constexpr ImVec4 kWarning(0.92f, 0.42f, 0.16f, 1.0f);
 constexpr ImVec4 kError(0.86f, 0.2f, 0.16f, 1.0f);
 
 // A draggable vertical bar between two panels, on the line of the last item, `height` tall; drags
-// change `width` within [min_width, max(min_width, max_width)]. The next item follows on its line.
-void verticalSplitter(const char* id, float& width, float min_width, float max_width, float height);
+// change `width` within [min_width, max(min_width, max_width)] and return true while it is dragged.
+// The next item follows on its line.
+bool verticalSplitter(const char* id, float& width, float min_width, float max_width, float height);
 
 // A button without vertical padding, for a status line or a banner; on a phone a full-size one
 // (kTouchTarget).
@@ -41,9 +42,8 @@ float buttonWidth(const char* label);
 void mutedWrapped(const char* text);
 
 // A row of `count` tabs drawn as buttons, then a separator; the `selected` one is highlighted.
-// Returns the chosen index (`selected` unless one was clicked). With `fill`, the tabs share the
-// whole width (the phone layout).
-int tabRow(const char* const* labels, int count, int selected, bool fill);
+// Returns the chosen index (`selected` unless one was clicked).
+int tabRow(const char* const* labels, int count, int selected);
 
 // ImGui::BeginCombo, and the combo findable by its label ("##id") for browser tests: ImGui 1.90
 // reports no label for a combo to the item locator. On a phone its choices are kTouchTarget tall.
@@ -65,8 +65,8 @@ void endDialogBody();
 
 // tabRow over the values of an enum class, drawn in the enum's order.
 template <typename Tab>
-Tab tabRow(const char* const* labels, int count, Tab selected, bool fill) {
-    return static_cast<Tab>(tabRow(labels, count, static_cast<int>(selected), fill));
+Tab tabRow(const char* const* labels, int count, Tab selected) {
+    return static_cast<Tab>(tabRow(labels, count, static_cast<int>(selected)));
 }
 
 }  // namespace kiln::ui

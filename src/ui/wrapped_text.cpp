@@ -15,9 +15,9 @@ namespace kiln::ui {
 SoftWrap softWrap(const std::string& text, float width, const std::function<float(unsigned)>& advance) {
     SoftWrap wrap{text, {}};
     constexpr size_t kNone = std::string::npos;
-    float line = 0;            // the width of the line so far
-    size_t space = kNone;      // the last space on the line: where it wraps
-    float through_space = 0;   // the line's width up to and with that space
+    float line = 0;           // the width of the line so far
+    size_t space = kNone;     // the last space on the line: where it wraps
+    float through_space = 0;  // the line's width up to and with that space
     const char* begin = text.c_str();
     const char* end = begin + text.size();
     for (const char* s = begin; s < end;) {
@@ -138,8 +138,8 @@ bool inputTextWrapped(const char* label, std::string* text, WrappedTextState& st
         state.wrap = softWrap(*text, field.width, field.advance);
     }
     const float lines = static_cast<float>(std::count(state.wrap.display.begin(), state.wrap.display.end(), '\n') + 1);
-    const float height =
-        std::clamp(lines * ImGui::GetTextLineHeight() + 2 * style.FramePadding.y, min_height, std::max(min_height, max_height));
+    const float height = std::clamp(lines * ImGui::GetTextLineHeight() + 2 * style.FramePadding.y, min_height,
+                                    std::max(min_height, max_height));
 
     if (active) editing = &state;
     std::string shown = state.wrap.display;

@@ -38,9 +38,9 @@ std::string unwrapEdited(const SoftWrap& before, const std::string& edited);
 
 // What the widget keeps between frames for one field.
 struct WrappedTextState {
-    SoftWrap wrap;     // the text as the field shows it now
-    std::string text;  // the text it was made from
-    float width = -1;  // the width it was wrapped to
+    SoftWrap wrap;         // the text as the field shows it now
+    std::string text;      // the text it was made from
+    float width = -1;      // the width it was wrapped to
     size_t selection = 0;  // where the field's selection starts (bytes), for copying it
 };
 

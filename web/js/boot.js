@@ -11,7 +11,7 @@
   performance.mark('kiln:boot');
   // Files the module reads at start, from assets/ into the same path of its file system.
   const kAssets = ['fonts/NotoSans-Regular.ttf', 'fonts/NotoSans-Bold.ttf', 'fonts/JetBrainsMono-Regular.ttf',
-                   'prompts/starters.txt', 'prompts/system.md'];
+                   'fonts/MaterialIcons-Regular.ttf', 'prompts/starters.txt', 'prompts/system.md'];
   const loading = document.getElementById('loading');
   const fill = document.getElementById('loading-fill');
   const status = document.getElementById('loading-status');
