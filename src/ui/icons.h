@@ -6,23 +6,23 @@
 // three lists the same. The test locator finds an item by its words, without the icon.
 #pragma once
 
-#define KILN_ICON_ADD "\uE145"          // add: New project
-#define KILN_ICON_SEND "\uE163"         // send: Send
-#define KILN_ICON_STOP "\uE047"         // stop: Stop
-#define KILN_ICON_SETTINGS "\uE8B8"     // settings: Settings
-#define KILN_ICON_STORAGE "\uE1DB"      // storage: Storage
-#define KILN_ICON_EDIT "\uE3C9"         // edit: Rename
-#define KILN_ICON_DELETE "\uE872"       // delete: Delete
-#define KILN_ICON_RESTORE "\uE8B3"      // restore: Restore
-#define KILN_ICON_FORK "\uE0B6"         // call_split: Fork
-#define KILN_ICON_OPEN_TAB "\uE89E"     // open_in_new: Open in new tab
-#define KILN_ICON_LINK "\uE157"         // link: Share link
-#define KILN_ICON_PREVIEW "\uE037"      // play_arrow: the Preview tab
-#define KILN_ICON_CODE "\uE86F"         // code: the Code tab
-#define KILN_ICON_CHANGES "\uEB7D"      // difference: the Changes tab
-#define KILN_ICON_APP_DATA "\uEAD3"     // data_object: the App data tab
-#define KILN_ICON_PROJECTS "\uE2C7"     // folder: the Projects tab
-#define KILN_ICON_PROMPT "\uE0B7"       // chat: the Prompt tab
-#define KILN_ICON_VERSIONS "\uE889"     // history: the Versions tab
-#define KILN_ICON_COPY "\uE14D"         // content_copy: Copy code
-#define KILN_ICON_DOWNLOAD "\uF090"     // download: Download
+#define KILN_ICON_ADD "\uE145"       // add: New project
+#define KILN_ICON_SEND "\uE163"      // send: Send
+#define KILN_ICON_STOP "\uE047"      // stop: Stop
+#define KILN_ICON_SETTINGS "\uE8B8"  // settings: Settings
+#define KILN_ICON_STORAGE "\uE1DB"   // storage: Storage
+#define KILN_ICON_EDIT "\uE3C9"      // edit: Rename
+#define KILN_ICON_DELETE "\uE872"    // delete: Delete
+#define KILN_ICON_RESTORE "\uE8B3"   // restore: Restore
+#define KILN_ICON_FORK "\uE0B6"      // call_split: Fork
+#define KILN_ICON_OPEN_TAB "\uE89E"  // open_in_new: Open in new tab
+#define KILN_ICON_LINK "\uE157"      // link: Share link
+#define KILN_ICON_PREVIEW "\uE037"   // play_arrow: the Preview tab
+#define KILN_ICON_CODE "\uE86F"      // code: the Code tab
+#define KILN_ICON_CHANGES "\uEB7D"   // difference: the Changes tab
+#define KILN_ICON_APP_DATA "\uEAD3"  // data_object: the App data tab
+#define KILN_ICON_PROJECTS "\uE2C7"  // folder: the Projects tab
+#define KILN_ICON_PROMPT "\uE0B7"    // chat: the Prompt tab
+#define KILN_ICON_VERSIONS "\uE889"  // history: the Versions tab
+#define KILN_ICON_COPY "\uE14D"      // content_copy: Copy code
+#define KILN_ICON_DOWNLOAD "\uF090"  // download: Download

@@ -121,10 +121,12 @@ void drawPromptBox(app::App& app, UiState& ui, FrameOutput& out) {
     app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit());
     if (ImGui::IsItemEdited()) out.redrawIn(static_cast<double>(app::kKeepTypedMs));
     if (app.prompt.empty() && !ImGui::IsItemActive()) {
+        // The example wraps inside the box, as what is typed there does.
         const ImVec2 padding = ImGui::GetStyle().FramePadding;
-        ImGui::GetWindowDrawList()->AddText(ImVec2(top_left.x + padding.x, top_left.y + padding.y),
-                                            ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                                            "A pomodoro timer with a dark theme…");
+        const float wrap = ImGui::GetItemRectSize().x - 2 * padding.x - ImGui::GetStyle().ScrollbarSize;
+        ImGui::GetWindowDrawList()->AddText(
+            ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(top_left.x + padding.x, top_left.y + padding.y),
+            ImGui::GetColorU32(ImGuiCol_TextDisabled), "A pomodoro timer with a dark theme…", nullptr, wrap);
     }
     if (running_here) {
         if (ImGui::Button(KILN_ICON_STOP " Stop")) app::stopGeneration(app);
@@ -139,10 +141,15 @@ void drawPromptBox(app::App& app, UiState& ui, FrameOutput& out) {
         ImGui::EndDisabled();
     }
     if (hasKeyboard()) {
+        // Beside Send where it fits, else on lines of its own.
         const char* keys = "Enter sends, Shift+Enter adds a line";
-        sameLineIfFits(ImGui::CalcTextSize(keys).x);
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextDisabled("%s", keys);
+        if (fitsBeside(ImGui::CalcTextSize(keys).x)) {
+            ImGui::SameLine();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextDisabled("%s", keys);
+        } else {
+            mutedWrapped(keys);
+        }
         locateLastItem("##send keys");
     }
     const std::string endpoint = app.settings.saved ? app.settings.endpoint.model + " · " + app.settings.endpoint.label

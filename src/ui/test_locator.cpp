@@ -123,7 +123,17 @@ void endLocatorFrame() {
 }
 
 void locateLastItem(const char* label) {
-    if (locator().enabled) locator().drawing[label] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    if (!locator().enabled) return;
+    const ImRect rect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    locator().drawing[label] = rect;
+    // A text in a window's content that runs past its right edge (ImGui clips it there), when the
+    // window cannot scroll sideways, is cut off. (A window's title bar lies above its content.)
+    if (const ImGuiWindow* window = ImGui::GetCurrentContext()->CurrentWindow) {
+        const ImRect& clip = window->ClipRect;
+        if (!window->ScrollbarX && rect.Min.y >= clip.Min.y && rect.Max.x > clip.Max.x + 1.0f) {
+            locator().cutting.insert(label);
+        }
+    }
 }
 
 void locatePrimary(const char* label) {

@@ -16,7 +16,8 @@ void enableTestLocator();
 void beginLocatorFrame();
 void endLocatorFrame();
 // Records the last item under `label` as laid out, not clipped to its window: for a text, which
-// ImGui does not report, so a test can tell whether it runs past the edge of the screen.
+// ImGui does not report, so a test can tell whether it runs past the edge of the screen (then it
+// is also listed as cut off, see cutOffLabels).
 void locateLastItem(const char* label);
 // The last drawn item whose label (without any "##id" part; the whole "##id" for an item shown
 // without a label) is `label`, as JSON

@@ -1,4 +1,5 @@
-// Each view reads right, at a phone's size, a desktop's at 1x and 2x, and a desktop at 150 % and
+// Each view reads right, at a phone's size (and in landscape, where it is wide enough for the
+// desktop's layout), a desktop's at 1x and 2x, and a desktop at 150 % and
 // 200 % zoom (fewer CSS pixels): every button, field and tab of each view and dialog ends inside
 // its window (kilnTest.state().cut_off lists those that run past a window's right edge); a view
 // has one primary action at most (state().primary); on a phone every button, field, tab and row
@@ -24,6 +25,7 @@ async function assertViewReadsRight(page, where, phone) {
 
 const sizes = [
   { name: 'phone', width: 360, height: 640, deviceScaleFactor: 2 },
+  { name: 'phone in landscape', width: 844, height: 390, deviceScaleFactor: 3 },
   { name: 'desktop', width: 1280, height: 800, deviceScaleFactor: 1 },
   { name: 'desktop 2x', width: 1280, height: 800, deviceScaleFactor: 2 },
   { name: 'desktop at 150 %', width: 853, height: 533, deviceScaleFactor: 1.5 },
