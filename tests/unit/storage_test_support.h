@@ -54,6 +54,11 @@ public:
     // The state after each successful write, starting with the initial one: reopening a new
     // FakeBackend from history()[k] is a crash right after the k-th write.
     const std::vector<State>& history() const { return history_; }
+    // Keeps no history from now on: a long run of large writes would not fit a wasm build's memory.
+    void forgetHistory() {
+        keep_history_ = false;
+        history_.clear();
+    }
     // Bytes (keys and values) each successful write carried.
     const std::vector<size_t>& writtenBytes() const { return written_bytes_; }
     size_t failedWrites() const { return failed_writes_; }
@@ -109,7 +114,7 @@ public:
                 }
             }
             state_ = std::move(next);
-            history_.push_back(state_);
+            if (keep_history_) history_.push_back(state_);
             written_bytes_.push_back(bytes);
             done({});
         });
@@ -126,6 +131,7 @@ private:
 
     State state_;
     std::vector<State> history_;
+    bool keep_history_ = true;
     std::vector<size_t> written_bytes_;
     std::deque<std::function<void()>> queue_;
     bool held_ = false;
