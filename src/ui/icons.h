@@ -6,6 +6,9 @@
 // three lists the same. The test locator finds an item by its words, without the icon.
 #pragma once
 
+#include <cstddef>
+#include <string_view>
+
 #define KILN_ICON_ADD "\uE145"       // add: New project
 #define KILN_ICON_SEND "\uE163"      // send: Send
 #define KILN_ICON_STOP "\uE047"      // stop: Stop
@@ -26,3 +29,15 @@
 #define KILN_ICON_VERSIONS "\uE889"  // history: the Versions tab
 #define KILN_ICON_COPY "\uE14D"      // content_copy: Copy code
 #define KILN_ICON_DOWNLOAD "\uF090"  // download: Download
+
+namespace kiln::ui {
+
+// The bytes of the icon that starts `label` (a code point of the private use area, U+E000 to
+// U+F8FF: three bytes of UTF-8), or 0 when it starts with none.
+inline size_t iconBytes(std::string_view label) {
+    if (label.size() < 3) return 0;
+    const auto lead = static_cast<unsigned char>(label[0]), next = static_cast<unsigned char>(label[1]);
+    return lead == 0xEE || (lead == 0xEF && next <= 0xA3) ? 3 : 0;
+}
+
+}  // namespace kiln::ui

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
@@ -43,10 +44,9 @@ Locator& locator() {
 std::string visibleLabel(const char* label) {
     const char* end = ImGui::FindRenderedTextEnd(label);
     if (end == label) return label;
-    unsigned int first = 0;
-    const int length = ImTextCharFromUtf8(&first, label, end);
-    if (first < 0xE000 || first > 0xF8FF) return std::string(label, end);
-    const char* words = label + length;
+    const size_t icon = iconBytes(std::string_view(label, static_cast<size_t>(end - label)));
+    if (icon == 0) return std::string(label, end);
+    const char* words = label + icon;
     while (words < end && *words == ' ') ++words;
     if (words < end) return std::string(words, end);
     const char* id = std::strstr(end, "##");

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "ui/icons.h"
 #include "ui/test_locator.h"
 
 namespace kiln::ui {
@@ -68,18 +69,18 @@ int tabRow(const char* const* labels, int count, int selected) {
         if (i > 0) ImGui::SameLine();
         const bool chosen = i == selected;
         const std::string_view label = labels[i];
-        // An icon (ui/icons.h: three bytes of UTF-8 in the private use area) and a space, then words.
-        const unsigned char lead = label.empty() ? 0 : static_cast<unsigned char>(label[0]);
-        const bool has_icon = label.size() > 4 && (lead == 0xEE || lead == 0xEF) && label[3] == ' ';
+        // An icon and a space, then words: the icon alone keeps the words as its id.
+        const size_t icon = iconBytes(label);
+        const bool has_icon = icon > 0 && label.size() > icon + 1 && label[icon] == ' ';
         const std::string shown = icons_only && has_icon
-                                      ? std::string(label.substr(0, 3)) + "##" + std::string(label.substr(4))
+                                      ? std::string(label.substr(0, icon)) + "##" + std::string(label.substr(icon + 1))
                                       : std::string(label);
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_TabActive : ImGuiCol_Tab));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(chosen ? ImGuiCol_Text : ImGuiCol_TextDisabled));
         if (ImGui::Button(shown.c_str())) selected = i;
         ImGui::PopStyleColor(2);
         if (icons_only && has_icon && ImGui::IsItemHovered()) {
-            const std::string words(label.substr(4));
+            const std::string words(label.substr(icon + 1));
             ImGui::SetTooltip("%s", std::string(words, 0, words.find("##")).c_str());
         }
     }
