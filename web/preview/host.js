@@ -436,12 +436,15 @@
   }
 
   // On its own origin the host keeps itself for offline use with a worker of its own
-  // (web/preview/sw.js); on Kiln's origin Kiln's worker already does.
+  // (web/preview/sw.js); on Kiln's origin Kiln's worker already does. Kiln hears that it does
+  // from the ready message: at its hello if the worker already controls this page, else once it
+  // takes control (whichever of the two comes first: post() says nothing before the hello).
   if (!ownOrigin && 'serviceWorker' in navigator) {
-    navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(() => {
-      if (kilnOrigin && !navigator.serviceWorker.controller) {
-        navigator.serviceWorker.addEventListener('controllerchange', () => post({ type: 'ready', fields: { version: kVersion, offline: true } }), { once: true });
-      }
-    }).catch((error) => console.warn(`Kiln's preview cannot keep itself for offline use: ${error.message}`));
+    if (!navigator.serviceWorker.controller) {
+      navigator.serviceWorker.addEventListener('controllerchange',
+        () => post({ type: 'ready', fields: { version: kVersion, offline: offlineReady() } }), { once: true });
+    }
+    navigator.serviceWorker.register('sw.js')
+      .catch((error) => console.warn(`Kiln's preview cannot keep itself for offline use: ${error.message}`));
   }
 })();
