@@ -11,7 +11,9 @@
 
 #include "app/app.h"
 #include "core/store/sqlite.h"
+#include "platform/web/imgui_backend.h"
 #include "platform/web/test_bridge.h"
+#include "platform/web/webgl_renderer.h"
 #include "ui/input_probe.h"
 #include "ui/test_locator.h"
 
@@ -36,6 +38,8 @@ std::string testState() {
     nlohmann::json state = app::stateSnapshot(*h.host.app);
     state["ready"] = state["ready"].get<bool>() && *h.host.frames_drawn > 0;
     state["frames_drawn"] = *h.host.frames_drawn;
+    state["frames_pending"] = web::framesPending();
+    state["frames_shown"] = web::framesShown();
     state["scroll"] = ui::scrollPositions();
     state["scroll_below"] = ui::scrollBelow();
     state["cut_off"] = ui::cutOffLabels();

@@ -1,10 +1,11 @@
 // Idle is idle: with nothing happening, Kiln draws no frame (kilnTest.state().frames_drawn stays
 // put for 3 s), also while a text field is being edited (the hidden text element has the focus)
-// and while an animated app runs in the preview.
+// and while an animated app runs in the preview; and a frame that would show what the canvas
+// already shows is not put on the canvas (frames_shown).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, openKiln, serveAndLaunch, settledFrames, state } from './harness.mjs';
+import { browsers, clickItem, openKiln, serveAndLaunch, settledFrames, state, waitForItem } from './harness.mjs';
 
 const kIdleMs = 3000;
 
@@ -29,6 +30,21 @@ for (const engine of browsers()) {
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
 
     await assertIdle(page, 'after start');
+
+    // A frame that would show what the canvas shows is not put on it: a move of the pointer
+    // within a window's padding draws frames that change nothing; a move over a button (which
+    // lights up) does change what is shown.
+    await page.mouse.move(2, 2);
+    const still = await settledFrames(page);
+    const shownBefore = (await state(page)).frames_shown;
+    await page.mouse.move(3, 3);
+    assert.ok(await settledFrames(page) > still, 'the move was drawn');
+    assert.equal((await state(page)).frames_shown, shownBefore, 'a frame that changes nothing was put on the canvas');
+    const settings = await waitForItem(page, 'Settings');
+    await page.mouse.move(settings.x + settings.w / 2, settings.y + settings.h / 2);
+    await settledFrames(page);
+    assert.ok((await state(page)).frames_shown > shownBefore, 'the hovered button was not shown lit');
+    await page.mouse.move(2, 2);
 
     await clickItem(page, 'Probe text');
     await page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000 });

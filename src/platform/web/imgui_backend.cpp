@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "platform/web/text_input.h"
+#include "platform/web/webgl_renderer.h"
 
 namespace kiln::web {
 
@@ -61,12 +62,20 @@ Backend& backend() {
     return instance;
 }
 
+// Gives the canvas as many pixels as it shows CSS pixels times the pixel ratio. Only when they
+// differ: setting a canvas's size clears it, even to the same size, and the next frame must then
+// be drawn even if it shows what the one before showed (webgl_renderer.h).
 void syncCanvasSize() {
     const Backend& b = backend();
     CanvasSize size = canvasSize();
-    emscripten_set_canvas_element_size(b.selector.c_str(),
-                                       static_cast<int>(std::lround(size.css_width * size.pixel_ratio)),
-                                       static_cast<int>(std::lround(size.css_height * size.pixel_ratio)));
+    const int width = static_cast<int>(std::lround(size.css_width * size.pixel_ratio));
+    const int height = static_cast<int>(std::lround(size.css_height * size.pixel_ratio));
+    int current_width = 0, current_height = 0;
+    emscripten_get_canvas_element_size(b.selector.c_str(), &current_width, &current_height);
+    if (width != current_width || height != current_height) {
+        emscripten_set_canvas_element_size(b.selector.c_str(), width, height);
+        canvasCleared();
+    }
 }
 
 void updateModifiers(bool ctrl, bool shift, bool alt, bool meta) {
@@ -466,6 +475,10 @@ void requestFrame(int frames) {
     if (b.frame_pending || !b.frame) return;
     b.frame_pending = true;
     emscripten_request_animation_frame_loop(onAnimationFrame, nullptr);
+}
+
+bool framesPending() {
+    return backend().frame_pending;
 }
 
 void runFramesNow() {

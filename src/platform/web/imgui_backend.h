@@ -38,6 +38,9 @@ void runFrameLoop(std::function<void()> frame);
 // also keeps going while ImGui still holds queued input events.
 void requestFrame(int frames = 3);
 
+// Whether frames are on their way (asked for and not all drawn yet): false once the loop sleeps.
+bool framesPending();
+
 // Draws frames now, synchronously, until ImGui has played every queued input event (it applies
 // one change per input per frame, so a burst of typing takes several), at least one and at most
 // 64; then asks for a follow-up frame. For DOM events whose outcome the browser reads before the

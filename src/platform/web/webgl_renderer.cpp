@@ -1,6 +1,6 @@
 // Index
 //   State and shaders
-//   Buffers: one upload a frame
+//   Frames: what is drawn, and one upload a frame
 //   Public functions
 #include "platform/web/webgl_renderer.h"
 
@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace kiln::web {
@@ -52,7 +53,49 @@ void main()
 struct Rect {
     int x = 0, y = 0, w = -1, h = -1;  // w = -1: none set yet
     bool operator!=(const Rect& other) const { return x != other.x || y != other.y || w != other.w || h != other.h; }
+    bool operator==(const Rect& other) const { return !(*this != other); }
 };
+
+// One glDrawElements: a run of consecutive indices with one scissor and texture; or one of
+// ImGui's draw callbacks (`callback`, with its list and command).
+struct DrawCall {
+    Rect scissor;
+    GLuint texture = 0;
+    size_t first = 0;
+    size_t count = 0;
+    const ImDrawList* list = nullptr;
+    const ImDrawCmd* callback = nullptr;
+
+    bool operator==(const DrawCall& other) const {
+        return scissor == other.scissor && texture == other.texture && first == other.first && count == other.count &&
+               callback == nullptr && other.callback == nullptr;
+    }
+};
+
+// What a frame puts on the canvas. ImGui's indices are 16-bit and count from their draw list's
+// first vertex; WebGL2 has no base-vertex draw, so they are rebased into one 32-bit list over all
+// draw lists.
+struct Frame {
+    Rect size;  // the canvas's pixels
+    ImVec4 background;
+    ImVec2 display_pos{0, 0};
+    ImVec2 display_size{0, 0};
+    std::vector<ImDrawVert> vertices;
+    std::vector<uint32_t> indices;
+    std::vector<DrawCall> calls;
+};
+
+// Whether `a` and `b` put the same pixels on the canvas (with the same font atlas).
+bool samePixels(const Frame& a, const Frame& b) {
+    const auto bytesEqual = [](const auto& x, const auto& y) {
+        return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(x[0])) == 0;
+    };
+    return a.size == b.size && a.background.x == b.background.x && a.background.y == b.background.y &&
+           a.background.z == b.background.z && a.display_pos.x == b.display_pos.x &&
+           a.display_pos.y == b.display_pos.y && a.display_size.x == b.display_size.x &&
+           a.display_size.y == b.display_size.y && a.calls == b.calls && bytesEqual(a.indices, b.indices) &&
+           bytesEqual(a.vertices, b.vertices);
+}
 
 // What the context holds, as last set: a call is made only when a value changes.
 struct Renderer {
@@ -64,10 +107,10 @@ struct Renderer {
     GLuint font_texture = 0;
     size_t vertex_capacity = 0;  // bytes the buffers hold
     size_t index_capacity = 0;
-    // ImGui's indices are 16-bit and count from their draw list's first vertex; WebGL2 has no
-    // base-vertex draw, so they are rebased here into one 32-bit list over all draw lists.
-    std::vector<ImDrawVert> vertices;
-    std::vector<uint32_t> indices;
+    Frame next;                // the frame being made
+    Frame shown;               // the frame on the canvas
+    bool shown_valid = false;  // false until a frame is drawn, and after the atlas or canvas changed
+    int frames_shown = 0;
     Rect viewport;
     Rect scissor;
     ImVec4 clear_color{-1, -1, -1, -1};
@@ -96,7 +139,7 @@ GLuint compileShader(GLenum type, const char* source, std::string& error) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Buffers: one upload a frame
+// Frames: what is drawn, and one upload a frame
 // ---------------------------------------------------------------------------------------------
 
 // Uploads `bytes` bytes to the buffer bound at `target`, growing it (doubling) when it is too small.
@@ -108,41 +151,70 @@ void upload(GLenum target, const void* data, size_t bytes, size_t& capacity) {
     glBufferSubData(target, 0, static_cast<GLsizeiptr>(bytes), data);
 }
 
-// All the draw lists' vertices and indices into the buffers, in draw order.
-void uploadDrawLists(Renderer& r, const ImDrawData& draw_data) {
-    r.vertices.resize(static_cast<size_t>(draw_data.TotalVtxCount));
-    r.indices.resize(static_cast<size_t>(draw_data.TotalIdxCount));
-    size_t vertex = 0, index = 0;
-    for (const ImDrawList* list : draw_data.CmdLists) {
-        std::copy(list->VtxBuffer.begin(), list->VtxBuffer.end(), r.vertices.begin() + static_cast<ptrdiff_t>(vertex));
-        for (ImDrawIdx i : list->IdxBuffer) r.indices[index++] = static_cast<uint32_t>(vertex + i);
-        vertex += static_cast<size_t>(list->VtxBuffer.Size);
-    }
-    upload(GL_ARRAY_BUFFER, r.vertices.data(), r.vertices.size() * sizeof(ImDrawVert), r.vertex_capacity);
-    upload(GL_ELEMENT_ARRAY_BUFFER, r.indices.data(), r.indices.size() * sizeof(uint32_t), r.index_capacity);
-}
-
-// A run of indices drawn with one call: consecutive commands with the same scissor and texture.
-struct Batch {
-    size_t first = 0;
-    size_t count = 0;
-};
-
-void draw(const Batch& batch) {
-    if (batch.count == 0) return;
-    glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(batch.count), GL_UNSIGNED_INT,
-                   reinterpret_cast<const void*>(batch.first * sizeof(uint32_t)));
-}
-
-void setProjection(Renderer& r, const ImDrawData& draw_data) {
-    if (draw_data.DisplayPos.x == r.display_pos.x && draw_data.DisplayPos.y == r.display_pos.y &&
-        draw_data.DisplaySize.x == r.display_size.x && draw_data.DisplaySize.y == r.display_size.y) {
+// Makes `frame` from ImGui's draw data: the draw lists' vertices and indices in draw order, and
+// the draw calls, consecutive commands with the same scissor and texture merged into one.
+void makeFrame(const ImDrawData& draw_data, const ImVec4& background, Frame& frame) {
+    const int width = static_cast<int>(draw_data.DisplaySize.x * draw_data.FramebufferScale.x);
+    const int height = static_cast<int>(draw_data.DisplaySize.y * draw_data.FramebufferScale.y);
+    frame.size = Rect{0, 0, width, height};
+    frame.background = background;
+    frame.display_pos = draw_data.DisplayPos;
+    frame.display_size = draw_data.DisplaySize;
+    frame.vertices.resize(static_cast<size_t>(draw_data.TotalVtxCount));
+    frame.indices.resize(static_cast<size_t>(draw_data.TotalIdxCount));
+    frame.calls.clear();
+    if (width <= 0 || height <= 0 || draw_data.TotalIdxCount == 0) {
+        frame.vertices.clear();
+        frame.indices.clear();
         return;
     }
-    r.display_pos = draw_data.DisplayPos;
-    r.display_size = draw_data.DisplaySize;
-    const float left = draw_data.DisplayPos.x, right = left + draw_data.DisplaySize.x;
-    const float top = draw_data.DisplayPos.y, bottom = top + draw_data.DisplaySize.y;
+    // Clip rectangles from ImGui's coordinates to the framebuffer's (y up).
+    const ImVec2 clip_off = draw_data.DisplayPos;
+    const ImVec2 clip_scale = draw_data.FramebufferScale;
+    size_t vertex = 0, index = 0;
+    for (const ImDrawList* list : draw_data.CmdLists) {
+        std::copy(list->VtxBuffer.begin(), list->VtxBuffer.end(),
+                  frame.vertices.begin() + static_cast<ptrdiff_t>(vertex));
+        const size_t list_first = index;  // the list's first index in frame.indices
+        for (ImDrawIdx i : list->IdxBuffer) frame.indices[index++] = static_cast<uint32_t>(vertex + i);
+        vertex += static_cast<size_t>(list->VtxBuffer.Size);
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            if (cmd.UserCallback != nullptr) {
+                DrawCall call;
+                call.list = list;
+                call.callback = &cmd;
+                frame.calls.push_back(call);
+                continue;
+            }
+            const ImVec2 clip_min((cmd.ClipRect.x - clip_off.x) * clip_scale.x,
+                                  (cmd.ClipRect.y - clip_off.y) * clip_scale.y);
+            const ImVec2 clip_max((cmd.ClipRect.z - clip_off.x) * clip_scale.x,
+                                  (cmd.ClipRect.w - clip_off.y) * clip_scale.y);
+            if (clip_max.x <= clip_min.x || clip_max.y <= clip_min.y) continue;
+            const Rect scissor{static_cast<int>(clip_min.x), static_cast<int>(static_cast<float>(height) - clip_max.y),
+                               static_cast<int>(clip_max.x - clip_min.x), static_cast<int>(clip_max.y - clip_min.y)};
+            const auto texture = static_cast<GLuint>(reinterpret_cast<intptr_t>(cmd.GetTexID()));
+            const size_t first = list_first + cmd.IdxOffset;
+            DrawCall* last = frame.calls.empty() ? nullptr : &frame.calls.back();
+            if (last && !last->callback && last->scissor == scissor && last->texture == texture &&
+                last->first + last->count == first) {
+                last->count += cmd.ElemCount;
+            } else {
+                frame.calls.push_back(DrawCall{scissor, texture, first, cmd.ElemCount});
+            }
+        }
+    }
+}
+
+void setProjection(Renderer& r, const Frame& frame) {
+    if (frame.display_pos.x == r.display_pos.x && frame.display_pos.y == r.display_pos.y &&
+        frame.display_size.x == r.display_size.x && frame.display_size.y == r.display_size.y) {
+        return;
+    }
+    r.display_pos = frame.display_pos;
+    r.display_size = frame.display_size;
+    const float left = frame.display_pos.x, right = left + frame.display_size.x;
+    const float top = frame.display_pos.y, bottom = top + frame.display_size.y;
     const float projection[4][4] = {
         {2.0f / (right - left), 0.0f, 0.0f, 0.0f},
         {0.0f, 2.0f / (top - bottom), 0.0f, 0.0f},
@@ -221,73 +293,65 @@ void uploadFontAtlas() {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
     io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(r.font_texture)));
+    r.shown_valid = false;  // the same texture name may now hold other glyphs
 }
 
 void renderFrame(const ImDrawData& draw_data, const ImVec4& background) {
     Renderer& r = renderer();
-    const int width = static_cast<int>(draw_data.DisplaySize.x * draw_data.FramebufferScale.x);
-    const int height = static_cast<int>(draw_data.DisplaySize.y * draw_data.FramebufferScale.y);
-    const Rect full{0, 0, width, height};
-    if (full != r.viewport) {
-        r.viewport = full;
-        glViewport(0, 0, width, height);
+    makeFrame(draw_data, background, r.next);
+    const Frame& frame = r.next;
+    // A frame that would put the same pixels on the canvas is not drawn: the canvas keeps showing
+    // them, and the browser composites nothing new (with software WebGL, most of a frame's cost).
+    if (r.shown_valid && samePixels(frame, r.shown)) return;
+    if (frame.size != r.viewport) {
+        r.viewport = frame.size;
+        glViewport(0, 0, frame.size.w, frame.size.h);
     }
     // The clear obeys the scissor: it must cover the whole canvas.
-    if (full != r.scissor) {
-        r.scissor = full;
-        glScissor(0, 0, width, height);
+    if (frame.size != r.scissor) {
+        r.scissor = frame.size;
+        glScissor(0, 0, frame.size.w, frame.size.h);
     }
     if (background.x != r.clear_color.x || background.y != r.clear_color.y || background.z != r.clear_color.z) {
         r.clear_color = background;
         glClearColor(background.x, background.y, background.z, 1.0f);
     }
     glClear(GL_COLOR_BUFFER_BIT);
-    if (width <= 0 || height <= 0 || draw_data.TotalIdxCount == 0) return;
-
-    setProjection(r, draw_data);
-    uploadDrawLists(r, draw_data);
-
-    // Clip rectangles from ImGui's coordinates to the framebuffer's (y up).
-    const ImVec2 clip_off = draw_data.DisplayPos;
-    const ImVec2 clip_scale = draw_data.FramebufferScale;
-    Batch batch;
-    size_t list_first = 0;  // the list's first index in r.indices
-    for (const ImDrawList* list : draw_data.CmdLists) {
-        for (const ImDrawCmd& cmd : list->CmdBuffer) {
-            if (cmd.UserCallback != nullptr) {
-                draw(batch);
-                batch = Batch{};
-                if (cmd.UserCallback != ImDrawCallback_ResetRenderState) cmd.UserCallback(list, &cmd);
-                continue;
-            }
-            const ImVec2 clip_min((cmd.ClipRect.x - clip_off.x) * clip_scale.x,
-                                  (cmd.ClipRect.y - clip_off.y) * clip_scale.y);
-            const ImVec2 clip_max((cmd.ClipRect.z - clip_off.x) * clip_scale.x,
-                                  (cmd.ClipRect.w - clip_off.y) * clip_scale.y);
-            if (clip_max.x <= clip_min.x || clip_max.y <= clip_min.y) continue;
-            const Rect scissor{static_cast<int>(clip_min.x), static_cast<int>(static_cast<float>(height) - clip_max.y),
-                               static_cast<int>(clip_max.x - clip_min.x), static_cast<int>(clip_max.y - clip_min.y)};
-            const auto texture = static_cast<GLuint>(reinterpret_cast<intptr_t>(cmd.GetTexID()));
-            const size_t first = list_first + cmd.IdxOffset;
-            const bool starts_batch =
-                scissor != r.scissor || texture != r.bound_texture || first != batch.first + batch.count;
-            if (starts_batch) {
-                draw(batch);
-                batch = Batch{first, 0};
-                if (scissor != r.scissor) {
-                    r.scissor = scissor;
-                    glScissor(scissor.x, scissor.y, scissor.w, scissor.h);
-                }
-                if (texture != r.bound_texture) {
-                    r.bound_texture = texture;
-                    glBindTexture(GL_TEXTURE_2D, texture);
-                }
-            }
-            batch.count += cmd.ElemCount;
-        }
-        list_first += static_cast<size_t>(list->IdxBuffer.Size);
+    if (!frame.calls.empty()) {
+        setProjection(r, frame);
+        upload(GL_ARRAY_BUFFER, frame.vertices.data(), frame.vertices.size() * sizeof(ImDrawVert), r.vertex_capacity);
+        upload(GL_ELEMENT_ARRAY_BUFFER, frame.indices.data(), frame.indices.size() * sizeof(uint32_t),
+               r.index_capacity);
     }
-    draw(batch);
+    for (const DrawCall& call : frame.calls) {
+        if (call.callback) {
+            if (call.callback->UserCallback != ImDrawCallback_ResetRenderState) {
+                call.callback->UserCallback(call.list, call.callback);
+            }
+            continue;
+        }
+        if (call.scissor != r.scissor) {
+            r.scissor = call.scissor;
+            glScissor(call.scissor.x, call.scissor.y, call.scissor.w, call.scissor.h);
+        }
+        if (call.texture != r.bound_texture) {
+            r.bound_texture = call.texture;
+            glBindTexture(GL_TEXTURE_2D, call.texture);
+        }
+        glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(call.count), GL_UNSIGNED_INT,
+                       reinterpret_cast<const void*>(call.first * sizeof(uint32_t)));
+    }
+    std::swap(r.next, r.shown);
+    r.shown_valid = true;
+    ++r.frames_shown;
+}
+
+void canvasCleared() {
+    renderer().shown_valid = false;
+}
+
+int framesShown() {
+    return renderer().frames_shown;
 }
 
 }  // namespace kiln::web
