@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, openKiln, query, reloadKiln, screenshot, serveAndLaunch, waitForItem, waitForRows,
-  waitForState,
+  act, browsers, clickItem, openKiln, query, reloadKiln, screenshot, serveAndLaunch, settledFrames, waitForItem,
+  waitForRows, waitForState,
 } from './harness.mjs';
 import { appFrame } from './preview_frames.mjs';
 
@@ -53,6 +53,8 @@ for (const engine of browsers()) {
       await waitForState(page, (s) => s.open?.name === 'Counter');
       await act(page, 'addVersion', kCounter);
       let frame = await counterShows(page, 0);
+      // Clicks land where the preview is: once Kiln's frames have placed it.
+      await settledFrames(page);
       for (let i = 0; i < 3; ++i) await frame.click('#more');
       await counterShows(page, 3);
       await waitForStoredCount(page, 3);
@@ -61,6 +63,7 @@ for (const engine of browsers()) {
       await reloadKiln(page, errors);
       await waitForState(page, (s) => s.open?.name === 'Counter');
       frame = await counterShows(page, 3);
+      await settledFrames(page);
       await frame.click('#more');
       await waitForStoredCount(page, 4);
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, clickItem, browsers, openKiln, replaceText, screenshot, serveAndLaunch, startLlmServer, waitForItem,
+  act, clickItem, browsers, insertText, openKiln, replaceText, screenshot, serveAndLaunch, startLlmServer, waitForItem,
   waitForState,
 } from './harness.mjs';
 
@@ -68,8 +68,11 @@ for (const engine of browsers()) {
       const prompt = 'a pomodoro timer with a dark theme, big digits, a start and a pause button, '
         + 'and a soft sound at the end of each round; it counts the rounds of the day and keeps them, '
         + 'and shows a small chart of the week below the digits';
+      // Most of it at once, the rest key by key over the next wrap points.
       await clickItem(page, '##prompt');
-      await page.keyboard.type(prompt);
+      await insertText(page, prompt.slice(0, 150));
+      await waitForState(page, (s) => s.prompt === prompt.slice(0, 150));
+      await page.keyboard.type(prompt.slice(150));
       const typed = await waitForState(page, (s) => s.prompt === prompt);
       assert.equal(typed.prompt.includes('\n'), false);
       const after = await itemRect(page, '##prompt');

@@ -52,6 +52,13 @@ export function browsers() {
   return wanted;
 }
 
+// Whether this process runs the tests that need no browser (headers.test.mjs and parts of
+// release_files.test.mjs): yes, except in the processes of run.mjs after the first one, which set
+// $KILN_ENGINE_FREE_TESTS to 0 (those tests would otherwise run once per engine).
+export function engineFreeTests() {
+  return process.env.KILN_ENGINE_FREE_TESTS !== '0';
+}
+
 // Launches Debian's browser for `engine`. Puppeteer gives each launch a fresh temporary profile
 // (user-data-dir) and deletes it on browser.close().
 // Chromium draws WebGL2 and composites with Mesa's llvmpipe through EGL (no X display needed),
@@ -205,7 +212,7 @@ export async function startServer(dir, { host = '127.0.0.1', singleOrigin = fals
 }
 
 // Starting a browser takes seconds (Firefox, with a fresh profile, often ten or more), so under
-// the test runner (`node --test`; run.mjs runs every file in one process) the tests share one
+// the test runner (`node --test`; run.mjs runs every file in one process per engine) the tests share one
 // browser of each kind, launched when first asked for and closed once the last test is done;
 // each test gets a browser context of its own (its own cookies, storage, caches and service
 // workers, as a fresh profile has). Run any other way, each test launches a browser of its own.
@@ -481,6 +488,14 @@ export async function replaceText(page, label, text) {
   await page.keyboard.type(text);
 }
 
+// Puts `text` into the text field being edited at once, as a paste or an input method's commit
+// does (one input event, insertText), instead of a key press per character: with a software
+// renderer and frames at most 60 a second, each typed character costs two frames.
+export async function insertText(page, text) {
+  await page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000, polling: 50 });
+  await page.evaluate((t) => document.execCommand('insertText', false, t), text);
+}
+
 // Polls state() until predicate(state) is true; on timeout throws with the last state in the message.
 // `predicate` is a function of the state, or the source of an expression over `s` ("s.ready").
 export async function waitForState(page, predicate, timeoutMs = 30_000) {
@@ -497,15 +512,16 @@ export async function waitForState(page, predicate, timeoutMs = 30_000) {
   }
 }
 
-// Waits until Kiln has drawn no frame for half a second (the frames an event asked for are done:
-// the app is idle), then resolves to state().frames_drawn.
+// Waits until Kiln's frame loop sleeps (no frame on its way) and has drawn no frame for 200 ms
+// (what an event asked for is drawn, and the short delays before a storage event's frame are
+// past: the app is idle), then resolves to state().frames_drawn.
 export async function settledFrames(page) {
   let last = (await state(page)).frames_drawn;
-  for (let quiet = 0; quiet < 5;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = (await state(page)).frames_drawn;
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
+  for (let quiet = 0; quiet < 4;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = await state(page);
+    quiet = now.frames_drawn === last && !now.frames_pending ? quiet + 1 : 0;
+    last = now.frames_drawn;
   }
   return last;
 }

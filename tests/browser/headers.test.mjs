@@ -7,14 +7,17 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
-import { releaseWebDir, startServer } from './harness.mjs';
+import { engineFreeTests, releaseWebDir, startServer } from './harness.mjs';
+
+// No browser: run once, not once per engine (harness.mjs).
+const once = { skip: !engineFreeTests() && 'runs in the first engine\'s process' };
 
 async function get(url) {
   const response = await fetch(url, { redirect: 'manual' });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
-test('Kiln\'s origin: the CSP as a header equal to the meta tag, nosniff and no-referrer everywhere', async (t) => {
+test('Kiln\'s origin: the CSP as a header equal to the meta tag, nosniff and no-referrer everywhere', once, async (t) => {
   const server = await startServer(releaseWebDir());
   t.after(() => server.stop());
   assert.ok(server.previewUrl, 'the server runs a preview origin');
@@ -39,7 +42,7 @@ test('Kiln\'s origin: the CSP as a header equal to the meta tag, nosniff and no-
   }
 });
 
-test('the preview origin serves the preview host and nothing else of Kiln', async (t) => {
+test('the preview origin serves the preview host and nothing else of Kiln', once, async (t) => {
   const server = await startServer(releaseWebDir());
   t.after(() => server.stop());
   const preview = server.previewUrl;

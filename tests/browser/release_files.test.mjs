@@ -13,8 +13,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import {
-  browsers, distinctColors, newBrowser, openPage, releaseWebDir, screenshot, startServer, webDir,
+  browsers, distinctColors, engineFreeTests, newBrowser, openPage, releaseWebDir, screenshot, startServer, webDir,
 } from './harness.mjs';
+
+// The checks of files need no browser: run once, not once per engine (harness.mjs).
+const once = { skip: !engineFreeTests() && 'runs in the first engine\'s process' };
 
 // Traces of the hooks: kilnTest (web-test/js/kiln_test.js), kiln_test (the test bridge's exports
 // kiln_test_*, and kiln_test.js in index.html), a key of kilnTest.platform()'s answer
@@ -59,7 +62,7 @@ function expectedManifest(dir) {
   return { version: crypto.createHash('sha256').update(everything).digest('hex').slice(0, 16), files };
 }
 
-test('the release files hold no test hooks; the test build holds them all', () => {
+test('the release files hold no test hooks; the test build holds them all', once, () => {
   const release = releaseWebDir();
   const testBuild = webDir();
   assert.notEqual(release, testBuild, 'the release folder and the test build folder are the same');
@@ -79,7 +82,7 @@ test('the release files hold no test hooks; the test build holds them all', () =
   assert.ok(inTestBuild.kilnTest.includes('js/kiln_test.js'));
 });
 
-test('each build\'s service worker manifest lists exactly its own files', () => {
+test('each build\'s service worker manifest lists exactly its own files', once, () => {
   for (const dir of [releaseWebDir(), webDir()]) {
     assert.deepEqual(manifestOf(dir), expectedManifest(dir),
       `${dir}/sw-manifest.js does not match the files of ${dir}`);
