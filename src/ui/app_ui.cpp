@@ -220,18 +220,14 @@ bool anyPopupOpen() {
 // ---------------------------------------------------------------------------------------------
 
 // When the window got shorter (a phone's on-screen keyboard opened over the page, web/js/input.js)
-// and the text caret is now below what a window shows, that window scrolls to show it again. The
-// caret may show up a frame or two after the window got shorter (the keyboard opened as the
-// field was tapped, before ImGui's frames made it the field being edited): until the window grows
-// again, the first frame with a caret does it.
+// and the text caret is now below what a window shows, that window scrolls to show it again.
 void keepCaretInView(UiState& ui, FrameOutput& out) {
     const ImGuiContext& g = *ImGui::GetCurrentContext();
     const float height = ImGui::GetMainViewport()->WorkSize.y;
-    if (height != ui.window_height) ui.caret_to_show = height < ui.window_height;
+    const bool shorter = height < ui.window_height;
     ui.window_height = height;
     const ImGuiPlatformImeData& caret = g.PlatformImeData;
-    if (!ui.caret_to_show || !caret.WantVisible) return;
-    ui.caret_to_show = false;
+    if (!shorter || !caret.WantVisible) return;
     const float bottom = caret.InputPos.y + caret.InputLineHeight + ImGui::GetStyle().ItemSpacing.y;
     for (ImGuiWindow* window = g.ActiveIdWindow; window; window = window->ParentWindow) {
         const float hidden = bottom - window->InnerClipRect.Max.y;

@@ -49,9 +49,8 @@ struct UiState {
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
     size_t streamed_bytes = 0;                                      // the streamed code the editor last showed
-    bool follow_stream = true;   // the streamed code scrolls with its end (the user scrolled up: false)
-    float window_height = 0;     // the last frame's (keepCaretInView)
-    bool caret_to_show = false;  // the window got shorter and no caret was shown in view since
+    bool follow_stream = true;  // the streamed code scrolls with its end (the user scrolled up: false)
+    float window_height = 0;    // the last frame's (keepCaretInView)
 };
 
 // Where the page must place the live preview this frame; the platform puts a real <iframe> there.
