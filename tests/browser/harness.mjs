@@ -441,6 +441,14 @@ export async function waitForItem(page, label, timeoutMs = 10_000) {
   return rect;
 }
 
+// Waits for two animation frames, and until Kiln's frame loop sleeps (the frames asked for are
+// drawn) or for at most a second (a stream or an animation keeps it drawing).
+async function framesDone(target) {
+  await target.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await target.waitForFunction(() => !window.kilnTest.state().frames_pending, { timeout: 1_000, polling: 10 })
+    .catch(() => {});
+}
+
 // Clicks the ImGui item labelled `label` with real mouse events at the centre of its rectangle,
 // once it is drawn. `frame`: the frame of `page` that holds Kiln (an embedded Kiln), whose
 // item rectangles are offset by where the frame's content sits in the page.
@@ -448,14 +456,14 @@ export async function clickItem(page, label, frame = page) {
   const content = frame === page ? [{ x: 0, y: 0 }] : (await (await frame.frameElement()).boxModel()).content;
   const centre = (rect) => ({ x: content[0].x + rect.x + rect.w / 2, y: content[0].y + rect.y + rect.h / 2 });
   let target = centre(await waitForItem(frame, label));
-  // Hover first and let the app draw a frame or two, so ImGui sees the mouse over the item
-  // before the button goes down, as with a person's click. The state can run a frame ahead of the
+  // Hover first and let the app draw its frames, so ImGui sees the mouse over the item before
+  // the button goes down, as with a person's click. The state can run a frame ahead of the
   // screen (a saved version joins the list in the next frame, moving the rows below it; a popup
   // sizes itself in its second frame): the frames the hover draws show the current layout, so
   // the item is looked up again until it stays where the pointer is.
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.mouse.move(target.x, target.y);
-    await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await framesDone(frame);
     const now = centre(await waitForItem(frame, label));
     if (now.x === target.x && now.y === target.y) break;
     target = now;
@@ -470,7 +478,7 @@ export async function tapItem(page, label) {
   const centre = (rect) => ({ x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 });
   let target = centre(await waitForItem(page, label));
   for (let attempt = 0; attempt < 5; attempt++) {
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await framesDone(page);
     const now = centre(await waitForItem(page, label));
     if (now.x === target.x && now.y === target.y) break;
     target = now;

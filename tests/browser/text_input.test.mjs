@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, openKiln, screenshot, serveAndLaunch, state, waitForState } from './harness.mjs';
+import { browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, state, waitForState } from './harness.mjs';
 
 async function focusProbeText(page) {
   await clickItem(page, 'Probe text');
@@ -96,19 +96,24 @@ for (const engine of browsers()) {
     const { page, errors } = await openKiln(browser, `${server.url}?probe=input`);
     const field = await page.evaluate(() => window.kilnTest.itemRect('Probe text'));
 
-    // A slow device: no frame runs between the click and the keys (Kiln's frames are held back).
+    // A slow device: no frame runs between the click and the keys (Kiln's frames are held back,
+    // from a moment its frame loop sleeps: no frame asked for before is still to come).
     // The field is only edited once a frame has seen the click, so the hidden text element has no
     // focus yet when the keys arrive.
-    await page.evaluate(() => new Promise((resolve) => {
-      const raf = window.requestAnimationFrame.bind(window);
-      const held = [];
-      window.requestAnimationFrame = (callback) => held.push(callback);
-      window.releaseFrames = () => {
-        window.requestAnimationFrame = raf;
-        for (const callback of held.splice(0)) raf(callback);
-      };
-      setTimeout(resolve, 200);  // a frame asked for before now has run
-    }));
+    for (let held = false; !held;) {
+      await settledFrames(page);
+      held = await page.evaluate(() => {
+        if (window.kilnTest.state().frames_pending) return false;
+        const raf = window.requestAnimationFrame.bind(window);
+        const waiting = [];
+        window.requestAnimationFrame = (callback) => waiting.push(callback);
+        window.releaseFrames = () => {
+          window.requestAnimationFrame = raf;
+          for (const callback of waiting.splice(0)) raf(callback);
+        };
+        return true;
+      });
+    }
     await page.mouse.click(field.x + 20, field.y + 20);
     await chord(page, 'Control', 'a');
     await page.keyboard.press('Backspace');
