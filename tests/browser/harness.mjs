@@ -496,11 +496,23 @@ export async function replaceText(page, label, text) {
   await page.keyboard.type(text);
 }
 
+// Waits until Kiln's hidden text element (web/js/input.js) has the keyboard: a text field is
+// being edited, so keys and input events reach it.
+export function waitForTextFocus(page) {
+  return page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000, polling: 50 });
+}
+
+// Clicks the text field labelled `label` and waits until it takes the keyboard.
+export async function focusText(page, label) {
+  await clickItem(page, label);
+  await waitForTextFocus(page);
+}
+
 // Puts `text` into the text field being edited at once, as a paste or an input method's commit
 // does (one input event, insertText), instead of a key press per character: with a software
 // renderer and frames at most 60 a second, each typed character costs two frames.
 export async function insertText(page, text) {
-  await page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000, polling: 50 });
+  await waitForTextFocus(page);
   await page.evaluate((t) => document.execCommand('insertText', false, t), text);
 }
 

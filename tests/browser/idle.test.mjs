@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, openKiln, serveAndLaunch, settledFrames, state, waitForItem } from './harness.mjs';
+import { browsers, focusText, openKiln, serveAndLaunch, settledFrames, state, waitForItem } from './harness.mjs';
 
 const kIdleMs = 3000;
 
@@ -46,8 +46,7 @@ for (const engine of browsers()) {
     assert.ok((await state(page)).frames_shown > shownBefore, 'the hovered button was not shown lit');
     await page.mouse.move(2, 2);
 
-    await clickItem(page, 'Probe text');
-    await page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000 });
+    await focusText(page, 'Probe text');
     await page.keyboard.type('idle');
     await assertIdle(page, 'with a text field being edited');
 

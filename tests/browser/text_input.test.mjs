@@ -8,12 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browsers, clickItem, openKiln, screenshot, serveAndLaunch, settledFrames, state, waitForState } from './harness.mjs';
-
-async function focusProbeText(page) {
-  await clickItem(page, 'Probe text');
-  await page.waitForFunction(() => document.activeElement?.id === 'kiln-text', { timeout: 30_000, polling: 50 });
-}
+import { browsers, focusText, openKiln, screenshot, serveAndLaunch, settledFrames, state, waitForState } from './harness.mjs';
 
 async function chord(page, modifier, key) {
   await page.keyboard.down(modifier);
@@ -33,7 +28,7 @@ for (const engine of browsers()) {
     await page.mouse.move(field.x + 20, field.y + 20);
     await page.waitForFunction(() => document.getElementById('canvas').style.cursor === 'text', { timeout: 30_000 });
 
-    await focusProbeText(page);
+    await focusText(page, 'Probe text');
     await page.keyboard.type('Hello, κόσμε! Привет 𝄞');
     await probeText(page, 'Hello, κόσμε! Привет 𝄞');
     await page.keyboard.press('Enter');
@@ -142,7 +137,7 @@ for (const engine of browsers()) {
     await chord(other, 'Control', 'c');
 
     await page.bringToFront();
-    await focusProbeText(page);
+    await focusText(page, 'Probe text');
     await chord(page, 'Control', 'v');
     await probeText(page, 'from another page ✓');
 
@@ -161,7 +156,7 @@ for (const engine of browsers()) {
 
     // Cut empties the field; pasting twice brings the text back twice.
     await page.bringToFront();
-    await focusProbeText(page);
+    await focusText(page, 'Probe text');
     await chord(page, 'Control', 'a');
     await chord(page, 'Control', 'x');
     await probeText(page, '');
@@ -178,7 +173,7 @@ for (const engine of browsers()) {
       preload: () => Object.defineProperty(Navigator.prototype, 'platform', { get: () => 'MacIntel' }),
     });
 
-    await focusProbeText(page);
+    await focusText(page, 'Probe text');
     await page.keyboard.type('abc');
     await chord(page, 'Meta', 'a'); // Cmd+A selects all
     await page.keyboard.type('Z');
