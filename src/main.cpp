@@ -41,7 +41,7 @@ constexpr const char* kSystemPrompt = "/assets/prompts/system.md";
 constexpr double kGenerationTickMs = 500;
 constexpr const char* kSqliteType = "application/vnd.sqlite3";
 constexpr const char* kHtmlType = "text/html";
-constexpr const char* kImportAccept = ".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
+constexpr const char* kImportAccept = ".kiln,.sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3";
 constexpr double kStorageFrameDelayMs = 40;
 
 // What storage events can change on screen. A frame is drawn only when it differs from what the
@@ -284,6 +284,10 @@ void frame() {
         if (std::optional<kiln::storage::Bytes> bytes = kiln::app::exportDatabase(g.app, out.export_keys)) {
             kiln::web::downloadFile(kiln::app::exportFileName(std::time(nullptr)), *bytes, kSqliteType);
         }
+    }
+    if (std::optional<kiln::app::ProjectsFile> file =
+            kiln::app::exportProjects(g.app, out.export_projects, std::time(nullptr))) {
+        kiln::web::downloadFile(file->name, file->bytes, kSqliteType);
     }
     if (out.download_code) {
         kiln::web::downloadFile(out.download_name,

@@ -312,7 +312,11 @@ std::string exportFileName(std::time_t now) {
     return name;
 }
 
-std::string appFileName(const std::string& project_name) {
+namespace {
+
+// `project_name` made safe to save on any system (see appFileName), then `extension`; `fallback`
+// then `extension` when nothing is left.
+std::string safeFileName(const std::string& project_name, const std::string& extension, const std::string& fallback) {
     constexpr size_t kMaxBytes = 120;
     // Characters that separate paths or that Windows refuses, and those that change the direction
     // text is shown in.
@@ -340,14 +344,29 @@ std::string appFileName(const std::string& project_name) {
     const auto trimmed = [](char c) { return c == ' ' || c == '.' || c == '-'; };
     while (!name.empty() && trimmed(name.back())) name.pop_back();
     name.erase(0, std::find_if_not(name.begin(), name.end(), trimmed) - name.begin());
-    if (name.empty()) return "app.html";
+    if (name.empty()) return fallback + extension;
     // Windows keeps these names for devices, with any extension and in any case.
     std::string stem = name.substr(0, name.find('.'));
     std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::toupper(c); });
     const bool device = stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL" ||
                         (stem.size() == 4 && (stem.compare(0, 3, "COM") == 0 || stem.compare(0, 3, "LPT") == 0) &&
                          std::isdigit(static_cast<unsigned char>(stem[3])));
-    return name + (device ? "-app.html" : ".html");
+    return name + (device ? "-" + fallback : "") + extension;
+}
+
+}  // namespace
+
+std::string appFileName(const std::string& project_name) {
+    return safeFileName(project_name, ".html", "app");
+}
+
+std::string projectsFileName(const std::vector<std::string>& names, std::time_t now) {
+    if (names.size() == 1) return safeFileName(names.front(), ".kiln", "project");
+    std::tm local{};
+    localtime_r(&now, &local);
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", &local);
+    return "kiln-" + std::to_string(names.size()) + "-projects-" + date + ".kiln";
 }
 
 void reportTabBlocked(App& app) {
@@ -361,6 +380,22 @@ std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {
         return include_keys ? bytes : store::copyWithoutSettings(bytes, secretSettingKeys());
     } catch (const std::exception& error) {
         app.error = std::string("Kiln could not export the library (") + error.what() + "). Try again in a moment.";
+        return std::nullopt;
+    }
+}
+
+std::optional<ProjectsFile> exportProjects(App& app, const std::vector<int64_t>& ids, std::time_t now) {
+    if (!app.database || !app.store || ids.empty()) return std::nullopt;
+    try {
+        std::vector<std::string> names;
+        for (const int64_t id : ids) {
+            const std::optional<store::Project> project = app.store->getProject(id);
+            if (!project) throw std::runtime_error("a project is no longer there");
+            names.push_back(project->name);
+        }
+        return ProjectsFile{projectsFileName(names, now), store::copyOfProjects(app.database->exportBytes(), ids)};
+    } catch (const std::exception& error) {
+        app.error = std::string("Kiln could not export the projects (") + error.what() + "). Try again in a moment.";
         return std::nullopt;
     }
 }

@@ -227,11 +227,24 @@ std::string exportFileName(std::time_t now);
 // system (no separators, control or direction characters, device names or leading dots; at most
 // 120 bytes, cut between characters), then ".html". "app.html" when nothing is left.
 std::string appFileName(const std::string& project_name);
+// The name a file of projects (exportProjects) is downloaded as: one project's name made safe as
+// appFileName makes it, then ".kiln" ("project.kiln" when nothing is left); several projects,
+// "kiln-3-projects-2025-01-31.kiln" from the local date.
+std::string projectsFileName(const std::vector<std::string>& names, std::time_t now);
 // Says that the browser refused to open the app's tab (a pop-up blocker), and what to do instead.
 void reportTabBlocked(App& app);
 // The whole library as a SQLite file (sql.js opens it), or nothing with the error set. API keys
 // are left out (securely deleted from the copy) unless include_keys.
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys = false);
+// The projects `ids` as a file of their own, named by projectsFileName: a SQLite file like an
+// export that holds only them, with their versions, app data and consoles, and no settings
+// (store::copyOfProjects). Nothing, with the error set, when it cannot be made. Importing the
+// file adds its projects to a library.
+struct ProjectsFile {
+    std::string name;
+    storage::Bytes bytes;
+};
+std::optional<ProjectsFile> exportProjects(App& app, const std::vector<int64_t>& ids, std::time_t now);
 // Checks a chosen file at once (library_import.h) and, if it passes, keeps it until the user
 // chooses what it does (confirmImport) or cancels. A refused file, or a read-only library, sets
 // the error (and error_detail) and keeps nothing; nothing is changed either way.

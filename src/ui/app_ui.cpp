@@ -97,7 +97,7 @@ void drawDesktop(app::App& app, UiState& ui, const Fonts& fonts, float body_heig
     if (app.shared) {
         drawSharedHeader(app, ui, fonts, false);
     } else if (app.open) {
-        drawHeader(app, ui, fonts);
+        drawHeader(app, ui, fonts, out);
     } else {
         drawWelcome(app, ui, fonts, false);
     }
@@ -190,7 +190,7 @@ void drawPhone(app::App& app, UiState& ui, const Fonts& fonts, float body_height
     } else if (!app.open) {
         drawWelcome(app, ui, fonts, true);
     } else if (ui.phone_tab == PhoneTab::Prompt) {
-        drawHeader(app, ui, fonts);
+        drawHeader(app, ui, fonts, out);
         drawPromptBox(app, ui, out);
     } else if (ui.phone_tab == PhoneTab::Code) {
         const char* labels[] = {app::codeEdited(app) ? "Code •###Code" : "Code###Code", "Changes", "App data"};

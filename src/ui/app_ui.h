@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "ui/code_editor.h"
@@ -46,6 +47,7 @@ struct UiState {
     int64_t rename_project = 0;
     Dialog open_next = Dialog::None;                                // the dialog that opens next frame
     bool export_keys = false;                                       // the Storage popup's "Include API keys" box
+    std::vector<int64_t> export_chosen;                             // the projects chosen there to export
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
     size_t streamed_bytes = 0;                                      // the streamed code the editor last showed
@@ -66,10 +68,11 @@ struct PreviewPlacement {
 
 struct FrameOutput {
     PreviewPlacement preview;
-    bool apply_update = false;      // the user asked for the new version of Kiln
-    bool export_database = false;   // the user asked to download the library
-    bool export_keys = false;       // ... with the API keys in it
-    bool pick_import_file = false;  // the user asked for the file picker
+    bool apply_update = false;             // the user asked for the new version of Kiln
+    bool export_database = false;          // the user asked to download the library
+    bool export_keys = false;              // ... with the API keys in it
+    bool pick_import_file = false;         // the user asked for the file picker
+    std::vector<int64_t> export_projects;  // the user asked to download these projects as a file
     // The user asked to download the app the code panel shows (this code, as this file name).
     const std::string* download_code = nullptr;
     std::string download_name;

@@ -1,15 +1,71 @@
 // The Storage dialog: where projects are kept, the saved state, the space used, Export database
-// (with or without API keys) and Import database.
+// (with or without API keys), Import database, and some projects chosen to export as a file.
 #include "ui/panels.h"
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "app/messages.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
+
+namespace {
+
+// The live projects as rows to tick, and a button that
+// exports the chosen ones as one file (exportProjects). Shown when opened: closed, it is one line.
+void drawProjectChoice(app::App& app, UiState& ui, FrameOutput& out) {
+    if (app.projects.empty() || !ImGui::CollapsingHeader("Export some projects")) return;
+    std::vector<int64_t>& chosen = ui.export_chosen;
+    // A project that went away (deleted, or another tab's change) is no longer chosen.
+    chosen.erase(std::remove_if(chosen.begin(), chosen.end(),
+                                [&](int64_t id) {
+                                    return std::none_of(app.projects.begin(), app.projects.end(),
+                                                        [id](const store::ProjectSummary& summary) {
+                                                            return summary.project.id == id;
+                                                        });
+                                }),
+                 chosen.end());
+    // A row: a box to tick and the name beside it, which ticks it too.
+    const float row_height = ImGui::GetFrameHeight();
+    const float rows = static_cast<float>(std::min<size_t>(app.projects.size(), 6));
+    ImGui::BeginChild("##projects to export", ImVec2(0, rows * (row_height + ImGui::GetStyle().ItemSpacing.y)));
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
+    for (const store::ProjectSummary& summary : app.projects) {
+        const int64_t id = summary.project.id;
+        const auto at = std::find(chosen.begin(), chosen.end(), id);
+        bool is_chosen = at != chosen.end();
+        ImGui::PushID(static_cast<int>(id));
+        const float top = ImGui::GetCursorPosY();
+        bool toggled = ImGui::Checkbox("##chosen", &is_chosen);
+        ImGui::SameLine();
+        // Level with the box: on the line of a framed item, ImGui puts text one frame padding lower.
+        ImGui::SetCursorPosY(top - ImGui::GetStyle().FramePadding.y);
+        toggled |= ImGui::Selectable((summary.project.name + "###name").c_str(), false,
+                                     ImGuiSelectableFlags_DontClosePopups, ImVec2(0, row_height));
+        ImGui::PopID();
+        if (!toggled) continue;
+        if (at != chosen.end()) {
+            chosen.erase(at);
+        } else {
+            chosen.push_back(id);
+        }
+    }
+    ImGui::PopStyleVar();
+    ImGui::EndChild();
+    const std::string button =
+        chosen.size() == 1 ? std::string("Export 1 project") : "Export " + std::to_string(chosen.size()) + " projects";
+    ImGui::BeginDisabled(chosen.empty());
+    if (ImGui::Button((button + "###Export chosen").c_str())) out.export_projects = chosen;
+    ImGui::EndDisabled();
+    mutedWrapped(
+        "A file of projects holds them with their versions and App data, and no settings or keys. "
+        "Importing it adds them to a library.");
+}
+
+}  // namespace
 
 void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     if (opensNow(ui, Dialog::Storage)) {
@@ -57,6 +113,8 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
     mutedWrapped(
         "Exports are SQLite files (sql.js and the sqlite3 tool open them), with what your apps saved (their App "
         "data). To import one, choose it here or drop it on the window.");
+    ImGui::Spacing();
+    drawProjectChoice(app, ui, out);
     ImGui::Spacing();
     if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();

@@ -1,5 +1,5 @@
-// The open project's header: its name in the title font, on one line, with Rename and Delete
-// beside it.
+// The open project's header: its name in the title font, on one line, with Rename, Export and
+// Delete beside it.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -18,19 +18,22 @@ namespace {
 const char* renameLabel(bool phone) {
     return phone ? KILN_ICON_EDIT "##Rename" : KILN_ICON_EDIT " Rename";
 }
+const char* exportLabel(bool phone) {
+    return phone ? KILN_ICON_DOWNLOAD "##Export" : KILN_ICON_DOWNLOAD " Export";
+}
 const char* deleteLabel(bool phone) {
     return phone ? KILN_ICON_DELETE "##Delete" : KILN_ICON_DELETE " Delete";
 }
 
 }  // namespace
 
-void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
+void drawHeader(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) {
     app::OpenProject& open = *app.open;
     // The name takes one line, leaving room for the buttons; a name cut short reads whole on hover.
     const bool phone = phoneLayout();
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float buttons =
-        buttonWidth(renameLabel(phone)) + buttonWidth(deleteLabel(phone)) + ImGui::GetStyle().ItemSpacing.x * 2;
+    const float buttons = buttonWidth(renameLabel(phone)) + buttonWidth(exportLabel(phone)) +
+                          buttonWidth(deleteLabel(phone)) + ImGui::GetStyle().ItemSpacing.x * 3;
     const float width = std::max(avail - buttons, avail * 0.5f);
     const char* name = open.project.name.c_str();
     ImGui::PushFont(fonts.title);
@@ -47,6 +50,9 @@ void drawHeader(app::App& app, UiState& ui, const Fonts& fonts) {
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
     if (compactButton(renameLabel(phone))) beginRename(ui, open.project);
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
+    if (compactButton(exportLabel(phone))) out.export_projects = {open.project.id};
     ImGui::SameLine();
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + offset);
     // Deleting closes the project the rest of this frame draws, so it waits for the frame's end.

@@ -38,8 +38,9 @@ void drawSidebar(app::App& app, UiState& ui, const Fonts& fonts, bool phone);
 // The greeting of an empty library (or of no open project), with the starter prompts.
 void drawWelcome(app::App& app, UiState& ui, const Fonts& fonts, bool phone);
 
-// The open project's name with Rename and Delete. Needs app.open.
-void drawHeader(app::App& app, UiState& ui, const Fonts& fonts);
+// The open project's name with Rename, Export (the project as a file of its own) and Delete.
+// Needs app.open.
+void drawHeader(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out);
 
 // The prompt box, Send or Stop, and the running or last generation. Sets out.redraw_in_ms while
 // Send counts down.

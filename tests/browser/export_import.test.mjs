@@ -3,7 +3,8 @@
 // schema (the migrations of src/core/store/schema.cpp) is added to Kiln's library, or replaces
 // it, and Undo of the replace restores it; a file that carries a trigger, one that is not SQLite,
 // one from a newer Kiln and another application's database are refused with a plain message
-// before anything is asked, and nothing changes. Export and import go through real clicks, the file picker's input and a
+// before anything is asked, and nothing changes. One project, or some chosen ones, leave as a
+// file of their own (.kiln) that another profile adds to its library. Export and import go through real clicks, the file picker's input and a
 // drop on the canvas. The open version's code leaves by Copy code and Download, a file that runs opened from disk. None of it needs the DevTools protocol: runs in Chromium and in Firefox.
 
 import assert from 'node:assert/strict';
@@ -12,8 +13,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import {
-  REPO_ROOT, act, browsers, captureDownloads, clickItem, download, openKiln, query, reloadKiln, screenshot,
-  serveAndLaunch, state, waitForItem, waitForState,
+  REPO_ROOT, act, browsers, captureDownloads, clickItem, download, newBrowser, openKiln, query, reloadKiln,
+  screenshot, serveAndLaunch, state, waitForItem, waitForState,
 } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -129,6 +130,76 @@ for (const engine of browsers()) {
       }
       assert.deepEqual(found, made);
       assert.deepEqual(errors, []);
+    });
+
+  test(`projects leave as a file of their own, and another profile adds them (${engine})`,
+    { timeout: 180_000 }, async (t) => {
+      const { server, browser } = await serveAndLaunch(t, engine);
+      const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
+      const made = { 'Timer': ['<p>t1</p>', '<p>t2</p>'], 'Private diary': ['<p>secret-diary-entry</p>'], 'Game': ['<p>snake</p>'] };
+      for (const [name, codes] of Object.entries(made)) {
+        await act(page, 'newProject', name);
+        await waitForState(page, (s) => s.open?.name === name);
+        for (const [i, code] of codes.entries()) {
+          await act(page, 'addVersion', code);
+          await waitForState(page, (s) => s.open?.versions.length === i + 1);
+        }
+      }
+      await waitForState(page, (s) => s.saved === 'saved');
+      // The file: a Kiln library in sql.js, with just `names`' projects and versions, no settings.
+      const holdsJust = (bytes, names) => {
+        const db = new SQL.Database(bytes);
+        try {
+          assert.deepEqual(rows(db, 'PRAGMA integrity_check'), [['ok']]);
+          assert.deepEqual(rows(db, 'SELECT count(*) FROM settings'), [[0]]);
+          const found = {};
+          for (const [project, code] of rows(db, 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number')) {
+            (found[project] ??= []).push(code);
+          }
+          assert.deepEqual(found, Object.fromEntries(names.map((name) => [name, made[name]])));
+          assert.ok(!Buffer.from(bytes).includes('secret-diary-entry'), 'the file holds another project\'s code');
+        } finally {
+          db.close();
+        }
+      };
+
+      // The open project, from its header.
+      await clickItem(page, 'Export');
+      const one = await download(page);
+      assert.equal(one.name, 'Game.kiln');
+      holdsJust(one.bytes, ['Game']);
+
+      // Some projects, chosen in the Storage dialog.
+      await clickItem(page, 'Storage');
+      await clickItem(page, 'Export some projects');
+      await clickItem(page, 'Timer');
+      await clickItem(page, 'Game');
+      await waitForItem(page, 'Export 2 projects');
+      await screenshot(page, `export-projects-${engine}.png`);
+      await clickItem(page, 'Export 2 projects');
+      const two = await download(page, 2);
+      assert.match(two.name, /^kiln-2-projects-\d{4}-\d{2}-\d{2}\.kiln$/);
+      holdsJust(two.bytes, ['Timer', 'Game']);
+
+      // Another profile (another device) adds them to its library, by the file picker.
+      const other = await newBrowser(t, engine);
+      const { page: second, errors: secondErrors } = await openKiln(other, server.url);
+      await act(second, 'newProject', 'Timer');
+      await waitForState(second, (s) => s.projects.length === 1 && s.saved === 'saved');
+      const input = await second.$('#kiln-file-input');
+      assert.match(await input.evaluate((element) => element.accept), /(^|,)\.kiln(,|$)/);
+      fs.mkdirSync(kScratch, { recursive: true });
+      const file = path.join(kScratch, `${engine}-${two.name}`);
+      fs.writeFileSync(file, two.bytes);
+      await input.uploadFile(file);
+      const offered = await waitForState(second, (s) => s.pending_import === path.basename(file));
+      assert.match(offered.pending_import_holds, /^2 projects, 3 versions/);
+      await clickItem(second, 'Add to my library');
+      await waitForState(second, (s) => s.projects.length === 3 && s.saved === 'saved');
+      assert.deepEqual(await query(second, 'SELECT p.name, v.code FROM projects p LEFT JOIN versions v ON v.project_id = p.id ORDER BY p.name, v.number'),
+        [['Game', '<p>snake</p>'], ['Timer', null], ['Timer (2)', '<p>t1</p>'], ['Timer (2)', '<p>t2</p>']]);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(secondErrors, []);
     });
 
   test(`an app leaves Kiln: Copy code, and Download as the project's name, a file that runs from disk (${engine})`,

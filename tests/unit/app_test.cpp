@@ -1,6 +1,7 @@
 // The app's actions, as the panels use them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include "app/embed_api.h"
 #include "app_tab.h"
 #include "core/codegen/request.h"
+#include "core/store/library_import.h"
 #include "fake_origin.h"
 #include "storage_test_support.h"
 
@@ -642,6 +644,86 @@ TEST(AppStorage, ExportAndImportGoThroughAConfirmationAndRefusalsChangeNothing) 
     EXPECT_EQ(app::saveView(target.app).state, app::SaveView::State::Saved);
     Tab reopened(other_backend, other_peers);
     EXPECT_EQ(projectNames(reopened.app), (std::vector<std::string>{"Exported"}));
+}
+
+// A file of some projects holds them (versions, app data, search) and nothing else of the library:
+// no other project, no settings, no trace of either in its pages. Importing it adds them.
+TEST(AppStorage, AFileOfProjectsHoldsThemAloneAndImportingItAddsThem) {
+    App source = openApp();
+    app::newProject(source, "Timer");
+    generate(source, "a timer", "<p>timer one</p>");
+    generate(source, "make it red", "<p>timer two</p>");
+    const int64_t timer = source.open->project.id;
+    source.store->changeAppData(timer, {false, {{"laps", "3"}}});
+    app::newProject(source, "Private diary");
+    generate(source, "a diary", "<p>secret-diary-entry</p>");
+    app::newProject(source, "Game");
+    generate(source, "a game", "<p>snake</p>");
+    const int64_t game = source.open->project.id;
+    source.store->setSetting("api_key", R"({"key":"sk-secret-1","origin":"https://api.example"})");
+    source.store->setSetting("theme", "dark");
+
+    std::optional<app::ProjectsFile> file = app::exportProjects(source, {timer, game}, 0);
+    ASSERT_TRUE(file) << source.error;
+    EXPECT_EQ(file->name.substr(0, 16), "kiln-2-projects-");
+    const auto holds = [&](const std::string& text) {
+        return std::search(file->bytes.begin(), file->bytes.end(), text.begin(), text.end()) != file->bytes.end();
+    };
+    EXPECT_TRUE(holds("timer two"));
+    EXPECT_TRUE(holds("snake"));
+    EXPECT_FALSE(holds("secret-diary-entry"));
+    EXPECT_FALSE(holds("Private diary"));
+    EXPECT_FALSE(holds("sk-secret-1"));
+    EXPECT_FALSE(holds("api.example"));
+
+    // A plain Kiln file: the import's checks pass, its search index answers for what it holds.
+    const store::ImportFile checked = store::ImportFile::check(file->bytes);
+    EXPECT_EQ(checked.summary().projects, 2);
+    EXPECT_EQ(checked.summary().versions, 3);
+    store::Database copy(":memory:");
+    copy.deserialize(file->bytes);
+    store::Statement search(copy, "SELECT count(*) FROM version_search WHERE version_search MATCH ?");
+    EXPECT_EQ(search.bind(1, "timer").step() ? search.columnInt(0) : -1, 2);
+    store::Statement settings(copy, "SELECT count(*) FROM settings");
+    EXPECT_EQ(settings.step() ? settings.columnInt(0) : -1, 0);
+
+    // Importing it adds the projects; a name taken gets " (2)"; nothing there is changed.
+    App target = openApp();
+    app::newProject(target, "Timer");
+    target.store->setSetting("theme", "light");
+    app::offerImport(target, file->name, file->bytes);
+    app::confirmImport(target, app::ImportChoice::Add);
+    EXPECT_EQ(target.error, "");
+    std::vector<std::string> names;
+    for (const auto& item : target.projects) names.push_back(item.project.name);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"Game", "Timer", "Timer (2)"}));
+    EXPECT_EQ(target.store->getSetting("theme"), std::optional<std::string>("light"));
+    for (const auto& item : target.projects) {
+        if (item.project.name != "Timer (2)") continue;
+        EXPECT_EQ(item.version_count, 2);
+        EXPECT_EQ(target.store->getAppData(item.project.id).size(), 1u);
+    }
+
+    // One project's file is named after it.
+    std::optional<app::ProjectsFile> one = app::exportProjects(source, {game}, 0);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->name, "Game.kiln");
+    EXPECT_EQ(store::ImportFile::check(one->bytes).summary().projects, 1);
+}
+
+TEST(AppStorage, FilesOfProjectsAreNamedAfterTheirProjectOrTheirCountAndDate) {
+    std::tm day{};
+    day.tm_year = 125;
+    day.tm_mon = 0;
+    day.tm_mday = 31;
+    day.tm_hour = 12;
+    const std::time_t now = std::mktime(&day);
+    EXPECT_EQ(app::projectsFileName({"Pomodoro timer"}, now), "Pomodoro timer.kiln");
+    EXPECT_EQ(app::projectsFileName({"../x:y"}, now), "x-y.kiln");
+    EXPECT_EQ(app::projectsFileName({" ... "}, now), "project.kiln");
+    EXPECT_EQ(app::projectsFileName({"con"}, now), "con-project.kiln");
+    EXPECT_EQ(app::projectsFileName({"A", "B", "C"}, now), "kiln-3-projects-2025-01-31.kiln");
 }
 
 TEST(AppStorage, ExportsAreNamedAfterTheLocalDate) {

@@ -634,4 +634,29 @@ std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, cons
     return copy.serialize();
 }
 
+std::vector<uint8_t> copyOfProjects(const std::vector<uint8_t>& image, const std::vector<int64_t>& project_ids) {
+    Database copy(":memory:");
+    copy.deserialize(image);
+    copy.exec("CREATE TEMP TABLE kept (id INTEGER PRIMARY KEY)");
+    {
+        Statement keep(copy, "INSERT OR IGNORE INTO kept (id) VALUES (?)");
+        for (const int64_t id : project_ids) {
+            keep.reset();
+            keep.bind(1, id).run();
+        }
+    }  // (finalized: a statement left open would keep the table from being dropped)
+    // The index's content is external (the versions table): it is rebuilt once the rows are gone.
+    copy.exec(R"sql(
+DELETE FROM settings;
+DELETE FROM version_console WHERE version_id IN (SELECT id FROM versions WHERE project_id NOT IN (SELECT id FROM kept));
+DELETE FROM app_data WHERE project_id NOT IN (SELECT id FROM kept);
+DELETE FROM versions WHERE project_id NOT IN (SELECT id FROM kept);
+DELETE FROM projects WHERE id NOT IN (SELECT id FROM kept);
+INSERT INTO version_search (version_search) VALUES ('rebuild');
+DROP TABLE temp.kept;
+VACUUM;
+)sql");
+    return copy.serialize();
+}
+
 }  // namespace kiln::store
