@@ -126,6 +126,18 @@ TEST(Fixtures, EveryReleasedDatabaseMigratesWithEveryRowKept) {
     }
 }
 
+// The migration that brought global ids gives one to every version made before it.
+TEST(Fixtures, VersionsMadeBeforeGlobalIdsGetOneEachWhenMigrated) {
+    for (int version = 1; version < kGlobalIdSchemaVersion; ++version) {
+        SCOPED_TRACE("schema-v" + std::to_string(version));
+        TempPath path;
+        Store store = Store::open(copyOfFixture(path, version));
+        const std::multiset<std::string> ids = readRows(store.database(), "SELECT global_id FROM versions");
+        EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "two versions share an id";
+        for (const std::string& id : ids) EXPECT_EQ(id.size(), 32u + 3u) << id;  // 'hex'| as a literal
+    }
+}
+
 TEST(Fixtures, EveryReleasedVersionsQueriesRunOnTheCurrentSchema) {
     for (int version = 1; version <= currentSchemaVersion(); ++version) {
         SCOPED_TRACE("queries-v" + std::to_string(version));

@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -280,6 +282,58 @@ TEST(LibraryImport, ReplaceKeepsIdsParentsAndTheLibrarysOwnSettings) {
     ASSERT_EQ(versions.size(), 2u);
     EXPECT_EQ(versions[1].parent_id, versions[0].id);
     EXPECT_EQ(versions[1].stats.prompt_tokens, 42);
+}
+
+namespace {
+
+// Each version's global id, by project public id and number ("00000000000000aa/1").
+std::map<std::string, std::string> globalIds(Database& db) {
+    std::map<std::string, std::string> ids;
+    Statement select(db,
+                     "SELECT p.public_id || '/' || v.number, v.global_id FROM versions v"
+                     " JOIN projects p ON p.id = v.project_id");
+    while (select.step()) ids[select.columnText(0)] = select.isNull(1) ? "" : select.columnText(1);
+    return ids;
+}
+
+bool isGlobalId(const std::string& id) {
+    return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
+// A version's global id names it in every library it reaches: Replace keeps the file's (as
+// lowercase hex) when it is one and not taken twice; anything else gets a new one; Add, which
+// makes new versions, gives every copy a new one.
+TEST(LibraryImport, ReplaceKeepsValidGlobalIdsAndAddGivesNewOnes) {
+    const std::string kept = "0123456789abcdef0123456789abcdef";
+    ImportFile file = ImportFile::check(kilnLibrary([](Database& db) {
+        db.exec(
+            "UPDATE versions SET global_id = CASE id WHEN 1 THEN '0123456789ABCDEF0123456789abcdef'"
+            " WHEN 2 THEN 'not a global id' END");
+    }));
+    Database copy(":memory:");
+    test::deserialize(copy, file.buildLibrary(nullptr, [] { return int64_t{1}; }));
+    const std::map<std::string, std::string> replaced = globalIds(copy);
+    ASSERT_EQ(replaced.size(), 3u);
+    EXPECT_EQ(replaced.at("00000000000000aa/1"), kept);
+    std::set<std::string> distinct;
+    for (const auto& [version, id] : replaced) {
+        EXPECT_TRUE(isGlobalId(id)) << version << ": " << id;
+        distinct.insert(id);
+    }
+    EXPECT_EQ(distinct.size(), 3u);
+
+    // Added to the library it replaced: three more versions, none with an id already there.
+    Store library(std::move(copy), {});
+    EXPECT_EQ(file.addTo(library.database(), [] { return int64_t{2}; }), 2);
+    const std::map<std::string, std::string> all = globalIds(library.database());
+    ASSERT_EQ(all.size(), 6u);
+    for (const auto& [version, id] : all) {
+        EXPECT_TRUE(isGlobalId(id)) << version << ": " << id;
+        distinct.insert(id);
+    }
+    EXPECT_EQ(distinct.size(), 6u);
 }
 
 TEST(LibraryImport, AFailedAddLeavesNoTrace) {

@@ -26,6 +26,22 @@ protected:
 
 }  // namespace
 
+// Every version gets its global id as it is made: 32 random hex digits, one per version.
+TEST_F(StoreTest, EachNewVersionGetsItsOwnGlobalId) {
+    const Project project = store.createProject("Ids");
+    for (int i = 0; i < 20; ++i) addVersion(project.id, "<p>" + std::to_string(i) + "</p>");
+    std::set<std::string> ids;
+    Statement select(store.database(), "SELECT global_id FROM versions");
+    while (select.step()) {
+        ASSERT_FALSE(select.isNull(0));
+        const std::string id = select.columnText(0);
+        EXPECT_EQ(id.size(), 32u);
+        EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+        ids.insert(id);
+    }
+    EXPECT_EQ(ids.size(), 20u);
+}
+
 TEST_F(StoreTest, CreateProjectTrimsNameAndGivesAPublicId) {
     Project project = store.createProject("  Pomodoro timer \n");
     EXPECT_GT(project.id, 0);

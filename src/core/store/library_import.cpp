@@ -490,9 +490,16 @@ std::optional<int64_t> intValue(const Statement& row, int column) {
     return row.columnInt(column);
 }
 
-bool isPublicId(const std::string& id) {
-    return id.size() == 16 &&
+// Whether `id` is `length` lowercase hex digits: a public id (16) or a global id (32).
+bool isHexId(const std::string& id, size_t length) {
+    return id.size() == length &&
            std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    return text;
 }
 
 std::string cutAtCharacter(std::string text, size_t max) {
@@ -520,18 +527,31 @@ struct Copier {
     int schema_version;  // the file's: what it may hold (app data, versions' consoles)
 
     std::set<std::string> public_ids;  // taken in the target
+    std::set<std::string> global_ids;  // of versions, taken in the target (schema kGlobalIdSchemaVersion on)
     std::set<std::string> names;       // live names in the target (Add)
     std::map<int64_t, int64_t> version_ids;
     std::vector<std::pair<int64_t, int64_t>> parents;  // new version id, the file's parent id
 
-    std::string newPublicId() {
-        Statement random(target, "SELECT lower(hex(randomblob(8)))");
+    // A random id of `bytes` bytes as lowercase hex, not yet in `taken` (then added to it).
+    std::string newId(int bytes, std::set<std::string>& taken) {
+        Statement random(target, "SELECT lower(hex(randomblob(?)))");
         for (;;) {
             random.reset();
-            random.step();
+            random.bind(1, bytes).step();
             std::string id = random.columnText(0);
-            if (public_ids.insert(id).second) return id;
+            if (taken.insert(id).second) return id;
         }
+    }
+    std::string newPublicId() { return newId(8, public_ids); }
+
+    // The global id a copied version gets: the file's (as lowercase hex) when it is one and free,
+    // else a new one; always a new one for Add, where the copies are new versions.
+    std::string globalId(const Statement& versions, int column) {
+        if (!add && schema_version >= kGlobalIdSchemaVersion && !versions.isNull(column)) {
+            std::string id = lowercase(validUtf8(versions.columnText(column)));
+            if (isHexId(id, 32) && global_ids.insert(id).second) return id;
+        }
+        return newId(16, global_ids);
     }
 
     std::string uniqueName(const std::string& name) {
@@ -581,12 +601,18 @@ struct Copier {
     }
 
     int64_t run() {
+        // What the copies go into: the library (Add), or a database at the file's schema.
+        const int target_schema = add ? currentSchemaVersion() : schema_version;
         {
             Statement taken(target, "SELECT public_id, name, deleted_at IS NULL FROM projects");
             while (taken.step()) {
                 public_ids.insert(taken.columnText(0));
                 if (taken.columnInt(2)) names.insert(taken.columnText(1));
             }
+        }
+        if (target_schema >= kGlobalIdSchemaVersion) {
+            Statement taken(target, "SELECT global_id FROM versions WHERE global_id IS NOT NULL");
+            while (taken.step()) global_ids.insert(taken.columnText(0));
         }
         Statement projects(source,
                            "SELECT id, public_id, name, created_at, updated_at, deleted_at FROM projects "
@@ -596,26 +622,28 @@ struct Copier {
                                  "VALUES (?, ?, ?, ?, ?)");
         Statement versions(source,
                            "SELECT id, number, parent_id, prompt, code, model, endpoint_label, created_at, ttft_ms,"
-                           " duration_ms, prompt_tokens, completion_tokens, finish_reason FROM versions "
-                           "WHERE project_id = ? ORDER BY number, id");
+                           " duration_ms, prompt_tokens, completion_tokens, finish_reason, " +
+                               std::string(schema_version >= kGlobalIdSchemaVersion ? "global_id" : "NULL") +
+                               " FROM versions WHERE project_id = ? ORDER BY number, id");
+        // A version gets a global id where the target has the column (kGlobalIdSchemaVersion).
+        const bool global = target_schema >= kGlobalIdSchemaVersion;
         Statement insert_version(
-            target,
-            "INSERT INTO versions (project_id, number, parent_id, prompt, code, model,"
-            " endpoint_label, created_at, ttft_ms, duration_ms, prompt_tokens,"
-            " completion_tokens, finish_reason) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            target, std::string("INSERT INTO versions (project_id, number, parent_id, prompt, code,"
+                                " model, endpoint_label, created_at, ttft_ms, duration_ms,"
+                                " prompt_tokens, completion_tokens, finish_reason") +
+                        (global ? ", global_id) " : ") ") + "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" +
+                        (global ? ", ?)" : ")"));
         // Each version goes into the target's search index, where it has one (kSearchSchemaVersion).
         std::optional<Statement> index_version;
-        if ((add ? currentSchemaVersion() : schema_version) >= kSearchSchemaVersion) {
+        if (target_schema >= kSearchSchemaVersion) {
             index_version.emplace(target, kIndexVersion);
         }
         int64_t added = 0;
         const int64_t now = clock();
         while (projects.step()) {
             const int64_t file_id = projects.columnInt(0);
-            std::string public_id = validUtf8(projects.isNull(1) ? "" : projects.columnText(1));
-            std::transform(public_id.begin(), public_id.end(), public_id.begin(),
-                           [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-            if (add || !isPublicId(public_id) || !public_ids.insert(public_id).second) public_id = newPublicId();
+            std::string public_id = lowercase(validUtf8(projects.isNull(1) ? "" : projects.columnText(1)));
+            if (add || !isHexId(public_id, 16) || !public_ids.insert(public_id).second) public_id = newPublicId();
             std::string name = projectName(textValue(projects, 2));
             const std::optional<int64_t> deleted_at = intValue(projects, 5);
             if (add && !deleted_at) name = uniqueName(name);
@@ -651,6 +679,7 @@ struct Copier {
                     .bind(10, optionalCount(10))
                     .bind(11, optionalCount(11))
                     .bind(12, textValue(versions, 12));
+                if (global) insert_version.bind(13, globalId(versions, 13));
                 insert_version.run();
                 const int64_t version_id = target.lastInsertRowid();
                 if (index_version) {
@@ -681,7 +710,7 @@ struct Copier {
 
 int64_t ImportFile::addTo(Database& library, const std::function<int64_t()>& clock) {
     Transaction transaction(library);
-    Copier copier{db_, library, true, clock, summary_.schema_version, {}, {}, {}, {}};
+    Copier copier{db_, library, true, clock, summary_.schema_version, {}, {}, {}, {}, {}};
     const int64_t added = copier.run();
     transaction.commit();
     return added;
@@ -691,7 +720,7 @@ std::vector<uint8_t> ImportFile::buildLibrary(Database* settings_from, const std
     Database target = referenceSchema(summary_.schema_version);
     {
         Transaction transaction(target);
-        Copier copier{db_, target, false, clock, summary_.schema_version, {}, {}, {}, {}};
+        Copier copier{db_, target, false, clock, summary_.schema_version, {}, {}, {}, {}, {}};
         copier.run();
         if (settings_from) {
             Statement settings(*settings_from, "SELECT key, value FROM settings");

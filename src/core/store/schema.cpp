@@ -73,6 +73,14 @@ CREATE TABLE version_console (
 CREATE VIRTUAL TABLE version_search USING fts4(content="versions", prompt, code, tokenize=unicode61);
 INSERT INTO version_search (docid, prompt, code) SELECT id, prompt, code FROM versions;
 )sql"},
+        {5, "global version ids", R"sql(
+-- Each version's id in every library it reaches (for sync; kGlobalIdSchemaVersion in schema.h):
+-- 32 random hex digits, given when the version is made (or here, for those made before) and never
+-- changed. Versions that a Kiln before this one adds to the library have none until they get one.
+ALTER TABLE versions ADD COLUMN global_id TEXT;
+UPDATE versions SET global_id = lower(hex(randomblob(16)));
+CREATE UNIQUE INDEX versions_by_global_id ON versions (global_id);
+)sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION
     // Never in Kiln itself: only the unit tests' second build (kiln_tests_next_schema, see

@@ -54,6 +54,10 @@ constexpr int kSearchSchemaVersion = 4;
 constexpr const char kIndexVersion[] =
     "INSERT INTO version_search (docid, prompt, code) VALUES (:new_version_id, :prompt, :code)";
 
+// The schema version that gave each version a global id (versions.global_id: 32 random lowercase
+// hex digits, unique in the library; insertVersion and an import give new versions theirs).
+constexpr int kGlobalIdSchemaVersion = 5;
+
 // The released migrations, oldest first.
 const std::vector<Migration>& migrations();
 int currentSchemaVersion();

@@ -47,9 +47,9 @@ constexpr const char kNextVersionNumber[] =
     "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE project_id = :project_id";
 constexpr const char kInsertVersion[] =
     "INSERT INTO versions (project_id, number, parent_id, prompt, code, model, endpoint_label, created_at,"
-    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason) "
+    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason, global_id) "
     "SELECT :project_id, coalesce(max(number), 0) + 1, :parent_id, :prompt, :code, :model, :endpoint_label, :now,"
-    " :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason "
+    " :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason, lower(hex(randomblob(16))) "
     "FROM versions WHERE project_id = :project_id "
     "RETURNING id, number";
 constexpr const char kSearchProjects[] =
