@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  browsers, clickItem, newBrowser, openPage, screenshot, settledFrames, startServer, waitForItem, waitForKiln, webDir,
+  browsers, clickItem, newBrowser, openPage, screenshot, settledFrames, startServer, waitForItem, waitForKiln, waitForState,
+  webDir,
 } from './harness.mjs';
 
 function embedderSite(t, kilnUrl) {
@@ -59,10 +60,9 @@ for (const engine of browsers()) {
     await clickItem(page, 'New project', frame);
     await frame.waitForFunction((n) => window.kilnTest.state().projects.length === n + 1, { timeout: 30_000 }, before);
     // Saved for real: IndexedDB works in the frame (partitioned by the top site, like the worker).
-    const saved = await frame.waitForFunction(() => {
-      const s = window.kilnTest.state();
-      return s.saved === 'saved' && s.storage.saved_through === s.storage.committed && s.storage;
-    }, { timeout: 30_000 }).then((handle) => handle.jsonValue());
+    // (waitForState: a timeout says what the state was.)
+    const { storage: saved } = await waitForState(frame,
+      (s) => s.saved === 'saved' && s.storage.saved_through === s.storage.committed);
     assert.equal(saved.durable, true);
     assert.match(saved.where, /IndexedDB/);
 
