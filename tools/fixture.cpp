@@ -43,6 +43,7 @@ nlohmann::json sampleValue(const std::string& parameter) {
         {":chars", 9},
         {":version_id", 1},
         {":new_version_id", 1000},
+        {":global_id", "00112233445566778899aabbccddeeff"},
         {":query", "\"timer*\""},
         {":entries", "[{\"level\":\"log\",\"text\":\"ready\"}]"},
         {":dropped", 0},

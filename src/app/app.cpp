@@ -386,6 +386,12 @@ std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys) {
 
 std::optional<ProjectsFile> exportProjects(App& app, const std::vector<int64_t>& ids, std::time_t now) {
     if (!app.database || !app.store || ids.empty()) return std::nullopt;
+    if (app.store->readOnly()) {
+        app.error =
+            "This library was made by a newer Kiln, so Kiln cannot tell what to leave out of a file of some "
+            "of its projects. Export the whole library (Storage, Export database) instead.";
+        return std::nullopt;
+    }
     try {
         std::vector<std::string> names;
         for (const int64_t id : ids) {
@@ -393,7 +399,8 @@ std::optional<ProjectsFile> exportProjects(App& app, const std::vector<int64_t>&
             if (!project) throw std::runtime_error("a project is no longer there");
             names.push_back(project->name);
         }
-        return ProjectsFile{projectsFileName(names, now), store::copyOfProjects(app.database->exportBytes(), ids)};
+        return ProjectsFile{projectsFileName(names, now),
+                            store::projectsFile(app.database->exportBytes(), ids, wallClockMs)};
     } catch (const std::exception& error) {
         app.error = std::string("Kiln could not export the projects (") + error.what() + "). Try again in a moment.";
         return std::nullopt;

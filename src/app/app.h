@@ -238,8 +238,9 @@ void reportTabBlocked(App& app);
 std::optional<storage::Bytes> exportDatabase(App& app, bool include_keys = false);
 // The projects `ids` as a file of their own, named by projectsFileName: a SQLite file like an
 // export that holds only them, with their versions, app data and consoles, and no settings
-// (store::copyOfProjects). Nothing, with the error set, when it cannot be made. Importing the
-// file adds its projects to a library.
+// (store::projectsFile). Nothing, with the error set, when it cannot be made: a library from a
+// newer Kiln is refused (export the whole library instead). Importing the file adds its projects
+// to a library.
 struct ProjectsFile {
     std::string name;
     storage::Bytes bytes;

@@ -47,7 +47,7 @@ struct UiState {
     int64_t rename_project = 0;
     Dialog open_next = Dialog::None;                                // the dialog that opens next frame
     bool export_keys = false;                                       // the Storage popup's "Include API keys" box
-    std::vector<int64_t> export_chosen;                             // the projects chosen there to export
+    std::vector<std::string> export_chosen;                         // the projects chosen there to export (public ids)
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
     size_t streamed_bytes = 0;                                      // the streamed code the editor last showed

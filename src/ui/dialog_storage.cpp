@@ -3,6 +3,7 @@
 #include "ui/panels.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <string>
@@ -18,47 +19,61 @@ namespace {
 // exports the chosen ones as one file (exportProjects). Shown when opened: closed, it is one line.
 void drawProjectChoice(app::App& app, UiState& ui, FrameOutput& out) {
     if (app.projects.empty() || !ImGui::CollapsingHeader("Export some projects")) return;
-    std::vector<int64_t>& chosen = ui.export_chosen;
+    // Chosen by public id: row ids change when the library is replaced (here or in another tab).
+    std::vector<std::string>& chosen = ui.export_chosen;
+    const auto listed = [&app](const std::string& public_id) {
+        return std::any_of(app.projects.begin(), app.projects.end(), [&](const store::ProjectSummary& summary) {
+            return summary.project.public_id == public_id;
+        });
+    };
     // A project that went away (deleted, or another tab's change) is no longer chosen.
-    chosen.erase(std::remove_if(chosen.begin(), chosen.end(),
-                                [&](int64_t id) {
-                                    return std::none_of(app.projects.begin(), app.projects.end(),
-                                                        [id](const store::ProjectSummary& summary) {
-                                                            return summary.project.id == id;
-                                                        });
-                                }),
+    chosen.erase(std::remove_if(chosen.begin(), chosen.end(), [&](const std::string& id) { return !listed(id); }),
                  chosen.end());
     // A row: a box to tick and the name beside it, which ticks it too.
+    const ImGuiStyle& style = ImGui::GetStyle();
     const float row_height = ImGui::GetFrameHeight();
     const float rows = static_cast<float>(std::min<size_t>(app.projects.size(), 6));
-    ImGui::BeginChild("##projects to export", ImVec2(0, rows * (row_height + ImGui::GetStyle().ItemSpacing.y)));
-    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
+    ImGui::BeginChild("##projects to export", ImVec2(0, rows * (row_height + style.ItemSpacing.y)));
+    std::vector<int64_t> export_ids;
     for (const store::ProjectSummary& summary : app.projects) {
-        const int64_t id = summary.project.id;
-        const auto at = std::find(chosen.begin(), chosen.end(), id);
+        const store::Project& project = summary.project;
+        const auto at = std::find(chosen.begin(), chosen.end(), project.public_id);
         bool is_chosen = at != chosen.end();
-        ImGui::PushID(static_cast<int>(id));
+        if (is_chosen) export_ids.push_back(project.id);
+        ImGui::PushID(project.public_id.c_str());
         const float top = ImGui::GetCursorPosY();
         bool toggled = ImGui::Checkbox("##chosen", &is_chosen);
         ImGui::SameLine();
         // Level with the box: on the line of a framed item, ImGui puts text one frame padding lower.
-        ImGui::SetCursorPosY(top - ImGui::GetStyle().FramePadding.y);
-        toggled |= ImGui::Selectable((summary.project.name + "###name").c_str(), false,
-                                     ImGuiSelectableFlags_DontClosePopups, ImVec2(0, row_height));
+        ImGui::SetCursorPosY(top - style.FramePadding.y);
+        // The selectable keeps the name as its label (for the test locator) but shows nothing: the
+        // name is drawn whole below ("##" in it is text), cut short where the row ends.
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
+        toggled |=
+            ImGui::Selectable(project.name.c_str(), false, ImGuiSelectableFlags_DontClosePopups, ImVec2(0, row_height));
+        ImGui::PopStyleColor();
+        const ImVec2 min = ImGui::GetItemRectMin();
+        const ImVec2 max = ImGui::GetItemRectMax();
+        // (The selectable reaches past the list's edge: the name ends where the list shows it.)
+        const float right = std::min(max.x, ImGui::GetWindowDrawList()->GetClipRectMax().x);
+        const float text_y = (min.y + max.y - ImGui::GetTextLineHeight()) / 2;
+        const char* name = project.name.c_str();
+        ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), ImVec2(min.x + style.ItemSpacing.x / 2, text_y),
+                                  ImVec2(right, text_y + ImGui::GetTextLineHeight()), right, right, name,
+                                  name + project.name.size(), nullptr);
         ImGui::PopID();
         if (!toggled) continue;
         if (at != chosen.end()) {
             chosen.erase(at);
         } else {
-            chosen.push_back(id);
+            chosen.push_back(project.public_id);
         }
     }
-    ImGui::PopStyleVar();
     ImGui::EndChild();
     const std::string button =
         chosen.size() == 1 ? std::string("Export 1 project") : "Export " + std::to_string(chosen.size()) + " projects";
     ImGui::BeginDisabled(chosen.empty());
-    if (ImGui::Button((button + "###Export chosen").c_str())) out.export_projects = chosen;
+    if (ImGui::Button((button + "###Export chosen").c_str())) out.export_projects = export_ids;
     ImGui::EndDisabled();
     mutedWrapped(
         "A file of projects holds them with their versions and App data, and no settings or keys. "

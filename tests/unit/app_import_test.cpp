@@ -208,11 +208,7 @@ TEST(AppImport, ALibraryWithForeignObjectsIsCleanedAtOpenWithANotice) {
 TEST(AppImport, ANewerLibraryRefusesEveryWriteAction) {
     test::FakeBackend backend;
     test::FakePeers peers;
-    {
-        Tab tab(backend, peers);
-        app::newProject(tab.app, "Old", "<p>v1</p>");
-        tab.app.store->database().exec("PRAGMA user_version = " + std::to_string(store::currentSchemaVersion() + 1));
-    }
+    test::writeNewerLibrary(backend, peers);
     Tab tab(backend, peers);
     App& app = tab.app;
     ASSERT_TRUE(app.store && app.store->readOnly());

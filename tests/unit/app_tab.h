@@ -16,4 +16,12 @@ struct Tab {
     bool opened = false;
 };
 
+// Leaves in `backend` a library that a newer Kiln wrote (its schema one step ahead), holding one
+// project, "Old", with one version: the next Tab opens it read-only.
+inline void writeNewerLibrary(FakeBackend& backend, FakePeers& peers) {
+    Tab tab(backend, peers);
+    app::newProject(tab.app, "Old", "<p>v1</p>");
+    tab.app.store->database().exec("PRAGMA user_version = " + std::to_string(store::currentSchemaVersion() + 1));
+}
+
 }  // namespace kiln::test

@@ -132,7 +132,9 @@ TEST(Fixtures, VersionsMadeBeforeGlobalIdsGetOneEachWhenMigrated) {
         SCOPED_TRACE("schema-v" + std::to_string(version));
         TempPath path;
         Store store = Store::open(copyOfFixture(path, version));
-        const std::multiset<std::string> ids = readRows(store.database(), "SELECT global_id FROM versions");
+        const std::multiset<std::string> ids =
+            readRows(store.database(),
+                     "SELECT (SELECT global_id FROM version_global_ids WHERE version_id = versions.id) FROM versions");
         EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "two versions share an id";
         for (const std::string& id : ids) EXPECT_EQ(id.size(), 32u + 3u) << id;  // 'hex'| as a literal
     }

@@ -31,7 +31,8 @@ TEST_F(StoreTest, EachNewVersionGetsItsOwnGlobalId) {
     const Project project = store.createProject("Ids");
     for (int i = 0; i < 20; ++i) addVersion(project.id, "<p>" + std::to_string(i) + "</p>");
     std::set<std::string> ids;
-    Statement select(store.database(), "SELECT global_id FROM versions");
+    Statement select(store.database(),
+                     "SELECT g.global_id FROM versions v LEFT JOIN version_global_ids g ON g.version_id = v.id");
     while (select.step()) {
         ASSERT_FALSE(select.isNull(0));
         const std::string id = select.columnText(0);
@@ -40,6 +41,21 @@ TEST_F(StoreTest, EachNewVersionGetsItsOwnGlobalId) {
         ids.insert(id);
     }
     EXPECT_EQ(ids.size(), 20u);
+}
+
+// A version that an older Kiln adds (a tab still open on it writes none) gets its id on the next open.
+TEST(Store, AVersionWithoutAGlobalIdGetsOneWhenTheLibraryOpens) {
+    TempPath path;
+    {
+        Store store = Store::open(path.str());
+        const Project project = store.createProject("Old tab");
+        store.database().exec("INSERT INTO versions (project_id, number, code, created_at) VALUES (" +
+                              std::to_string(project.id) + ", 1, '<p>old</p>', 1)");
+        EXPECT_EQ(store.database().queryInt("SELECT count(*) FROM version_global_ids"), 0);
+    }
+    Store store = Store::open(path.str());
+    EXPECT_EQ(store.database().queryInt("SELECT count(*) FROM version_global_ids"), 1);
+    EXPECT_EQ(store.database().queryInt("SELECT length(global_id) FROM version_global_ids"), 32);
 }
 
 TEST_F(StoreTest, CreateProjectTrimsNameAndGivesAPublicId) {

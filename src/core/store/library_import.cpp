@@ -611,7 +611,7 @@ struct Copier {
             }
         }
         if (target_schema >= kGlobalIdSchemaVersion) {
-            Statement taken(target, "SELECT global_id FROM versions WHERE global_id IS NOT NULL");
+            Statement taken(target, "SELECT global_id FROM version_global_ids");
             while (taken.step()) global_ids.insert(taken.columnText(0));
         }
         Statement projects(source,
@@ -620,19 +620,22 @@ struct Copier {
         Statement insert_project(target,
                                  "INSERT INTO projects (public_id, name, created_at, updated_at, deleted_at) "
                                  "VALUES (?, ?, ?, ?, ?)");
-        Statement versions(source,
-                           "SELECT id, number, parent_id, prompt, code, model, endpoint_label, created_at, ttft_ms,"
-                           " duration_ms, prompt_tokens, completion_tokens, finish_reason, " +
-                               std::string(schema_version >= kGlobalIdSchemaVersion ? "global_id" : "NULL") +
-                               " FROM versions WHERE project_id = ? ORDER BY number, id");
-        // A version gets a global id where the target has the column (kGlobalIdSchemaVersion).
-        const bool global = target_schema >= kGlobalIdSchemaVersion;
+        Statement versions(
+            source,
+            "SELECT id, number, parent_id, prompt, code, model, endpoint_label, created_at, ttft_ms,"
+            " duration_ms, prompt_tokens, completion_tokens, finish_reason, " +
+                std::string(schema_version >= kGlobalIdSchemaVersion
+                                ? "(SELECT global_id FROM version_global_ids WHERE version_id = versions.id)"
+                                : "NULL") +
+                " FROM versions WHERE project_id = ? ORDER BY number, id");
         Statement insert_version(
-            target, std::string("INSERT INTO versions (project_id, number, parent_id, prompt, code,"
-                                " model, endpoint_label, created_at, ttft_ms, duration_ms,"
-                                " prompt_tokens, completion_tokens, finish_reason") +
-                        (global ? ", global_id) " : ") ") + "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" +
-                        (global ? ", ?)" : ")"));
+            target,
+            "INSERT INTO versions (project_id, number, parent_id, prompt, code, model,"
+            " endpoint_label, created_at, ttft_ms, duration_ms, prompt_tokens,"
+            " completion_tokens, finish_reason) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        // Each version gets a global id where the target has them (kGlobalIdSchemaVersion).
+        std::optional<Statement> give_global_id;
+        if (target_schema >= kGlobalIdSchemaVersion) give_global_id.emplace(target, kNewGlobalId);
         // Each version goes into the target's search index, where it has one (kSearchSchemaVersion).
         std::optional<Statement> index_version;
         if (target_schema >= kSearchSchemaVersion) {
@@ -679,9 +682,13 @@ struct Copier {
                     .bind(10, optionalCount(10))
                     .bind(11, optionalCount(11))
                     .bind(12, textValue(versions, 12));
-                if (global) insert_version.bind(13, globalId(versions, 13));
                 insert_version.run();
                 const int64_t version_id = target.lastInsertRowid();
+                if (give_global_id) {
+                    give_global_id->reset();
+                    give_global_id->bind(":new_version_id", version_id).bind(":global_id", globalId(versions, 13));
+                    give_global_id->run();
+                }
                 if (index_version) {
                     index_version->reset();
                     index_version->bind(":new_version_id", version_id).bind(":prompt", prompt).bind(":code", code);
@@ -735,6 +742,32 @@ std::vector<uint8_t> ImportFile::buildLibrary(Database* settings_from, const std
     }
     openSchema(target);  // up to the current schema
     return target.serialize();
+}
+
+std::vector<uint8_t> projectsFile(const std::vector<uint8_t>& image, const std::vector<int64_t>& project_ids,
+                                  const std::function<int64_t()>& clock) {
+    Database copy(":memory:");
+    copy.deserialize(image);
+    copy.exec("CREATE TEMP TABLE kept (id INTEGER PRIMARY KEY)");
+    {
+        Statement keep(copy, "INSERT OR IGNORE INTO kept (id) VALUES (?)");
+        for (const int64_t id : project_ids) {
+            keep.reset();
+            keep.bind(1, id).run();
+        }
+    }  // (finalized: a statement left open would keep the table from being dropped)
+    // What refers to a version or a project goes before it. The search index is left as it is:
+    // neither the check nor the copy reads it, and the file gets an index of its own.
+    copy.exec(R"sql(
+DELETE FROM settings;
+DELETE FROM version_console WHERE version_id IN (SELECT id FROM versions WHERE project_id NOT IN (SELECT id FROM kept));
+DELETE FROM version_global_ids WHERE version_id IN (SELECT id FROM versions WHERE project_id NOT IN (SELECT id FROM kept));
+DELETE FROM app_data WHERE project_id NOT IN (SELECT id FROM kept);
+DELETE FROM versions WHERE project_id NOT IN (SELECT id FROM kept);
+DELETE FROM projects WHERE id NOT IN (SELECT id FROM kept);
+DROP TABLE temp.kept;
+)sql");
+    return ImportFile::check(copy.serialize()).buildLibrary(nullptr, clock);
 }
 
 }  // namespace kiln::store

@@ -6,6 +6,7 @@
 //   checkImportHeader      what the bytes must look like before SQLite reads them
 //   refuseDamaged, refuseNewer   the other refusals DurableDatabase::importBytes shares
 //   ImportFile             checks a file, then copies its content row by row: addTo, buildLibrary
+//   projectsFile           some projects of a library as a file of their own (a .kiln file)
 //   schemaDifference       the first way a database's schema differs from the migrations'
 //   removeForeignObjects   drops what the migrations do not make from a library being opened
 //
@@ -106,6 +107,17 @@ private:
     Database db_;
     ImportSummary summary_;
 };
+
+// A file of the projects `project_ids` of the library `image` (a Kiln database at the current
+// schema) for another library to add: a copy of the image keeps only those projects and no
+// settings, and the file is built from it as Replace builds a library (ImportFile::check, then
+// buildLibrary without settings). So it holds their versions, app data, consoles, public and
+// global ids, and nothing else of the library: no other project or setting, in no free page, and
+// not even row ids that would tell how many other projects and versions there are. Ids of no
+// project are ignored. Throws ImportRefused for a library of a newer Kiln (it may hold what this
+// Kiln does not know to leave out), SqliteError if the image cannot be read.
+std::vector<uint8_t> projectsFile(const std::vector<uint8_t>& image, const std::vector<int64_t>& project_ids,
+                                  const std::function<int64_t()>& clock);
 
 // Text as valid UTF-8: each invalid byte becomes U+FFFD.
 std::string validUtf8(std::string_view text);

@@ -76,10 +76,13 @@ INSERT INTO version_search (docid, prompt, code) SELECT id, prompt, code FROM ve
         {5, "global version ids", R"sql(
 -- Each version's id in every library it reaches (for sync; kGlobalIdSchemaVersion in schema.h):
 -- 32 random hex digits, given when the version is made (or here, for those made before) and never
--- changed. Versions that a Kiln before this one adds to the library have none until they get one.
-ALTER TABLE versions ADD COLUMN global_id TEXT;
-UPDATE versions SET global_id = lower(hex(randomblob(16)));
-CREATE UNIQUE INDEX versions_by_global_id ON versions (global_id);
+-- changed. A table of its own, so that this step writes a row per version instead of rewriting
+-- every version's row (and the pages of its code).
+CREATE TABLE version_global_ids (
+    version_id  INTEGER PRIMARY KEY REFERENCES versions (id),
+    global_id   TEXT    NOT NULL UNIQUE
+);
+INSERT INTO version_global_ids (version_id, global_id) SELECT id, lower(hex(randomblob(16))) FROM versions;
 )sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION
@@ -179,6 +182,8 @@ SchemaStatus openSchema(Database& db, const std::vector<Migration>& list) {
     for (const Migration& migration : list) {
         if (migration.version > found) runMigration(db, migration);
     }
+    // Versions that an older Kiln (a tab still open on it) added since get their global ids.
+    if (current >= kGlobalIdSchemaVersion) db.exec(kGiveGlobalIds);
     status.schema_version = current;
     return status;
 }

@@ -54,9 +54,18 @@ constexpr int kSearchSchemaVersion = 4;
 constexpr const char kIndexVersion[] =
     "INSERT INTO version_search (docid, prompt, code) VALUES (:new_version_id, :prompt, :code)";
 
-// The schema version that gave each version a global id (versions.global_id: 32 random lowercase
-// hex digits, unique in the library; insertVersion and an import give new versions theirs).
+// The schema version that gave each version a global id (the version_global_ids table: 32 random
+// lowercase hex digits, unique in the library), the statement that gives a new version its id
+// (insertVersion and an import run it for each version they add), and the one that gives every
+// version without one its id (openSchema runs it on every open: an older Kiln adds none).
 constexpr int kGlobalIdSchemaVersion = 5;
+// (kNewGlobalId: a random id unless :global_id is bound.)
+constexpr const char kNewGlobalId[] =
+    "INSERT INTO version_global_ids (version_id, global_id)"
+    " VALUES (:new_version_id, coalesce(:global_id, lower(hex(randomblob(16)))))";
+constexpr const char kGiveGlobalIds[] =
+    "INSERT INTO version_global_ids (version_id, global_id) SELECT id, lower(hex(randomblob(16))) FROM versions"
+    " WHERE id NOT IN (SELECT version_id FROM version_global_ids)";
 
 // The released migrations, oldest first.
 const std::vector<Migration>& migrations();

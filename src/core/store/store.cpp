@@ -47,9 +47,9 @@ constexpr const char kNextVersionNumber[] =
     "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE project_id = :project_id";
 constexpr const char kInsertVersion[] =
     "INSERT INTO versions (project_id, number, parent_id, prompt, code, model, endpoint_label, created_at,"
-    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason, global_id) "
+    " ttft_ms, duration_ms, prompt_tokens, completion_tokens, finish_reason) "
     "SELECT :project_id, coalesce(max(number), 0) + 1, :parent_id, :prompt, :code, :model, :endpoint_label, :now,"
-    " :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason, lower(hex(randomblob(16))) "
+    " :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason "
     "FROM versions WHERE project_id = :project_id "
     "RETURNING id, number";
 constexpr const char kSearchProjects[] =
@@ -156,6 +156,7 @@ const std::vector<NamedQuery>& storeQueries() {
         {"insertVersion", kInsertVersion},
         {"insertVersion.touchProject", kTouchProject},
         {"insertVersion.index", kIndexVersion},
+        {"insertVersion.globalId", kNewGlobalId},
         {"searchProjects", kSearchProjects},
         {"getCode", kGetCode},
         {"getVersion", kGetVersion},
@@ -398,6 +399,11 @@ Version Store::insertVersion(const NewVersion& version) {
         index->run();
     }
     {
+        Query global_id(*this, kNewGlobalId);
+        global_id->bind(":new_version_id", stored.summary.id);
+        global_id->run();
+    }
+    {
         Query touch(*this, kTouchProject);
         touch->bind(":now", created_at).bind(":project_id", version.project_id);
         touch->run();
@@ -631,31 +637,6 @@ std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, cons
         remove.reset();
         remove.bind(1, key).run();
     }
-    return copy.serialize();
-}
-
-std::vector<uint8_t> copyOfProjects(const std::vector<uint8_t>& image, const std::vector<int64_t>& project_ids) {
-    Database copy(":memory:");
-    copy.deserialize(image);
-    copy.exec("CREATE TEMP TABLE kept (id INTEGER PRIMARY KEY)");
-    {
-        Statement keep(copy, "INSERT OR IGNORE INTO kept (id) VALUES (?)");
-        for (const int64_t id : project_ids) {
-            keep.reset();
-            keep.bind(1, id).run();
-        }
-    }  // (finalized: a statement left open would keep the table from being dropped)
-    // The index's content is external (the versions table): it is rebuilt once the rows are gone.
-    copy.exec(R"sql(
-DELETE FROM settings;
-DELETE FROM version_console WHERE version_id IN (SELECT id FROM versions WHERE project_id NOT IN (SELECT id FROM kept));
-DELETE FROM app_data WHERE project_id NOT IN (SELECT id FROM kept);
-DELETE FROM versions WHERE project_id NOT IN (SELECT id FROM kept);
-DELETE FROM projects WHERE id NOT IN (SELECT id FROM kept);
-INSERT INTO version_search (version_search) VALUES ('rebuild');
-DROP TABLE temp.kept;
-VACUUM;
-)sql");
     return copy.serialize();
 }
 

@@ -6,7 +6,6 @@
 //   Store            opens a database (migrating it), then the queries users of Kiln know by name
 //   storeQueries()   every SQL statement the store runs, by name (kept as a fixture per release)
 //   copyWithoutSettings()  a database file's bytes, less some settings (an export without keys)
-//   copyOfProjects()       a database file's bytes, with only some projects and no settings (a .kiln file)
 //
 // Every query throws StoreError for what the user can act on (not found, read-only, bad name)
 // and SqliteError for anything else SQLite reports (I/O error, full disk, corruption).
@@ -148,13 +147,6 @@ struct NamedQuery {
 // overwrites the deleted rows, so no trace of them is left in free pages of the copy. Throws
 // SqliteError if `image` cannot be read as a database.
 std::vector<uint8_t> copyWithoutSettings(const std::vector<uint8_t>& image, const std::vector<std::string>& keys);
-
-// A copy of the database file `image` that holds only the projects whose ids are in
-// `project_ids` (with their versions, app data and consoles) and no settings at all: a file of
-// those projects to give to another library (whose import adds them). The search index is
-// rebuilt for what is left, and the copy is vacuumed, so no page of it holds anything else of
-// the library. Ids of no project are ignored. Throws SqliteError if `image` cannot be read.
-std::vector<uint8_t> copyOfProjects(const std::vector<uint8_t>& image, const std::vector<int64_t>& project_ids);
 
 // Every statement the store prepares, by the name of the function that runs it.
 const std::vector<NamedQuery>& storeQueries();
