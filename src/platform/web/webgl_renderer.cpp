@@ -56,19 +56,15 @@ struct Rect {
     bool operator==(const Rect& other) const { return !(*this != other); }
 };
 
-// One glDrawElements: a run of consecutive indices with one scissor and texture; or one of
-// ImGui's draw callbacks (`callback`, with its list and command).
+// One glDrawElements: a run of consecutive indices with one scissor and texture.
 struct DrawCall {
     Rect scissor;
     GLuint texture = 0;
     size_t first = 0;
     size_t count = 0;
-    const ImDrawList* list = nullptr;
-    const ImDrawCmd* callback = nullptr;
 
     bool operator==(const DrawCall& other) const {
-        return scissor == other.scissor && texture == other.texture && first == other.first && count == other.count &&
-               callback == nullptr && other.callback == nullptr;
+        return scissor == other.scissor && texture == other.texture && first == other.first && count == other.count;
     }
 };
 
@@ -179,13 +175,7 @@ void makeFrame(const ImDrawData& draw_data, const ImVec4& background, Frame& fra
         for (ImDrawIdx i : list->IdxBuffer) frame.indices[index++] = static_cast<uint32_t>(vertex + i);
         vertex += static_cast<size_t>(list->VtxBuffer.Size);
         for (const ImDrawCmd& cmd : list->CmdBuffer) {
-            if (cmd.UserCallback != nullptr) {
-                DrawCall call;
-                call.list = list;
-                call.callback = &cmd;
-                frame.calls.push_back(call);
-                continue;
-            }
+            IM_ASSERT(cmd.UserCallback == nullptr && "Kiln draws no ImGui draw callbacks (webgl_renderer.h)");
             const ImVec2 clip_min((cmd.ClipRect.x - clip_off.x) * clip_scale.x,
                                   (cmd.ClipRect.y - clip_off.y) * clip_scale.y);
             const ImVec2 clip_max((cmd.ClipRect.z - clip_off.x) * clip_scale.x,
@@ -196,8 +186,7 @@ void makeFrame(const ImDrawData& draw_data, const ImVec4& background, Frame& fra
             const auto texture = static_cast<GLuint>(reinterpret_cast<intptr_t>(cmd.GetTexID()));
             const size_t first = list_first + cmd.IdxOffset;
             DrawCall* last = frame.calls.empty() ? nullptr : &frame.calls.back();
-            if (last && !last->callback && last->scissor == scissor && last->texture == texture &&
-                last->first + last->count == first) {
+            if (last && last->scissor == scissor && last->texture == texture && last->first + last->count == first) {
                 last->count += cmd.ElemCount;
             } else {
                 frame.calls.push_back(DrawCall{scissor, texture, first, cmd.ElemCount});
@@ -324,12 +313,6 @@ void renderFrame(const ImDrawData& draw_data, const ImVec4& background) {
                r.index_capacity);
     }
     for (const DrawCall& call : frame.calls) {
-        if (call.callback) {
-            if (call.callback->UserCallback != ImDrawCallback_ResetRenderState) {
-                call.callback->UserCallback(call.list, call.callback);
-            }
-            continue;
-        }
         if (call.scissor != r.scissor) {
             r.scissor = call.scissor;
             glScissor(call.scissor.x, call.scissor.y, call.scissor.w, call.scissor.h);

@@ -30,9 +30,8 @@ void uploadFontAtlas();
 // Clears the canvas to `background` (its alpha ignored) and draws `draw_data` (ImGui::Render()'s)
 // over it; or nothing, when that would put the same pixels on the canvas as the frame it shows
 // (the same size, background, vertices, indices and draw calls, and the same font atlas): most
-// frames a click or a key asks for show what the one before showed. ImGui's draw callbacks are
-// called in order, except ImDrawCallback_ResetRenderState; they must leave the WebGL state as
-// they found it (a frame with a callback is always drawn).
+// frames a click or a key asks for show what the one before showed. Kiln adds no ImGui draw
+// callbacks (ImDrawList::AddCallback), and the renderer draws none (a debug build asserts).
 void renderFrame(const ImDrawData& draw_data, const ImVec4& background);
 
 // Says that the canvas was cleared (its size was set): the next frame is drawn whatever it shows.
