@@ -70,6 +70,29 @@ function rows(db, sql) {
   return result ? result.values : [];
 }
 
+// Each project's codes in a library opened in sql.js: {name: [code of version 1, ...]}.
+function codesByProject(db) {
+  const found = {};
+  for (const [project, code] of rows(db, 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number')) {
+    (found[project] ??= []).push(code);
+  }
+  return found;
+}
+
+// Makes in Kiln the projects of `made` ({name: [code of version 1, ...]}), each with its versions,
+// and waits until they are saved.
+async function makeProjects(page, made) {
+  for (const [name, codes] of Object.entries(made)) {
+    await act(page, 'newProject', name);
+    await waitForState(page, (s) => s.open?.name === name);
+    for (const [i, code] of codes.entries()) {
+      await act(page, 'addVersion', code);
+      await waitForState(page, (s) => s.open?.versions.length === i + 1);
+    }
+  }
+  await waitForState(page, (s) => s.saved === 'saved');
+}
+
 // Drops a file on the canvas, as a drag from the desktop does.
 async function dropFile(page, name, bytes) {
   await page.evaluate((fileName, base64) => {
@@ -101,15 +124,7 @@ for (const engine of browsers()) {
       const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
 
       const made = { 'Exported A': ['<p>a1</p>', '<p>a2 ünïcödé</p>'], 'Exported B': ['<p>b1</p>'] };
-      for (const [name, codes] of Object.entries(made)) {
-        await act(page, 'newProject', name);
-        await waitForState(page, (s) => s.open?.name === name);
-        for (const [i, code] of codes.entries()) {
-          await act(page, 'addVersion', code);
-          await waitForState(page, (s) => s.open?.versions.length === i + 1);
-        }
-      }
-      await waitForState(page, (s) => s.saved === 'saved');
+      await makeProjects(page, made);
 
       await clickItem(page, 'Storage');
       await clickItem(page, 'Export database');
@@ -124,11 +139,7 @@ for (const engine of browsers()) {
       t.after(() => db.close());
       assert.deepEqual(rows(db, 'PRAGMA integrity_check'), [['ok']]);
       assert.deepEqual(rows(db, 'PRAGMA application_id'), [[0x4B494C4E]]);
-      const found = {};
-      for (const [project, code] of rows(db, 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number')) {
-        (found[project] ??= []).push(code);
-      }
-      assert.deepEqual(found, made);
+      assert.deepEqual(codesByProject(db), made);
       assert.deepEqual(errors, []);
     });
 
@@ -137,26 +148,14 @@ for (const engine of browsers()) {
       const { server, browser } = await serveAndLaunch(t, engine);
       const { page, errors } = await openKiln(browser, server.url, { preload: captureDownloads });
       const made = { 'Timer': ['<p>t1</p>', '<p>t2</p>'], 'Private diary': ['<p>secret-diary-entry</p>'], 'Game': ['<p>snake</p>'] };
-      for (const [name, codes] of Object.entries(made)) {
-        await act(page, 'newProject', name);
-        await waitForState(page, (s) => s.open?.name === name);
-        for (const [i, code] of codes.entries()) {
-          await act(page, 'addVersion', code);
-          await waitForState(page, (s) => s.open?.versions.length === i + 1);
-        }
-      }
-      await waitForState(page, (s) => s.saved === 'saved');
+      await makeProjects(page, made);
       // The file: a Kiln library in sql.js, with just `names`' projects and versions, no settings.
       const holdsJust = (bytes, names) => {
         const db = new SQL.Database(bytes);
         try {
           assert.deepEqual(rows(db, 'PRAGMA integrity_check'), [['ok']]);
           assert.deepEqual(rows(db, 'SELECT count(*) FROM settings'), [[0]]);
-          const found = {};
-          for (const [project, code] of rows(db, 'SELECT p.name, v.code FROM projects p JOIN versions v ON v.project_id = p.id ORDER BY p.id, v.number')) {
-            (found[project] ??= []).push(code);
-          }
-          assert.deepEqual(found, Object.fromEntries(names.map((name) => [name, made[name]])));
+          assert.deepEqual(codesByProject(db), Object.fromEntries(names.map((name) => [name, made[name]])));
           assert.ok(!Buffer.from(bytes).includes('secret-diary-entry'), 'the file holds another project\'s code');
         } finally {
           db.close();

@@ -531,14 +531,15 @@ struct Copier {
     std::set<std::string> names;       // live names in the target (Add)
     std::map<int64_t, int64_t> version_ids;
     std::vector<std::pair<int64_t, int64_t>> parents;  // new version id, the file's parent id
+    std::optional<Statement> random;                   // newId's, prepared once
 
     // A random id of `bytes` bytes as lowercase hex, not yet in `taken` (then added to it).
     std::string newId(int bytes, std::set<std::string>& taken) {
-        Statement random(target, "SELECT lower(hex(randomblob(?)))");
+        if (!random) random.emplace(target, "SELECT lower(hex(randomblob(?)))");
         for (;;) {
-            random.reset();
-            random.bind(1, bytes).step();
-            std::string id = random.columnText(0);
+            random->reset();
+            random->bind(1, bytes).step();
+            std::string id = random->columnText(0);
             if (taken.insert(id).second) return id;
         }
     }
@@ -717,7 +718,7 @@ struct Copier {
 
 int64_t ImportFile::addTo(Database& library, const std::function<int64_t()>& clock) {
     Transaction transaction(library);
-    Copier copier{db_, library, true, clock, summary_.schema_version, {}, {}, {}, {}, {}};
+    Copier copier{db_, library, true, clock, summary_.schema_version, {}, {}, {}, {}, {}, {}};
     const int64_t added = copier.run();
     transaction.commit();
     return added;
@@ -727,7 +728,7 @@ std::vector<uint8_t> ImportFile::buildLibrary(Database* settings_from, const std
     Database target = referenceSchema(summary_.schema_version);
     {
         Transaction transaction(target);
-        Copier copier{db_, target, false, clock, summary_.schema_version, {}, {}, {}, {}, {}};
+        Copier copier{db_, target, false, clock, summary_.schema_version, {}, {}, {}, {}, {}, {}};
         copier.run();
         if (settings_from) {
             Statement settings(*settings_from, "SELECT key, value FROM settings");
