@@ -38,7 +38,7 @@ for (const engine of browsers()) {
     const { server, browser } = await serveAndLaunch(t, engine);
     const { page, errors } = await openKiln(browser, server.url);
 
-    const initial = await waitForState(page, (s) => s.saved !== 'opening' && s.saved !== 'saving');
+    const initial = await waitForState(page, (s) => s.saved === 'saved' || s.saved === 'not_saved');
     assert.equal(initial.saved, 'saved');
     assert.equal(initial.storage.durable, true);
     assert.match(initial.storage.where, /IndexedDB/);
