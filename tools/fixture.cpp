@@ -12,6 +12,8 @@
 #include <string>
 
 #include "core/store/store.h"
+#include "core/sync/library_docs.h"
+#include "core/sync/rev_tree.h"
 
 using namespace kiln::store;
 
@@ -48,6 +50,18 @@ nlohmann::json sampleValue(const std::string& parameter) {
         {":entries", "[{\"level\":\"log\",\"text\":\"ready\"}]"},
         {":dropped", 0},
         {":errors", 0},
+        {":doc_id", "project:0011223344556677"},
+        {":rev", "1-00112233445566778899aabbccddeeff"},
+        {":parent", ""},
+        {":deleted", 0},
+        {":body", "{\"type\":\"project\",\"name\":\"Fixture\",\"created_at\":1,\"deleted_at\":null}"},
+        {":since", 0},
+        {":at", 1700000000000},
+        {":created_at", 1700000000000},
+        {":deleted_at", nullptr},
+        {":library_id", "ffeeddccbbaa99887766554433221100"},
+        {":id", "kiln-pull-00112233445566778899aabbccddeeff"},
+        {":last_seq", "\"7-g1AAAA\""},
     };
     if (!kSamples.contains(parameter)) {
         throw std::runtime_error("no sample value for parameter " + parameter + ": add one to tools/fixture.cpp");
@@ -100,11 +114,37 @@ void fillDatabase(Store& store) {
 
     store.setSetting("theme", "dark");
     store.setSetting("endpoint.base_url", "http://localhost:11434/v1");
+
+    // Sync: every project and version as a document (a project renamed since, so with two
+    // revisions), a checkpoint, and a version from another library, in a project made for it
+    // before its project's document came.
+    kiln::sync::LibraryDocs docs(store);
+    docs.refresh();
+    store.renameProject(timer.id, "Pomodoro timer ✓");
+    docs.refresh();
+    docs.setCheckpoint("kiln-pull-00112233445566778899aabbccddeeff", "\"7-g1AAAA\"");
+    const std::string id = "version:ffeeddccbbaa99887766554433221100";
+    const std::string hash = kiln::sync::contentHash(id);
+    docs.putDocs({{{"_id", id},
+                   {"_rev", "1-" + hash},
+                   {"_revisions", {{"start", 1}, {"ids", {hash}}}},
+                   {"type", "version"},
+                   {"project", "8899aabbccddeeff"},
+                   {"parent", nullptr},
+                   {"prompt", "made on a phone"},
+                   {"code", "<p>from elsewhere</p>"},
+                   {"model", "m"},
+                   {"endpoint_label", "Groq"},
+                   {"created_at", 1764000000000},
+                   {"finish_reason", "stop"},
+                   {"made_on", "ffeeddccbbaa99887766554433221100"}}});
 }
 
 nlohmann::json queriesJson(Store& store) {
     nlohmann::json queries = nlohmann::json::array();
-    for (const NamedQuery& query : storeQueries()) {
+    std::vector<NamedQuery> all = storeQueries();
+    all.insert(all.end(), kiln::sync::libraryDocsQueries().begin(), kiln::sync::libraryDocsQueries().end());
+    for (const NamedQuery& query : all) {
         Statement statement(store.database(), query.sql);
         nlohmann::json params = nlohmann::json::object();
         for (int i = 1; i <= statement.parameterCount(); ++i) {

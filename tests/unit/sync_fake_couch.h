@@ -215,10 +215,10 @@ inline ParsedPath parsePath(const std::string& path) {
 class FakeCouchServer {
 public:
     MemoryCouch db;
-    bool has_bulk_get = true;     // false: as CouchDB 1.x, _bulk_get is 404
-    bool string_seqs = true;      // CouchDB 2+ sequences ("7-g1AAAA…"); false: PouchDB's numbers
+    bool has_bulk_get = true;  // false: as CouchDB 1.x, _bulk_get is 404
+    bool string_seqs = true;   // CouchDB 2+ sequences ("7-g1AAAA…"); false: PouchDB's numbers
     bool database_exists = true;
-    std::string refuse_doc_id;    // _bulk_docs refuses this document (a validate_doc_update)
+    std::string refuse_doc_id;  // _bulk_docs refuses this document (a validate_doc_update)
     std::map<std::string, json> locals;
     std::vector<HttpRequest> log;  // every request received
 

@@ -28,8 +28,8 @@ TEST(SyncRevisions, ParseTakesGenerationDashHashAndNothingElse) {
     EXPECT_EQ(rev->generation, 12);
     EXPECT_EQ(rev->hash, "9a0fbc");
     EXPECT_EQ(formatRev(*rev), "12-9a0fbc");
-    for (const char* bad : {"", "1", "1-", "-abc", "0-abc", "01-abc", "x-abc", "1-a b", "1-a\nb",
-                            "99999999999999999-abc", "+1-abc"}) {
+    for (const char* bad :
+         {"", "1", "1-", "-abc", "0-abc", "01-abc", "x-abc", "1-a b", "1-a\nb", "99999999999999999-abc", "+1-abc"}) {
         EXPECT_FALSE(parseRev(bad)) << bad;
     }
 }
@@ -54,7 +54,7 @@ TEST(SyncRevisions, TheWinnerIsCouchDbsLiveThenLongestThenGreatestHash) {
     EXPECT_TRUE(tree.add({3, {"e", "b"}}, false));
     EXPECT_EQ(tree.winner(), "3-e");
     EXPECT_FALSE(tree.add({3, {"e", "b"}}, false));  // known: nothing changes
-    EXPECT_FALSE(tree.add({1, {""}}, false));         // not valid: nothing added
+    EXPECT_FALSE(tree.add({1, {""}}, false));        // not valid: nothing added
     EXPECT_EQ(tree.leaves().size(), 2u);
     EXPECT_EQ(tree.pathTo("3-e").revs(), (std::vector<std::string>{"3-e", "2-b", "1-a"}));
     EXPECT_EQ(tree.pathTo("3-e", 2).revs(), (std::vector<std::string>{"3-e", "2-b"}));
@@ -118,7 +118,8 @@ TEST(SyncPass, PullsEveryLeafWithItsHistoryConflictsAndDeletions) {
     EXPECT_EQ(progress.stage, SyncStage::Done) << progress.detail;
     EXPECT_EQ(local.db.everything(), server.db.everything());
     EXPECT_EQ(local.db.leaves("project:a"), (std::vector<std::string>{"2-ccc", "2-bbb"}));
-    EXPECT_EQ(local.db.get("project:a", "2-bbb")->at("_revisions"), (json{{"start", 2}, {"ids", {"bbb", first.substr(2)}}}));
+    EXPECT_EQ(local.db.get("project:a", "2-bbb")->at("_revisions"),
+              (json{{"start", 2}, {"ids", {"bbb", first.substr(2)}}}));
     EXPECT_TRUE(local.db.get("gone", local.db.winner("gone"))->value("_deleted", false));
     EXPECT_EQ(progress.pulled, 4u);  // project:a's two leaves, version:1, gone's deletion
     EXPECT_EQ(progress.pushed, 0u);  // what came is not sent back: _revs_diff says the server has it
@@ -223,7 +224,8 @@ TEST(SyncPass, ChangesGoInBatchesEachCheckpointedWithProgress) {
     std::vector<uint64_t> pending;
     while (replicator.request()) {
         replicator.receive(server.handle(*replicator.request()));
-        if (replicator.request() && replicator.request()->method == "PUT") pending.push_back(replicator.progress().pending);
+        if (replicator.request() && replicator.request()->method == "PUT")
+            pending.push_back(replicator.progress().pending);
     }
     EXPECT_EQ(replicator.progress().stage, SyncStage::Done) << replicator.progress().detail;
     EXPECT_EQ(replicator.progress().pulled, 250u);
@@ -380,13 +382,28 @@ TEST(SyncFailures, EveryFailureAtEveryStepLosesNothingAndTheNextPassCompletes) {
                     response = sides.server.handle(request);
                 } else {
                     switch (fault.fault) {
-                        case Fault::Dropped: response = {0, ""}; break;
-                        case Fault::AnswerLost: sides.server.handle(request); response = {0, ""}; break;
-                        case Fault::Unauthorized: response = {401, R"({"error":"unauthorized"})"}; break;
-                        case Fault::Forbidden: response = {403, R"({"error":"forbidden"})"}; break;
-                        case Fault::ServerError: response = {500, R"({"error":"unknown_error"})"}; break;
-                        case Fault::Unavailable: response = {503, "<html>Service Unavailable</html>"}; break;
-                        case Fault::Conflict: response = {409, R"({"error":"conflict"})"}; break;
+                        case Fault::Dropped:
+                            response = {0, ""};
+                            break;
+                        case Fault::AnswerLost:
+                            sides.server.handle(request);
+                            response = {0, ""};
+                            break;
+                        case Fault::Unauthorized:
+                            response = {401, R"({"error":"unauthorized"})"};
+                            break;
+                        case Fault::Forbidden:
+                            response = {403, R"({"error":"forbidden"})"};
+                            break;
+                        case Fault::ServerError:
+                            response = {500, R"({"error":"unknown_error"})"};
+                            break;
+                        case Fault::Unavailable:
+                            response = {503, "<html>Service Unavailable</html>"};
+                            break;
+                        case Fault::Conflict:
+                            response = {409, R"({"error":"conflict"})"};
+                            break;
                         case Fault::Truncated:
                             response = sides.server.handle(request);
                             response.body.resize(response.body.size() / 2);
@@ -402,11 +419,21 @@ TEST(SyncFailures, EveryFailureAtEveryStepLosesNothingAndTheNextPassCompletes) {
                 EXPECT_FALSE(progress.detail.empty());
                 switch (fault.fault) {
                     case Fault::Dropped:
-                    case Fault::AnswerLost: EXPECT_EQ(progress.error, SyncError::Offline); break;
-                    case Fault::Unauthorized: EXPECT_EQ(progress.error, SyncError::Unauthorized); break;
-                    case Fault::Forbidden: EXPECT_EQ(progress.error, SyncError::Forbidden); break;
-                    case Fault::Truncated: EXPECT_EQ(progress.error, SyncError::BadAnswer); break;
-                    default: EXPECT_EQ(progress.error, SyncError::Server); break;
+                    case Fault::AnswerLost:
+                        EXPECT_EQ(progress.error, SyncError::Offline);
+                        break;
+                    case Fault::Unauthorized:
+                        EXPECT_EQ(progress.error, SyncError::Unauthorized);
+                        break;
+                    case Fault::Forbidden:
+                        EXPECT_EQ(progress.error, SyncError::Forbidden);
+                        break;
+                    case Fault::Truncated:
+                        EXPECT_EQ(progress.error, SyncError::BadAnswer);
+                        break;
+                    default:
+                        EXPECT_EQ(progress.error, SyncError::Server);
+                        break;
                 }
             } else {
                 // Only where a step expects the status: a 409 on a checkpoint (read again, put

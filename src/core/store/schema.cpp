@@ -84,6 +84,38 @@ CREATE TABLE version_global_ids (
 );
 INSERT INTO version_global_ids (version_id, global_id) SELECT id, lower(hex(randomblob(16))) FROM versions;
 )sql"},
+        {6, "sync", R"sql(
+-- The library as CouchDB documents, for sync (src/core/sync/library_docs.h). An import copies
+-- none of it: a library's sync state is its own.
+-- This library's document changes, each document once, at the sequence of its last change.
+CREATE TABLE sync_changes (
+    seq     INTEGER PRIMARY KEY,                   -- only grows: max + 1 for every change
+    doc_id  TEXT    NOT NULL UNIQUE                -- "project:<public id>" or "version:<global id>"
+);
+-- The revisions of each project's document (a version's document has one, made from its id).
+CREATE TABLE sync_revs (
+    doc_id   TEXT    NOT NULL,
+    rev      TEXT    NOT NULL,                     -- "<generation>-<hash>"
+    parent   TEXT    NOT NULL DEFAULT '',          -- '' for the oldest revision known here
+    deleted  INTEGER NOT NULL DEFAULT 0,
+    body     TEXT,                                 -- the document's members as JSON; NULL if never seen
+    PRIMARY KEY (doc_id, rev)
+) WITHOUT ROWID;
+-- Where each replication got to (src/core/sync/replicator.h), as this side recorded it.
+CREATE TABLE sync_checkpoints (
+    id        TEXT PRIMARY KEY,
+    last_seq  TEXT NOT NULL
+) WITHOUT ROWID;
+-- The library that made each version that came by sync (versions made here have no row).
+CREATE TABLE version_origins (
+    version_id  INTEGER PRIMARY KEY REFERENCES versions (id),
+    library_id  TEXT    NOT NULL
+);
+-- Projects made by sync for a version that came before its project's document.
+CREATE TABLE sync_placeholders (
+    project_id  INTEGER PRIMARY KEY REFERENCES projects (id)
+);
+)sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION
     // Never in Kiln itself: only the unit tests' second build (kiln_tests_next_schema, see

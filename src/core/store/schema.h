@@ -67,6 +67,10 @@ constexpr const char kGiveGlobalIds[] =
     "INSERT INTO version_global_ids (version_id, global_id) SELECT id, lower(hex(randomblob(16))) FROM versions"
     " WHERE id NOT IN (SELECT version_id FROM version_global_ids)";
 
+// The schema version that made the tables of sync (sync_changes, sync_revs, sync_checkpoints,
+// version_origins, sync_placeholders: src/core/sync/library_docs.h).
+constexpr int kSyncSchemaVersion = 6;
+
 // The released migrations, oldest first.
 const std::vector<Migration>& migrations();
 int currentSchemaVersion();

@@ -223,11 +223,14 @@ public:
     std::optional<std::string> getSetting(const std::string& key);
     void setSetting(const std::string& key, const std::string& value);
 
+    // The store's clock: milliseconds since 1970, UTC (StoreOptions::clock).
+    int64_t now() const;
+    // Throws StoreError(ReadOnly) on a library opened read-only.
+    void requireWritable() const;
+
 private:
     class Query;
     Statement& prepared(const char* sql);
-    void requireWritable() const;
-    int64_t now() const;
     Project requireLiveProject(int64_t project_id);
 
     Database db_;

@@ -89,13 +89,13 @@ void Replicator::receive(const HttpResponse& response) {
     const bool expected_404 = step_ == Step::PullCheckpoint || step_ == Step::PushCheckpoint ||
                               step_ == Step::RefreshCheckpoint || step_ == Step::PullBulkGet ||
                               step_ == Step::PullGetOne;
-    const bool expected_other = (step_ == Step::PullBulkGet && (status == 400 || status == 405 || status == 415 ||
-                                                                status == 501)) ||
-                                (step_ == Step::PushBulkDocs && status == 417) ||
-                                ((step_ == Step::PullSaveCheckpoint || step_ == Step::PushSaveCheckpoint) &&
-                                 status == 409 && !refreshed_);
+    const bool expected_other =
+        (step_ == Step::PullBulkGet && (status == 400 || status == 405 || status == 415 || status == 501)) ||
+        (step_ == Step::PushBulkDocs && status == 417) ||
+        ((step_ == Step::PullSaveCheckpoint || step_ == Step::PushSaveCheckpoint) && status == 409 && !refreshed_);
     if (status == 0) return fail(SyncError::Offline, response, "The sync server did not answer.");
-    if (status == 401) return fail(SyncError::Unauthorized, response, "The sync server refused the user name or password.");
+    if (status == 401)
+        return fail(SyncError::Unauthorized, response, "The sync server refused the user name or password.");
     if (status == 403) return fail(SyncError::Forbidden, response, "This user may not use this database.");
     if (status == 404 && !expected_404) return fail(SyncError::NoDatabase, response, "The database does not exist.");
     if (!ok(status) && status != 404 && !expected_other) {
@@ -121,7 +121,8 @@ void Replicator::step(const HttpResponse& response) {
             return startPush(checkpoint);
         }
         case Step::PullChanges: {
-            const char* wrong = answer.is_object() ? takeChanges(answer) : "The list of changes is not JSON (cut short?).";
+            const char* wrong =
+                answer.is_object() ? takeChanges(answer) : "The list of changes is not JSON (cut short?).";
             if (wrong) return bad(wrong);
             return;
         }
@@ -234,11 +235,14 @@ const char* Replicator::takeChanges(const json& answer) {
         return "The list of changes lacks its results or last_seq.";
     }
     std::map<std::string, std::vector<std::string>> revs;
+    std::vector<std::string> order;  // the ids in the server's order, which is the order of changes
     for (const json& change : *results) {
         const std::string* id = stringMember(change, "id");
         const auto changes = change.is_object() ? change.find("changes") : json::const_iterator();
-        if (!id || changes == change.end() || !changes->is_array()) return "A change in the list has no id or revisions.";
+        if (!id || changes == change.end() || !changes->is_array())
+            return "A change in the list has no id or revisions.";
         if (id->rfind("_design/", 0) == 0) continue;  // the server's own code, not Kiln's
+        if (!revs.count(*id)) order.push_back(*id);
         for (const json& entry : *changes) {
             const std::string* rev = stringMember(entry, "rev");
             if (!rev || !parseRev(*rev)) return "A change in the list has a revision that is not one.";
@@ -256,13 +260,13 @@ const char* Replicator::takeChanges(const json& answer) {
     batch_last_seq_ = *last_seq;
     missing_.clear();
     pulled_.clear();
-    for (const auto& [id, missing] : local_.missingRevs(revs)) {
-        const auto asked = revs.find(id);
-        if (asked == revs.end()) continue;
-        for (const std::string& rev : missing) {
-            if (std::find(asked->second.begin(), asked->second.end(), rev) != asked->second.end()) {
-                missing_.emplace_back(id, rev);
-            }
+    const std::map<std::string, std::vector<std::string>> missing = local_.missingRevs(revs);
+    for (const std::string& id : order) {
+        const auto found = missing.find(id);
+        if (found == missing.end()) continue;
+        const std::vector<std::string>& asked = revs[id];
+        for (const std::string& rev : found->second) {
+            if (std::find(asked.begin(), asked.end(), rev) != asked.end()) missing_.emplace_back(id, rev);
         }
     }
     if (missing_.empty()) {

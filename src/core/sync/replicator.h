@@ -93,13 +93,13 @@ enum class SyncStage { Pulling, Pushing, Done, Failed };
 
 struct SyncProgress {
     SyncStage stage = SyncStage::Pulling;
-    uint64_t pulled = 0;    // documents stored here in this pass
-    uint64_t pushed = 0;    // documents the server took in this pass
-    uint64_t refused = 0;   // documents either side refused to keep (see LocalDocs::putDocs)
-    uint64_t pending = 0;   // changes the current direction still has to look at, when known
+    uint64_t pulled = 0;   // documents stored here in this pass
+    uint64_t pushed = 0;   // documents the server took in this pass
+    uint64_t refused = 0;  // documents either side refused to keep (see LocalDocs::putDocs)
+    uint64_t pending = 0;  // changes the current direction still has to look at, when known
     SyncError error = SyncError::None;
-    int status = 0;         // the HTTP status behind `error`
-    std::string detail;     // technical: the request and what the server said
+    int status = 0;      // the HTTP status behind `error`
+    std::string detail;  // technical: the request and what the server said
 };
 
 class Replicator {
@@ -159,9 +159,9 @@ private:
     Step step_ = Step::PullCheckpoint;
     SyncProgress progress_;
 
-    std::string checkpoint_rev_;  // the server's _local document's _rev for the current direction
-    bool refreshed_ = false;      // a 409 on the checkpoint was met, and its _rev read again
-    Step save_step_ = Step::Over; // the checkpoint being saved when that 409 came
+    std::string checkpoint_rev_;   // the server's _local document's _rev for the current direction
+    bool refreshed_ = false;       // a 409 on the checkpoint was met, and its _rev read again
+    Step save_step_ = Step::Over;  // the checkpoint being saved when that 409 came
     // Pull.
     nlohmann::json since_;                                      // where _changes starts
     nlohmann::json batch_last_seq_;                             // where the batch ends
