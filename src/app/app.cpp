@@ -32,7 +32,9 @@ void internal::whenWritable(App& app, std::function<void()> write) {
     if (refuseReadOnly(app)) return;
     // Asked again when the write runs: by then another tab may have replaced the library.
     auto checked = [&app, write = std::move(write)] {
-        if (!refuseReadOnly(app)) write();
+        if (refuseReadOnly(app)) return;
+        write();
+        syncAfterCommit(app);
     };
     if (app.writer) {
         app.writer->write(std::move(checked));
@@ -172,6 +174,7 @@ void loadLibrary(App& app) {
     app.auto_fix = app.store->getSetting("auto_fix").value_or("off") == "on";
     loadEndpointSettings(app);
     loadEmbedConsent(app);
+    loadSyncSettings(app);
     refreshProjects(app);
     const std::vector<std::string>& removed = app.store->schemaStatus().removed;
     if (!removed.empty()) {
@@ -207,10 +210,11 @@ void showFailure(App& app, const std::exception& failure) {
     app.error_detail = refused ? refused->detail() : "";
 }
 
-// Re-reads what another tab changed, keeping what this one shows (and any unsaved edit of the
-// code) unless it is gone. The settings and the sites allowed always are read again too: a copy
-// kept from before would undo, at this tab's next save, a key forgotten or a site revoked there.
-void takeInChanges(App& app) {
+}  // namespace
+
+// The settings and the sites allowed always are read again too: a copy kept from before would
+// undo, at this tab's next save, a key forgotten or a site revoked there.
+void internal::takeInChanges(App& app) {
     refreshProjects(app);
     ++app.app_data.changes;  // another tab's app or App data view may have changed it
     if (app.store) {
@@ -231,6 +235,8 @@ void takeInChanges(App& app) {
         if (app.open->selected != 0 && !findVersion(*app.open, app.open->selected)) loadProject(app, *project, 0);
     });
 }
+
+namespace {
 
 // Tells what replay could not recover, if anything: commits after a damaged record are lost.
 void reportRecovery(App& app) {
@@ -272,7 +278,7 @@ void openStorage(App& app, storage::KvBackend& backend, storage::PeerLink& link,
                 app.storage.where = where;
                 app.storage.durable = true;
                 app.writer = std::make_unique<storage::SharedWriter>(*app.database, link, true);
-                app.writer->setChangeListener([&app] { takeInChanges(app); });
+                app.writer->setChangeListener([&app] { internal::takeInChanges(app); });
                 guarded(app, [&] { loadLibrary(app); });
                 reportRecovery(app);
             }

@@ -32,6 +32,7 @@
 #include "app/preview_console.h"
 #include "app/preview_guard.h"
 #include "app/share.h"
+#include "app/sync.h"
 #include "core/diff/line_diff.h"
 #include "core/storage/durable_database.h"
 #include "core/storage/shared_writer.h"
@@ -197,6 +198,7 @@ struct App {
     bool auto_fix = false;          // Fix errors goes on by itself (setAutoFix)
     std::string auto_fix_note;      // how the auto-fix goes, or why it stopped; empty when it did not run
     AppDataState app_data;          // what the preview's apps keep (app_data.h)
+    SyncState sync;                 // the library synced with a CouchDB-protocol server (sync.h)
 };
 
 // ---- Storage ---------------------------------------------------------------------------------

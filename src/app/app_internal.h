@@ -24,6 +24,10 @@ void guarded(App& app, Action action) {
 // Runs a write at once, or, when other tabs share the library, once this tab may write.
 void whenWritable(App& app, std::function<void()> write);
 
+// Re-reads what another tab or a sync pass changed in the library, keeping what this tab shows
+// (and any unsaved edit of the code) unless it is gone.
+void takeInChanges(App& app);
+
 // Loads a project's versions and shows version `number` (0: the latest), with its prompt text.
 void loadProject(App& app, const store::Project& project, int number);
 

@@ -86,7 +86,7 @@ bool succeeded(int status) {
 // ---------------------------------------------------------------------------------------------
 
 const std::vector<std::string>& secretSettingKeys() {
-    static const std::vector<std::string> keys = {kApiKeySetting, kApiKeysSetting};
+    static const std::vector<std::string> keys = {kApiKeySetting, kApiKeysSetting, kSyncPasswordsSetting};
     return keys;
 }
 

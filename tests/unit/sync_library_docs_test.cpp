@@ -47,7 +47,8 @@ struct Library {
         return query.step();
     }
     store::Version addVersion(int64_t project_id, const std::string& code, std::optional<int64_t> parent = {}) {
-        return store.insertVersion({project_id, parent, "make " + code, code, "model-x", "Loopback", {120, 900, 10, 20, "stop"}});
+        return store.insertVersion(
+            {project_id, parent, "make " + code, code, "model-x", "Loopback", {120, 900, 10, 20, "stop"}});
     }
 };
 
@@ -253,7 +254,8 @@ TEST(SyncLibraryDocs, ARenameOnEachSideEndsWithOneNameAndKeepsTheOtherInHistory)
     ASSERT_NE(it, changes.end());
     ASSERT_EQ(it->revs.size(), 2u);
     EXPECT_EQ(a.docs.getDoc(doc_id, it->revs[0])->at("name"), name);
-    EXPECT_EQ(a.docs.getDoc(doc_id, it->revs[1])->at("name"), name == "Timer (laptop)" ? "Timer (phone)" : "Timer (laptop)");
+    EXPECT_EQ(a.docs.getDoc(doc_id, it->revs[1])->at("name"),
+              name == "Timer (laptop)" ? "Timer (phone)" : "Timer (laptop)");
     EXPECT_EQ(b.docs.missingRevs({{doc_id, it->revs}}).size(), 0u);  // B has both
     // Neither side makes a revision of its own for the name it was given.
     const uint64_t seq = a.count("SELECT max(seq) FROM sync_changes");

@@ -101,8 +101,9 @@ constexpr size_t kMaxNameBytes = 200;  // as the store's own names
 // ---------------------------------------------------------------------------------------------
 
 bool isHex(const std::string& text, size_t length) {
-    return text.size() == length &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return text.size() == length && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 bool startsWith(const std::string& text, const char* prefix) {
@@ -319,9 +320,8 @@ void LibraryDocs::refresh() {
 
 std::vector<LocalChange> LibraryDocs::changesSince(uint64_t since, size_t limit) {
     std::vector<LocalChange> changes;
-    store::Statement& query = prepared(kListChanges)
-                                  .bind(":since", static_cast<int64_t>(since))
-                                  .bind(":limit", static_cast<int64_t>(limit));
+    store::Statement& query =
+        prepared(kListChanges).bind(":since", static_cast<int64_t>(since)).bind(":limit", static_cast<int64_t>(limit));
     while (query.step()) changes.push_back({static_cast<uint64_t>(query.columnInt(0)), query.columnText(1), {}});
     for (LocalChange& change : changes) {
         change.revs = startsWith(change.id, kProjectPrefix) ? projectTree(change.id).leaves()
@@ -360,7 +360,9 @@ std::optional<json> LibraryDocs::getDoc(const std::string& id, const std::string
         if (rev != versionRev(id)) return std::nullopt;
         store::Statement& query = prepared(kVersionDoc).bind(":global_id", id.substr(8));
         if (!query.step()) return std::nullopt;
-        const auto optional = [&](int column) { return query.isNull(column) ? json(nullptr) : json(query.columnInt(column)); };
+        const auto optional = [&](int column) {
+            return query.isNull(column) ? json(nullptr) : json(query.columnInt(column));
+        };
         json doc = {{"_id", id},
                     {"_rev", rev},
                     {"_revisions", {{"start", 1}, {"ids", {rev.substr(2)}}}},
@@ -416,8 +418,7 @@ size_t LibraryDocs::putDocs(const std::vector<json>& docs) {
                                            ? created_at->get<int64_t>()
                                            : int64_t{0});
     };
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [&](const json* a, const json* b) { return rank(a) < rank(b); });
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const json* a, const json* b) { return rank(a) < rank(b); });
     for (const json* each : ordered) {
         const json& doc = *each;
         const std::optional<std::string> id = doc.is_object() ? stringOf(doc, "_id", true) : std::nullopt;
@@ -472,7 +473,8 @@ bool LibraryDocs::putProject(const json& doc, const RevPath& path) {
             insert.bind(":body", nullptr);
         }
         insert.run();
-        if (!parent.empty()) prepared(kLearnParent).bind(":doc_id", id).bind(":rev", revs[i]).bind(":parent", parent).run();
+        if (!parent.empty())
+            prepared(kLearnParent).bind(":doc_id", id).bind(":rev", revs[i]).bind(":parent", parent).run();
     }
     applyWinner(public_id);
     bumpChange(id);

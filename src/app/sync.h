@@ -1,0 +1,92 @@
+// Kiln: the library synced with a CouchDB-protocol server (Apache CouchDB, Cloudant, PouchDB
+// Server): its settings, the passes that run by themselves, and their status in words.
+//
+// Index
+//   SyncSettings      the server, the database, the user; passwords kept per server origin
+//   SyncState         the pass running, the last one's outcome, when the next one is due
+//   Settings          load, save, check
+//   Passes            syncNow, syncDueInMs / syncTick, syncAfterCommit
+//   syncStatusText    "Synced 2 min ago", "Syncing 40/120", "Offline: will try again", …
+//
+// A pass (core/sync/replicator.h) runs on its own once sync is on: when the library opens, a few
+// seconds after each change saved here, every kSyncPollMs otherwise, and after a failure again
+// later and later (up to kSyncMaxBackoffMs). Each request goes through the app's HttpClient, with
+// the password only to the origin it was saved for (as API keys are), and whatever it stores goes
+// through the writer that other tabs share. Nothing of it blocks a frame: a request's answer is
+// read as it comes and handled in one step.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/sync/library_docs.h"
+#include "core/sync/replicator.h"
+
+namespace kiln::app {
+
+struct App;
+
+struct SyncSettings {
+    bool enabled = false;
+    std::string url;                 // the server, "https://couch.example:6984" (no database)
+    std::string database = "kiln";  // its database
+    std::string user;                // empty: no user (a server that lets anyone in)
+    std::string password;            // the field; saved per origin in `passwords`
+    std::map<std::string, std::string> passwords;  // server origin -> password
+};
+
+// The setting that keeps the passwords ({origin: password}): a secret, left out of exports.
+constexpr char kSyncPasswordsSetting[] = "sync_passwords";
+
+// An answer bigger than this ends the pass (BadAnswer): a batch is at most Options::batch
+// documents, so only a server that is not what it says sends more.
+constexpr size_t kMaxSyncAnswerBytes = 64 * 1024 * 1024;
+constexpr int64_t kSyncAfterCommitMs = 2000;
+constexpr int64_t kSyncPollMs = 30000;
+constexpr int64_t kSyncMaxBackoffMs = 5 * 60 * 1000;
+
+struct SyncState {
+    SyncSettings settings;
+    std::unique_ptr<sync::LibraryDocs> docs;
+    std::unique_ptr<sync::Replicator> pass;  // the pass running, if any
+    uint64_t request_id = 0;                 // its request in flight
+    int status = 0;                          // that request's status, once it answered
+    std::string body;                        // and its body so far
+    std::optional<sync::SyncProgress> last;  // how the last pass ended
+    int64_t last_synced_ms = -1;             // when a pass last ended Done (app.clock_ms)
+    int64_t due_ms = 0;                      // when the next pass may start
+    int failures = 0;                        // passes failed in a row (the wait grows with them)
+    bool again = false;                      // something was saved here while the pass ran
+};
+
+// ---- Settings ----------------------------------------------------------------------------
+
+// What is wrong with the settings, in a sentence for the user; "" when they can be used. The URL
+// must be http(s) with a host, HTTPS unless the host is loopback (a password is never sent in
+// clear over a network).
+std::string syncSettingsProblem(const App& app, const SyncSettings& settings);
+// Reads the settings from the library (at open, and when another tab changed them).
+void loadSyncSettings(App& app);
+// Saves them (the password for the URL's origin) and, when sync is on, starts a pass.
+void saveSyncSettings(App& app, const SyncSettings& settings);
+
+// ---- Passes --------------------------------------------------------------------------------
+
+// Starts a pass now unless one runs, sync is off, or the settings have a problem.
+void syncNow(App& app);
+// How long until a pass is due (0: now); -1 when none is waiting to start (sync off, or a pass
+// runs). The platform waits that long, then calls syncTick.
+int64_t syncDueInMs(const App& app);
+void syncTick(App& app);
+// After a change saved here: a pass a little later (or, if one runs, another after it).
+void syncAfterCommit(App& app);
+
+// ---- Status ----------------------------------------------------------------------------------
+
+// The status line's words: "" when sync is off.
+std::string syncStatusText(const App& app);
+
+}  // namespace kiln::app

@@ -1,0 +1,220 @@
+// Sync as the app runs it: the settings and their checks, passes through the app's HttpClient
+// with the password only for its origin, when passes run, and the status line's words.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "app/app.h"
+#include "fake_origin.h"
+#include "sync_fake_couch.h"
+
+namespace kiln {
+namespace {
+
+using app::App;
+using app::SyncSettings;
+using sync::testing::FakeCouchServer;
+
+constexpr char kServer[] = "http://127.0.0.1:5984";
+constexpr char kDatabaseUrl[] = "http://127.0.0.1:5984/kiln/";
+
+// An HttpClient in front of a FakeCouchServer: requests wait until pump() answers them, as a
+// browser's fetch answers later, never from inside send().
+struct CouchHttp : app::HttpClient {
+    FakeCouchServer& server;
+    std::deque<std::pair<codegen::HttpRequest, app::HttpCallbacks>> waiting;
+    std::vector<codegen::HttpRequest> sent;
+    bool offline = false;
+    std::optional<sync::HttpResponse> forced;  // answers every request instead of the server
+
+    explicit CouchHttp(FakeCouchServer& server) : server(server) {}
+    uint64_t send(const codegen::HttpRequest& request, app::HttpCallbacks callbacks) override {
+        sent.push_back(request);
+        waiting.emplace_back(request, std::move(callbacks));
+        return sent.size();
+    }
+    void abort(uint64_t) override { waiting.clear(); }
+
+    // Answers the requests until none waits (at most `limit`).
+    void pump(size_t limit = 10000) {
+        for (size_t i = 0; i < limit && !waiting.empty(); i++) {
+            auto [request, callbacks] = std::move(waiting.front());
+            waiting.pop_front();
+            if (offline || request.url.rfind(kDatabaseUrl, 0) != 0) {
+                callbacks.failed(app::HttpFailure::Unreachable, "Failed to fetch");
+                continue;
+            }
+            const sync::HttpResponse response =
+                forced ? *forced
+                       : server.handle({request.method, request.url.substr(std::string(kDatabaseUrl).size()), request.body});
+            callbacks.response(response.status, {});
+            callbacks.data(response.body);
+            callbacks.end();
+        }
+    }
+};
+
+struct Device {
+    App app;
+    CouchHttp http;
+    int64_t now = 1000;
+
+    explicit Device(FakeCouchServer& server) : http(server) {
+        app::openInMemory(app);
+        app.http = &http;
+        app.origin_of = test::fakeOriginOf;
+        app.clock_ms = [this] { return now; };
+    }
+    void turnOn(const std::string& user = "anna", const std::string& password = "secret") {
+        SyncSettings settings;
+        settings.enabled = true;
+        settings.url = kServer;
+        settings.user = user;
+        settings.password = password;
+        app::saveSyncSettings(app, settings);
+        http.pump();
+    }
+};
+
+SyncSettings withUrl(const std::string& url, const std::string& database = "kiln") {
+    SyncSettings settings;
+    settings.url = url;
+    settings.database = database;
+    return settings;
+}
+
+TEST(AppSync, SettingsNeedAnHttpsServerOrThisComputerAndAValidDatabase) {
+    FakeCouchServer server;
+    Device device(server);
+    const App& app = device.app;
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl("")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl("couch.example")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl("ftp://couch.example")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl("http://couch.example:5984")).find("https://"), std::string::npos);
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl("http://192.168.1.5:5984")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl("https://couch.example?x=1")), "");
+    EXPECT_EQ(app::syncSettingsProblem(app, withUrl("https://couch.example:6984/")), "");
+    EXPECT_EQ(app::syncSettingsProblem(app, withUrl("http://127.0.0.1:5984")), "");
+    EXPECT_EQ(app::syncSettingsProblem(app, withUrl("http://localhost:5984")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl(kServer, "Kiln")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl(kServer, "_users")), "");
+    EXPECT_NE(app::syncSettingsProblem(app, withUrl(kServer, "")), "");
+    EXPECT_EQ(app::syncSettingsProblem(app, withUrl(kServer, "my-projects/2026")), "");
+}
+
+TEST(AppSync, TwoDevicesShareTheirProjectsThroughTheServer) {
+    FakeCouchServer server;
+    Device laptop(server);
+    app::newProject(laptop.app, "Timer", "<p>25:00</p>");
+    laptop.turnOn();
+    EXPECT_EQ(app::syncStatusText(laptop.app), "Synced just now");
+    ASSERT_TRUE(laptop.app.sync.last);
+    EXPECT_EQ(laptop.app.sync.last->pushed, 2u);  // the project and its version
+
+    Device phone(server);
+    phone.turnOn();
+    ASSERT_EQ(phone.app.projects.size(), 1u);  // shown at once: the list was read again
+    EXPECT_EQ(phone.app.projects[0].project.name, "Timer");
+    EXPECT_EQ(*phone.app.store->getCode(phone.app.projects[0].project.id, 1), "<p>25:00</p>");
+
+    // A change on the phone: a pass a little later, then the laptop's next pass brings it.
+    app::renameProject(phone.app, phone.app.projects[0].project.id, "Pomodoro");
+    EXPECT_EQ(app::syncDueInMs(phone.app), app::kSyncAfterCommitMs);
+    phone.now += app::kSyncAfterCommitMs;
+    app::syncTick(phone.app);
+    phone.http.pump();
+    EXPECT_EQ(app::syncDueInMs(laptop.app), app::kSyncPollMs);
+    laptop.now += app::kSyncPollMs;
+    app::syncTick(laptop.app);
+    laptop.http.pump();
+    EXPECT_EQ(laptop.app.projects[0].project.name, "Pomodoro");
+    laptop.now += 3 * 60000;
+    EXPECT_EQ(app::syncStatusText(laptop.app), "Synced 3 min ago");
+}
+
+TEST(AppSync, ThePasswordGoesOnlyToTheServerItWasSavedFor) {
+    FakeCouchServer server;
+    Device device(server);
+    device.turnOn("anna", "secret");
+    ASSERT_FALSE(device.http.sent.empty());
+    for (const codegen::HttpRequest& request : device.http.sent) {
+        EXPECT_EQ(request.key_origin, kServer);  // the client refuses to send it elsewhere
+        const auto auth = std::find_if(request.headers.begin(), request.headers.end(),
+                                       [](const auto& header) { return header.first == "Authorization"; });
+        ASSERT_NE(auth, request.headers.end());
+        EXPECT_EQ(auth->second, "Basic YW5uYTpzZWNyZXQ=");  // anna:secret
+    }
+    // Kept per origin: another server's field starts empty, and the first one's comes back.
+    SyncSettings other = device.app.sync.settings;
+    other.url = "https://couch.example";
+    other.password = "";
+    other.enabled = false;
+    app::saveSyncSettings(device.app, other);
+    app::loadSyncSettings(device.app);
+    EXPECT_EQ(device.app.sync.settings.password, "");
+    EXPECT_EQ(device.app.sync.settings.passwords.at(kServer), "secret");
+    // Never in an export without keys.
+    EXPECT_NE(std::find(app::secretSettingKeys().begin(), app::secretSettingKeys().end(), app::kSyncPasswordsSetting),
+              app::secretSettingKeys().end());
+    // Without a user, no credentials at all.
+    device.http.sent.clear();
+    device.turnOn("", "");
+    for (const codegen::HttpRequest& request : device.http.sent) {
+        EXPECT_TRUE(request.key_origin.empty());
+        for (const auto& header : request.headers) EXPECT_NE(header.first, "Authorization");
+    }
+}
+
+TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
+    FakeCouchServer server;
+    Device device(server);
+    device.http.offline = true;
+    device.turnOn();
+    EXPECT_EQ(app::syncStatusText(device.app), "Sync: offline, will try again");
+    EXPECT_EQ(app::syncDueInMs(device.app), 5000);
+    device.now += 5000;
+    app::syncTick(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncDueInMs(device.app), 10000);
+    // Back online: the next pass works and the waits start over.
+    device.http.offline = false;
+    device.now += 10000;
+    app::syncTick(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncStatusText(device.app), "Synced just now");
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncPollMs);
+
+    device.http.forced = sync::HttpResponse{401, R"({"error":"unauthorized","reason":"Name or password is incorrect."})"};
+    device.now += app::kSyncPollMs;
+    app::syncTick(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncStatusText(device.app), "Sync: wrong user name or password");
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncMaxBackoffMs);  // waits for the user, mostly
+    device.http.forced = sync::HttpResponse{404, R"({"error":"not_found","reason":"Database does not exist."})"};
+    app::syncNow(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncStatusText(device.app), "Sync: the database does not exist");
+}
+
+TEST(AppSync, AnAnswerPastTheCapEndsThePassUnread) {
+    FakeCouchServer server;
+    Device device(server);
+    device.http.forced = sync::HttpResponse{200, std::string(app::kMaxSyncAnswerBytes + 1, ' ')};
+    device.turnOn();
+    ASSERT_TRUE(device.app.sync.last);
+    EXPECT_EQ(device.app.sync.last->error, sync::SyncError::BadAnswer);
+    EXPECT_TRUE(device.app.sync.body.empty() || device.app.sync.body.size() <= app::kMaxSyncAnswerBytes);
+}
+
+TEST(AppSync, SyncOffMeansNoRequestAndNoStatus) {
+    FakeCouchServer server;
+    Device device(server);
+    app::newProject(device.app, "Timer", "<p>1</p>");
+    device.http.pump();
+    EXPECT_TRUE(device.http.sent.empty());
+    EXPECT_EQ(app::syncDueInMs(device.app), -1);
+    EXPECT_EQ(app::syncStatusText(device.app), "");
+}
+
+}  // namespace
+}  // namespace kiln
