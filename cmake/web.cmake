@@ -55,7 +55,7 @@ endforeach()
 # The icons (fonts-material-design-icons-iconfont): only those of src/ui/icons.h (and kIconRanges in
 # src/ui/theme.cpp: keep the three lists the same), a few kilobytes of a 350 KB font.
 set(kiln_icon_font /usr/share/fonts/truetype/material-design-icons-iconfont/MaterialIcons-Regular.ttf)
-set(kiln_icon_unicodes "U+E145,U+E163,U+E047,U+E8B8,U+E1DB,U+E3C9,U+E872,U+E8B3,U+E0B6,U+E89E,U+E157,U+E037,U+E86F,U+EB7D,U+EAD3,U+E2C7,U+E0B7,U+E889,U+E14D,U+F090")
+set(kiln_icon_unicodes "U+E145,U+E163,U+E047,U+E8B8,U+E1DB,U+E3C9,U+E872,U+E8B3,U+E0B6,U+E89E,U+E157,U+E037,U+E86F,U+EB7D,U+EAD3,U+E2C7,U+E0B7,U+E889,U+E14D,U+F090,U+E627")
 list(APPEND kiln_fonts "${CMAKE_BINARY_DIR}/fonts/MaterialIcons-Regular.ttf")
 add_custom_command(OUTPUT "${CMAKE_BINARY_DIR}/fonts/MaterialIcons-Regular.ttf"
   COMMAND "${KILN_PYFTSUBSET}" "${kiln_icon_font}" "--unicodes=${kiln_icon_unicodes}" --layout-features= --no-hinting

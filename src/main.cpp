@@ -71,6 +71,7 @@ struct Platform {
     bool generation_tick = false;  // a generation check is on its way
     bool preview_tick = false;     // the preview's next heartbeat is on its way
     bool redraw_tick = false;      // a frame for a countdown on screen is on its way
+    double sync_tick_at = -1;      // when the sync tick on its way fires (monotonic ms); -1: none
     bool retry_scheduled = false;
     bool persistence_asked = false;
     bool estimating = false;
@@ -242,6 +243,23 @@ void syncPreviewHeartbeat() {
     });
 }
 
+// While sync is on: a tick when the next pass is due (app/sync.h). A pass due sooner than the
+// tick on its way (a change was saved) gets a tick of its own; the later one then finds none due.
+void scheduleSyncPass() {
+    Platform& p = globals().platform;
+    const int64_t due = kiln::app::syncDueInMs(globals().app);
+    if (due < 0) return;
+    const double at = static_cast<double>(kiln::web::monotonicMs() + due);
+    if (p.sync_tick_at >= 0 && p.sync_tick_at <= at) return;
+    p.sync_tick_at = at;
+    kiln::web::afterDelay(static_cast<double>(due), [at] {
+        Platform& p = globals().platform;
+        if (p.sync_tick_at == at) p.sync_tick_at = -1;
+        kiln::app::syncTick(globals().app);
+        kiln::web::requestFrame();
+    });
+}
+
 // The preview guard's marks, in localStorage (src/platform/web/preview.h).
 struct BrowserPreviewMarks : kiln::app::PreviewMarks {
     bool has(const std::string& key) override { return kiln::web::previewMarkSet(key); }
@@ -301,6 +319,7 @@ void frame() {
     syncGeneration();
     syncCountdown(out.redraw_in_ms);
     syncPreviewHeartbeat();
+    scheduleSyncPass();
     g.platform.drawn = storageView(g.app);
 }
 

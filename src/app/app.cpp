@@ -1120,6 +1120,7 @@ nlohmann::json stateSnapshot(const App& app) {
                               {"code_bytes", view.app.code.size()},
                               {"network", view.network}};
     }
+    snapshot["sync"] = syncSnapshot(app);
     snapshot.update(generationSnapshot(app));
     return snapshot;
 }

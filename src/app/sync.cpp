@@ -1,6 +1,8 @@
 #include "app/sync.h"
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 #include "app/app.h"
 #include "app/app_internal.h"
@@ -55,7 +57,8 @@ bool loopback(const std::string& host) {
 bool validDatabase(const std::string& name) {
     if (name.empty() || name.size() > 238 || name[0] < 'a' || name[0] > 'z') return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || std::string_view("_$()+-/").find(c) != std::string_view::npos;
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               std::string_view("_$()+-/").find(c) != std::string_view::npos;
     });
 }
 
@@ -91,26 +94,57 @@ void whenSyncMayWrite(App& app, std::function<void()> write) {
 
 void endPass(App& app);
 
+// Sends `request` and hands its whole answer to `done` (status 0 and the reason when there was
+// none; an answer past kMaxSyncAnswerBytes is not read). Returns the request's id.
+uint64_t fetchWhole(App& app, const codegen::HttpRequest& request, std::function<void(sync::HttpResponse)> done) {
+    struct Answer {
+        int status = 0;
+        std::string body;
+        uint64_t id = 0;
+    };
+    auto answer = std::make_shared<Answer>();
+    HttpCallbacks callbacks;
+    callbacks.response = [answer](int status, const HttpHeaders&) { answer->status = status; };
+    callbacks.data = [&app, answer, done](std::string_view bytes) {
+        if (answer->body.size() + bytes.size() > kMaxSyncAnswerBytes) {
+            app.http->abort(answer->id);
+            done({answer->status, "(more than 64 MB: not read)"});
+            return;
+        }
+        answer->body.append(bytes);
+    };
+    callbacks.end = [answer, done] { done({answer->status, std::move(answer->body)}); };
+    callbacks.failed = [done](HttpFailure, const std::string& detail) { done({0, detail}); };
+    answer->id = app.http->send(request, std::move(callbacks));
+    return answer->id;
+}
+
+// A request to the server: JSON, with the user's credentials (sent only to the URL's origin).
+codegen::HttpRequest serverRequest(const App& app, const SyncSettings& settings, const std::string& method,
+                                   const std::string& url, bool credentials, const std::string& body = {}) {
+    codegen::HttpRequest request;
+    request.method = method;
+    request.url = url;
+    request.body = body;
+    request.headers.emplace_back("Accept", "application/json");
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    if (credentials && !settings.user.empty()) {
+        request.headers.emplace_back("Authorization", "Basic " + base64(settings.user + ":" + settings.password));
+        request.key_origin = originOf(app, settings.url);
+    }
+    return request;
+}
+
 void sendRequest(App& app) {
     SyncState& sync = app.sync;
     if (!sync.pass) return;
     const std::optional<sync::HttpRequest>& next = sync.pass->request();
     if (!next) return endPass(app);
-    codegen::HttpRequest request;
-    request.method = next->method;
-    request.url = databaseUrl(sync.settings) + "/" + next->path;
-    request.body = next->body;
-    request.headers.emplace_back("Accept", "application/json");
-    if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    if (!sync.settings.user.empty()) {
-        request.headers.emplace_back("Authorization", "Basic " + base64(sync.settings.user + ":" + sync.settings.password));
-        request.key_origin = originOf(app, sync.settings.url);
-    }
-    sync.status = 0;
-    sync.body.clear();
     const sync::Replicator* pass = sync.pass.get();
+    const codegen::HttpRequest request = serverRequest(app, sync.settings, next->method,
+                                                       databaseUrl(sync.settings) + "/" + next->path, true, next->body);
     // Each answer is handed over whole, once this tab may write (it may store what came).
-    auto deliver = [&app, pass](sync::HttpResponse response) {
+    sync.request_id = fetchWhole(app, request, [&app, pass](sync::HttpResponse response) {
         whenSyncMayWrite(app, [&app, pass, response = std::move(response)] {
             SyncState& sync = app.sync;
             if (sync.pass.get() != pass) return;  // ended or cancelled meanwhile
@@ -119,21 +153,7 @@ void sendRequest(App& app) {
             if (sync.pass->progress().pulled != pulled) internal::takeInChanges(app);
             sendRequest(app);
         });
-    };
-    HttpCallbacks callbacks;
-    callbacks.response = [&app](int status, const HttpHeaders&) { app.sync.status = status; };
-    callbacks.data = [&app, deliver](std::string_view bytes) {
-        SyncState& sync = app.sync;
-        if (sync.body.size() + bytes.size() > kMaxSyncAnswerBytes) {
-            app.http->abort(sync.request_id);
-            deliver({sync.status, "(more than 64 MB: not read)"});
-            return;
-        }
-        sync.body.append(bytes);
-    };
-    callbacks.end = [&app, deliver] { deliver({app.sync.status, std::move(app.sync.body)}); };
-    callbacks.failed = [deliver](HttpFailure, const std::string& detail) { deliver({0, detail}); };
-    sync.request_id = app.http->send(request, std::move(callbacks));
+    });
 }
 
 void startPass(App& app) {
@@ -173,7 +193,8 @@ void endPass(App& app) {
         const bool user = sync.last->error == sync::SyncError::Unauthorized ||
                           sync.last->error == sync::SyncError::Forbidden ||
                           sync.last->error == sync::SyncError::NoDatabase;
-        const int64_t wait = user ? kSyncMaxBackoffMs : std::min<int64_t>(kSyncMaxBackoffMs, 5000LL << std::min(sync.failures - 1, 16));
+        const int64_t wait =
+            user ? kSyncMaxBackoffMs : std::min<int64_t>(kSyncMaxBackoffMs, 5000LL << std::min(sync.failures - 1, 16));
         sync.due_ms = now(app) + wait;
     }
     sync.again = false;
@@ -221,7 +242,8 @@ void loadSyncSettings(App& app) {
     sync.failures = 0;
     sync.due_ms = 0;
     if (!app.store) return;
-    const nlohmann::json stored = nlohmann::json::parse(app.store->getSetting(kSyncSetting).value_or("{}"), nullptr, false);
+    const nlohmann::json stored =
+        nlohmann::json::parse(app.store->getSetting(kSyncSetting).value_or("{}"), nullptr, false);
     const nlohmann::json passwords =
         nlohmann::json::parse(app.store->getSetting(kSyncPasswordsSetting).value_or("{}"), nullptr, false);
     if (stored.is_object()) {
@@ -252,11 +274,11 @@ void saveSyncSettings(App& app, const SyncSettings& settings) {
     whenSyncMayWrite(app, [&app, saved] {
         if (refuseReadOnly(app)) return;
         internal::guarded(app, [&] {
-            app.store->setSetting(kSyncSetting, nlohmann::json{{"enabled", saved.enabled},
-                                                               {"url", saved.url},
-                                                               {"database", saved.database},
-                                                               {"user", saved.user}}
-                                                    .dump());
+            app.store->setSetting(
+                kSyncSetting,
+                nlohmann::json{
+                    {"enabled", saved.enabled}, {"url", saved.url}, {"database", saved.database}, {"user", saved.user}}
+                    .dump());
             app.store->setSetting(kSyncPasswordsSetting, nlohmann::json(saved.passwords).dump());
         });
         cancelPass(app);
@@ -266,6 +288,117 @@ void saveSyncSettings(App& app, const SyncSettings& settings) {
         app.sync.due_ms = 0;
         if (saved.enabled) syncNow(app);
     });
+}
+
+namespace {
+
+void finishTest(App& app, uint64_t serial, SyncTest::Outcome outcome, std::string message) {
+    if (app.sync.test.serial != serial) return;
+    app.sync.test.outcome = outcome;
+    app.sync.test.message = std::move(message);
+}
+
+std::string reasonOf(const sync::HttpResponse& response) {
+    const nlohmann::json answer = nlohmann::json::parse(response.body, nullptr, false);
+    const std::string reason = answer.is_object() ? answer.value("reason", std::string()) : std::string();
+    return "HTTP " + std::to_string(response.status) + (reason.empty() ? "" : ": " + reason);
+}
+
+}  // namespace
+
+void testSync(App& app, const SyncSettings& settings) {
+    SyncTest& test = app.sync.test;
+    const uint64_t serial = ++test.serial;
+    if (const std::string problem = syncSettingsProblem(app, settings); !problem.empty()) {
+        return finishTest(app, serial, SyncTest::Outcome::Failed, problem);
+    }
+    if (!app.http) return finishTest(app, serial, SyncTest::Outcome::Failed, "This page cannot make requests.");
+    test.outcome = SyncTest::Outcome::Running;
+    test.message = "Asking the server…";
+    const std::string origin = originOf(app, trimmedUrl(settings.url));
+    const auto database = [&app, settings, serial, origin](sync::HttpResponse response) {
+        using Outcome = SyncTest::Outcome;
+        const std::string& db = settings.database;
+        if (response.status == 200) {
+            const nlohmann::json info = nlohmann::json::parse(response.body, nullptr, false);
+            const int64_t docs = info.is_object() && info.value("doc_count", nlohmann::json()).is_number_integer()
+                                     ? info["doc_count"].get<int64_t>()
+                                     : 0;
+            return finishTest(app, serial, Outcome::Passed,
+                              "Ready: the database " + db + " on " + origin + " holds " + std::to_string(docs) +
+                                  (docs == 1 ? " document." : " documents."));
+        }
+        if (response.status == 401) {
+            return finishTest(app, serial, Outcome::Failed,
+                              settings.user.empty() ? "The server asks for a user name and password."
+                                                    : "The server refused the user name or password.");
+        }
+        if (response.status == 403) {
+            return finishTest(app, serial, Outcome::Failed,
+                              "The user " + settings.user + " may not read the database " + db +
+                                  ": an admin can add them to its members (Fauxton: the database, then Permissions).");
+        }
+        if (response.status == 404) {
+            return finishTest(app, serial, Outcome::NoDatabase, "The server has no database " + db + " yet.");
+        }
+        if (response.status == 0) {
+            return finishTest(app, serial, Outcome::Failed, "The server answered once, then no more: try again.");
+        }
+        finishTest(app, serial, Outcome::Failed,
+                   "The server could not open the database (" + reasonOf(response) + ").");
+    };
+    // First the server's welcome, without credentials: whether this page may talk to it at all.
+    fetchWhole(app, serverRequest(app, settings, "GET", trimmedUrl(settings.url) + "/", false),
+               [&app, settings, serial, origin, database](sync::HttpResponse response) {
+                   if (app.sync.test.serial != serial) return;
+                   if (response.status == 0) {
+                       return finishTest(
+                           app, serial, SyncTest::Outcome::Failed,
+                           "No answer from " + origin + ". If the server runs, it does not let this page (" +
+                               app.origin +
+                               ") in: turn on CORS for it. In Fauxton: Settings, CORS, Enable CORS, restricted "
+                               "to " +
+                               app.origin +
+                               ". Or in CouchDB's local.ini: [chttpd] enable_cors = true, and under [cors] "
+                               "origins = " +
+                               app.origin +
+                               ", credentials = true, methods = GET, PUT, POST, HEAD, DELETE, headers = accept, "
+                               "authorization, content-type, origin, referer.");
+                   }
+                   const nlohmann::json welcome = nlohmann::json::parse(response.body, nullptr, false);
+                   if (response.status != 200 || !welcome.is_object()) {
+                       return finishTest(app, serial, SyncTest::Outcome::Failed,
+                                         "That address answers (HTTP " + std::to_string(response.status) +
+                                             "), but not as a CouchDB server does. It is the server's address, "
+                                             "without the database's name.");
+                   }
+                   fetchWhole(app, serverRequest(app, settings, "GET", databaseUrl(settings), true), database);
+               });
+}
+
+void createSyncDatabase(App& app, const SyncSettings& settings) {
+    SyncTest& test = app.sync.test;
+    const uint64_t serial = ++test.serial;
+    if (!app.http || !syncSettingsProblem(app, settings).empty()) return;
+    test.outcome = SyncTest::Outcome::Running;
+    test.message = "Creating the database " + settings.database + "…";
+    fetchWhole(app, serverRequest(app, settings, "PUT", databaseUrl(settings), true),
+               [&app, settings, serial](sync::HttpResponse response) {
+                   using Outcome = SyncTest::Outcome;
+                   if (response.status == 201 || response.status == 202 || response.status == 412) {
+                       return finishTest(app, serial, Outcome::Passed,
+                                         "Ready: the database " + settings.database + " is there.");
+                   }
+                   if (response.status == 401 || response.status == 403) {
+                       return finishTest(app, serial, Outcome::Failed,
+                                         "This user may not create databases: an admin of the server can "
+                                         "(Fauxton: Databases, Create Database, named " +
+                                             settings.database + ").");
+                   }
+                   finishTest(app, serial, Outcome::Failed,
+                              "The server did not create the database (" +
+                                  (response.status ? reasonOf(response) : std::string("no answer")) + ").");
+               });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,6 +466,26 @@ std::string syncStatusText(const App& app) {
             return "Sync: could not save what came, will try again";
     }
     return "";
+}
+
+nlohmann::json syncSnapshot(const App& app) {
+    static const char* kErrors[] = {"",       "offline",    "unauthorized", "forbidden", "no_database",
+                                    "server", "bad_answer", "storage"};
+    static const char* kOutcomes[] = {"none", "running", "passed", "failed", "no_database"};
+    const SyncState& sync = app.sync;
+    nlohmann::json last = nullptr;
+    if (sync.last) {
+        last = {{"error", kErrors[static_cast<int>(sync.last->error)]},
+                {"pulled", sync.last->pulled},
+                {"pushed", sync.last->pushed},
+                {"refused", sync.last->refused},
+                {"detail", sync.last->detail}};
+    }
+    return {{"enabled", sync.settings.enabled},
+            {"status", syncStatusText(app)},
+            {"running", sync.pass != nullptr},
+            {"last", last},
+            {"test", {{"outcome", kOutcomes[static_cast<int>(sync.test.outcome)]}, {"message", sync.test.message}}}};
 }
 
 }  // namespace kiln::app

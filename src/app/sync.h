@@ -4,9 +4,10 @@
 // Index
 //   SyncSettings      the server, the database, the user; passwords kept per server origin
 //   SyncState         the pass running, the last one's outcome, when the next one is due
-//   Settings          load, save, check
+//   Settings          load, save, check; Test sync (testSync, createSyncDatabase)
 //   Passes            syncNow, syncDueInMs / syncTick, syncAfterCommit
-//   syncStatusText    "Synced 2 min ago", "Syncing 40/120", "Offline: will try again", …
+//   syncStatusText    "Synced 2 min ago", "Syncing 40/120", "Sync: offline, will try again", …
+//   syncSnapshot      the same, for tests
 //
 // A pass (core/sync/replicator.h) runs on its own once sync is on: when the library opens, a few
 // seconds after each change saved here, every kSyncPollMs otherwise, and after a failure again
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -31,10 +33,10 @@ struct App;
 
 struct SyncSettings {
     bool enabled = false;
-    std::string url;                 // the server, "https://couch.example:6984" (no database)
-    std::string database = "kiln";  // its database
-    std::string user;                // empty: no user (a server that lets anyone in)
-    std::string password;            // the field; saved per origin in `passwords`
+    std::string url;                               // the server, "https://couch.example:6984" (no database)
+    std::string database = "kiln";                 // its database
+    std::string user;                              // empty: no user (a server that lets anyone in)
+    std::string password;                          // the field; saved per origin in `passwords`
     std::map<std::string, std::string> passwords;  // server origin -> password
 };
 
@@ -48,18 +50,26 @@ constexpr int64_t kSyncAfterCommitMs = 2000;
 constexpr int64_t kSyncPollMs = 30000;
 constexpr int64_t kSyncMaxBackoffMs = 5 * 60 * 1000;
 
+// What "Test sync" found.
+struct SyncTest {
+    // NoDatabase: all is well but the database is missing (createSyncDatabase can make it).
+    enum class Outcome { None, Running, Passed, Failed, NoDatabase };
+    Outcome outcome = Outcome::None;
+    std::string message;
+    uint64_t serial = 0;  // the test the answers on their way belong to
+};
+
 struct SyncState {
     SyncSettings settings;
     std::unique_ptr<sync::LibraryDocs> docs;
     std::unique_ptr<sync::Replicator> pass;  // the pass running, if any
     uint64_t request_id = 0;                 // its request in flight
-    int status = 0;                          // that request's status, once it answered
-    std::string body;                        // and its body so far
     std::optional<sync::SyncProgress> last;  // how the last pass ended
     int64_t last_synced_ms = -1;             // when a pass last ended Done (app.clock_ms)
     int64_t due_ms = 0;                      // when the next pass may start
     int failures = 0;                        // passes failed in a row (the wait grows with them)
     bool again = false;                      // something was saved here while the pass ran
+    SyncTest test;                           // the Sync dialog's Test sync
 };
 
 // ---- Settings ----------------------------------------------------------------------------
@@ -72,6 +82,13 @@ std::string syncSettingsProblem(const App& app, const SyncSettings& settings);
 void loadSyncSettings(App& app);
 // Saves them (the password for the URL's origin) and, when sync is on, starts a pass.
 void saveSyncSettings(App& app, const SyncSettings& settings);
+
+// Checks `settings` step by step, as far as a pass needs: the server answers this page (no
+// answer at all: unreachable, or CORS not enabled for this page, with what to set in CouchDB),
+// and as CouchDB does; the user name and password; the database (missing: NoDatabase).
+void testSync(App& app, const SyncSettings& settings);
+// Makes the database (PUT), for a test that found it missing; says why when the user may not.
+void createSyncDatabase(App& app, const SyncSettings& settings);
 
 // ---- Passes --------------------------------------------------------------------------------
 
@@ -88,5 +105,9 @@ void syncAfterCommit(App& app);
 
 // The status line's words: "" when sync is off.
 std::string syncStatusText(const App& app);
+// Sync as stateSnapshot shows it: enabled, status (the words), running, the last pass (error:
+// "", "offline", "unauthorized", "forbidden", "no_database", "server", "bad_answer", "storage";
+// pulled, pushed, refused, detail) and Test sync (outcome, message).
+nlohmann::json syncSnapshot(const App& app);
 
 }  // namespace kiln::app

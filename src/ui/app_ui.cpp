@@ -271,6 +271,7 @@ FrameOutput drawApp(app::App& app, UiState& ui, const Fonts& fonts) {
     drawRenamePopup(app, ui);
     drawStoragePopup(app, ui, out);
     drawSettingsPopup(app, ui);
+    drawSyncPopup(app, ui);
     drawConsentPopup(app, out);
     drawImportPopup(app);
     drawShareLinkPopup(app, ui, out);

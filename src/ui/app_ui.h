@@ -20,7 +20,7 @@ enum class PhoneTab { Projects, Prompt, Code, Preview, Versions };
 enum class ViewTab { Preview, Code, Changes, AppData };
 enum class CodeView { Code, Changes, AppData };
 // Kiln's modal dialogs; ImGui opens a popup in the frame after the click that asked for it.
-enum class Dialog { None, Rename, Storage, Settings };
+enum class Dialog { None, Rename, Storage, Settings, Sync };
 
 // What only the interface remembers: panel sizes, the phone tab, text being typed in popups.
 struct UiState {
@@ -49,6 +49,8 @@ struct UiState {
     bool export_keys = false;                                       // the Storage popup's "Include API keys" box
     std::vector<std::string> export_chosen;                         // the projects chosen there to export (public ids)
     app::EndpointSettings settings_edit;                            // the Settings popup's fields while it is open
+    app::SyncSettings sync_edit;                                    // the Sync popup's fields while it is open
+    std::string sync_edit_origin;                                   // the server its password field is for
     app::GenerationPhase shown_phase = app::GenerationPhase::Idle;  // switches views when it changes
     size_t streamed_bytes = 0;                                      // the streamed code the editor last showed
     bool follow_stream = true;  // the streamed code scrolls with its end (the user scrolled up: false)

@@ -19,13 +19,6 @@ using Outcome = app::ConnectionTest::Outcome;
 
 namespace {
 
-void fieldLabel(const char* label) {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(label);
-    ImGui::SameLine(130.0f);
-    ImGui::SetNextItemWidth(-1);
-}
-
 void drawPresetChoice(app::EndpointSettings& edit) {
     fieldLabel("Endpoint");
     const codegen::Preset& current = codegen::presetFor(edit.endpoint.preset);

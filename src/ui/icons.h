@@ -29,6 +29,7 @@
 #define KILN_ICON_VERSIONS "\uE889"  // history: the Versions tab
 #define KILN_ICON_COPY "\uE14D"      // content_copy: Copy code
 #define KILN_ICON_DOWNLOAD "\uF090"  // download: Download
+#define KILN_ICON_SYNC "\uE627"      // sync: Sync
 
 namespace kiln::ui {
 

@@ -106,6 +106,7 @@ void drawRenamePopup(app::App& app, UiState& ui);
 void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out);
 void drawImportPopup(app::App& app);
 void drawSettingsPopup(app::App& app, UiState& ui);
+void drawSyncPopup(app::App& app, UiState& ui);
 void drawConsentPopup(app::App& app, FrameOutput& out);
 void drawShareLinkPopup(app::App& app, UiState& ui, FrameOutput& out);
 

@@ -1,5 +1,6 @@
-// The status bar: the saved state (Export when nothing is saved), Storage, Settings, the open
-// project's last generation's figures, the passing messages (desktop), the version shown.
+// The status bar: the saved state (Export when nothing is saved), Storage, Settings, Sync and how
+// it goes, the open project's last generation's figures, the passing messages (desktop), the
+// version shown.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -47,6 +48,18 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
     if (compactButton(KILN_ICON_STORAGE " Storage")) ui.open_next = Dialog::Storage;
     ImGui::SameLine();
     if (compactButton(KILN_ICON_SETTINGS " Settings")) ui.open_next = Dialog::Settings;
+    ImGui::SameLine();
+    if (compactButton(KILN_ICON_SYNC " Sync")) ui.open_next = Dialog::Sync;
+    const std::string sync = app::syncStatusText(app);
+    if (!sync.empty() && fitsBeside(ImGui::CalcTextSize(sync.c_str()).x + position_width)) {
+        ImGui::SameLine();
+        const bool failing = app.sync.last && app.sync.last->error != sync::SyncError::None && !app.sync.pass;
+        if (failing) {
+            ImGui::TextColored(kWarning, "%s", sync.c_str());
+        } else {
+            ImGui::TextDisabled("%s", sync.c_str());
+        }
+    }
     // The figures of the open project's generation (another's is marked in the project list).
     const bool shown = !app.open || app.generation.project_id == app.open->project.id;
     const std::string stats =

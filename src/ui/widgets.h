@@ -38,6 +38,9 @@ void sameLineIfFits(float width);
 // The width of a button labelled `label` (text before any "##" counts) with the style's padding.
 float buttonWidth(const char* label);
 
+// A dialog's field label: the label, then the field (the next item) beside it, as wide as is left.
+void fieldLabel(const char* label);
+
 // Wrapped text in the disabled text colour: explanations beside what matters.
 void mutedWrapped(const char* text);
 

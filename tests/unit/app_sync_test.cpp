@@ -26,6 +26,7 @@ struct CouchHttp : app::HttpClient {
     std::vector<codegen::HttpRequest> sent;
     bool offline = false;
     std::optional<sync::HttpResponse> forced;  // answers every request instead of the server
+    std::string authorization;                 // when set, what the database's requests must carry
 
     explicit CouchHttp(FakeCouchServer& server) : server(server) {}
     uint64_t send(const codegen::HttpRequest& request, app::HttpCallbacks callbacks) override {
@@ -35,18 +36,38 @@ struct CouchHttp : app::HttpClient {
     }
     void abort(uint64_t) override { waiting.clear(); }
 
+    // The server's welcome and the database itself (GET, PUT); the rest goes to the database.
+    sync::HttpResponse answer(const codegen::HttpRequest& request) {
+        const std::string database = std::string(kDatabaseUrl).substr(0, std::string(kDatabaseUrl).size() - 1);
+        if (request.url == std::string(kServer) + "/") return {200, R"({"couchdb":"Welcome","version":"3.3.3"})"};
+        const auto sent = std::find_if(request.headers.begin(), request.headers.end(),
+                                       [](const auto& header) { return header.first == "Authorization"; });
+        if (!authorization.empty() && (sent == request.headers.end() || sent->second != authorization)) {
+            return {401, R"({"error":"unauthorized","reason":"Name or password is incorrect."})"};
+        }
+        if (request.url == database && request.method == "PUT") {
+            if (server.database_exists) return {412, R"({"error":"file_exists"})"};
+            server.database_exists = true;
+            return {201, R"({"ok":true})"};
+        }
+        if (request.url == database) {
+            if (!server.database_exists) return {404, R"({"error":"not_found","reason":"Database does not exist."})"};
+            return {200, nlohmann::json{{"db_name", "kiln"}, {"doc_count", server.db.changesSince(0).size()}}.dump()};
+        }
+        if (request.url.rfind(kDatabaseUrl, 0) != 0) return {404, R"({"error":"not_found"})"};
+        return server.handle({request.method, request.url.substr(std::string(kDatabaseUrl).size()), request.body});
+    }
+
     // Answers the requests until none waits (at most `limit`).
     void pump(size_t limit = 10000) {
         for (size_t i = 0; i < limit && !waiting.empty(); i++) {
             auto [request, callbacks] = std::move(waiting.front());
             waiting.pop_front();
-            if (offline || request.url.rfind(kDatabaseUrl, 0) != 0) {
+            if (offline || request.url.rfind(kServer, 0) != 0) {
                 callbacks.failed(app::HttpFailure::Unreachable, "Failed to fetch");
                 continue;
             }
-            const sync::HttpResponse response =
-                forced ? *forced
-                       : server.handle({request.method, request.url.substr(std::string(kDatabaseUrl).size()), request.body});
+            const sync::HttpResponse response = forced ? *forced : answer(request);
             callbacks.response(response.status, {});
             callbacks.data(response.body);
             callbacks.end();
@@ -184,7 +205,8 @@ TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
     EXPECT_EQ(app::syncStatusText(device.app), "Synced just now");
     EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncPollMs);
 
-    device.http.forced = sync::HttpResponse{401, R"({"error":"unauthorized","reason":"Name or password is incorrect."})"};
+    device.http.forced =
+        sync::HttpResponse{401, R"({"error":"unauthorized","reason":"Name or password is incorrect."})"};
     device.now += app::kSyncPollMs;
     app::syncTick(device.app);
     device.http.pump();
@@ -196,6 +218,62 @@ TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
     EXPECT_EQ(app::syncStatusText(device.app), "Sync: the database does not exist");
 }
 
+TEST(AppSync, TestSyncSaysWhatIsWrongAndCanMakeTheDatabase) {
+    FakeCouchServer server;
+    Device device(server);
+    device.app.origin = "https://kiln.example";
+    SyncSettings settings = withUrl(kServer);
+    settings.user = "anna";
+    settings.password = "secret";
+    const auto test = [&](const SyncSettings& tried) {
+        app::testSync(device.app, tried);
+        device.http.pump();
+        return device.app.sync.test;
+    };
+
+    app::SyncTest found = test(withUrl("http://couch.example"));  // refused before any request
+    EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Failed);
+    EXPECT_NE(found.message.find("https://"), std::string::npos);
+    EXPECT_TRUE(device.http.sent.empty());
+
+    device.http.offline = true;
+    app::testSync(device.app, settings);
+    EXPECT_EQ(device.app.sync.test.outcome, app::SyncTest::Outcome::Running);
+    device.http.pump();
+    found = device.app.sync.test;
+    EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Failed);
+    EXPECT_NE(found.message.find("CORS"), std::string::npos);
+    EXPECT_NE(found.message.find("origins = https://kiln.example"), std::string::npos);
+    EXPECT_TRUE(device.http.sent.back().key_origin.empty());  // the welcome is asked for without credentials
+    device.http.offline = false;
+
+    server.database_exists = false;
+    found = test(settings);
+    EXPECT_EQ(found.outcome, app::SyncTest::Outcome::NoDatabase);
+    EXPECT_EQ(device.http.sent.back().key_origin, kServer);
+    app::createSyncDatabase(device.app, settings);
+    device.http.pump();
+    EXPECT_EQ(device.app.sync.test.outcome, app::SyncTest::Outcome::Passed);
+    EXPECT_TRUE(server.database_exists);
+    found = test(settings);
+    EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Passed);
+    EXPECT_NE(found.message.find("holds 0 documents"), std::string::npos);
+
+    device.http.authorization = "Basic YW5uYTpyaWdodA==";  // anna:right
+    found = test(settings);
+    EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Failed);
+    EXPECT_EQ(found.message, "The server refused the user name or password.");
+    device.http.authorization.clear();
+
+    device.http.forced = sync::HttpResponse{401, R"({"error":"unauthorized"})"};
+    found = test(settings);
+    EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Failed);
+    EXPECT_NE(found.message.find("not as a CouchDB server does"), std::string::npos);  // the welcome itself
+    device.http.forced = sync::HttpResponse{200, "<html>a router's page</html>"};
+    found = test(settings);
+    EXPECT_NE(found.message.find("not as a CouchDB server does"), std::string::npos);
+}
+
 TEST(AppSync, AnAnswerPastTheCapEndsThePassUnread) {
     FakeCouchServer server;
     Device device(server);
@@ -203,7 +281,7 @@ TEST(AppSync, AnAnswerPastTheCapEndsThePassUnread) {
     device.turnOn();
     ASSERT_TRUE(device.app.sync.last);
     EXPECT_EQ(device.app.sync.last->error, sync::SyncError::BadAnswer);
-    EXPECT_TRUE(device.app.sync.body.empty() || device.app.sync.body.size() <= app::kMaxSyncAnswerBytes);
+    EXPECT_NE(device.app.sync.last->detail.find("more than 64 MB"), std::string::npos);
 }
 
 TEST(AppSync, SyncOffMeansNoRequestAndNoStatus) {
