@@ -117,7 +117,7 @@ void fillDatabase(Store& store) {
 
     // Sync: every project and version as a document (a project renamed since, so with two
     // revisions), a checkpoint, and a version from another library, in a project made for it
-    // before its project's document came.
+    // before its project's document came, whose parent has not come yet.
     kiln::sync::LibraryDocs docs(store);
     docs.refresh();
     store.renameProject(timer.id, "Pomodoro timer ✓");
@@ -130,7 +130,7 @@ void fillDatabase(Store& store) {
                    {"_revisions", {{"start", 1}, {"ids", {hash}}}},
                    {"type", "version"},
                    {"project", "8899aabbccddeeff"},
-                   {"parent", nullptr},
+                   {"parent", "0123456789abcdef0123456789abcdef"},  // not come yet: a pending parent
                    {"prompt", "made on a phone"},
                    {"code", "<p>from elsewhere</p>"},
                    {"model", "m"},

@@ -62,8 +62,9 @@ void drawSyncPopup(app::App& app, UiState& ui) {
     if (!beginDialog("Sync", 560, &open)) return;
     app::SyncSettings& edit = ui.sync_edit;
     beginDialogBody();
-    mutedWrapped("Keep this library on a CouchDB server (Apache CouchDB, Cloudant or PouchDB Server) and on "
-                 "every device that syncs with it. Settings and keys stay on this device.");
+    mutedWrapped(
+        "Keep this library on a CouchDB server (Apache CouchDB, Cloudant or PouchDB Server) and on "
+        "every device that syncs with it. Settings and keys stay on this device.");
     ImGui::Spacing();
     ImGui::Checkbox("Sync this library", &edit.enabled);
     fieldLabel("Server");

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -218,7 +220,9 @@ public:
     bool has_bulk_get = true;  // false: as CouchDB 1.x, _bulk_get is 404
     bool string_seqs = true;   // CouchDB 2+ sequences ("7-g1AAAA…"); false: PouchDB's numbers
     bool database_exists = true;
-    std::string refuse_doc_id;  // _bulk_docs refuses this document (a validate_doc_update)
+    std::string refuse_doc_id;               // _bulk_docs refuses this document (a validate_doc_update)
+    size_t max_docs_per_request = SIZE_MAX;  // more in one _bulk_docs: 413, as max_bulk_docs_count
+    size_t max_request_bytes = SIZE_MAX;     // a bigger _bulk_docs: 413, as max_http_request_size
     std::map<std::string, json> locals;
     std::vector<HttpRequest> log;  // every request received
 
@@ -281,8 +285,15 @@ public:
             return {200, json{{"results", results}}.dump()};
         }
         if (path.resource == "_bulk_docs") {
+            if (body["docs"].size() > max_docs_per_request || request.body.size() > max_request_bytes) {
+                return {413, R"({"error":"too_large","reason":"the request entity is too large"})"};
+            }
+            // As CouchDB, in the order of their ids (not the request's): sequences follow it.
+            std::vector<json> docs = body["docs"].get<std::vector<json>>();
+            std::stable_sort(docs.begin(), docs.end(),
+                             [](const json& a, const json& b) { return a["_id"].dump() < b["_id"].dump(); });
             json answer = json::array();
-            for (const json& doc : body["docs"]) {
+            for (const json& doc : docs) {
                 if (doc["_id"] == refuse_doc_id) {
                     answer.push_back({{"id", refuse_doc_id}, {"error", "forbidden"}, {"reason", "not allowed"}});
                 } else if (!db.put(doc)) {

@@ -2,6 +2,8 @@
 // two libraries that sync through one server end with (merges, numbering, the trash).
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include "core/store/store.h"
 #include "core/sync/library_docs.h"
 #include "core/sync/replicator.h"
@@ -362,8 +364,16 @@ TEST(SyncLibraryDocs, WhatIsNotADocumentOfKilnsIsRefusedAndNothingOfItKept) {
         with("_id", "note:1"),
         with("_id", "version:XYZ"),
         with("_id", 7),
-        with("_rev", "1-" + std::string(32, '0')),  // not the revision of its id
-        with("_deleted", true),                     // versions are never deleted
+        with("_rev", "1-" + std::string(32, '0')),  // not what _revisions says
+        []() {                                      // the revision _revisions says, but not the one of its id
+            json doc = versionDoc(std::string(32, 'b'), "0123456789abcdef", 1);
+            doc["_rev"] = "1-" + std::string(32, '0');
+            doc["_revisions"]["ids"][0] = std::string(32, '0');
+            return doc;
+        }(),
+        with("_deleted", "no"),
+        with("_deleted", 1),
+        with("_deleted", true),  // versions are never deleted
         without("_revisions"),
         with("type", "project"),
         with("project", "../../etc"),
@@ -377,12 +387,12 @@ TEST(SyncLibraryDocs, WhatIsNotADocumentOfKilnsIsRefusedAndNothingOfItKept) {
         projectWith("name", ""),
         projectWith("name", "   "),
         projectWith("name", std::string(201, 'n')),
-        projectWith("name", "two\nlines"),
         projectWith("type", "version"),
         projectWith("created_at", "yesterday"),
         projectWith("deleted_at", "soon"),
         projectWith("_id", "project:short"),
         projectWith("_rev", "1-bb"),  // not what _revisions says
+        projectWith("_deleted", "yes"),
     };
     Library library;
     EXPECT_EQ(library.docs.putDocs(bad), bad.size());
@@ -393,6 +403,87 @@ TEST(SyncLibraryDocs, WhatIsNotADocumentOfKilnsIsRefusedAndNothingOfItKept) {
     // The same documents, whole, are kept.
     EXPECT_EQ(library.docs.putDocs({good, project}), 0u);
     EXPECT_EQ(library.count("SELECT count(*) FROM versions"), 1);
+}
+
+TEST(SyncLibraryDocs, ANameOnTwoLinesIsANameAsTheStoreSaysSo) {
+    Library library;
+    EXPECT_EQ(library.docs.putDocs({projectDoc("0123456789abcdef", {1, {"aa"}}, "Two\nlines", 1)}), 0u);
+    EXPECT_EQ(library.store.getProjectByPublicId("0123456789abcdef")->name, "Two\nlines");
+}
+
+TEST(SyncLibraryDocs, AVersionThatCameBeforeItsParentIsLinkedToItWhenItComes) {
+    // Batches of one, and the child's id sorted before its parent's: a server (CouchDB sorts a
+    // _bulk_docs request by id) may list the child first.
+    FakeCouchServer server;
+    Library a;
+    const store::Project project = a.store.createProject("Timer");
+    const store::Version parent = a.addVersion(project.id, "<p>parent</p>");
+    const store::Version child = a.addVersion(project.id, "<p>child</p>", parent.summary.id);
+    Statement swap(a.store.database(),
+                   "UPDATE version_global_ids SET global_id = CASE version_id WHEN ? THEN ? ELSE ? END");
+    swap.bind(1, child.summary.id).bind(2, std::string(32, '1')).bind(3, std::string(32, 'f')).run();
+    a.sync(server);
+
+    Library b(1'800'000'000'000);
+    b.docs.refresh();
+    Replicator replicator(b.docs, b.docs.libraryId(), kRemote, {1});
+    ASSERT_EQ(runPass(replicator, server).stage, SyncStage::Done);
+    const int64_t id = b.store.getProjectByPublicId(project.public_id)->id;
+    const std::vector<store::VersionSummary> versions = b.store.listVersions(id);
+    ASSERT_EQ(versions.size(), 2u);
+    EXPECT_EQ(*b.store.getCode(id, 2), "<p>child</p>");
+    EXPECT_EQ(versions[1].parent_id, versions[0].id);
+    EXPECT_EQ(b.count("SELECT count(*) FROM sync_pending_parents"), 0);
+}
+
+TEST(SyncLibraryDocs, AVersionAnOlderKilnAddedWithoutAGlobalIdIsSyncedAndNumbered) {
+    Library library;
+    const store::Project project = library.store.createProject("Timer");
+    library.addVersion(project.id, "<p>1</p>");
+    // An older Kiln, in another tab, adds a version and gives it no global id.
+    library.store.database().exec("INSERT INTO versions (project_id, number, code, created_at) VALUES (" +
+                                  std::to_string(project.id) + ", 2, '<p>2</p>', 1900000000000)");
+    library.docs.refresh();
+    EXPECT_EQ(library.docs.changesAfter(0), 3u);
+    EXPECT_EQ(library.docs.putDocs({versionDoc(std::string(32, 'e'), project.public_id, 1'800'000'000'000)}), 0u);
+    EXPECT_EQ(*library.store.getCode(project.id, 2), "<p>elsewhere</p>");
+    EXPECT_EQ(*library.store.getCode(project.id, 3), "<p>2</p>");
+}
+
+TEST(SyncLibraryDocs, WhatTheUserDidToAPlaceholderIsMadeARevisionOnTopOfTheDocumentThatCame) {
+    Library library;
+    library.docs.putDocs({versionDoc(std::string(32, 'a'), "0123456789abcdef", 1'690'000'000'000)});
+    const int64_t id = library.store.getProjectByPublicId("0123456789abcdef")->id;
+    library.store.deleteProject(id);
+    library.docs.refresh();
+    EXPECT_EQ(library.count("SELECT count(*) FROM sync_revs"), 0);  // nothing of it made a document yet
+
+    library.docs.putDocs({projectDoc("0123456789abcdef", {1, {"ffff"}}, "Weather", 1'680'000'000'000)});
+    const store::Project project = *library.store.getProject(id);
+    EXPECT_EQ(project.name, "Weather");
+    EXPECT_TRUE(project.deleted_at);
+    const std::vector<std::string> leaves = library.docs.changesSince(0, 10).back().revs;
+    ASSERT_EQ(leaves.size(), 1u);  // one line of history: the trash on top of what came
+    const json doc = *library.docs.getDoc("project:0123456789abcdef", leaves[0]);
+    EXPECT_EQ(doc["_revisions"]["start"], 2);
+    EXPECT_EQ(doc["name"], "Weather");
+    EXPECT_FALSE(doc["deleted_at"].is_null());
+}
+
+TEST(SyncLibraryDocs, NoReadIsLeftOpenBetweenCalls) {
+    FakeCouchServer server;
+    SharedProject shared(3, 1'800'000'000'000);
+    Library& library = shared.b;
+    library.docs.changesAfter(0);
+    library.docs.checkpoint("none");
+    library.docs.missingRevs({{"version:" + std::string(32, '0'), {"1-a"}}});
+    library.docs.getDoc("project:" + shared.project.public_id, library.docs.changesSince(0, 1)[0].revs[0]);
+    sqlite3* db = library.store.database().handle();
+    for (sqlite3_stmt* statement = sqlite3_next_stmt(db, nullptr); statement;
+         statement = sqlite3_next_stmt(db, statement)) {
+        EXPECT_FALSE(sqlite3_stmt_busy(statement)) << sqlite3_sql(statement);
+    }
+    EXPECT_TRUE(sqlite3_get_autocommit(db));
 }
 
 TEST(SyncLibraryDocs, WhatComesTwiceIsKeptOnce) {

@@ -61,6 +61,15 @@ TEST(SyncRevisions, TheWinnerIsCouchDbsLiveThenLongestThenGreatestHash) {
     EXPECT_TRUE(tree.pathTo("9-z").ids.empty());
 }
 
+TEST(SyncRevisions, ThirtyTwoHexDigitsCompareAsTheBytesTheySpellAsInCouchDb) {
+    RevTree tree;
+    tree.add({2, {"dead", "a"}}, false);
+    tree.add({2, {"9f000000000000000000000000000000", "a"}}, false);
+    EXPECT_EQ(tree.winner(), "2-9f000000000000000000000000000000");  // 0x9f > 'd' (0x64)
+    EXPECT_EQ(hashBytes("0A0b0000000000000000000000000000"), std::string("\x0a\x0b") + std::string(14, '\0'));
+    EXPECT_EQ(hashBytes("dead"), "dead");
+}
+
 TEST(SyncRevisions, AnAncestorLearntWithoutItsParentLearnsItLater) {
     RevTree tree;
     tree.add({3, {"c", "b"}}, false);
@@ -289,6 +298,85 @@ TEST(SyncPass, ADocumentTheServerRefusesIsCountedAndTheOthersGo) {
     EXPECT_EQ(progress.pushed, 2u);
     EXPECT_EQ(progress.refused, 1u);
     EXPECT_TRUE(server.db.leaves("version:2").empty());
+}
+
+TEST(SyncPass, BatchesTooBigForTheServerAreHalvedAndADocumentItNeverTakesIsPassed) {
+    FakeCouchServer server;
+    server.max_docs_per_request = 3;
+    server.max_request_bytes = 4000;
+    MemoryDocs local;
+    for (int i = 0; i < 10; i++) local.db.edit("version:" + std::to_string(i), {{"type", "version"}});
+    local.db.edit("version:huge", {{"type", "version"}, {"code", std::string(5000, 'x')}});
+    Replicator replicator(local, kLibrary, kRemote, {8});
+    const SyncProgress& progress = runPass(replicator, server);
+    EXPECT_EQ(progress.stage, SyncStage::Done) << progress.detail;
+    EXPECT_EQ(progress.pushed, 10u);
+    EXPECT_EQ(progress.refused, 1u);
+    EXPECT_TRUE(server.db.leaves("version:huge").empty());
+    EXPECT_EQ(server.db.leaves("version:9").size(), 1u);
+    // The next pass starts after it: nothing is sent again.
+    server.log.clear();
+    Replicator again(local, kLibrary, kRemote, {8});
+    EXPECT_EQ(runPass(again, server).pushed, 0u);
+    EXPECT_EQ(countOf(server, "POST _bulk_docs"), 0u);
+}
+
+TEST(SyncPass, ARevisionBulkGetDoesNotGiveIsAskedForAloneAndOnlyNotFoundIsGone) {
+    FakeCouchServer server;
+    for (const char* id : {"version:timeout", "version:absent", "version:gone", "version:fine"}) {
+        server.db.edit(id, {{"type", "version"}});
+    }
+    MemoryDocs local;
+    Replicator replicator(local, kLibrary, kRemote);
+    while (replicator.request()) {
+        const HttpRequest request = *replicator.request();
+        HttpResponse response = server.handle(request);
+        if (parsePath(request.path).resource == "_bulk_get") {
+            json answer = json::parse(response.body);
+            json kept = json::array();
+            for (json& result : answer["results"]) {
+                const std::string id = result["id"];
+                const std::string rev = result["docs"][0]["ok"]["_rev"];
+                if (id == "version:absent") continue;
+                if (id == "version:timeout" || id == "version:gone") {
+                    result["docs"][0] = {
+                        {"error",
+                         {{"id", id}, {"rev", rev}, {"error", id == "version:gone" ? "not_found" : "timeout"}}}};
+                }
+                kept.push_back(result);
+            }
+            answer["results"] = kept;
+            response.body = answer.dump();
+        }
+        replicator.receive(response);
+    }
+    EXPECT_EQ(replicator.progress().stage, SyncStage::Done) << replicator.progress().detail;
+    EXPECT_EQ(countOf(server, "GET <doc>"), 2u);  // the timeout and the absent one
+    EXPECT_EQ(local.db.leaves("version:timeout").size(), 1u);
+    EXPECT_EQ(local.db.leaves("version:absent").size(), 1u);
+    EXPECT_EQ(local.db.leaves("version:fine").size(), 1u);
+    EXPECT_TRUE(local.db.leaves("version:gone").empty());
+    EXPECT_EQ(replicator.progress().pulled, 3u);
+}
+
+TEST(SyncPass, ASingleGetThatAnswersAnotherDocumentEndsThePassWithNoCheckpoint) {
+    FakeCouchServer server;
+    server.has_bulk_get = false;
+    server.db.edit("version:1", {{"type", "version"}});
+    server.db.edit("version:2", {{"type", "version"}});
+    MemoryDocs local;
+    Replicator replicator(local, kLibrary, kRemote);
+    while (replicator.request()) {
+        const HttpRequest request = *replicator.request();
+        HttpResponse response = server.handle(request);
+        if (parsePath(request.path).resource == "version:2") {
+            response = server.handle({"GET", "version%3A1?rev=" + server.db.winner("version:1") + "&revs=true", ""});
+        }
+        replicator.receive(response);
+    }
+    EXPECT_EQ(replicator.progress().stage, SyncStage::Failed);
+    EXPECT_EQ(replicator.progress().error, SyncError::BadAnswer);
+    EXPECT_TRUE(local.checkpoints.empty());
 }
 
 TEST(SyncPass, AStorageFailureHereStopsThePassWithNoCheckpointMoved) {

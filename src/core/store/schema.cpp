@@ -115,6 +115,11 @@ CREATE TABLE version_origins (
 CREATE TABLE sync_placeholders (
     project_id  INTEGER PRIMARY KEY REFERENCES projects (id)
 );
+-- The parent of each version that came by sync before its parent did, until the parent comes.
+CREATE TABLE sync_pending_parents (
+    version_id        INTEGER PRIMARY KEY REFERENCES versions (id),
+    parent_global_id  TEXT    NOT NULL
+);
 )sql"},
     };
 #ifdef KILN_APPEND_EMPTY_MIGRATION

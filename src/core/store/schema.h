@@ -68,7 +68,7 @@ constexpr const char kGiveGlobalIds[] =
     " WHERE id NOT IN (SELECT version_id FROM version_global_ids)";
 
 // The schema version that made the tables of sync (sync_changes, sync_revs, sync_checkpoints,
-// version_origins, sync_placeholders: src/core/sync/library_docs.h).
+// version_origins, sync_placeholders, sync_pending_parents: src/core/sync/library_docs.h).
 constexpr int kSyncSchemaVersion = 6;
 
 // The released migrations, oldest first.

@@ -59,10 +59,12 @@ constexpr const char kAddPlaceholder[] = "INSERT INTO sync_placeholders (project
 constexpr const char kRemovePlaceholder[] = "DELETE FROM sync_placeholders WHERE project_id = :project_id";
 constexpr const char kHasVersion[] = "SELECT 1 FROM version_global_ids WHERE global_id = :global_id";
 constexpr const char kVersionDoc[] =
-    "SELECT p.public_id, pg.global_id, v.prompt, v.code, v.model, v.endpoint_label, v.created_at, v.ttft_ms,"
+    "SELECT p.public_id, coalesce(pg.global_id, pp.parent_global_id), v.prompt, v.code, v.model, v.endpoint_label, "
+    "v.created_at, v.ttft_ms,"
     " v.duration_ms, v.prompt_tokens, v.completion_tokens, v.finish_reason, o.library_id"
     " FROM version_global_ids g JOIN versions v ON v.id = g.version_id JOIN projects p ON p.id = v.project_id"
     " LEFT JOIN version_global_ids pg ON pg.version_id = v.parent_id"
+    " LEFT JOIN sync_pending_parents pp ON pp.version_id = v.id"
     " LEFT JOIN version_origins o ON o.version_id = v.id WHERE g.global_id = :global_id";
 constexpr const char kInsertSyncedVersion[] =
     "INSERT INTO versions (project_id, number, parent_id, prompt, code, model, endpoint_label, created_at,"
@@ -71,20 +73,28 @@ constexpr const char kInsertSyncedVersion[] =
     " (SELECT version_id FROM version_global_ids WHERE global_id = :parent), :prompt, :code, :model,"
     " :endpoint_label, :created_at, :ttft_ms, :duration_ms, :prompt_tokens, :completion_tokens, :finish_reason "
     "FROM versions WHERE project_id = :project_id RETURNING id";
+constexpr const char kAddPendingParent[] =
+    "INSERT INTO sync_pending_parents (version_id, parent_global_id) VALUES (:new_version_id, :parent)";
+// Versions whose parent came after them get it: each pending parent that is here now.
+constexpr const char kLinkPendingParents[] =
+    "UPDATE versions SET parent_id = g.version_id FROM sync_pending_parents p"
+    " JOIN version_global_ids g ON g.global_id = p.parent_global_id WHERE versions.id = p.version_id";
+constexpr const char kForgetLinkedParents[] =
+    "DELETE FROM sync_pending_parents WHERE parent_global_id IN (SELECT global_id FROM version_global_ids)";
 constexpr const char kInsertOrigin[] =
     "INSERT INTO version_origins (version_id, library_id) VALUES (:new_version_id, :library_id)";
 constexpr const char kTouchProjectAt[] = "UPDATE projects SET updated_at = max(updated_at, :at) WHERE id = :project_id";
 // Numbers by when versions were made: first each to minus its rank (numbers are positive, so no
-// two collide on UNIQUE (project_id, number) on the way), then back to plus.
+// two collide on UNIQUE (project_id, number) on the way), then back to plus. Every version has a
+// global id here (kGiveGlobalIds runs first).
 constexpr const char kMisnumbered[] =
     "SELECT count(*) FROM (SELECT v.number, row_number() OVER (ORDER BY v.created_at, g.global_id) AS rank"
     " FROM versions v JOIN version_global_ids g ON g.version_id = v.id WHERE v.project_id = :project_id)"
     " WHERE number != rank";
 constexpr const char kRenumberByRank[] =
-    "WITH ranked AS (SELECT v.id, row_number() OVER (ORDER BY v.created_at, g.global_id) AS rank"
-    " FROM versions v JOIN version_global_ids g ON g.version_id = v.id WHERE v.project_id = :project_id) "
-    "UPDATE versions SET number = -(SELECT rank FROM ranked WHERE ranked.id = versions.id)"
-    " WHERE project_id = :project_id";
+    "UPDATE versions SET number = -r.rank FROM (SELECT v.id, row_number() OVER (ORDER BY v.created_at, g.global_id)"
+    " AS rank FROM versions v JOIN version_global_ids g ON g.version_id = v.id WHERE v.project_id = :project_id) r"
+    " WHERE versions.id = r.id";
 constexpr const char kRenumberPositive[] =
     "UPDATE versions SET number = -number WHERE project_id = :project_id AND number < 0";
 constexpr const char kGetCheckpoint[] = "SELECT last_seq FROM sync_checkpoints WHERE id = :id";
@@ -132,9 +142,17 @@ bool countOf(const json& doc, const char* name, bool required, std::optional<int
     return true;
 }
 
+// What the store takes as a name: something besides spaces, and not too long.
 bool validName(const std::string& name) {
-    return !name.empty() && name.size() <= kMaxNameBytes && name.find_first_not_of(" \t\r\n") != std::string::npos &&
-           std::none_of(name.begin(), name.end(), [](char c) { return c == '\n' || c == '\r'; });
+    return name.size() <= kMaxNameBytes && name.find_first_not_of(" \t\r\n") != std::string::npos;
+}
+
+// `_deleted`: false when absent; nullopt when it is there and not a boolean.
+std::optional<bool> deletedOf(const json& doc) {
+    const auto it = doc.find("_deleted");
+    if (it == doc.end()) return false;
+    if (!it->is_boolean()) return std::nullopt;
+    return it->get<bool>();
 }
 
 // `_revisions`, which must name `_rev` first; nullopt when either is missing or wrong.
@@ -189,6 +207,7 @@ std::optional<ProjectFields> projectFields(const json& body) {
 
 const std::vector<store::NamedQuery>& libraryDocsQueries() {
     static const std::vector<store::NamedQuery> kQueries = {
+        {"sync.giveGlobalIds", store::kGiveGlobalIds},
         {"sync.bumpChange", kBumpChange},
         {"sync.listChanges", kListChanges},
         {"sync.countChanges", kCountChanges},
@@ -209,6 +228,9 @@ const std::vector<store::NamedQuery>& libraryDocsQueries() {
         {"sync.insertSyncedVersion", kInsertSyncedVersion},
         {"sync.insertSyncedVersion.index", store::kIndexVersion},
         {"sync.insertSyncedVersion.globalId", store::kNewGlobalId},
+        {"sync.addPendingParent", kAddPendingParent},
+        {"sync.linkPendingParents", kLinkPendingParents},
+        {"sync.forgetLinkedParents", kForgetLinkedParents},
         {"sync.insertOrigin", kInsertOrigin},
         {"sync.touchProjectAt", kTouchProjectAt},
         {"sync.misnumbered", kMisnumbered},
@@ -222,13 +244,25 @@ const std::vector<store::NamedQuery>& libraryDocsQueries() {
 
 LibraryDocs::LibraryDocs(store::Store& store) : store_(store) {}
 
-store::Statement& LibraryDocs::prepared(const char* sql) {
-    auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<store::Statement>(store_.database(), sql);
-    slot->reset();
-    slot->clearBindings();
-    return *slot;
-}
+// A cached statement, reset when it goes out of scope, so that no read stays open between calls
+// (an open read holds the library's file: another tab's commits could not be taken in).
+class LibraryDocs::Query {
+public:
+    Query(LibraryDocs& docs, const char* sql) {
+        auto& slot = docs.statements_[sql];
+        if (!slot) slot = std::make_unique<store::Statement>(docs.store_.database(), sql);
+        statement_ = slot.get();
+        statement_->reset();
+        statement_->clearBindings();
+    }
+    ~Query() { statement_->reset(); }
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+    store::Statement* operator->() { return statement_; }
+
+private:
+    store::Statement* statement_ = nullptr;
+};
 
 std::string LibraryDocs::libraryId() {
     if (std::optional<std::string> id = store_.getSetting(kLibraryIdSetting); id && isHex(*id, 32)) return *id;
@@ -240,7 +274,7 @@ std::string LibraryDocs::libraryId() {
 }
 
 void LibraryDocs::bumpChange(const std::string& doc_id) {
-    prepared(kBumpChange).bind(":doc_id", doc_id).run();
+    Query(*this, kBumpChange)->bind(":doc_id", doc_id).run();
 }
 
 RevTree LibraryDocs::projectTree(const std::string& doc_id) {
@@ -250,8 +284,11 @@ RevTree LibraryDocs::projectTree(const std::string& doc_id) {
         bool deleted;
     };
     std::map<std::string, Row> rows;
-    store::Statement& query = prepared(kProjectRevs).bind(":doc_id", doc_id);
-    while (query.step()) rows[query.columnText(0)] = {query.columnText(1), query.columnInt(2) != 0};
+    {
+        Query query(*this, kProjectRevs);
+        query->bind(":doc_id", doc_id);
+        while (query->step()) rows[query->columnText(0)] = {query->columnText(1), query->columnInt(2) != 0};
+    }
     RevTree tree;
     for (const auto& [rev, row] : rows) {
         RevPath path{parseRev(rev)->generation, {parseRev(rev)->hash}};
@@ -261,30 +298,52 @@ RevTree LibraryDocs::projectTree(const std::string& doc_id) {
     return tree;
 }
 
+std::optional<LibraryDocs::RevBody> LibraryDocs::revBody(const std::string& doc_id, const std::string& rev) {
+    Query query(*this, kRevBody);
+    query->bind(":doc_id", doc_id).bind(":rev", rev);
+    if (!query->step()) return std::nullopt;
+    return RevBody{query->isNull(0) ? json() : json::parse(query->columnText(0), nullptr, false),
+                   query->columnInt(1) != 0};
+}
+
+std::optional<LibraryDocs::ProjectRow> LibraryDocs::projectRow(const std::string& public_id) {
+    Query query(*this, kProjectRow);
+    query->bind(":public_id", public_id);
+    if (!query->step()) return std::nullopt;
+    ProjectRow row;
+    row.project.id = query->columnInt(0);
+    row.project.public_id = query->columnText(1);
+    row.project.name = query->columnText(2);
+    row.project.created_at = query->columnInt(3);
+    row.project.deleted_at = query->columnOptionalInt(4);
+    row.placeholder = query->columnInt(5) != 0;
+    return row;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Refresh
 // ---------------------------------------------------------------------------------------------
 
-void LibraryDocs::refreshProject(const store::Project& project, bool placeholder) {
-    // A project made for versions that came before its document waits for that document, unless
-    // the user renamed or trashed it meanwhile.
-    if (placeholder && project.name == kPlaceholderProjectName && !project.deleted_at) return;
+void LibraryDocs::refreshProject(const ProjectRow& row) {
+    // A project made for versions that came before its document is not a document of this
+    // library's making: what the user does to it waits for that document (putProject).
+    if (row.placeholder) return;
+    const store::Project& project = row.project;
     const std::string doc_id = kProjectPrefix + project.public_id;
     const json body = projectBody(project.name, project.created_at, project.deleted_at);
     const RevTree tree = projectTree(doc_id);
     const std::string winner = tree.winner();
     if (!winner.empty()) {
-        store::Statement& query = prepared(kRevBody).bind(":doc_id", doc_id).bind(":rev", winner);
-        if (query.step()) {
-            if (query.columnInt(1) != 0 && project.deleted_at) return;  // a deletion, and in the trash here
-            if (json::parse(query.columnText(0), nullptr, false) == body) return;
+        if (const std::optional<RevBody> stored = revBody(doc_id, winner)) {
+            if (stored->deleted && project.deleted_at) return;  // a deletion, and in the trash here
+            if (stored->body == body) return;
         }
     }
     RevPath path = winner.empty() ? RevPath{0, {}} : tree.pathTo(winner, 1);
     path.start++;
     path.ids.insert(path.ids.begin(), contentHash(winner + "\n" + body.dump()));
-    prepared(kInsertRev)
-        .bind(":doc_id", doc_id)
+    Query(*this, kInsertRev)
+        ->bind(":doc_id", doc_id)
         .bind(":rev", path.revs().front())
         .bind(":parent", winner)
         .bind(":deleted", 0)
@@ -297,19 +356,27 @@ void LibraryDocs::refresh() {
     store_.requireWritable();
     libraryId();
     store::Transaction transaction(store_.database());
-    std::vector<std::pair<store::Project, bool>> projects;
-    for (store::Statement& query = prepared(kAllProjects); query.step();) {
-        store::Project project;
-        project.id = query.columnInt(0);
-        project.public_id = query.columnText(1);
-        project.name = query.columnText(2);
-        project.created_at = query.columnInt(3);
-        project.deleted_at = query.columnOptionalInt(4);
-        projects.emplace_back(std::move(project), query.columnInt(5) != 0);
+    Query(*this, store::kGiveGlobalIds)->run();  // versions an older Kiln (another tab) added
+    std::vector<ProjectRow> projects;
+    {
+        Query query(*this, kAllProjects);
+        while (query->step()) {
+            ProjectRow row;
+            row.project.id = query->columnInt(0);
+            row.project.public_id = query->columnText(1);
+            row.project.name = query->columnText(2);
+            row.project.created_at = query->columnInt(3);
+            row.project.deleted_at = query->columnOptionalInt(4);
+            row.placeholder = query->columnInt(5) != 0;
+            projects.push_back(std::move(row));
+        }
     }
-    for (const auto& [project, placeholder] : projects) refreshProject(project, placeholder);
+    for (const ProjectRow& row : projects) refreshProject(row);
     std::vector<std::string> unlisted;
-    for (store::Statement& query = prepared(kUnlistedVersions); query.step();) unlisted.push_back(query.columnText(0));
+    {
+        Query query(*this, kUnlistedVersions);
+        while (query->step()) unlisted.push_back(query->columnText(0));
+    }
     for (const std::string& global_id : unlisted) bumpChange(kVersionPrefix + global_id);
     transaction.commit();
 }
@@ -320,9 +387,11 @@ void LibraryDocs::refresh() {
 
 std::vector<LocalChange> LibraryDocs::changesSince(uint64_t since, size_t limit) {
     std::vector<LocalChange> changes;
-    store::Statement& query =
-        prepared(kListChanges).bind(":since", static_cast<int64_t>(since)).bind(":limit", static_cast<int64_t>(limit));
-    while (query.step()) changes.push_back({static_cast<uint64_t>(query.columnInt(0)), query.columnText(1), {}});
+    {
+        Query query(*this, kListChanges);
+        query->bind(":since", static_cast<int64_t>(since)).bind(":limit", static_cast<int64_t>(limit));
+        while (query->step()) changes.push_back({static_cast<uint64_t>(query->columnInt(0)), query->columnText(1), {}});
+    }
     for (LocalChange& change : changes) {
         change.revs = startsWith(change.id, kProjectPrefix) ? projectTree(change.id).leaves()
                                                             : std::vector<std::string>{versionRev(change.id)};
@@ -331,9 +400,14 @@ std::vector<LocalChange> LibraryDocs::changesSince(uint64_t since, size_t limit)
 }
 
 uint64_t LibraryDocs::changesAfter(uint64_t since) {
-    store::Statement& query = prepared(kCountChanges).bind(":since", static_cast<int64_t>(since));
-    query.step();
-    return static_cast<uint64_t>(query.columnInt(0));
+    Query query(*this, kCountChanges);
+    query->bind(":since", static_cast<int64_t>(since)).step();
+    return static_cast<uint64_t>(query->columnInt(0));
+}
+
+bool LibraryDocs::hasVersion(const std::string& global_id) {
+    Query query(*this, kHasVersion);
+    return query->bind(":global_id", global_id).step();
 }
 
 std::map<std::string, std::vector<std::string>> LibraryDocs::missingRevs(
@@ -341,7 +415,7 @@ std::map<std::string, std::vector<std::string>> LibraryDocs::missingRevs(
     std::map<std::string, std::vector<std::string>> missing;
     for (const auto& [id, list] : revs) {
         if (startsWith(id, kVersionPrefix)) {
-            const bool here = prepared(kHasVersion).bind(":global_id", id.substr(8)).step();
+            const bool here = hasVersion(id.substr(8));
             for (const std::string& rev : list) {
                 if (!here || rev != versionRev(id)) missing[id].push_back(rev);
             }
@@ -358,41 +432,44 @@ std::map<std::string, std::vector<std::string>> LibraryDocs::missingRevs(
 std::optional<json> LibraryDocs::getDoc(const std::string& id, const std::string& rev) {
     if (startsWith(id, kVersionPrefix)) {
         if (rev != versionRev(id)) return std::nullopt;
-        store::Statement& query = prepared(kVersionDoc).bind(":global_id", id.substr(8));
-        if (!query.step()) return std::nullopt;
-        const auto optional = [&](int column) {
-            return query.isNull(column) ? json(nullptr) : json(query.columnInt(column));
-        };
-        json doc = {{"_id", id},
-                    {"_rev", rev},
-                    {"_revisions", {{"start", 1}, {"ids", {rev.substr(2)}}}},
-                    {"type", "version"},
-                    {"project", query.columnText(0)},
-                    {"parent", query.isNull(1) ? json(nullptr) : json(query.columnText(1))},
-                    {"prompt", query.columnText(2)},
-                    {"code", query.columnText(3)},
-                    {"model", query.columnText(4)},
-                    {"endpoint_label", query.columnText(5)},
-                    {"created_at", query.columnInt(6)},
-                    {"ttft_ms", optional(7)},
-                    {"duration_ms", optional(8)},
-                    {"prompt_tokens", optional(9)},
-                    {"completion_tokens", optional(10)},
-                    {"finish_reason", query.columnText(11)},
-                    {"made_on", query.isNull(12) ? std::string() : query.columnText(12)}};
-        if (query.isNull(12)) doc["made_on"] = libraryId();
+        json doc;
+        bool made_here = false;
+        {
+            Query query(*this, kVersionDoc);
+            if (!query->bind(":global_id", id.substr(8)).step()) return std::nullopt;
+            const auto optional = [&](int column) {
+                return query->isNull(column) ? json(nullptr) : json(query->columnInt(column));
+            };
+            doc = {{"_id", id},
+                   {"_rev", rev},
+                   {"_revisions", {{"start", 1}, {"ids", {rev.substr(2)}}}},
+                   {"type", "version"},
+                   {"project", query->columnText(0)},
+                   {"parent", query->isNull(1) ? json(nullptr) : json(query->columnText(1))},
+                   {"prompt", query->columnText(2)},
+                   {"code", query->columnText(3)},
+                   {"model", query->columnText(4)},
+                   {"endpoint_label", query->columnText(5)},
+                   {"created_at", query->columnInt(6)},
+                   {"ttft_ms", optional(7)},
+                   {"duration_ms", optional(8)},
+                   {"prompt_tokens", optional(9)},
+                   {"completion_tokens", optional(10)},
+                   {"finish_reason", query->columnText(11)},
+                   {"made_on", query->isNull(12) ? std::string() : query->columnText(12)}};
+            made_here = query->isNull(12);
+        }
+        if (made_here) doc["made_on"] = libraryId();
         return doc;
     }
-    store::Statement& query = prepared(kRevBody).bind(":doc_id", id).bind(":rev", rev);
-    if (!query.step() || query.isNull(0)) return std::nullopt;
-    json doc = json::parse(query.columnText(0), nullptr, false);
-    if (!doc.is_object()) return std::nullopt;
-    const bool deleted = query.columnInt(1) != 0;
+    const std::optional<RevBody> stored = revBody(id, rev);
+    if (!stored || !stored->body.is_object()) return std::nullopt;
+    json doc = stored->body;
     const RevPath path = projectTree(id).pathTo(rev);
     doc["_id"] = id;
     doc["_rev"] = rev;
     doc["_revisions"] = {{"start", path.start}, {"ids", path.ids}};
-    if (deleted) doc["_deleted"] = true;
+    if (stored->deleted) doc["_deleted"] = true;
     return doc;
 }
 
@@ -404,39 +481,43 @@ size_t LibraryDocs::putDocs(const std::vector<json>& docs) {
     store_.requireWritable();
     libraryId();
     store::Transaction transaction(store_.database());
+    Query(*this, store::kGiveGlobalIds)->run();  // every version numbered below has one
     size_t refused = 0;
     std::set<int64_t> renumber;
-    // Projects first, then versions by when they were made, so that a version's project and
-    // parent are here before it when they come together.
+    // Projects first, then versions by when they were made, so that a version's project (and,
+    // mostly, its parent) is here before it when they come together.
     std::vector<const json*> ordered;
     for (const json& doc : docs) ordered.push_back(&doc);
     const auto rank = [](const json* doc) {
-        const bool version = doc->is_object() && doc->value("_id", json()).is_string() &&
-                             startsWith(doc->value("_id", std::string()), kVersionPrefix);
-        const auto created_at = doc->is_object() ? doc->find("created_at") : json::const_iterator();
-        return std::make_pair(version, version && created_at != doc->end() && created_at->is_number_integer()
-                                           ? created_at->get<int64_t>()
-                                           : int64_t{0});
+        const auto id = doc->is_object() ? doc->find("_id") : json::const_iterator();
+        const bool version = doc->is_object() && id != doc->end() && id->is_string() &&
+                             startsWith(id->get<std::string>(), kVersionPrefix);
+        const auto created_at = version ? doc->find("created_at") : json::const_iterator();
+        return std::make_pair(version,
+                              version && created_at->is_number_integer() ? created_at->get<int64_t>() : int64_t{0});
     };
     std::stable_sort(ordered.begin(), ordered.end(), [&](const json* a, const json* b) { return rank(a) < rank(b); });
     for (const json* each : ordered) {
         const json& doc = *each;
         const std::optional<std::string> id = doc.is_object() ? stringOf(doc, "_id", true) : std::nullopt;
         const std::optional<RevPath> path = id ? revisionsOf(doc) : std::nullopt;
+        const std::optional<bool> deleted = id ? deletedOf(doc) : std::nullopt;
         bool kept = false;
-        if (path && startsWith(*id, kProjectPrefix)) kept = putProject(doc, *path);
-        if (path && startsWith(*id, kVersionPrefix)) kept = putVersion(doc, renumber);
+        if (path && deleted && startsWith(*id, kProjectPrefix)) kept = putProject(doc, *path, *deleted);
+        if (path && deleted && !*deleted && startsWith(*id, kVersionPrefix)) kept = putVersion(doc, renumber);
         if (!kept) refused++;
     }
+    // A parent that came after its child (another batch, another order) is linked now.
+    Query(*this, kLinkPendingParents)->run();
+    Query(*this, kForgetLinkedParents)->run();
     for (const int64_t project_id : renumber) this->renumber(project_id);
     transaction.commit();
     return refused;
 }
 
-bool LibraryDocs::putProject(const json& doc, const RevPath& path) {
+bool LibraryDocs::putProject(const json& doc, const RevPath& path, bool deleted) {
     const std::string id = doc["_id"].get<std::string>();
     const std::string public_id = id.substr(8);
-    const bool deleted = doc.value("_deleted", false) == true;
     if (!isHex(public_id, 16)) return false;
     json body = json::object();
     for (const auto& [key, value] : doc.items()) {
@@ -445,64 +526,61 @@ bool LibraryDocs::putProject(const json& doc, const RevPath& path) {
     if (!deleted && !projectFields(body)) return false;
 
     // A change here not yet made a revision becomes one first, so that it is merged, not lost.
-    store::Statement& row = prepared(kProjectRow).bind(":public_id", public_id);
-    if (row.step()) {
-        store::Project project;
-        project.id = row.columnInt(0);
-        project.public_id = row.columnText(1);
-        project.name = row.columnText(2);
-        project.created_at = row.columnInt(3);
-        project.deleted_at = row.columnOptionalInt(4);
-        const bool placeholder = row.columnInt(5) != 0;
-        row.reset();
-        refreshProject(project, placeholder);
-    }
+    // A placeholder's (made for versions that came first) is made one on top of what came.
+    const std::optional<ProjectRow> before = projectRow(public_id);
+    if (before) refreshProject(*before);
     RevTree tree = projectTree(id);
     if (!tree.add(path, deleted)) return true;  // known here already
     const std::vector<std::string> revs = path.revs();
     for (size_t i = 0; i < revs.size(); i++) {
         const std::string parent = i + 1 < revs.size() ? revs[i + 1] : std::string();
-        store::Statement& insert = prepared(kInsertRev)
-                                       .bind(":doc_id", id)
-                                       .bind(":rev", revs[i])
-                                       .bind(":parent", parent)
-                                       .bind(":deleted", i == 0 && deleted ? 1 : 0);
+        Query insert(*this, kInsertRev);
+        insert->bind(":doc_id", id)
+            .bind(":rev", revs[i])
+            .bind(":parent", parent)
+            .bind(":deleted", i == 0 && deleted ? 1 : 0);
         if (i == 0) {
-            insert.bind(":body", body.dump());
+            insert->bind(":body", body.dump());
         } else {
-            insert.bind(":body", nullptr);
+            insert->bind(":body", nullptr);
         }
-        insert.run();
+        insert->run();
         if (!parent.empty())
-            prepared(kLearnParent).bind(":doc_id", id).bind(":rev", revs[i]).bind(":parent", parent).run();
+            Query(*this, kLearnParent)->bind(":doc_id", id).bind(":rev", revs[i]).bind(":parent", parent).run();
     }
     applyWinner(public_id);
     bumpChange(id);
+    if (before && before->placeholder) {
+        const bool renamed = before->project.name != kPlaceholderProjectName;
+        const bool trashed = before->project.deleted_at.has_value();
+        if (renamed || trashed) {
+            std::optional<ProjectRow> now = projectRow(public_id);
+            if (renamed) now->project.name = before->project.name;
+            if (trashed) now->project.deleted_at = before->project.deleted_at;
+            Query(*this, kApplyProject)
+                ->bind(":project_id", now->project.id)
+                .bind(":name", now->project.name)
+                .bind(":created_at", now->project.created_at)
+                .bind(":deleted_at", now->project.deleted_at)
+                .bind(":now", store_.now())
+                .run();
+            refreshProject(*now);
+        }
+    }
     return true;
 }
 
-// The project's row follows its document's winner.
+// The project's row follows its document's winner; the row is then no placeholder.
 void LibraryDocs::applyWinner(const std::string& public_id) {
     const std::string doc_id = kProjectPrefix + public_id;
-    const std::string winner = projectTree(doc_id).winner();
-    store::Statement& query = prepared(kRevBody).bind(":doc_id", doc_id).bind(":rev", winner);
-    if (!query.step()) return;
-    const bool deleted = query.columnInt(1) != 0;
-    const std::optional<ProjectFields> fields =
-        query.isNull(0) ? std::nullopt : projectFields(json::parse(query.columnText(0), nullptr, false));
-    query.reset();
-    std::optional<int64_t> project_id;
-    if (store::Statement& row = prepared(kProjectRow).bind(":public_id", public_id); row.step()) {
-        project_id = row.columnInt(0);
-    }
-    if (deleted) {
-        if (project_id) prepared(kTrashProject).bind(":now", store_.now()).bind(":project_id", *project_id).run();
-        return;
-    }
-    if (!fields) return;
-    if (!project_id) {
-        prepared(kCreateSyncedProject)
-            .bind(":public_id", public_id)
+    const std::optional<RevBody> winner = revBody(doc_id, projectTree(doc_id).winner());
+    if (!winner) return;
+    const std::optional<ProjectFields> fields = winner->deleted ? std::nullopt : projectFields(winner->body);
+    const std::optional<ProjectRow> row = projectRow(public_id);
+    if (!row) {
+        if (!fields) return;  // a deletion of a project never seen here: nothing to show
+        Query(*this, kCreateSyncedProject)
+            ->bind(":public_id", public_id)
             .bind(":name", fields->name)
             .bind(":created_at", fields->created_at)
             .bind(":now", store_.now())
@@ -510,20 +588,24 @@ void LibraryDocs::applyWinner(const std::string& public_id) {
             .run();
         return;
     }
-    prepared(kApplyProject)
-        .bind(":project_id", *project_id)
-        .bind(":name", fields->name)
-        .bind(":created_at", fields->created_at)
-        .bind(":deleted_at", fields->deleted_at)
-        .bind(":now", store_.now())
-        .run();
-    prepared(kRemovePlaceholder).bind(":project_id", *project_id).run();
+    if (winner->deleted) {
+        Query(*this, kTrashProject)->bind(":now", store_.now()).bind(":project_id", row->project.id).run();
+    } else if (fields) {
+        Query(*this, kApplyProject)
+            ->bind(":project_id", row->project.id)
+            .bind(":name", fields->name)
+            .bind(":created_at", fields->created_at)
+            .bind(":deleted_at", fields->deleted_at)
+            .bind(":now", store_.now())
+            .run();
+    }
+    Query(*this, kRemovePlaceholder)->bind(":project_id", row->project.id).run();
 }
 
 bool LibraryDocs::putVersion(const json& doc, std::set<int64_t>& renumber) {
     const std::string id = doc["_id"].get<std::string>();
     const std::string global_id = id.substr(8);
-    if (!isHex(global_id, 32) || doc["_rev"] != versionRev(id) || doc.value("_deleted", false) != false) return false;
+    if (!isHex(global_id, 32) || doc["_rev"] != versionRev(id)) return false;
     const std::optional<std::string> type = stringOf(doc, "type", true);
     const std::optional<std::string> project = stringOf(doc, "project", true);
     const std::optional<std::string> prompt = stringOf(doc, "prompt", false);
@@ -545,60 +627,70 @@ bool LibraryDocs::putVersion(const json& doc, std::set<int64_t>& renumber) {
         !countOf(doc, "completion_tokens", false, completion_tokens)) {
         return false;
     }
-    if (prepared(kHasVersion).bind(":global_id", global_id).step()) return true;  // here already
+    if (hasVersion(global_id)) return true;  // here already
 
     int64_t project_id = 0;
-    if (store::Statement& row = prepared(kProjectRow).bind(":public_id", *project); row.step()) {
-        project_id = row.columnInt(0);
+    if (const std::optional<ProjectRow> row = projectRow(*project)) {
+        project_id = row->project.id;
     } else {
-        store::Statement& create = prepared(kCreateSyncedProject)
-                                       .bind(":public_id", *project)
-                                       .bind(":name", kPlaceholderProjectName)
-                                       .bind(":created_at", *created_at)
-                                       .bind(":now", store_.now())
-                                       .bind(":deleted_at", nullptr);
-        create.step();
-        project_id = create.columnInt(0);
-        create.reset();
-        prepared(kAddPlaceholder).bind(":project_id", project_id).run();
+        {
+            Query create(*this, kCreateSyncedProject);
+            create->bind(":public_id", *project)
+                .bind(":name", kPlaceholderProjectName)
+                .bind(":created_at", *created_at)
+                .bind(":now", store_.now())
+                .bind(":deleted_at", nullptr)
+                .step();
+            project_id = create->columnInt(0);
+        }
+        Query(*this, kAddPlaceholder)->bind(":project_id", project_id).run();
+        // Its document may be here as a deletion only (applyWinner made no row for it).
+        if (!projectTree(kProjectPrefix + *project).empty()) applyWinner(*project);
     }
-    store::Statement& insert = prepared(kInsertSyncedVersion)
-                                   .bind(":project_id", project_id)
-                                   .bind(":parent", parent)
-                                   .bind(":prompt", *prompt)
-                                   .bind(":code", *code)
-                                   .bind(":model", *model)
-                                   .bind(":endpoint_label", *endpoint_label)
-                                   .bind(":created_at", *created_at)
-                                   .bind(":ttft_ms", ttft_ms)
-                                   .bind(":duration_ms", duration_ms)
-                                   .bind(":prompt_tokens", prompt_tokens)
-                                   .bind(":completion_tokens", completion_tokens)
-                                   .bind(":finish_reason", *finish_reason);
-    insert.step();
-    const int64_t version_id = insert.columnInt(0);
-    insert.reset();
-    prepared(store::kIndexVersion)
-        .bind(":new_version_id", version_id)
+    int64_t version_id = 0;
+    {
+        Query insert(*this, kInsertSyncedVersion);
+        insert->bind(":project_id", project_id)
+            .bind(":parent", parent)
+            .bind(":prompt", *prompt)
+            .bind(":code", *code)
+            .bind(":model", *model)
+            .bind(":endpoint_label", *endpoint_label)
+            .bind(":created_at", *created_at)
+            .bind(":ttft_ms", ttft_ms)
+            .bind(":duration_ms", duration_ms)
+            .bind(":prompt_tokens", prompt_tokens)
+            .bind(":completion_tokens", completion_tokens)
+            .bind(":finish_reason", *finish_reason)
+            .step();
+        version_id = insert->columnInt(0);
+    }
+    Query(*this, store::kIndexVersion)
+        ->bind(":new_version_id", version_id)
         .bind(":prompt", *prompt)
         .bind(":code", *code)
         .run();
-    prepared(store::kNewGlobalId).bind(":new_version_id", version_id).bind(":global_id", global_id).run();
-    if (*made_on != libraryId()) {
-        prepared(kInsertOrigin).bind(":new_version_id", version_id).bind(":library_id", *made_on).run();
+    Query(*this, store::kNewGlobalId)->bind(":new_version_id", version_id).bind(":global_id", global_id).run();
+    if (parent && !hasVersion(*parent)) {
+        Query(*this, kAddPendingParent)->bind(":new_version_id", version_id).bind(":parent", *parent).run();
     }
-    prepared(kTouchProjectAt).bind(":at", *created_at).bind(":project_id", project_id).run();
+    if (*made_on != libraryId()) {
+        Query(*this, kInsertOrigin)->bind(":new_version_id", version_id).bind(":library_id", *made_on).run();
+    }
+    Query(*this, kTouchProjectAt)->bind(":at", *created_at).bind(":project_id", project_id).run();
     bumpChange(id);
     renumber.insert(project_id);
     return true;
 }
 
 void LibraryDocs::renumber(int64_t project_id) {
-    store::Statement& misnumbered = prepared(kMisnumbered).bind(":project_id", project_id);
-    misnumbered.step();
-    if (misnumbered.columnInt(0) == 0) return;
-    prepared(kRenumberByRank).bind(":project_id", project_id).run();
-    prepared(kRenumberPositive).bind(":project_id", project_id).run();
+    {
+        Query misnumbered(*this, kMisnumbered);
+        misnumbered->bind(":project_id", project_id).step();
+        if (misnumbered->columnInt(0) == 0) return;
+    }
+    Query(*this, kRenumberByRank)->bind(":project_id", project_id).run();
+    Query(*this, kRenumberPositive)->bind(":project_id", project_id).run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,14 +698,14 @@ void LibraryDocs::renumber(int64_t project_id) {
 // ---------------------------------------------------------------------------------------------
 
 std::optional<std::string> LibraryDocs::checkpoint(const std::string& id) {
-    store::Statement& query = prepared(kGetCheckpoint).bind(":id", id);
-    if (!query.step()) return std::nullopt;
-    return query.columnText(0);
+    Query query(*this, kGetCheckpoint);
+    if (!query->bind(":id", id).step()) return std::nullopt;
+    return query->columnText(0);
 }
 
 void LibraryDocs::setCheckpoint(const std::string& id, const std::string& last_seq) {
     store_.requireWritable();
-    prepared(kSetCheckpoint).bind(":id", id).bind(":last_seq", last_seq).run();
+    Query(*this, kSetCheckpoint)->bind(":id", id).bind(":last_seq", last_seq).run();
 }
 
 }  // namespace kiln::sync

@@ -72,11 +72,23 @@ public:
     void setCheckpoint(const std::string& id, const std::string& last_seq) override;
 
 private:
-    store::Statement& prepared(const char* sql);
+    class Query;
+    struct RevBody {
+        nlohmann::json body;  // null when never seen (an ancestor)
+        bool deleted = false;
+    };
+    struct ProjectRow {
+        store::Project project;
+        bool placeholder = false;  // made for versions that came before its document
+    };
+
     void bumpChange(const std::string& doc_id);
     RevTree projectTree(const std::string& doc_id);
-    void refreshProject(const store::Project& project, bool placeholder);
-    bool putProject(const nlohmann::json& doc, const RevPath& path);
+    std::optional<RevBody> revBody(const std::string& doc_id, const std::string& rev);
+    std::optional<ProjectRow> projectRow(const std::string& public_id);
+    bool hasVersion(const std::string& global_id);
+    void refreshProject(const ProjectRow& row);
+    bool putProject(const nlohmann::json& doc, const RevPath& path, bool deleted);
     bool putVersion(const nlohmann::json& doc, std::set<int64_t>& renumber);
     void applyWinner(const std::string& public_id);
     void renumber(int64_t project_id);

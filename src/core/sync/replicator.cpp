@@ -91,7 +91,7 @@ void Replicator::receive(const HttpResponse& response) {
                               step_ == Step::PullGetOne;
     const bool expected_other =
         (step_ == Step::PullBulkGet && (status == 400 || status == 405 || status == 415 || status == 501)) ||
-        (step_ == Step::PushBulkDocs && status == 417) ||
+        (step_ == Step::PushBulkDocs && (status == 417 || status == 413)) ||
         ((step_ == Step::PullSaveCheckpoint || step_ == Step::PushSaveCheckpoint) && status == 409 && !refreshed_);
     if (status == 0) return fail(SyncError::Offline, response, "The sync server did not answer.");
     if (status == 401)
@@ -110,7 +110,7 @@ void Replicator::receive(const HttpResponse& response) {
 
 void Replicator::step(const HttpResponse& response) {
     const int status = response.status;
-    const json answer = ok(status) || status == 417 ? parse(response.body) : json();
+    const json answer = ok(status) || status == 417 ? parse(response.body) : json();  // (413: no body read)
     const auto bad = [&](const char* what) { fail(SyncError::BadAnswer, response, what); };
     switch (step_) {
         case Step::PullCheckpoint:
@@ -135,28 +135,44 @@ void Replicator::step(const HttpResponse& response) {
             if (!answer.is_object() || results == answer.end() || !results->is_array()) {
                 return bad("The documents asked for are not JSON (cut short?).");
             }
+            // Only "not_found" means gone since the changes were listed; a revision that came
+            // with another error (a node of a cluster down) or not at all is asked for alone.
             std::set<std::pair<std::string, std::string>> asked(missing_.begin(), missing_.end());
             for (const json& result : *results) {
                 const auto docs = result.is_object() ? result.find("docs") : json::const_iterator();
                 if (!result.is_object() || docs == result.end() || !docs->is_array()) continue;
                 for (const json& entry : *docs) {
-                    const auto doc = entry.is_object() ? entry.find("ok") : json::const_iterator();
-                    if (!entry.is_object() || doc == entry.end()) continue;  // {"error": …}: gone since
-                    const std::string* id = stringMember(*doc, "_id");
-                    const std::string* rev = stringMember(*doc, "_rev");
-                    if (id && rev && asked.erase({*id, *rev})) pulled_.push_back(*doc);
+                    if (!entry.is_object()) continue;
+                    if (const auto doc = entry.find("ok"); doc != entry.end()) {
+                        const std::string* id = stringMember(*doc, "_id");
+                        const std::string* rev = stringMember(*doc, "_rev");
+                        if (id && rev && asked.erase({*id, *rev})) pulled_.push_back(*doc);
+                    } else if (const auto error = entry.find("error"); error != entry.end()) {
+                        const std::string* id = stringMember(*error, "id");
+                        const std::string* rev = stringMember(*error, "rev");
+                        const std::string* kind = stringMember(*error, "error");
+                        if (id && rev && kind && *kind == "not_found") asked.erase({*id, *rev});
+                    }
                 }
             }
-            return storePulled();
+            if (asked.empty()) return storePulled();
+            std::vector<std::pair<std::string, std::string>> again;
+            for (const auto& wanted : missing_) {
+                if (asked.count(wanted)) again.push_back(wanted);
+            }
+            missing_ = std::move(again);
+            next_one_ = 0;
+            return fetchNextOne();
         }
         case Step::PullGetOne: {
             if (ok(status)) {
                 if (!answer.is_object()) return bad("A document is not JSON (cut short?).");
                 const std::string* id = stringMember(answer, "_id");
                 const std::string* rev = stringMember(answer, "_rev");
-                if (id && rev && *id == missing_[next_one_].first && *rev == missing_[next_one_].second) {
-                    pulled_.push_back(answer);
+                if (!id || !rev || *id != missing_[next_one_].first || *rev != missing_[next_one_].second) {
+                    return bad("The server answered with another document than the one asked for.");
                 }
+                pulled_.push_back(answer);
             }
             next_one_++;  // a 404: gone since the changes were listed
             return fetchNextOne();
@@ -193,6 +209,14 @@ void Replicator::step(const HttpResponse& response) {
             if (!answer.is_object()) return bad("The server's answer to _revs_diff is not JSON (cut short?).");
             return takeRevsDiff(answer);
         case Step::PushBulkDocs: {
+            if (status == 413) {  // too big for the server: half as many changes, down to one
+                if (push_changes_.size() > 1) {
+                    push_limit_ = push_changes_.size() / 2;
+                    return pushBatch();
+                }
+                progress_.refused += pushing_;  // one change the server never takes: past it
+                return saveCheckpoint(Step::PushSaveCheckpoint, push_id_, json(push_batch_end_));
+            }
             if (!answer.is_array()) return bad("The server's answer to _bulk_docs is not JSON (cut short?).");
             uint64_t refused = 0;
             for (const json& result : answer) {
@@ -317,7 +341,7 @@ void Replicator::startPush(const json& remote_checkpoint) {
 }
 
 void Replicator::pushBatch() {
-    push_changes_ = local_.changesSince(push_since_, options_.batch);
+    push_changes_ = local_.changesSince(push_since_, std::min(options_.batch, push_limit_));
     const std::vector<LocalChange>& changes = push_changes_;
     progress_.pending = local_.changesAfter(push_since_);
     if (changes.empty()) {

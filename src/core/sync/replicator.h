@@ -15,6 +15,10 @@
 //   push  GET _local/<id>  ->  (changes here since…)  ->  POST _revs_diff  ->  POST _bulk_docs
 //         with new_edits: false  ->  PUT _local/<id>, and here
 //
+// A server that finds a batch too big (413) gets half as many changes per batch, down to one; a
+// single change it still refuses is counted as refused and passed. A revision _bulk_get does not
+// give (another error than not_found, or none) is asked for alone; only a 404 means it is gone.
+//
 // Changes go in batches; a checkpoint (the last sequence done) is written on both sides after
 // each batch is stored, and a pass starts from it only when both sides agree on it (else from the
 // start: asking again what is missing costs requests, never correctness). So a pass cut at any
@@ -28,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -173,6 +178,7 @@ private:
     uint64_t push_since_ = 0;
     uint64_t push_batch_end_ = 0;
     std::vector<LocalChange> push_changes_;  // the batch being pushed
+    size_t push_limit_ = SIZE_MAX;           // fewer changes per batch after a 413
     uint64_t pushing_ = 0;                   // documents in the _bulk_docs request in flight
 };
 

@@ -58,6 +58,26 @@ bool RevTree::add(const RevPath& path, bool deleted) {
     return is_new;
 }
 
+namespace {
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string hashBytes(const std::string& hash) {
+    if (hash.size() != 32 || !std::all_of(hash.begin(), hash.end(), [](char c) { return hexValue(c) >= 0; })) {
+        return hash;
+    }
+    std::string bytes;
+    for (size_t i = 0; i < 32; i += 2) bytes += static_cast<char>(hexValue(hash[i]) * 16 + hexValue(hash[i + 1]));
+    return bytes;
+}
+
 bool RevTree::deleted(const std::string& rev) const {
     const auto it = nodes_.find(rev);
     return it != nodes_.end() && it->second.deleted;
@@ -72,10 +92,11 @@ std::vector<std::string> RevTree::leaves() const {
     for (const auto& [rev, node] : nodes_) {
         if (!parents.count(rev)) out.push_back(rev);
     }
-    // CouchDB's winner: not deleted, then the highest generation, then the greatest hash.
+    // CouchDB's winner: not deleted, then the highest generation, then the greatest hash, as
+    // CouchDB compares them: 32 hex digits as the 16 bytes they write, anything else as its bytes.
     const auto key = [this](const std::string& rev) {
         const Rev parsed = *parseRev(rev);
-        return std::make_tuple(!deleted(rev), parsed.generation, parsed.hash);
+        return std::make_tuple(!deleted(rev), parsed.generation, hashBytes(parsed.hash));
     };
     std::sort(out.begin(), out.end(), [&](const std::string& a, const std::string& b) { return key(a) > key(b); });
     return out;

@@ -10,7 +10,7 @@
 // same document apart grow two branches (a conflict). Replication copies revisions with their
 // ancestry and never picks a side; every peer then shows the same winner, by CouchDB's rule:
 // among the leaves, one that is not deleted, then the highest generation, then the greatest hash
-// (compared as bytes). The losers stay in the tree, readable, until a new edit follows them.
+// (hashBytes). The losers stay in the tree, readable, until a new edit follows them.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +72,10 @@ private:
     };
     std::map<std::string, Node> nodes_;
 };
+
+// A hash as CouchDB orders it to choose a winner: 32 hex digits (either case) as the 16 bytes
+// they spell, anything else as it is; compared byte by byte, unsigned.
+std::string hashBytes(const std::string& hash);
 
 // 32 lowercase hex digits that depend on every byte of `text` (two 64-bit FNV-1a sums); not a
 // cryptographic hash: it names revisions and replications, where collisions only need to be rare.
