@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -314,11 +315,18 @@ private:
     uint64_t local_revs_ = 0;
 };
 
-// Runs a pass to its end against `server`; at most `max_requests` requests (a guard against a
-// pass that would never end).
-inline const SyncProgress& runPass(Replicator& replicator, FakeCouchServer& server, size_t max_requests = 10000) {
+// Changes an answer on its way from the server: a hostile or broken server, a cut connection.
+using Tamper = std::function<void(const HttpRequest& request, HttpResponse& response)>;
+
+// Runs a pass to its end against `server`, each answer through `tamper` when there is one; at
+// most `max_requests` requests (a guard against a pass that would never end).
+inline const SyncProgress& runPass(Replicator& replicator, FakeCouchServer& server, const Tamper& tamper = {},
+                                   size_t max_requests = 10000) {
     for (size_t i = 0; replicator.request() && i < max_requests; i++) {
-        replicator.receive(server.handle(*replicator.request()));
+        const HttpRequest request = *replicator.request();
+        HttpResponse response = server.handle(request);
+        if (tamper) tamper(request, response);
+        replicator.receive(response);
     }
     return replicator.progress();
 }

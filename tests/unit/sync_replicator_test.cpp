@@ -328,9 +328,7 @@ TEST(SyncPass, ARevisionBulkGetDoesNotGiveIsAskedForAloneAndOnlyNotFoundIsGone) 
     }
     MemoryDocs local;
     Replicator replicator(local, kLibrary, kRemote);
-    while (replicator.request()) {
-        const HttpRequest request = *replicator.request();
-        HttpResponse response = server.handle(request);
+    runPass(replicator, server, [&](const HttpRequest& request, HttpResponse& response) {
         if (parsePath(request.path).resource == "_bulk_get") {
             json answer = json::parse(response.body);
             json kept = json::array();
@@ -348,8 +346,7 @@ TEST(SyncPass, ARevisionBulkGetDoesNotGiveIsAskedForAloneAndOnlyNotFoundIsGone) 
             answer["results"] = kept;
             response.body = answer.dump();
         }
-        replicator.receive(response);
-    }
+    });
     EXPECT_EQ(replicator.progress().stage, SyncStage::Done) << replicator.progress().detail;
     EXPECT_EQ(countOf(server, "GET <doc>"), 2u);  // the timeout and the absent one
     EXPECT_EQ(local.db.leaves("version:timeout").size(), 1u);
@@ -366,14 +363,11 @@ TEST(SyncPass, ASingleGetThatAnswersAnotherDocumentEndsThePassWithNoCheckpoint) 
     server.db.edit("version:2", {{"type", "version"}});
     MemoryDocs local;
     Replicator replicator(local, kLibrary, kRemote);
-    while (replicator.request()) {
-        const HttpRequest request = *replicator.request();
-        HttpResponse response = server.handle(request);
+    runPass(replicator, server, [&](const HttpRequest& request, HttpResponse& response) {
         if (parsePath(request.path).resource == "version:2") {
             response = server.handle({"GET", "version%3A1?rev=" + server.db.winner("version:1") + "&revs=true", ""});
         }
-        replicator.receive(response);
-    }
+    });
     EXPECT_EQ(replicator.progress().stage, SyncStage::Failed);
     EXPECT_EQ(replicator.progress().error, SyncError::BadAnswer);
     EXPECT_TRUE(local.checkpoints.empty());
@@ -580,9 +574,7 @@ TEST(SyncHostileServer, KilnSendsOnlyWhatItAskedAboutAndKeepsOnlyWhatItAskedFor)
     local.db.edit("version:mine", {{"type", "version"}});
     local.db.edit("version:other", {{"type", "version"}});
     Replicator replicator(local, kLibrary, kRemote, {1});
-    while (replicator.request()) {
-        const HttpRequest request = *replicator.request();
-        HttpResponse response = server.handle(request);
+    runPass(replicator, server, [&](const HttpRequest& request, HttpResponse& response) {
         const std::string resource = parsePath(request.path).resource;
         if (resource == "_revs_diff" && request.body.find("version:mine") != std::string::npos) {
             json answer = json::parse(response.body);
@@ -597,8 +589,7 @@ TEST(SyncHostileServer, KilnSendsOnlyWhatItAskedAboutAndKeepsOnlyWhatItAskedFor)
             answer["results"].push_back({{"id", "planted"}, {"docs", {{{"ok", extra}}}}});
             response.body = answer.dump();
         }
-        replicator.receive(response);
-    }
+    });
     EXPECT_EQ(replicator.progress().stage, SyncStage::Done) << replicator.progress().detail;
     EXPECT_TRUE(local.db.leaves("planted").empty());
     for (const HttpRequest& request : server.log) {
@@ -616,16 +607,13 @@ TEST(SyncHostileServer, ADocumentWhoseHistoryDoesNotMatchItsRevisionIsRefused) {
     server.db.edit("version:2", {{"type", "version"}});
     MemoryDocs local;
     Replicator replicator(local, kLibrary, kRemote);
-    while (replicator.request()) {
-        const HttpRequest request = *replicator.request();
-        HttpResponse response = server.handle(request);
+    runPass(replicator, server, [&](const HttpRequest& request, HttpResponse& response) {
         if (parsePath(request.path).resource == "_bulk_get") {
             json answer = json::parse(response.body);
             answer["results"][0]["docs"][0]["ok"]["_revisions"]["ids"][0] = "forged";
             response.body = answer.dump();
         }
-        replicator.receive(response);
-    }
+    });
     EXPECT_EQ(replicator.progress().stage, SyncStage::Done);
     EXPECT_EQ(replicator.progress().pulled, 1u);
     EXPECT_EQ(replicator.progress().refused, 1u);

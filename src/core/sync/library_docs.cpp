@@ -36,12 +36,11 @@ constexpr const char kInsertRev[] =
     " VALUES (:doc_id, :rev, :parent, :deleted, :body)";
 constexpr const char kLearnParent[] =
     "UPDATE sync_revs SET parent = :parent WHERE doc_id = :doc_id AND rev = :rev AND parent = ''";
-constexpr const char kAllProjects[] =
+// The project :public_id, or every project when it is null.
+constexpr const char kProjectRows[] =
     "SELECT p.id, p.public_id, p.name, p.created_at, p.deleted_at, s.project_id IS NOT NULL"
-    " FROM projects p LEFT JOIN sync_placeholders s ON s.project_id = p.id ORDER BY p.id";
-constexpr const char kProjectRow[] =
-    "SELECT p.id, p.public_id, p.name, p.created_at, p.deleted_at, s.project_id IS NOT NULL"
-    " FROM projects p LEFT JOIN sync_placeholders s ON s.project_id = p.id WHERE p.public_id = :public_id";
+    " FROM projects p LEFT JOIN sync_placeholders s ON s.project_id = p.id"
+    " WHERE :public_id IS NULL OR p.public_id = :public_id ORDER BY p.id";
 constexpr const char kUnlistedVersions[] =
     "SELECT g.global_id FROM version_global_ids g"
     " WHERE NOT EXISTS (SELECT 1 FROM sync_changes c WHERE c.doc_id = 'version:' || g.global_id)"
@@ -215,8 +214,7 @@ const std::vector<store::NamedQuery>& libraryDocsQueries() {
         {"sync.revBody", kRevBody},
         {"sync.insertRev", kInsertRev},
         {"sync.learnParent", kLearnParent},
-        {"sync.allProjects", kAllProjects},
-        {"sync.projectRow", kProjectRow},
+        {"sync.projectRows", kProjectRows},
         {"sync.unlistedVersions", kUnlistedVersions},
         {"sync.createSyncedProject", kCreateSyncedProject},
         {"sync.applyProject", kApplyProject},
@@ -306,18 +304,27 @@ std::optional<LibraryDocs::RevBody> LibraryDocs::revBody(const std::string& doc_
                    query->columnInt(1) != 0};
 }
 
-std::optional<LibraryDocs::ProjectRow> LibraryDocs::projectRow(const std::string& public_id) {
-    Query query(*this, kProjectRow);
+std::vector<LibraryDocs::ProjectRow> LibraryDocs::projectRows(const std::optional<std::string>& public_id) {
+    std::vector<ProjectRow> rows;
+    Query query(*this, kProjectRows);
     query->bind(":public_id", public_id);
-    if (!query->step()) return std::nullopt;
-    ProjectRow row;
-    row.project.id = query->columnInt(0);
-    row.project.public_id = query->columnText(1);
-    row.project.name = query->columnText(2);
-    row.project.created_at = query->columnInt(3);
-    row.project.deleted_at = query->columnOptionalInt(4);
-    row.placeholder = query->columnInt(5) != 0;
-    return row;
+    while (query->step()) {
+        ProjectRow row;
+        row.project.id = query->columnInt(0);
+        row.project.public_id = query->columnText(1);
+        row.project.name = query->columnText(2);
+        row.project.created_at = query->columnInt(3);
+        row.project.deleted_at = query->columnOptionalInt(4);
+        row.placeholder = query->columnInt(5) != 0;
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::optional<LibraryDocs::ProjectRow> LibraryDocs::projectRow(const std::string& public_id) {
+    std::vector<ProjectRow> rows = projectRows(public_id);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,20 +364,7 @@ void LibraryDocs::refresh() {
     libraryId();
     store::Transaction transaction(store_.database());
     Query(*this, store::kGiveGlobalIds)->run();  // versions an older Kiln (another tab) added
-    std::vector<ProjectRow> projects;
-    {
-        Query query(*this, kAllProjects);
-        while (query->step()) {
-            ProjectRow row;
-            row.project.id = query->columnInt(0);
-            row.project.public_id = query->columnText(1);
-            row.project.name = query->columnText(2);
-            row.project.created_at = query->columnInt(3);
-            row.project.deleted_at = query->columnOptionalInt(4);
-            row.placeholder = query->columnInt(5) != 0;
-            projects.push_back(std::move(row));
-        }
-    }
+    const std::vector<ProjectRow> projects = projectRows(std::nullopt);
     for (const ProjectRow& row : projects) refreshProject(row);
     std::vector<std::string> unlisted;
     {

@@ -85,6 +85,7 @@ private:
     void bumpChange(const std::string& doc_id);
     RevTree projectTree(const std::string& doc_id);
     std::optional<RevBody> revBody(const std::string& doc_id, const std::string& rev);
+    std::vector<ProjectRow> projectRows(const std::optional<std::string>& public_id);  // nullopt: all
     std::optional<ProjectRow> projectRow(const std::string& public_id);
     bool hasVersion(const std::string& global_id);
     void refreshProject(const ProjectRow& row);
