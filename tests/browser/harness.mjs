@@ -11,6 +11,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -279,6 +280,54 @@ export async function startLlmServer(flags = []) {
     stop() {
       process.off('exit', killChild);
       child.kill();
+    },
+  };
+}
+
+// Starts PouchDB Server (a CouchDB-protocol server, from npm: node_modules/pouchdb-server) on a
+// free port of 127.0.0.1, keeping its databases in memory and its config and log in a scratch
+// folder; resolves to {url (the server's, no trailing slash), stop()} once it answers.
+export async function startCouchServer() {
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-couch-'));
+  const bin = path.join(REPO_ROOT, 'node_modules/pouchdb-server/bin/pouchdb-server');
+  const child = spawn(process.execPath, [bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const stop = () => {
+    child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ;) {
+    if (child.exitCode !== null) throw new Error(`pouchdb-server exited with code ${child.exitCode}\n${stderr}`);
+    try {
+      if ((await fetch(`${url}/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      stop();
+      throw new Error(`pouchdb-server did not answer within 30 s\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    stop() {
+      process.off('exit', stop);
+      stop();
     },
   };
 }

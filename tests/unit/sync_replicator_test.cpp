@@ -323,7 +323,7 @@ TEST(SyncPass, BatchesTooBigForTheServerAreHalvedAndADocumentItNeverTakesIsPasse
 
 TEST(SyncPass, ARevisionBulkGetDoesNotGiveIsAskedForAloneAndOnlyNotFoundIsGone) {
     FakeCouchServer server;
-    for (const char* id : {"version:timeout", "version:absent", "version:gone", "version:fine"}) {
+    for (const char* id : {"version:timeout", "version:absent", "version:gone", "version:missing", "version:fine"}) {
         server.db.edit(id, {{"type", "version"}});
     }
     MemoryDocs local;
@@ -336,6 +336,7 @@ TEST(SyncPass, ARevisionBulkGetDoesNotGiveIsAskedForAloneAndOnlyNotFoundIsGone) 
                 const std::string id = result["id"];
                 const std::string rev = result["docs"][0]["ok"]["_rev"];
                 if (id == "version:absent") continue;
+                if (id == "version:missing") result["docs"][0] = {{"missing", rev}};  // PouchDB Server's not_found
                 if (id == "version:timeout" || id == "version:gone") {
                     result["docs"][0] = {
                         {"error",
@@ -353,6 +354,7 @@ TEST(SyncPass, ARevisionBulkGetDoesNotGiveIsAskedForAloneAndOnlyNotFoundIsGone) 
     EXPECT_EQ(local.db.leaves("version:absent").size(), 1u);
     EXPECT_EQ(local.db.leaves("version:fine").size(), 1u);
     EXPECT_TRUE(local.db.leaves("version:gone").empty());
+    EXPECT_TRUE(local.db.leaves("version:missing").empty());
     EXPECT_EQ(replicator.progress().pulled, 3u);
 }
 

@@ -147,6 +147,9 @@ void Replicator::step(const HttpResponse& response) {
                         const std::string* id = stringMember(*doc, "_id");
                         const std::string* rev = stringMember(*doc, "_rev");
                         if (id && rev && asked.erase({*id, *rev})) pulled_.push_back(*doc);
+                    } else if (const std::string* missing = stringMember(entry, "missing")) {
+                        // PouchDB Server's not_found: {"missing": rev}
+                        if (const std::string* id = stringMember(result, "id")) asked.erase({*id, *missing});
                     } else if (const auto error = entry.find("error"); error != entry.end()) {
                         const std::string* id = stringMember(*error, "id");
                         const std::string* rev = stringMember(*error, "rev");

@@ -1,0 +1,123 @@
+// Sync with a real CouchDB-protocol server: PouchDB Server (npm pouchdb-server, in memory, on
+// loopback), two browser profiles as two devices. Settings go in through the Sync dialog with
+// real clicks and keys; Test sync finds the database missing and creates it; a project made on
+// one device arrives on the other, a version made there comes back, and what the server holds is
+// read with CouchDB's own API. A wrong password is named as such, in the dialog and the status
+// line. Runs in Chromium and in Firefox.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  act, browsers, clickItem, newBrowser, openKiln, query, replaceText, screenshot, startCouchServer, startServer,
+  waitForState, webDir,
+} from './harness.mjs';
+
+// Fills the Sync dialog and saves it (sync on).
+async function setUpSync(page, url, { user = '', password = '' } = {}) {
+  await clickItem(page, 'Sync');
+  await replaceText(page, '##sync_url', url);
+  if (user) await replaceText(page, '##sync_user', user);
+  if (password) await replaceText(page, '##sync_password', password);
+  await clickItem(page, 'Sync this library');
+}
+
+async function couch(url, method = 'GET', body = undefined, auth = '') {
+  const headers = { 'Content-Type': 'application/json' };
+  if (auth) headers.Authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, json: await response.json() };
+}
+
+for (const engine of browsers()) {
+  test(`sync: two devices share a library through PouchDB Server (${engine})`, { timeout: 240_000 }, async (t) => {
+    const couchServer = await startCouchServer();
+    t.after(() => couchServer.stop());
+    const server = await startServer(webDir());
+    t.after(() => server.stop());
+    const laptopBrowser = await newBrowser(t, engine);
+    const phoneBrowser = await newBrowser(t, engine);
+
+    // The laptop: a project, then the Sync dialog. Test sync finds no database and makes it.
+    const laptop = await openKiln(laptopBrowser, server.url);
+    await act(laptop.page, 'newProject', 'Pomodoro');
+    await waitForState(laptop.page, (s) => s.open?.name === 'Pomodoro');
+    await act(laptop.page, 'addVersion', '<!doctype html><p>25:00</p>');
+    await waitForState(laptop.page, (s) => s.open?.versions.length === 1 && s.saved === 'saved');
+    await setUpSync(laptop.page, couchServer.url);
+    await clickItem(laptop.page, 'Test sync');
+    await waitForState(laptop.page, (s) => s.sync.test.outcome === 'no_database');
+    await screenshot(laptop.page, `sync-dialog-${engine}.png`);
+    await clickItem(laptop.page, 'Create it');
+    const created = await waitForState(laptop.page, (s) => s.sync.test.outcome === 'passed');
+    assert.match(created.sync.test.message, /database kiln is there/);
+    await clickItem(laptop.page, 'Save');
+    const synced = await waitForState(laptop.page, (s) => s.sync.last?.error === '' && !s.sync.running);
+    assert.equal(synced.sync.status, 'Synced just now');
+    assert.equal(synced.sync.last.pushed, 2);  // the project and its version
+    const project = synced.open.id;
+
+    // The server holds them as documents any CouchDB client reads.
+    const doc = await couch(`${couchServer.url}/kiln/project:${project}`);
+    assert.equal(doc.status, 200);
+    assert.equal(doc.json.name, 'Pomodoro');
+    const all = await couch(`${couchServer.url}/kiln/_all_docs?include_docs=true`);
+    const versions = all.json.rows.filter((row) => row.id.startsWith('version:'));
+    assert.equal(versions.length, 1);
+    assert.equal(versions[0].doc.code, '<!doctype html><p>25:00</p>');
+    assert.equal(versions[0].doc.project, project);
+
+    // The phone: the same settings; the project arrives, with its version.
+    const phone = await openKiln(phoneBrowser, server.url);
+    await setUpSync(phone.page, couchServer.url);
+    await clickItem(phone.page, 'Save');
+    await waitForState(phone.page, (s) => s.projects.some((p) => p.name === 'Pomodoro'));
+    assert.deepEqual(await query(phone.page, `SELECT v.number, v.code FROM versions v JOIN projects p ON p.id = v.project_id WHERE p.public_id = '${project}'`),
+      [['1', '<!doctype html><p>25:00</p>']]);
+    await screenshot(phone.page, `sync-arrived-${engine}.png`);
+
+    // A version made on the phone comes back to the laptop at its next pass (Sync now).
+    await phone.page.evaluate((id) => { location.hash = `#/p/${id}`; }, project);
+    await waitForState(phone.page, (s) => s.open?.id === project);
+    await act(phone.page, 'addVersion', '<!doctype html><p>50:00</p>');
+    await waitForState(phone.page, (s) => s.sync.last?.pushed >= 1 && !s.sync.running, 30_000);
+    await laptop.page.bringToFront();  // Firefox hardly draws a window that another covers
+    await clickItem(laptop.page, 'Sync');
+    await clickItem(laptop.page, 'Sync now');
+    await waitForState(laptop.page, (s) => s.open?.versions.length === 2);
+    assert.deepEqual(await query(laptop.page, `SELECT v.number, v.code, o.library_id IS NOT NULL FROM versions v JOIN projects p ON p.id = v.project_id LEFT JOIN version_origins o ON o.version_id = v.id WHERE p.public_id = '${project}' ORDER BY v.number`),
+      [['1', '<!doctype html><p>25:00</p>', '0'], ['2', '<!doctype html><p>50:00</p>', '1']]);
+    // Chromium logs each answer of 404 (a checkpoint not written yet) as a failed load.
+    const unexpected = (errors) => errors.filter((e) => !/Failed to load resource: .* status of 404/.test(e));
+    assert.deepEqual(unexpected(laptop.errors), []);
+    assert.deepEqual(unexpected(phone.errors), []);
+  });
+
+  test(`sync: a wrong password is named in Test sync and in the status line (${engine})`, { timeout: 120_000 }, async (t) => {
+    const couchServer = await startCouchServer();
+    t.after(() => couchServer.stop());
+    assert.equal((await couch(`${couchServer.url}/kiln`, 'PUT')).status, 201);
+    await fetch(`${couchServer.url}/_config/admins/anna`, { method: 'PUT', body: '"right"' });
+    const server = await startServer(webDir());
+    t.after(() => server.stop());
+    const browser = await newBrowser(t, engine);
+    const { page, errors } = await openKiln(browser, server.url);
+
+    await setUpSync(page, couchServer.url, { user: 'anna', password: 'wrong' });
+    await clickItem(page, 'Test sync');
+    const tested = await waitForState(page, (s) => s.sync.test.outcome === 'failed');
+    assert.equal(tested.sync.test.message, 'The server refused the user name or password.');
+    await clickItem(page, 'Save');
+    const failed = await waitForState(page, (s) => s.sync.last?.error === 'unauthorized');
+    assert.equal(failed.sync.status, 'Sync: wrong user name or password');
+    await screenshot(page, `sync-wrong-password-${engine}.png`);
+
+    // The right one: it syncs.
+    await clickItem(page, 'Sync');
+    await replaceText(page, '##sync_password', 'right');
+    await clickItem(page, 'Save');
+    const fixed = await waitForState(page, (s) => s.sync.last?.error === '' && !s.sync.running);
+    assert.equal(fixed.sync.status, 'Synced just now');
+    // Chromium logs each answer of 401 or 404 (a missing checkpoint is a 404) as a failed load.
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource: .* status of (401|404)/.test(e)), []);
+  });
+}
