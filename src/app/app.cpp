@@ -1023,6 +1023,7 @@ nlohmann::json stateSnapshot(const App& app) {
             versions.push_back({{"number", version.number},
                                 {"prompt", version.prompt},
                                 {"model", version.model},
+                                {"made_elsewhere", version.made_elsewhere},
                                 {"console_errors", version.console_errors ? nlohmann::json(*version.console_errors)
                                                                           : nlohmann::json(nullptr)}});
         }

@@ -1,5 +1,6 @@
-// The Storage dialog: where projects are kept, the saved state, the space used, Export database
-// (with or without API keys), Import database, and some projects chosen to export as a file.
+// The Storage dialog: where projects are kept, the saved state, how sync goes (and Sync settings),
+// the space used, Export database (with or without API keys), Import database, and some projects
+// chosen to export as a file.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "app/messages.h"
+#include "ui/icons.h"
 #include "ui/widgets.h"
 
 namespace kiln::ui {
@@ -98,6 +100,15 @@ void drawStoragePopup(app::App& app, UiState& ui, FrameOutput& out) {
         ImGui::TextUnformatted(save.label.c_str());
     }
     if (!save.detail.empty()) mutedWrapped(save.detail.c_str());
+    // Sync: how it goes, and its dialog (which, on a phone, only this reaches).
+    const std::string sync = app::syncStatusText(app);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(sync.empty() ? "Sync is off." : sync.c_str());
+    sameLineIfFits(buttonWidth(KILN_ICON_SYNC " Sync settings"));
+    if (ImGui::Button(KILN_ICON_SYNC " Sync settings")) {
+        ImGui::CloseCurrentPopup();
+        ui.open_next = Dialog::Sync;
+    }
     if (storage.durable) {
         ImGui::Spacing();
         if (storage.used_bytes && storage.quota_bytes) {

@@ -84,13 +84,15 @@ void drawVersions(app::App& app, UiState& ui) {
         ImDrawList* draw = ImGui::GetWindowDrawList();
         const char* prompt = version.prompt.empty() ? "(no prompt)" : version.prompt.c_str();
         // The time, what its last run in the preview reported (in the console's colour for
-        // errors), then the model, which may be cut at the row's end.
+        // errors), whether it came from another device (sync), then the model, which may be cut
+        // at the row's end.
         const std::string time = formatTime(version.created_at);
         const int64_t errors = version.console_errors.value_or(0);
         const std::string count =
             errors > 0 ? "  ·  " + std::to_string(errors) + (errors == 1 ? " error" : " errors") + " in its last run"
                        : std::string();
-        const std::string model = version.model.empty() ? std::string() : "  ·  " + version.model;
+        const std::string model = (version.made_elsewhere ? "  ·  from another device" : "") +
+                                  (version.model.empty() ? std::string() : "  ·  " + version.model);
         draw->PushClipRect(ImVec2(text_x, top.y), ImVec2(clip_x, top.y + line * 2), true);
         draw->AddText(ImVec2(text_x, top.y), ImGui::GetColorU32(ImGuiCol_Text), prompt);
         ImVec2 at(text_x, top.y + line);

@@ -1,6 +1,6 @@
 // The status bar: the saved state (Export when nothing is saved), Storage, Settings, Sync and how
-// it goes, the open project's last generation's figures, the passing messages (desktop), the
-// version shown.
+// it goes (desktop), the open project's last generation's figures, the passing messages
+// (desktop), the version shown.
 #include "ui/panels.h"
 
 #include <imgui.h>
@@ -48,10 +48,13 @@ void drawStatusBar(app::App& app, UiState& ui, FrameOutput& out, bool phone) {
     if (compactButton(KILN_ICON_STORAGE " Storage")) ui.open_next = Dialog::Storage;
     ImGui::SameLine();
     if (compactButton(KILN_ICON_SETTINGS " Settings")) ui.open_next = Dialog::Settings;
-    ImGui::SameLine();
-    if (compactButton(KILN_ICON_SYNC " Sync")) ui.open_next = Dialog::Sync;
+    // On a phone there is no room for Sync: the Storage dialog has it.
+    if (!phone) {
+        ImGui::SameLine();
+        if (compactButton(KILN_ICON_SYNC " Sync")) ui.open_next = Dialog::Sync;
+    }
     const std::string sync = app::syncStatusText(app);
-    if (!sync.empty() && fitsBeside(ImGui::CalcTextSize(sync.c_str()).x + position_width)) {
+    if (!phone && !sync.empty() && fitsBeside(ImGui::CalcTextSize(sync.c_str()).x + position_width)) {
         ImGui::SameLine();
         const bool failing = app.sync.last && app.sync.last->error != sync::SyncError::None && !app.sync.pass;
         if (failing) {

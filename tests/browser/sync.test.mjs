@@ -2,8 +2,9 @@
 // loopback), two browser profiles as two devices. Settings go in through the Sync dialog with
 // real clicks and keys; Test sync finds the database missing and creates it; a project made on
 // one device arrives on the other, a version made there comes back, and what the server holds is
-// read with CouchDB's own API. A wrong password is named as such, in the dialog and the status
-// line. Runs in Chromium and in Firefox.
+// read with CouchDB's own API. The phone (a phone-sized window) reaches Sync through Storage. A
+// wrong password is named as such, in the dialog and the status line. Runs in Chromium and in
+// Firefox.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,9 +13,15 @@ import {
   waitForState, webDir,
 } from './harness.mjs';
 
-// Fills the Sync dialog and saves it (sync on).
-async function setUpSync(page, url, { user = '', password = '' } = {}) {
-  await clickItem(page, 'Sync');
+// Opens the Sync dialog (from the status bar; on a phone, from the Storage dialog) and fills it,
+// sync on; Save is left to the caller.
+async function setUpSync(page, url, { user = '', password = '', phone = false } = {}) {
+  if (phone) {
+    await clickItem(page, 'Storage');
+    await clickItem(page, 'Sync settings');
+  } else {
+    await clickItem(page, 'Sync');
+  }
   await replaceText(page, '##sync_url', url);
   if (user) await replaceText(page, '##sync_user', user);
   if (password) await replaceText(page, '##sync_password', password);
@@ -67,8 +74,9 @@ for (const engine of browsers()) {
     assert.equal(versions[0].doc.project, project);
 
     // The phone: the same settings; the project arrives, with its version.
-    const phone = await openKiln(phoneBrowser, server.url);
-    await setUpSync(phone.page, couchServer.url);
+    const phone = await openKiln(phoneBrowser, server.url, { width: 390, height: 844 });
+    await setUpSync(phone.page, couchServer.url, { phone: true });
+    await screenshot(phone.page, `sync-dialog-phone-${engine}.png`);
     await clickItem(phone.page, 'Save');
     await waitForState(phone.page, (s) => s.projects.some((p) => p.name === 'Pomodoro'));
     assert.deepEqual(await query(phone.page, `SELECT v.number, v.code FROM versions v JOIN projects p ON p.id = v.project_id WHERE p.public_id = '${project}'`),
@@ -83,7 +91,8 @@ for (const engine of browsers()) {
     await laptop.page.bringToFront();  // Firefox hardly draws a window that another covers
     await clickItem(laptop.page, 'Sync');
     await clickItem(laptop.page, 'Sync now');
-    await waitForState(laptop.page, (s) => s.open?.versions.length === 2);
+    const merged = await waitForState(laptop.page, (s) => s.open?.versions.length === 2);
+    assert.deepEqual(merged.open.versions.map((v) => v.made_elsewhere), [false, true]);
     assert.deepEqual(await query(laptop.page, `SELECT v.number, v.code, o.library_id IS NOT NULL FROM versions v JOIN projects p ON p.id = v.project_id LEFT JOIN version_origins o ON o.version_id = v.id WHERE p.public_id = '${project}' ORDER BY v.number`),
       [['1', '<!doctype html><p>25:00</p>', '0'], ['2', '<!doctype html><p>50:00</p>', '1']]);
     // Chromium logs each answer of 404 (a checkpoint not written yet) as a failed load.

@@ -231,6 +231,8 @@ TEST(SyncLibraryDocs, TwoVersion4sMadeApartAreBothKeptInTheOrderTheyWereMade) {
         EXPECT_EQ(*library->store.getCode(id, 5), "<p>4 from B</p>");
     }
     EXPECT_TRUE(a.madeElsewhere(shared.project.id, 5));
+    EXPECT_TRUE(a.store.listVersions(shared.project.id)[4].made_elsewhere);  // as the versions list shows it
+    EXPECT_FALSE(a.store.listVersions(shared.project.id)[3].made_elsewhere);
     EXPECT_FALSE(a.madeElsewhere(shared.project.id, 4));
     EXPECT_TRUE(b.madeElsewhere(shared.b_project, 4));
     EXPECT_FALSE(b.madeElsewhere(shared.b_project, 5));

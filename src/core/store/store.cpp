@@ -66,8 +66,10 @@ constexpr const char kGetVersion[] =
     "FROM versions WHERE project_id = :project_id AND number = :number";
 constexpr const char kListVersions[] =
     "SELECT v.id, v.project_id, v.number, v.parent_id, v.prompt, v.model, v.endpoint_label, v.created_at,"
-    " v.ttft_ms, v.duration_ms, v.prompt_tokens, v.completion_tokens, v.finish_reason, octet_length(v.code), c.errors "
-    "FROM versions v LEFT JOIN version_console c ON c.version_id = v.id WHERE v.project_id = :project_id "
+    " v.ttft_ms, v.duration_ms, v.prompt_tokens, v.completion_tokens, v.finish_reason, octet_length(v.code), c.errors,"
+    " o.version_id IS NOT NULL "
+    "FROM versions v LEFT JOIN version_console c ON c.version_id = v.id"
+    " LEFT JOIN version_origins o ON o.version_id = v.id WHERE v.project_id = :project_id "
     "ORDER BY v.number";
 constexpr const char kGetVersionConsole[] =
     "SELECT entries, dropped, errors FROM version_console WHERE version_id = :version_id";
@@ -446,6 +448,7 @@ std::vector<VersionSummary> Store::listVersions(int64_t project_id) {
     while (query->step()) {
         versions.push_back(readVersionSummary(*query));
         versions.back().console_errors = query->columnOptionalInt(14);
+        versions.back().made_elsewhere = query->columnInt(15) != 0;
     }
     return versions;
 }

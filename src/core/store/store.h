@@ -68,6 +68,8 @@ struct VersionSummary {
     // The errors its last run in the preview reported (version_console); empty when none was kept.
     // Only listVersions fills it.
     std::optional<int64_t> console_errors;
+    // It came by sync from another library (version_origins); only listVersions fills it.
+    bool made_elsewhere = false;
 };
 
 struct Version {
