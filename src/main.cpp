@@ -257,6 +257,7 @@ void scheduleSyncPass() {
         if (p.sync_tick_at == at) p.sync_tick_at = -1;
         kiln::app::syncTick(globals().app);
         kiln::web::requestFrame();
+        scheduleSyncPass();  // a hidden tab draws no frame, and still syncs
     });
 }
 

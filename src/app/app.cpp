@@ -195,6 +195,7 @@ int64_t wallClockMs() {
 // A fresh connection after the library's image was replaced: the store's idea of the schema
 // (read-only or not) is the new image's, and nothing shown refers to the old one.
 void reconnect(App& app) {
+    detachSync(app);
     app.store.reset();
     app.store.emplace(app.database->connect(), store::StoreOptions{});
     app.open.reset();
@@ -221,6 +222,7 @@ void internal::takeInChanges(App& app) {
         guarded(app, [&] {
             loadEndpointSettings(app);
             loadEmbedConsent(app);
+            reloadSyncSettings(app);
         });
     }
     if (!app.store || !app.open) return;
@@ -466,6 +468,7 @@ void confirmImport(App& app, ImportChoice choice) {
             const store::ImportSummary& holds = file.summary();
             app.notice = "Replaced your library with " + pending->file_name + ": " + std::to_string(holds.projects) +
                          (holds.projects == 1 ? " project." : " projects.");
+            syncOffAfterReplace(app);
         } catch (const std::exception& failure) {
             showFailure(app, failure);
         }
@@ -481,6 +484,7 @@ void undoReplace(App& app) {
             app.undo_replace.reset();
             reconnect(app);
             app.notice = "Your previous library is back, as it was before the import.";
+            syncOffAfterReplace(app);
         } catch (const std::exception& failure) {
             showFailure(app, failure);
         }

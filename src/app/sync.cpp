@@ -49,8 +49,28 @@ std::string hostOf(const std::string& origin) {
     return host;
 }
 
+// localhost, [::1], or 127.a.b.c in four decimal parts (not "127.0.0.1.example.com").
 bool loopback(const std::string& host) {
-    return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    if (host == "localhost" || host == "[::1]") return true;
+    int parts = 0;
+    for (size_t at = 0; at <= host.size(); parts++) {
+        const size_t dot = std::min(host.find('.', at), host.size());
+        if (dot == at || dot - at > 3 ||
+            !std::all_of(host.begin() + static_cast<std::ptrdiff_t>(at),
+                         host.begin() + static_cast<std::ptrdiff_t>(dot),
+                         [](char c) { return c >= '0' && c <= '9'; })) {
+            return false;
+        }
+        if (parts == 0 && host.compare(at, dot - at, "127") != 0) return false;
+        at = dot + 1;
+    }
+    return parts == 4;
+}
+
+// The settings as kept in the library, without the passwords.
+nlohmann::json publicSettings(const SyncSettings& settings) {
+    return {
+        {"enabled", settings.enabled}, {"url", settings.url}, {"database", settings.database}, {"user", settings.user}};
 }
 
 // CouchDB's rule for database names.
@@ -140,14 +160,15 @@ void sendRequest(App& app) {
     if (!sync.pass) return;
     const std::optional<sync::HttpRequest>& next = sync.pass->request();
     if (!next) return endPass(app);
-    const sync::Replicator* pass = sync.pass.get();
+    const uint64_t serial = sync.pass_serial;
     const codegen::HttpRequest request = serverRequest(app, sync.settings, next->method,
                                                        databaseUrl(sync.settings) + "/" + next->path, true, next->body);
+    sync.request_started_ms = now(app);
     // Each answer is handed over whole, once this tab may write (it may store what came).
-    sync.request_id = fetchWhole(app, request, [&app, pass](sync::HttpResponse response) {
-        whenSyncMayWrite(app, [&app, pass, response = std::move(response)] {
+    sync.request_id = fetchWhole(app, request, [&app, serial](sync::HttpResponse response) {
+        whenSyncMayWrite(app, [&app, serial, response = std::move(response)] {
             SyncState& sync = app.sync;
-            if (sync.pass.get() != pass) return;  // ended or cancelled meanwhile
+            if (!sync.pass || sync.pass_serial != serial) return;  // ended or cancelled meanwhile
             const uint64_t pulled = sync.pass->progress().pulled;
             sync.pass->receive(response);
             if (sync.pass->progress().pulled != pulled) internal::takeInChanges(app);
@@ -156,23 +177,40 @@ void sendRequest(App& app) {
     });
 }
 
+// The pass did not start or ended with `error`: how it went, and when to try again.
+void failPass(App& app, sync::SyncError error, const std::string& detail, int64_t wait_ms) {
+    SyncState& sync = app.sync;
+    sync::SyncProgress failed = sync.pass ? sync.pass->progress() : sync::SyncProgress{};
+    failed.stage = sync::SyncStage::Failed;
+    failed.error = error;
+    failed.detail = detail;
+    sync.last = failed;
+    sync.failures++;
+    sync.due_ms = now(app) + wait_ms;
+}
+
+// Whether a pass can run at all: sync on, settings without a problem, a library it may write.
+bool passPossible(const App& app) {
+    const SyncState& sync = app.sync;
+    return sync.settings.enabled && app.store && app.http && !app.store->readOnly() &&
+           syncSettingsProblem(app, sync.settings).empty();
+}
+
 void startPass(App& app) {
     SyncState& sync = app.sync;
-    if (sync.pass || !sync.settings.enabled || !app.store || !app.http) return;
-    if (!syncSettingsProblem(app, sync.settings).empty() || app.store->readOnly()) return;
+    if (sync.pass) return;
+    if (!passPossible(app)) {
+        sync.due_ms = -1;  // until the settings change (saveSyncSettings) or the library opens
+        return;
+    }
     if (!sync.docs) sync.docs = std::make_unique<sync::LibraryDocs>(*app.store);
     sync.due_ms = -1;
     try {
         sync.docs->refresh();
         sync.pass = std::make_unique<sync::Replicator>(*sync.docs, sync.docs->libraryId(), databaseUrl(sync.settings));
+        sync.pass_serial++;
     } catch (const std::exception& error) {
-        sync::SyncProgress failed;
-        failed.stage = sync::SyncStage::Failed;
-        failed.error = sync::SyncError::Storage;
-        failed.detail = error.what();
-        sync.last = failed;
-        sync.failures++;
-        sync.due_ms = now(app) + kSyncMaxBackoffMs;
+        failPass(app, sync::SyncError::Storage, error.what(), kSyncMaxBackoffMs);
         return;
     }
     sendRequest(app);
@@ -183,6 +221,7 @@ void endPass(App& app) {
     sync.last = sync.pass->progress();
     sync.pass.reset();
     sync.request_id = 0;
+    sync.last_pass_ended_ms = now(app);
     if (sync.last->stage == sync::SyncStage::Done) {
         sync.failures = 0;
         sync.last_synced_ms = now(app);
@@ -222,7 +261,9 @@ std::string syncSettingsProblem(const App& app, const SyncSettings& settings) {
     if (url.empty()) return "Type the address of your CouchDB server, such as https://couch.example.com:6984.";
     const std::string origin = originOf(app, url);
     if (origin.empty()) return "That is not a web address: it starts with https:// (or http:// on this computer).";
-    if (url.size() > origin.size() && url[origin.size()] == '?') return "The server's address has no ? part.";
+    if (url.find_first_of("?#@") != std::string::npos) {
+        return "The server's address is only its https://host:port (and path): no user, ? or # in it.";
+    }
     if (origin.rfind("http://", 0) == 0 && !loopback(hostOf(origin))) {
         return "Use https:// for a server on a network: Kiln sends your password only over HTTPS, or to this computer.";
     }
@@ -232,16 +273,10 @@ std::string syncSettingsProblem(const App& app, const SyncSettings& settings) {
     return "";
 }
 
-void loadSyncSettings(App& app) {
-    cancelPass(app);
-    SyncState& sync = app.sync;
-    sync.docs.reset();  // the library may be another one now
-    sync.settings = {};
-    sync.last.reset();
-    sync.last_synced_ms = -1;
-    sync.failures = 0;
-    sync.due_ms = 0;
-    if (!app.store) return;
+namespace {
+
+SyncSettings storedSyncSettings(App& app) {
+    SyncSettings settings;
     const nlohmann::json stored =
         nlohmann::json::parse(app.store->getSetting(kSyncSetting).value_or("{}"), nullptr, false);
     const nlohmann::json passwords =
@@ -250,18 +285,46 @@ void loadSyncSettings(App& app) {
         const auto text = [&](const char* name, std::string& out) {
             if (stored.contains(name) && stored[name].is_string()) out = stored[name].get<std::string>();
         };
-        text("url", sync.settings.url);
-        text("database", sync.settings.database);
-        text("user", sync.settings.user);
-        sync.settings.enabled = stored.value("enabled", nlohmann::json(false)) == true;
+        text("url", settings.url);
+        text("database", settings.database);
+        text("user", settings.user);
+        settings.enabled = stored.value("enabled", nlohmann::json(false)) == true;
     }
     if (passwords.is_object()) {
         for (const auto& [origin, password] : passwords.items()) {
-            if (password.is_string()) sync.settings.passwords[origin] = password.get<std::string>();
+            if (password.is_string()) settings.passwords[origin] = password.get<std::string>();
         }
     }
-    const auto it = sync.settings.passwords.find(originOf(app, trimmedUrl(sync.settings.url)));
-    if (it != sync.settings.passwords.end()) sync.settings.password = it->second;
+    const auto it = settings.passwords.find(originOf(app, trimmedUrl(settings.url)));
+    if (it != settings.passwords.end()) settings.password = it->second;
+    return settings;
+}
+
+}  // namespace
+
+void loadSyncSettings(App& app) {
+    detachSync(app);  // the library may be another one now
+    SyncState& sync = app.sync;
+    sync.settings = {};
+    sync.last.reset();
+    sync.last_synced_ms = -1;
+    sync.failures = 0;
+    sync.due_ms = 0;
+    if (app.store) sync.settings = storedSyncSettings(app);
+}
+
+void reloadSyncSettings(App& app) {
+    if (!app.store) return;
+    const SyncSettings stored = storedSyncSettings(app);
+    const SyncSettings& current = app.sync.settings;
+    if (publicSettings(stored) == publicSettings(current) && stored.passwords == current.passwords &&
+        stored.password == current.password) {
+        return;
+    }
+    cancelPass(app);
+    app.sync.settings = stored;
+    app.sync.failures = 0;
+    app.sync.due_ms = 0;
 }
 
 void saveSyncSettings(App& app, const SyncSettings& settings) {
@@ -269,16 +332,12 @@ void saveSyncSettings(App& app, const SyncSettings& settings) {
     saved.url = trimmedUrl(settings.url);
     const std::string origin = originOf(app, saved.url);
     if (!origin.empty()) saved.passwords[origin] = saved.password;
-    if (refuseReadOnly(app)) return;
+    if (!app.store || refuseReadOnly(app)) return;
     // Not whenWritable: that would take the settings for a change to sync.
     whenSyncMayWrite(app, [&app, saved] {
-        if (refuseReadOnly(app)) return;
+        if (!app.store || refuseReadOnly(app)) return;
         internal::guarded(app, [&] {
-            app.store->setSetting(
-                kSyncSetting,
-                nlohmann::json{
-                    {"enabled", saved.enabled}, {"url", saved.url}, {"database", saved.database}, {"user", saved.user}}
-                    .dump());
+            app.store->setSetting(kSyncSetting, publicSettings(saved).dump());
             app.store->setSetting(kSyncPasswordsSetting, nlohmann::json(saved.passwords).dump());
         });
         cancelPass(app);
@@ -319,8 +378,8 @@ void testSync(App& app, const SyncSettings& settings) {
     const auto database = [&app, settings, serial, origin](sync::HttpResponse response) {
         using Outcome = SyncTest::Outcome;
         const std::string& db = settings.database;
-        if (response.status == 200) {
-            const nlohmann::json info = nlohmann::json::parse(response.body, nullptr, false);
+        const nlohmann::json info = nlohmann::json::parse(response.body, nullptr, false);
+        if (response.status == 200 && info.is_object() && info.contains("db_name")) {
             const int64_t docs = info.is_object() && info.value("doc_count", nlohmann::json()).is_number_integer()
                                      ? info["doc_count"].get<int64_t>()
                                      : 0;
@@ -347,8 +406,9 @@ void testSync(App& app, const SyncSettings& settings) {
         finishTest(app, serial, Outcome::Failed,
                    "The server could not open the database (" + reasonOf(response) + ").");
     };
-    // First the server's welcome, without credentials: whether this page may talk to it at all.
-    fetchWhole(app, serverRequest(app, settings, "GET", trimmedUrl(settings.url) + "/", false),
+    // First the server's welcome: whether this page may talk to it at all (with the credentials:
+    // a server may let no one in without them).
+    fetchWhole(app, serverRequest(app, settings, "GET", trimmedUrl(settings.url) + "/", true),
                [&app, settings, serial, origin, database](sync::HttpResponse response) {
                    if (app.sync.test.serial != serial) return;
                    if (response.status == 0) {
@@ -364,6 +424,11 @@ void testSync(App& app, const SyncSettings& settings) {
                                app.origin +
                                ", credentials = true, methods = GET, PUT, POST, HEAD, DELETE, headers = accept, "
                                "authorization, content-type, origin, referer.");
+                   }
+                   if (response.status == 401) {
+                       return finishTest(app, serial, SyncTest::Outcome::Failed,
+                                         settings.user.empty() ? "The server asks for a user name and password."
+                                                               : "The server refused the user name or password.");
                    }
                    const nlohmann::json welcome = nlohmann::json::parse(response.body, nullptr, false);
                    if (response.status != 200 || !welcome.is_object()) {
@@ -407,16 +472,33 @@ void createSyncDatabase(App& app, const SyncSettings& settings) {
 
 void syncNow(App& app) {
     if (app.sync.pass) return;
+    if (!passPossible(app)) {
+        app.sync.due_ms = -1;  // until the settings change (saveSyncSettings) or the library opens
+        return;
+    }
+    app.sync.due_ms = -1;  // a start is on its way (it may wait for another tab's write)
     whenSyncMayWrite(app, [&app] { startPass(app); });
 }
 
 int64_t syncDueInMs(const App& app) {
     const SyncState& sync = app.sync;
-    if (!sync.settings.enabled || sync.pass || sync.due_ms < 0 || !app.store) return -1;
+    if (!app.store) return -1;
+    // While a pass runs: when its request times out.
+    if (sync.pass) return std::max<int64_t>(0, sync.request_started_ms + kSyncRequestTimeoutMs - now(app));
+    if (!sync.settings.enabled || sync.due_ms < 0) return -1;
     return std::max<int64_t>(0, sync.due_ms - now(app));
 }
 
 void syncTick(App& app) {
+    SyncState& sync = app.sync;
+    if (sync.pass) {
+        if (now(app) - sync.request_started_ms < kSyncRequestTimeoutMs) return;
+        failPass(app, sync::SyncError::Offline,
+                 "The sync server did not answer within " + std::to_string(kSyncRequestTimeoutMs / 1000) + " s.",
+                 std::min<int64_t>(kSyncMaxBackoffMs, 5000LL << std::min(sync.failures, 16)));
+        cancelPass(app);
+        return;
+    }
     if (syncDueInMs(app) == 0) syncNow(app);
 }
 
@@ -425,9 +507,28 @@ void syncAfterCommit(App& app) {
     if (!sync.settings.enabled) return;
     if (sync.pass) {
         sync.again = true;
-    } else if (sync.failures == 0) {
-        sync.due_ms = now(app) + kSyncAfterCommitMs;
+    } else if (sync.failures == 0 && sync.due_ms >= 0) {
+        // Soon, but never later than already due, and not more than once per kSyncMinGapMs for
+        // writes that come one after another (typing, an app saving its data).
+        const int64_t soon = std::max(now(app) + kSyncAfterCommitMs, sync.last_pass_ended_ms + kSyncMinGapMs);
+        sync.due_ms = std::min(sync.due_ms, soon);
     }
+}
+
+void detachSync(App& app) {
+    cancelPass(app);
+    app.sync.docs.reset();
+}
+
+void syncOffAfterReplace(App& app) {
+    if (!app.sync.settings.enabled || !app.store || app.store->readOnly()) return;
+    SyncSettings off = app.sync.settings;
+    off.enabled = false;
+    internal::guarded(app, [&] { app.store->setSetting(kSyncSetting, publicSettings(off).dump()); });
+    app.sync.settings.enabled = false;
+    app.notice +=
+        " Sync is off, so that the server does not bring back what was replaced: turn it on in Sync to "
+        "merge this library with the server's.";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ constexpr char kSyncPasswordsSetting[] = "sync_passwords";
 // documents, so only a server that is not what it says sends more.
 constexpr size_t kMaxSyncAnswerBytes = 64 * 1024 * 1024;
 constexpr int64_t kSyncAfterCommitMs = 2000;
+constexpr int64_t kSyncMinGapMs = 10000;  // between a pass and one a change here asks for
+constexpr int64_t kSyncRequestTimeoutMs = 60000;
 constexpr int64_t kSyncPollMs = 30000;
 constexpr int64_t kSyncMaxBackoffMs = 5 * 60 * 1000;
 
@@ -63,7 +65,10 @@ struct SyncState {
     SyncSettings settings;
     std::unique_ptr<sync::LibraryDocs> docs;
     std::unique_ptr<sync::Replicator> pass;  // the pass running, if any
+    uint64_t pass_serial = 0;                // which pass the answers on their way belong to
     uint64_t request_id = 0;                 // its request in flight
+    int64_t request_started_ms = 0;          // when it was sent (it times out after a while)
+    int64_t last_pass_ended_ms = -kSyncMinGapMs;
     std::optional<sync::SyncProgress> last;  // how the last pass ended
     int64_t last_synced_ms = -1;             // when a pass last ended Done (app.clock_ms)
     int64_t due_ms = 0;                      // when the next pass may start
@@ -78,8 +83,10 @@ struct SyncState {
 // must be http(s) with a host, HTTPS unless the host is loopback (a password is never sent in
 // clear over a network).
 std::string syncSettingsProblem(const App& app, const SyncSettings& settings);
-// Reads the settings from the library (at open, and when another tab changed them).
+// Reads the settings from the library as it opens (after forgetting the library before).
 void loadSyncSettings(App& app);
+// Reads them again after another tab's change; a pass running stops only if they changed.
+void reloadSyncSettings(App& app);
 // Saves them (the password for the URL's origin) and, when sync is on, starts a pass.
 void saveSyncSettings(App& app, const SyncSettings& settings);
 
@@ -94,12 +101,18 @@ void createSyncDatabase(App& app, const SyncSettings& settings);
 
 // Starts a pass now unless one runs, sync is off, or the settings have a problem.
 void syncNow(App& app);
-// How long until a pass is due (0: now); -1 when none is waiting to start (sync off, or a pass
-// runs). The platform waits that long, then calls syncTick.
+// How long until syncTick has something to do: a pass due (0: now), or the request of the pass
+// running timing out (kSyncRequestTimeoutMs); -1 for nothing (sync off, or a pass cannot run).
+// The platform waits that long, then calls syncTick.
 int64_t syncDueInMs(const App& app);
 void syncTick(App& app);
 // After a change saved here: a pass a little later (or, if one runs, another after it).
 void syncAfterCommit(App& app);
+// Stops the pass and forgets the library's documents: call before the library's store goes.
+void detachSync(App& app);
+// After the library was replaced here (Replace, its Undo): sync goes off, so that the next pass
+// does not bring back what was replaced, and app.notice says so.
+void syncOffAfterReplace(App& app);
 
 // ---- Status ----------------------------------------------------------------------------------
 

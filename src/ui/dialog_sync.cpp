@@ -73,9 +73,12 @@ void drawSyncPopup(app::App& app, UiState& ui) {
     ImGui::InputTextWithHint("##sync_database", "kiln", &edit.database);
     fieldLabel("User");
     ImGui::InputTextWithHint("##sync_user", "none", &edit.user);
-    // The password field belongs to the server's origin, as an API key does.
+    // The password field belongs to the server's origin, as an API key does: what was typed stays
+    // with the origin it was typed for, and the field takes the one kept for the new origin.
     const std::string origin = app::originOf(app, edit.url);
-    if (origin != app::originOf(app, ui.sync_edit_origin)) {
+    const std::string before = app::originOf(app, ui.sync_edit_origin);
+    if (origin != before) {
+        if (!before.empty() && !edit.password.empty()) edit.passwords[before] = edit.password;
         const auto saved = edit.passwords.find(origin);
         edit.password = saved == edit.passwords.end() ? std::string() : saved->second;
     }
@@ -96,7 +99,7 @@ void drawSyncPopup(app::App& app, UiState& ui) {
     drawLastPass(app);
     endDialogBody();
     ImGui::Separator();
-    ImGui::BeginDisabled(edit.enabled && !problem.empty());
+    ImGui::BeginDisabled(!app.store || (edit.enabled && !problem.empty()));
     if (primaryButton("Save")) {
         app::saveSyncSettings(app, edit);
         ImGui::CloseCurrentPopup();

@@ -2,16 +2,26 @@
 // loopback), two browser profiles as two devices. Settings go in through the Sync dialog with
 // real clicks and keys; Test sync finds the database missing and creates it; a project made on
 // one device arrives on the other, a version made there comes back, and what the server holds is
-// read with CouchDB's own API. The phone (a phone-sized window) reaches Sync through Storage. A
+// read with CouchDB's own API and replicated by PouchDB itself, which renames the project and
+// Kiln takes the new name. The phone (a phone-sized window) reaches Sync through Storage. A
 // wrong password is named as such, in the dialog and the status line. Runs in Chromium and in
 // Firefox.
 
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
   act, browsers, clickItem, newBrowser, openKiln, query, replaceText, screenshot, startCouchServer, startServer,
   waitForState, webDir,
 } from './harness.mjs';
+
+// PouchDB itself, in Node, as one more peer (the packages pouchdb-server is made of, pinned by
+// package-lock.json): it replicates with CouchDB's protocol as every standard peer does.
+const require = createRequire(import.meta.url);
+const PouchDB = require('pouchdb-core')
+  .plugin(require('pouchdb-adapter-memory'))
+  .plugin(require('pouchdb-adapter-http'))
+  .plugin(require('pouchdb-replication'));
 
 // Opens the Sync dialog (from the status bar; on a phone, from the Storage dialog) and fills it,
 // sync on; Save is left to the caller.
@@ -72,6 +82,14 @@ for (const engine of browsers()) {
     assert.equal(versions.length, 1);
     assert.equal(versions[0].doc.code, '<!doctype html><p>25:00</p>');
     assert.equal(versions[0].doc.project, project);
+    // PouchDB replicates them too, Kiln's checkpoints and all, as documents it knows how to read.
+    const peer = new PouchDB(`peer-${engine}`, { adapter: 'memory' });
+    t.after(() => peer.destroy());
+    const replicated = await PouchDB.replicate(`${couchServer.url}/kiln`, peer);
+    assert.equal(replicated.ok, true);
+    assert.equal(replicated.doc_write_failures, 0);
+    const peerProject = await peer.get(`project:${project}`, { revs: true });
+    assert.equal(peerProject.name, 'Pomodoro');
 
     // The phone: the same settings; the project arrives, with its version.
     const phone = await openKiln(phoneBrowser, server.url, { width: 390, height: 844 });
@@ -95,6 +113,15 @@ for (const engine of browsers()) {
     assert.deepEqual(merged.open.versions.map((v) => v.made_elsewhere), [false, true]);
     assert.deepEqual(await query(laptop.page, `SELECT v.number, v.code, o.library_id IS NOT NULL FROM versions v JOIN projects p ON p.id = v.project_id LEFT JOIN version_origins o ON o.version_id = v.id WHERE p.public_id = '${project}' ORDER BY v.number`),
       [['1', '<!doctype html><p>25:00</p>', '0'], ['2', '<!doctype html><p>50:00</p>', '1']]);
+    // PouchDB renames the project and replicates back; Kiln's next pass takes the new name.
+    await PouchDB.replicate(`${couchServer.url}/kiln`, peer);
+    const renamed = await peer.get(`project:${project}`);
+    renamed.name = 'Pomodoro, named by PouchDB';
+    await peer.put(renamed);
+    assert.equal((await PouchDB.replicate(peer, `${couchServer.url}/kiln`)).ok, true);
+    await clickItem(laptop.page, 'Sync now');
+    await waitForState(laptop.page, (s) => s.open?.name === 'Pomodoro, named by PouchDB');
+
     // Chromium logs each answer of 404 (a checkpoint not written yet) as a failed load.
     const unexpected = (errors) => errors.filter((e) => !/Failed to load resource: .* status of 404/.test(e));
     assert.deepEqual(unexpected(laptop.errors), []);

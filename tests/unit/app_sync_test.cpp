@@ -22,7 +22,12 @@ constexpr char kDatabaseUrl[] = "http://127.0.0.1:5984/kiln/";
 // browser's fetch answers later, never from inside send().
 struct CouchHttp : app::HttpClient {
     FakeCouchServer& server;
-    std::deque<std::pair<codegen::HttpRequest, app::HttpCallbacks>> waiting;
+    struct Waiting {
+        uint64_t id;
+        codegen::HttpRequest request;
+        app::HttpCallbacks callbacks;
+    };
+    std::deque<Waiting> waiting;
     std::vector<codegen::HttpRequest> sent;
     bool offline = false;
     std::optional<sync::HttpResponse> forced;  // answers every request instead of the server
@@ -31,10 +36,11 @@ struct CouchHttp : app::HttpClient {
     explicit CouchHttp(FakeCouchServer& server) : server(server) {}
     uint64_t send(const codegen::HttpRequest& request, app::HttpCallbacks callbacks) override {
         sent.push_back(request);
-        waiting.emplace_back(request, std::move(callbacks));
+        waiting.push_back({sent.size(), request, std::move(callbacks)});
         return sent.size();
     }
-    void abort(uint64_t) override { waiting.clear(); }
+    void abort(uint64_t id) override { aborted.push_back(id); }
+    std::vector<uint64_t> aborted;
 
     // The server's welcome and the database itself (GET, PUT); the rest goes to the database.
     sync::HttpResponse answer(const codegen::HttpRequest& request) {
@@ -61,8 +67,15 @@ struct CouchHttp : app::HttpClient {
     // Answers the requests until none waits (at most `limit`).
     void pump(size_t limit = 10000) {
         for (size_t i = 0; i < limit && !waiting.empty(); i++) {
-            auto [request, callbacks] = std::move(waiting.front());
+            auto [id, request, callbacks] = std::move(waiting.front());
             waiting.pop_front();
+            const auto gone = [&, id = id] { return std::find(aborted.begin(), aborted.end(), id) != aborted.end(); };
+            if (gone()) continue;  // as fetch: nothing more is called back
+            // As the platform's client: a request with credentials goes only to their origin.
+            if (!request.key_origin.empty() && test::fakeOriginOf(request.url) != request.key_origin) {
+                callbacks.failed(app::HttpFailure::Refused, "not sent: the password is not for this origin");
+                continue;
+            }
             if (offline || request.url.rfind(kServer, 0) != 0) {
                 callbacks.failed(app::HttpFailure::Unreachable, "Failed to fetch");
                 continue;
@@ -70,7 +83,7 @@ struct CouchHttp : app::HttpClient {
             const sync::HttpResponse response = forced ? *forced : answer(request);
             callbacks.response(response.status, {});
             callbacks.data(response.body);
-            callbacks.end();
+            if (!gone()) callbacks.end();
         }
     }
 };
@@ -121,6 +134,94 @@ TEST(AppSync, SettingsNeedAnHttpsServerOrThisComputerAndAValidDatabase) {
     EXPECT_NE(app::syncSettingsProblem(app, withUrl(kServer, "_users")), "");
     EXPECT_NE(app::syncSettingsProblem(app, withUrl(kServer, "")), "");
     EXPECT_EQ(app::syncSettingsProblem(app, withUrl(kServer, "my-projects/2026")), "");
+    // Not loopback, whatever they start with; no user, query or fragment in the address.
+    for (const char* url :
+         {"http://127.0.0.1.example.com:5984", "http://127.example.com", "http://localhost.example.com",
+          "http://127.0.0.1@example.com", "https://anna:secret@couch.example", "https://couch.example/?x",
+          "https://couch.example:443?x", "https://couch.example#x", "http://1270.0.0.1"}) {
+        EXPECT_NE(app::syncSettingsProblem(app, withUrl(url)), "") << url;
+    }
+    EXPECT_EQ(app::syncSettingsProblem(app, withUrl("http://127.1.2.3:5984")), "");
+}
+
+TEST(AppSync, NothingSpinsWhenAPassCannotRunAndNothingBreaksBeforeTheLibraryOpens) {
+    FakeCouchServer server;
+    App app;  // the library not open yet
+    CouchHttp http(server);
+    app.http = &http;
+    app.origin_of = test::fakeOriginOf;
+    SyncSettings settings = withUrl(kServer);
+    settings.enabled = true;
+    app::saveSyncSettings(app, settings);  // (nothing to keep it in yet: nothing happens)
+    EXPECT_EQ(app::syncDueInMs(app), -1);
+    EXPECT_TRUE(http.sent.empty());
+
+    Device device(server);
+    device.turnOn();
+    SyncSettings broken = device.app.sync.settings;
+    broken.url = "http://couch.example";  // a problem: no pass can run
+    device.app.sync.settings = broken;
+    device.now += app::kSyncPollMs;
+    app::syncTick(device.app);
+    EXPECT_EQ(app::syncDueInMs(device.app), -1);  // not 0 again and again
+}
+
+TEST(AppSync, ChangesOneAfterAnotherDoNotPutThePassOff) {
+    FakeCouchServer server;
+    Device device(server);
+    app::newProject(device.app, "Timer", "<p>1</p>");
+    device.turnOn();
+    const size_t passes = device.http.sent.size();
+    for (int second = 0; second < 30; second++) {  // an app that saves its data every second
+        device.now += 1000;
+        app::renameProject(device.app, device.app.projects[0].project.id, "Timer " + std::to_string(second));
+        app::syncTick(device.app);
+        device.http.pump();
+    }
+    EXPECT_GT(device.http.sent.size(), passes);
+    EXPECT_LE(device.app.sync.last_synced_ms, device.now);
+    EXPECT_GE(device.app.sync.last_synced_ms, device.now - app::kSyncMinGapMs - 1000);
+}
+
+TEST(AppSync, ARequestThatNeverEndsTimesOutAndThePassIsTriedAgain) {
+    FakeCouchServer server;
+    Device device(server);
+    device.turnOn();
+    device.now += app::kSyncPollMs;
+    app::syncTick(device.app);  // a pass starts; its first request never gets an answer
+    ASSERT_TRUE(device.app.sync.pass);
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncRequestTimeoutMs);
+    device.now += app::kSyncRequestTimeoutMs;
+    app::syncTick(device.app);
+    EXPECT_FALSE(device.app.sync.pass);
+    EXPECT_EQ(app::syncStatusText(device.app), "Sync: offline, will try again");
+    EXPECT_EQ(device.http.aborted.size(), 1u);
+    EXPECT_EQ(app::syncDueInMs(device.app), 5000);
+    device.http.waiting.clear();
+}
+
+TEST(AppSync, AnotherTabsChangeOfTheSettingsIsTakenIn) {
+    FakeCouchServer server;
+    Device device(server);
+    device.turnOn();
+    ASSERT_TRUE(device.app.sync.settings.enabled);
+    device.app.store->setSetting("sync",
+                                 R"({"enabled":false,"url":"http://127.0.0.1:5984","database":"kiln","user":"anna"})");
+    app::reloadSyncSettings(device.app);
+    EXPECT_FALSE(device.app.sync.settings.enabled);
+    EXPECT_EQ(app::syncDueInMs(device.app), -1);
+}
+
+TEST(AppSync, AReplacedLibraryTurnsSyncOffSoTheServerDoesNotBringBackWhatWasReplaced) {
+    FakeCouchServer server;
+    Device device(server);
+    device.turnOn();
+    device.app.notice = "Replaced your library.";
+    app::syncOffAfterReplace(device.app);
+    EXPECT_FALSE(device.app.sync.settings.enabled);
+    EXPECT_NE(device.app.notice.find("Sync is off"), std::string::npos);
+    app::loadSyncSettings(device.app);
+    EXPECT_FALSE(device.app.sync.settings.enabled);  // kept so
 }
 
 TEST(AppSync, TwoDevicesShareTheirProjectsThroughTheServer) {
@@ -139,12 +240,14 @@ TEST(AppSync, TwoDevicesShareTheirProjectsThroughTheServer) {
     EXPECT_EQ(*phone.app.store->getCode(phone.app.projects[0].project.id, 1), "<p>25:00</p>");
 
     // A change on the phone: a pass a little later, then the laptop's next pass brings it.
+    // (Not sooner than kSyncMinGapMs after the last pass; here that one just ended.)
+    phone.now += 5000;
     app::renameProject(phone.app, phone.app.projects[0].project.id, "Pomodoro");
-    EXPECT_EQ(app::syncDueInMs(phone.app), app::kSyncAfterCommitMs);
-    phone.now += app::kSyncAfterCommitMs;
+    EXPECT_EQ(app::syncDueInMs(phone.app), app::kSyncMinGapMs - 5000);
+    phone.now += app::kSyncMinGapMs - 5000;
     app::syncTick(phone.app);
     phone.http.pump();
-    EXPECT_EQ(app::syncDueInMs(laptop.app), app::kSyncPollMs);
+    EXPECT_EQ(app::syncDueInMs(laptop.app), app::kSyncPollMs);  // nothing changed there
     laptop.now += app::kSyncPollMs;
     app::syncTick(laptop.app);
     laptop.http.pump();
@@ -244,7 +347,7 @@ TEST(AppSync, TestSyncSaysWhatIsWrongAndCanMakeTheDatabase) {
     EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Failed);
     EXPECT_NE(found.message.find("CORS"), std::string::npos);
     EXPECT_NE(found.message.find("origins = https://kiln.example"), std::string::npos);
-    EXPECT_TRUE(device.http.sent.back().key_origin.empty());  // the welcome is asked for without credentials
+    EXPECT_EQ(device.http.sent.back().key_origin, kServer);  // a server may let no one in without them
     device.http.offline = false;
 
     server.database_exists = false;
@@ -265,10 +368,13 @@ TEST(AppSync, TestSyncSaysWhatIsWrongAndCanMakeTheDatabase) {
     EXPECT_EQ(found.message, "The server refused the user name or password.");
     device.http.authorization.clear();
 
-    device.http.forced = sync::HttpResponse{401, R"({"error":"unauthorized"})"};
+    device.http.forced = sync::HttpResponse{401, R"({"error":"unauthorized"})"};  // require_valid_user
     found = test(settings);
     EXPECT_EQ(found.outcome, app::SyncTest::Outcome::Failed);
-    EXPECT_NE(found.message.find("not as a CouchDB server does"), std::string::npos);  // the welcome itself
+    EXPECT_EQ(found.message, "The server refused the user name or password.");
+    device.http.forced = sync::HttpResponse{200, R"({"couchdb":"Welcome"})"};  // the database URL is the root
+    found = test(settings);
+    EXPECT_NE(found.message.find("could not open the database"), std::string::npos);
     device.http.forced = sync::HttpResponse{200, "<html>a router's page</html>"};
     found = test(settings);
     EXPECT_NE(found.message.find("not as a CouchDB server does"), std::string::npos);
