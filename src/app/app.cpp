@@ -681,15 +681,18 @@ void syncPrompt(App& app) {
     internal::switchPrompt(app, app.open ? app.open->project.public_id : "");
 }
 
-void keepPrompt(App& app, bool now) {
-    if (!app.prompt_owner || app.prompt == app.prompt_kept || !app.store || app.store->readOnly()) return;
+int64_t keepPrompt(App& app, bool now) {
+    if (!app.prompt_owner || app.prompt == app.prompt_kept || !app.store || app.store->readOnly()) return 0;
     const int64_t time = app.clock_ms ? app.clock_ms() : 0;
-    if (!now && app.prompt_kept_at >= 0 && time - app.prompt_kept_at < kKeepTypedMs) return;
+    if (!now && app.prompt_kept_at >= 0 && time - app.prompt_kept_at < kKeepTypedMs) {
+        return kKeepTypedMs - (time - app.prompt_kept_at);
+    }
     app.prompt_kept = app.prompt;
     app.prompt_kept_at = time;
     whenWritable(app, [&app, key = promptKey(*app.prompt_owner), text = app.prompt] {
         guarded(app, [&] { app.store->setSetting(key, text); });
     });
+    return 0;
 }
 
 void internal::clearSentPrompt(App& app, int64_t project_id, const std::string& instruction) {
@@ -842,12 +845,14 @@ std::string editKey(const std::string& public_id, int number) {
     return "edit:" + public_id + ":" + std::to_string(number);
 }
 
-void keepCodeEdit(App& app, bool now) {
-    if (!app.open || !app.store || app.store->readOnly()) return;
+int64_t keepCodeEdit(App& app, bool now) {
+    if (!app.open || !app.store || app.store->readOnly()) return 0;
     OpenProject& open = *app.open;
-    if (open.code == open.code_kept) return;
+    if (open.code == open.code_kept) return 0;
     const int64_t time = app.clock_ms ? app.clock_ms() : 0;
-    if (!now && open.code_kept_at >= 0 && time - open.code_kept_at < kKeepTypedMs) return;
+    if (!now && open.code_kept_at >= 0 && time - open.code_kept_at < kKeepTypedMs) {
+        return kKeepTypedMs - (time - open.code_kept_at);
+    }
     open.code_kept = open.code;
     open.code_kept_at = time;
     // An edit undone back to the stored code is no edit: its key is emptied.
@@ -855,6 +860,7 @@ void keepCodeEdit(App& app, bool now) {
                        edit = codeEdited(app) ? open.code : std::string()] {
         guarded(app, [&] { app.store->setSetting(key, edit); });
     });
+    return 0;
 }
 
 void internal::forgetCodeEdit(App& app, int64_t project_id, int number, const std::string& edit) {

@@ -298,8 +298,9 @@ std::string promptKey(const std::string& owner);
 // had for its owner first.
 void syncPrompt(App& app);
 // Keeps the box's text for its owner when it changed since it was last kept: at once when `now`,
-// else once kKeepTypedMs have passed since then. Nothing with a read-only library.
-void keepPrompt(App& app, bool now);
+// else once kKeepTypedMs have passed since then. Nothing with a read-only library. Returns the
+// milliseconds until text not kept yet is due (0: nothing waits), for the panel's next frame.
+int64_t keepPrompt(App& app, bool now);
 void renameProject(App& app, int64_t project_id, const std::string& name);
 // Moves a project to the trash and offers to undo it; closes it if it was open.
 void deleteProject(App& app, int64_t project_id);
@@ -335,8 +336,9 @@ bool codeEdited(const App& app);
 std::string editKey(const std::string& public_id, int number);
 // Keeps the open version's edit when it changed since it was last kept: at once when `now`, else
 // once kKeepTypedMs have passed since then (an edit undone back to the stored code forgets it).
-// Nothing with a read-only library.
-void keepCodeEdit(App& app, bool now);
+// Nothing with a read-only library. Returns the milliseconds until an edit not kept yet is due
+// (0: nothing waits), for the panel's next frame.
+int64_t keepCodeEdit(App& app, bool now);
 // Saves the edited code as a new version ("Edited by hand") and shows it in the preview; the
 // edit is no longer kept.
 void saveCodeEdit(App& app);

@@ -127,9 +127,10 @@ void drawCode(app::App& app, UiState& ui, const Fonts& fonts, FrameOutput& out) 
     // An empty project (no version yet, nothing typed) has no actions to offer.
     const bool edited = app::codeEdited(app);
     const bool actions = edited || !open.code.empty();
-    // An edit is kept with its version as it is typed (at most every kKeepTypedMs).
-    if (editor("code", open.code, ui, fonts, false, actions)) out.redrawIn(static_cast<double>(app::kKeepTypedMs));
-    app::keepCodeEdit(app, false);
+    // An edit is kept with its version as it is typed (at most every kKeepTypedMs), and a frame
+    // comes when what waits is due.
+    editor("code", open.code, ui, fonts, false, actions);
+    if (const int64_t due = app::keepCodeEdit(app, false); due > 0) out.redrawIn(static_cast<double>(due));
     if (!actions) return;
     // What the editor shows leaves Kiln as it is, edits included.
     fileActions(app, ui, out, open.code, open.project.name);

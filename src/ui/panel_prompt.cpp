@@ -118,8 +118,9 @@ void drawPromptBox(app::App& app, UiState& ui, FrameOutput& out) {
            send;
     send = send || (ImGui::IsItemFocused() && sendShortcut());
     // What is typed is kept with its project as it is typed, and at once when the box is left.
-    app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit());
-    if (ImGui::IsItemEdited()) out.redrawIn(static_cast<double>(app::kKeepTypedMs));
+    if (const int64_t due = app::keepPrompt(app, ImGui::IsItemDeactivatedAfterEdit()); due > 0) {
+        out.redrawIn(static_cast<double>(due));
+    }
     if (app.prompt.empty() && !ImGui::IsItemActive()) {
         // The example wraps inside the box, as what is typed there does.
         const ImVec2 padding = ImGui::GetStyle().FramePadding;

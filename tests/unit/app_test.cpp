@@ -372,10 +372,17 @@ TEST_F(AppTyping, EachProjectKeepsWhatIsTypedInItsPromptBoxAlsoAfterAReload) {
         app::keepPrompt(app, false);  // as it is typed: at most every kKeepTypedMs
         EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue");
         app.prompt = "make it blue and round";
-        app::keepPrompt(app, false);
+        clock += 300;
+        // Not due yet: the panel is told when it is, so that the last keys typed are kept even
+        // if nothing else draws a frame (a frame a millisecond early would otherwise keep nothing).
+        EXPECT_EQ(app::keepPrompt(app, false), app::kKeepTypedMs - 300);
         EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue") << "not due yet";
+        clock += app::kKeepTypedMs - 301;
+        EXPECT_EQ(app::keepPrompt(app, false), 1);
+        clock += 1;
+        EXPECT_EQ(app::keepPrompt(app, false), 0);
+        EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue and round");
         clock += app::kKeepTypedMs;
-        app::keepPrompt(app, false);
         EXPECT_EQ(app.store->getSetting(app::promptKey(a)), "make it blue and round");
         app::newProject(app, "B");
         b = app.open->project.public_id;
@@ -436,7 +443,7 @@ TEST_F(AppTyping, AHandEditStaysWithItsVersionAcrossSwitchesAndReloads) {
         app::keepCodeEdit(app, false);  // as it is typed: at most every kKeepTypedMs
         EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "<p>two, edited</p>");
         app.open->code = "<p>two, edited again</p>";
-        app::keepCodeEdit(app, false);
+        EXPECT_EQ(app::keepCodeEdit(app, false), app::kKeepTypedMs);  // due then: the panel draws again then
         EXPECT_EQ(app.store->getSetting(app::editKey(a, 2)), "<p>two, edited</p>") << "not due yet";
         app::selectVersion(app, 1);  // kept as its version is left, whenever it was typed
         EXPECT_EQ(app.open->code, "<p>one</p>");
