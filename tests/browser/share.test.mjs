@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  act, browsers, clickItem, newBrowser, openKiln, query, screenshot, serveAndLaunch, startLlmServer, waitForState,
+  act, browsers, clickItem, newBrowser, openKiln, query, screenshot, serveAndLaunch, settledFrames, startLlmServer,
+  waitForState,
 } from './harness.mjs';
 import { appFrame } from './preview_frames.mjs';
 
@@ -114,6 +115,8 @@ for (const engine of browsers()) {
         await page.evaluate((next) => { location.hash = next; }, item.hash);
         const refused = await waitForState(page, (s) => s.shared?.phase === 'refused' && s.route === item.hash);
         assert.match(refused.shared.problem, item.says, item.name);
+        // The refusal can arrive between frames (decoding is asynchronous): the frame that draws it hides the preview.
+        await settledFrames(page);
         assert.deepEqual(await preview(), { run: before, shown: false }, `${item.name}: nothing was handed to the preview`);
         if (item.name === 'changed') await screenshot(page, `share-refused-${engine}.png`);
       }
