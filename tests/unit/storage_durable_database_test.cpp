@@ -779,14 +779,18 @@ TEST(DurableDatabase, ImportAtAnyPointOfACompactionWins) {
         int done = 0;
         while (done < released && backend.releaseOne()) ++done;
         const bool compaction_over = !session.database->compacting();
+        // Every round replays the same commits and compaction steps before its import: the last
+        // round, which has them all, checks them, and each round the states from its import on.
+        const size_t first_checked = compaction_over ? 0 : backend.history().size() - 1;
         session.database->importBytes(file);
         const Bytes imported = session.database->exportBytes();
         backend.releaseAll();
         EXPECT_EQ(session.database->status().state, SaveState::Saved) << released;
         EXPECT_EQ(reopened(backend.state()), imported) << released;
-        for (const FakeBackend::State& state : backend.history()) {
-            const Bytes bytes = reopened(state);
-            EXPECT_TRUE(bytes == imported || session.commitOf(bytes) >= 0) << released;
+        for (size_t step = first_checked; step < backend.history().size(); ++step) {
+            const Bytes bytes = reopened(backend.history()[step]);
+            EXPECT_TRUE(bytes == imported || session.commitOf(bytes) >= 0)
+                << released << ", crash after write " << step;
         }
         if (compaction_over) break;
     }
