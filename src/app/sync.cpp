@@ -196,9 +196,49 @@ bool passPossible(const App& app) {
            syncSettingsProblem(app, sync.settings).empty();
 }
 
+void stopWatch(App& app) {
+    SyncState& sync = app.sync;
+    if (sync.watch_id && app.http) app.http->abort(sync.watch_id);
+    sync.watch_id = 0;
+    sync.watch_serial++;
+}
+
+// Between passes: the server's changes after `since`, as a long poll. A change this library
+// lacks starts a pass; none (or only what came from here) watches on; a failed watch leaves the
+// passes to run every kSyncPollMs.
+void watch(App& app, const nlohmann::json& since) {
+    SyncState& sync = app.sync;
+    stopWatch(app);
+    if (!passPossible(app) || !sync.docs) return;
+    const uint64_t serial = sync.watch_serial;
+    const sync::HttpRequest next = sync::watchRequest(since, kSyncWatchMs);
+    sync.watch_started_ms = now(app);
+    const codegen::HttpRequest request =
+        serverRequest(app, sync.settings, next.method, databaseUrl(sync.settings) + "/" + next.path, true);
+    sync.watch_id = fetchWhole(app, request, [&app, serial](sync::HttpResponse response) {
+        SyncState& sync = app.sync;
+        if (sync.watch_serial != serial || !sync.docs) return;  // stopped meanwhile
+        sync.watch_id = 0;
+        sync::WatchResult result;
+        internal::guarded(app, [&] { result = sync::readWatch(response, *sync.docs); });
+        switch (result.kind) {
+            case sync::WatchResult::Kind::Changed:
+                syncNow(app);
+                break;
+            case sync::WatchResult::Kind::Quiet:
+                watch(app, result.since);
+                break;
+            case sync::WatchResult::Kind::Failed:
+                if (sync.due_ms >= 0) sync.due_ms = std::min(sync.due_ms, now(app) + kSyncPollMs);
+                break;
+        }
+    });
+}
+
 void startPass(App& app) {
     SyncState& sync = app.sync;
     if (sync.pass) return;
+    stopWatch(app);
     if (!passPossible(app)) {
         sync.due_ms = -1;  // until the settings change (saveSyncSettings) or the library opens
         return;
@@ -219,13 +259,15 @@ void startPass(App& app) {
 void endPass(App& app) {
     SyncState& sync = app.sync;
     sync.last = sync.pass->progress();
+    const nlohmann::json pulled_up_to = sync.pass->pulledUpTo();
     sync.pass.reset();
     sync.request_id = 0;
     sync.last_pass_ended_ms = now(app);
     if (sync.last->stage == sync::SyncStage::Done) {
         sync.failures = 0;
         sync.last_synced_ms = now(app);
-        sync.due_ms = now(app) + (sync.again ? kSyncAfterCommitMs : kSyncPollMs);
+        sync.due_ms = now(app) + (sync.again ? kSyncAfterCommitMs : kSyncWatchedPollMs);
+        if (!sync.again) watch(app, pulled_up_to);
     } else {
         // 5 s, 10 s, 20 s… up to 5 min; at once 5 min for what waits on the user (a password).
         sync.failures++;
@@ -241,6 +283,7 @@ void endPass(App& app) {
 
 void cancelPass(App& app) {
     SyncState& sync = app.sync;
+    stopWatch(app);
     if (sync.request_id && app.http) app.http->abort(sync.request_id);
     sync.request_id = 0;
     sync.pass.reset();
@@ -485,8 +528,14 @@ int64_t syncDueInMs(const App& app) {
     if (!app.store) return -1;
     // While a pass runs: when its request times out.
     if (sync.pass) return std::max<int64_t>(0, sync.request_started_ms + kSyncRequestTimeoutMs - now(app));
-    if (!sync.settings.enabled || sync.due_ms < 0) return -1;
-    return std::max<int64_t>(0, sync.due_ms - now(app));
+    if (!sync.settings.enabled) return -1;
+    int64_t due = sync.due_ms < 0 ? -1 : std::max<int64_t>(0, sync.due_ms - now(app));
+    if (sync.watch_id) {
+        const int64_t unanswered =
+            std::max<int64_t>(0, sync.watch_started_ms + kSyncWatchMs + kSyncRequestTimeoutMs - now(app));
+        due = due < 0 ? unanswered : std::min(due, unanswered);
+    }
+    return due;
 }
 
 void syncTick(App& app) {
@@ -499,7 +548,11 @@ void syncTick(App& app) {
         cancelPass(app);
         return;
     }
-    if (syncDueInMs(app) == 0) syncNow(app);
+    if (sync.watch_id && now(app) - sync.watch_started_ms >= kSyncWatchMs + kSyncRequestTimeoutMs) {
+        stopWatch(app);  // the server holds it past its time: a pass finds out why
+        sync.due_ms = now(app);
+    }
+    if (sync.due_ms >= 0 && sync.due_ms <= now(app)) syncNow(app);
 }
 
 void syncAfterCommit(App& app) {
@@ -585,6 +638,7 @@ nlohmann::json syncSnapshot(const App& app) {
     return {{"enabled", sync.settings.enabled},
             {"status", syncStatusText(app)},
             {"running", sync.pass != nullptr},
+            {"watching", sync.watch_id != 0},
             {"last", last},
             {"test", {{"outcome", kOutcomes[static_cast<int>(sync.test.outcome)]}, {"message", sync.test.message}}}};
 }

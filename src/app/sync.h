@@ -10,8 +10,9 @@
 //   syncSnapshot      the same, for tests
 //
 // A pass (core/sync/replicator.h) runs on its own once sync is on: when the library opens, a few
-// seconds after each change saved here, every kSyncPollMs otherwise, and after a failure again
-// later and later (up to kSyncMaxBackoffMs). Each request goes through the app's HttpClient, with
+// seconds after each change saved here, as soon as the server says it has changed (a long poll
+// between passes), every kSyncPollMs when the server cannot be watched, and after a failure
+// again later and later (up to kSyncMaxBackoffMs). Each request goes through the app's HttpClient, with
 // the password only to the origin it was saved for (as API keys are), and whatever it stores goes
 // through the writer that other tabs share. Nothing of it blocks a frame: a request's answer is
 // read as it comes and handled in one step.
@@ -51,6 +52,12 @@ constexpr int64_t kSyncMinGapMs = 10000;  // between a pass and one a change her
 constexpr int64_t kSyncRequestTimeoutMs = 60000;
 constexpr int64_t kSyncPollMs = 30000;
 constexpr int64_t kSyncMaxBackoffMs = 5 * 60 * 1000;
+// Between passes the server is watched (a long poll of _changes): it holds the request up to
+// kSyncWatchMs, answering as soon as something changes there; passes then run every
+// kSyncWatchedPollMs only, for what a watch cannot see. No answer within kSyncWatchMs +
+// kSyncRequestTimeoutMs: the watch is dropped and a pass finds out what is wrong.
+constexpr int64_t kSyncWatchMs = 25000;
+constexpr int64_t kSyncWatchedPollMs = 5 * 60 * 1000;
 
 // What "Test sync" found.
 struct SyncTest {
@@ -74,7 +81,10 @@ struct SyncState {
     int64_t due_ms = 0;                      // when the next pass may start
     int failures = 0;                        // passes failed in a row (the wait grows with them)
     bool again = false;                      // something was saved here while the pass ran
-    SyncTest test;                           // the Sync dialog's Test sync
+    uint64_t watch_id = 0;                   // the watch in flight between passes, if any
+    uint64_t watch_serial = 0;               // which watch the answer on its way belongs to
+    int64_t watch_started_ms = 0;
+    SyncTest test;  // the Sync dialog's Test sync
 };
 
 // ---- Settings ----------------------------------------------------------------------------
@@ -101,8 +111,9 @@ void createSyncDatabase(App& app, const SyncSettings& settings);
 
 // Starts a pass now unless one runs, sync is off, or the settings have a problem.
 void syncNow(App& app);
-// How long until syncTick has something to do: a pass due (0: now), or the request of the pass
-// running timing out (kSyncRequestTimeoutMs); -1 for nothing (sync off, or a pass cannot run).
+// How long until syncTick has something to do: a pass due (0: now), the request of the pass
+// running timing out (kSyncRequestTimeoutMs), or the watch; -1 for nothing (sync off, or a pass
+// cannot run).
 // The platform waits that long, then calls syncTick.
 int64_t syncDueInMs(const App& app);
 void syncTick(App& app);
@@ -118,7 +129,8 @@ void syncOffAfterReplace(App& app);
 
 // The status line's words: "" when sync is off.
 std::string syncStatusText(const App& app);
-// Sync as stateSnapshot shows it: enabled, status (the words), running, the last pass (error:
+// Sync as stateSnapshot shows it: enabled, status (the words), running, watching (the server,
+// between passes), the last pass (error:
 // "", "offline", "unauthorized", "forbidden", "no_database", "server", "bad_answer", "storage";
 // pulled, pushed, refused, detail) and Test sync (outcome, message).
 nlohmann::json syncSnapshot(const App& app);

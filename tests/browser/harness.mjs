@@ -285,8 +285,10 @@ export async function startLlmServer(flags = []) {
 }
 
 // Starts PouchDB Server (a CouchDB-protocol server, from npm: node_modules/pouchdb-server) on a
-// free port of 127.0.0.1, keeping its databases in memory and its config and log in a scratch
-// folder; resolves to {url (the server's, no trailing slash), stop()} once it answers.
+// free port of 127.0.0.1, keeping its databases, config and log in a scratch folder; resolves to
+// {url (the server's, no trailing slash), halt(), resume(), stop()} once it answers. halt() ends
+// the server as a crash would (connections dropped mid-request); resume() starts it again on the
+// same port, with what it had stored; stop() ends it and removes the folder.
 export async function startCouchServer() {
   const port = await new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -298,36 +300,49 @@ export async function startCouchServer() {
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-couch-'));
   const bin = path.join(REPO_ROOT, 'node_modules/pouchdb-server/bin/pouchdb-server');
-  const child = spawn(process.execPath, [bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const url = `http://127.0.0.1:${port}`;
+  let child = null;
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const stop = () => {
-    child.kill();
+  const kill = () => child?.kill('SIGKILL');
+  const run = async () => {
+    child = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    for (const deadline = Date.now() + 30_000; ;) {
+      if (child.exitCode !== null) throw new Error(`pouchdb-server exited with code ${child.exitCode}\n${stderr}`);
+      try {
+        if ((await fetch(`${url}/`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`pouchdb-server did not answer within 30 s\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const remove = () => {
+    kill();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  process.on('exit', stop);
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ;) {
-    if (child.exitCode !== null) throw new Error(`pouchdb-server exited with code ${child.exitCode}\n${stderr}`);
-    try {
-      if ((await fetch(`${url}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      stop();
-      throw new Error(`pouchdb-server did not answer within 30 s\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  process.on('exit', remove);
+  try {
+    await run();
+  } catch (error) {
+    remove();
+    throw error;
   }
   return {
     url,
+    async halt() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      kill();
+      await exited;
+    },
+    resume: run,
     stop() {
-      process.off('exit', stop);
-      stop();
+      process.off('exit', remove);
+      remove();
     },
   };
 }

@@ -19,7 +19,8 @@ constexpr char kServer[] = "http://127.0.0.1:5984";
 constexpr char kDatabaseUrl[] = "http://127.0.0.1:5984/kiln/";
 
 // An HttpClient in front of a FakeCouchServer: requests wait until pump() answers them, as a
-// browser's fetch answers later, never from inside send().
+// browser's fetch answers later, never from inside send(). A long poll of _changes (the watch
+// between passes) is held, as a server holds it, until the server has a change after its since.
 struct CouchHttp : app::HttpClient {
     FakeCouchServer& server;
     struct Waiting {
@@ -64,13 +65,35 @@ struct CouchHttp : app::HttpClient {
         return server.handle({request.method, request.url.substr(std::string(kDatabaseUrl).size()), request.body});
     }
 
-    // Answers the requests until none waits (at most `limit`).
+    // Whether `request` is a watch the server holds: a long poll with no change after its since.
+    bool held(const codegen::HttpRequest& request) const {
+        if (request.url.find("feed=longpoll") == std::string::npos || offline || forced) return false;
+        const std::map<std::string, std::string> query =
+            sync::testing::parsePath(request.url.substr(std::string(kDatabaseUrl).size())).query;
+        const std::string since = query.count("since") ? query.at("since") : "0";
+        return server.db.changesSince(std::stoull(since.substr(0, since.find('-')))).empty();
+    }
+    bool watching() const {
+        return std::any_of(parked.begin(), parked.end(), [&](const Waiting& w) {
+            return std::find(aborted.begin(), aborted.end(), w.id) == aborted.end();
+        });
+    }
+    std::deque<Waiting> parked;  // the watches held
+
+    // Answers the requests until none waits (at most `limit`); a watch held before is answered
+    // if the server has changed since.
     void pump(size_t limit = 10000) {
+        for (Waiting& watch : parked) waiting.push_back(std::move(watch));
+        parked.clear();
         for (size_t i = 0; i < limit && !waiting.empty(); i++) {
             auto [id, request, callbacks] = std::move(waiting.front());
             waiting.pop_front();
             const auto gone = [&, id = id] { return std::find(aborted.begin(), aborted.end(), id) != aborted.end(); };
             if (gone()) continue;  // as fetch: nothing more is called back
+            if (held(request)) {
+                parked.push_back({id, std::move(request), std::move(callbacks)});
+                continue;
+            }
             // As the platform's client: a request with credentials goes only to their origin.
             if (!request.key_origin.empty() && test::fakeOriginOf(request.url) != request.key_origin) {
                 callbacks.failed(app::HttpFailure::Refused, "not sent: the password is not for this origin");
@@ -161,7 +184,7 @@ TEST(AppSync, NothingSpinsWhenAPassCannotRunAndNothingBreaksBeforeTheLibraryOpen
     SyncSettings broken = device.app.sync.settings;
     broken.url = "http://couch.example";  // a problem: no pass can run
     device.app.sync.settings = broken;
-    device.now += app::kSyncPollMs;
+    device.now += app::kSyncWatchedPollMs;
     app::syncTick(device.app);
     EXPECT_EQ(app::syncDueInMs(device.app), -1);  // not 0 again and again
 }
@@ -187,15 +210,15 @@ TEST(AppSync, ARequestThatNeverEndsTimesOutAndThePassIsTriedAgain) {
     FakeCouchServer server;
     Device device(server);
     device.turnOn();
-    device.now += app::kSyncPollMs;
-    app::syncTick(device.app);  // a pass starts; its first request never gets an answer
+    app::syncNow(device.app);  // a pass starts; its first request never gets an answer
     ASSERT_TRUE(device.app.sync.pass);
+    const size_t aborted = device.http.aborted.size();  // the watch, stopped for the pass
     EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncRequestTimeoutMs);
     device.now += app::kSyncRequestTimeoutMs;
     app::syncTick(device.app);
     EXPECT_FALSE(device.app.sync.pass);
     EXPECT_EQ(app::syncStatusText(device.app), "Sync: offline, will try again");
-    EXPECT_EQ(device.http.aborted.size(), 1u);
+    EXPECT_EQ(device.http.aborted.size(), aborted + 1);
     EXPECT_EQ(app::syncDueInMs(device.app), 5000);
     device.http.waiting.clear();
 }
@@ -239,7 +262,7 @@ TEST(AppSync, TwoDevicesShareTheirProjectsThroughTheServer) {
     EXPECT_EQ(phone.app.projects[0].project.name, "Timer");
     EXPECT_EQ(*phone.app.store->getCode(phone.app.projects[0].project.id, 1), "<p>25:00</p>");
 
-    // A change on the phone: a pass a little later, then the laptop's next pass brings it.
+    // A change on the phone: a pass a little later, and the laptop, watching the server, at once.
     // (Not sooner than kSyncMinGapMs after the last pass; here that one just ended.)
     phone.now += 5000;
     app::renameProject(phone.app, phone.app.projects[0].project.id, "Pomodoro");
@@ -247,11 +270,10 @@ TEST(AppSync, TwoDevicesShareTheirProjectsThroughTheServer) {
     phone.now += app::kSyncMinGapMs - 5000;
     app::syncTick(phone.app);
     phone.http.pump();
-    EXPECT_EQ(app::syncDueInMs(laptop.app), app::kSyncPollMs);  // nothing changed there
-    laptop.now += app::kSyncPollMs;
-    app::syncTick(laptop.app);
-    laptop.http.pump();
+    ASSERT_TRUE(laptop.http.watching());
+    laptop.http.pump();  // the watch answers: a pass runs, with no time gone by
     EXPECT_EQ(laptop.app.projects[0].project.name, "Pomodoro");
+    EXPECT_TRUE(laptop.http.watching());  // and it watches on
     laptop.now += 3 * 60000;
     EXPECT_EQ(app::syncStatusText(laptop.app), "Synced 3 min ago");
 }
@@ -306,12 +328,11 @@ TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
     app::syncTick(device.app);
     device.http.pump();
     EXPECT_EQ(app::syncStatusText(device.app), "Synced just now");
-    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncPollMs);
+    EXPECT_EQ(device.app.sync.due_ms - device.now, app::kSyncWatchedPollMs);  // the server is watched
 
     device.http.forced =
         sync::HttpResponse{401, R"({"error":"unauthorized","reason":"Name or password is incorrect."})"};
-    device.now += app::kSyncPollMs;
-    app::syncTick(device.app);
+    app::syncNow(device.app);
     device.http.pump();
     EXPECT_EQ(app::syncStatusText(device.app), "Sync: wrong user name or password");
     EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncMaxBackoffMs);  // waits for the user, mostly
@@ -398,6 +419,56 @@ TEST(AppSync, SyncOffMeansNoRequestAndNoStatus) {
     EXPECT_TRUE(device.http.sent.empty());
     EXPECT_EQ(app::syncDueInMs(device.app), -1);
     EXPECT_EQ(app::syncStatusText(device.app), "");
+}
+
+TEST(AppSync, BetweenPassesTheServerIsWatchedAndItsOwnPushesStartNoPass) {
+    FakeCouchServer server;
+    Device device(server);
+    app::newProject(device.app, "Timer", "<p>1</p>");
+    device.turnOn();
+    ASSERT_EQ(device.app.sync.last->pushed, 2u);
+    EXPECT_TRUE(device.http.watching());
+    EXPECT_NE(device.http.sent.back().url.find("_changes?feed=longpoll"), std::string::npos);
+    // The watch saw this device's own push, which asks for no pass: it watches on from there.
+    const size_t sent = device.http.sent.size();
+    device.http.pump();
+    EXPECT_EQ(device.http.sent.size(), sent);
+    EXPECT_TRUE(device.http.watching());
+    // The password goes with the watch as with the passes.
+    const auto& headers = device.http.sent.back().headers;
+    EXPECT_TRUE(std::any_of(headers.begin(), headers.end(), [](const auto& h) { return h.first == "Authorization"; }));
+    EXPECT_EQ(device.http.sent.back().key_origin, kServer);
+
+    // Sync off: the watch stops.
+    SyncSettings off = device.app.sync.settings;
+    off.enabled = false;
+    app::saveSyncSettings(device.app, off);
+    EXPECT_FALSE(device.http.watching());
+    EXPECT_EQ(app::syncDueInMs(device.app), -1);
+}
+
+TEST(AppSync, AWatchThatFailsLeavesPassesEveryPollAndOneNeverAnsweredIsDropped) {
+    FakeCouchServer server;
+    Device device(server);
+    device.turnOn();
+    ASSERT_TRUE(device.http.watching());
+    device.http.offline = true;  // the watch fails: passes every kSyncPollMs again
+    device.http.pump();
+    EXPECT_FALSE(device.http.watching());
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncPollMs);
+    device.http.offline = false;
+    device.now += app::kSyncPollMs;
+    app::syncTick(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncStatusText(device.app), "Synced just now");
+    ASSERT_TRUE(device.http.watching());  // a good pass watches again
+
+    // A server that holds the watch past its time, answering nothing: dropped, and a pass runs.
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncWatchMs + app::kSyncRequestTimeoutMs);
+    device.now += app::kSyncWatchMs + app::kSyncRequestTimeoutMs;
+    app::syncTick(device.app);
+    EXPECT_TRUE(device.app.sync.pass);
+    EXPECT_FALSE(device.http.watching());
 }
 
 }  // namespace

@@ -645,5 +645,52 @@ TEST(SyncHostileServer, AListOfChangesThatIsNotOneEndsThePass) {
     }
 }
 
+// ---- The watch between passes ----------------------------------------------------------------
+
+TEST(SyncWatch, AChangeThisSideLacksCallsForAPassAndItsOwnPushesDoNot) {
+    FakeCouchServer server;
+    MemoryDocs local;
+    local.db.edit("project:a", project("Timer"));
+    Replicator replicator(local, kLibrary, kRemote);
+    ASSERT_EQ(runPass(replicator, server).stage, SyncStage::Done);
+    const json since = replicator.pulledUpTo();
+
+    // The watch starts where the pull ended: the server then holds this side's push, which it has.
+    const HttpRequest watch = watchRequest(since, 25000);
+    const testing::ParsedPath path = parsePath(watch.path);
+    EXPECT_EQ(watch.method, "GET");
+    EXPECT_EQ(path.resource, "_changes");
+    EXPECT_EQ(path.query.at("feed"), "longpoll");
+    EXPECT_EQ(path.query.at("timeout"), "25000");
+    EXPECT_EQ(path.query.at("since"), since.get<std::string>());
+    const WatchResult own = readWatch(server.handle(watch), local);
+    EXPECT_EQ(own.kind, WatchResult::Kind::Quiet);
+    EXPECT_EQ(own.since, server.seqValue(server.db.seq()));
+
+    // Another device's change: a pass is due.
+    server.db.edit("project:b", project("Notes"));
+    const WatchResult other = readWatch(server.handle(watchRequest(own.since, 25000)), local);
+    EXPECT_EQ(other.kind, WatchResult::Kind::Changed);
+    EXPECT_EQ(other.since, server.seqValue(server.db.seq()));
+
+    // The long poll's time ran out with nothing new.
+    EXPECT_EQ(readWatch({200, R"({"results":[],"last_seq":"9-x"})"}, local).kind, WatchResult::Kind::Quiet);
+}
+
+TEST(SyncWatch, AnAnswerThatIsNotAListOfChangesEndsTheWatch) {
+    MemoryDocs local;
+    for (const HttpResponse& answer : std::vector<HttpResponse>{
+             {0, ""},
+             {401, R"({"error":"unauthorized"})"},
+             {500, R"({"results":[],"last_seq":"1"})"},
+             {200, R"({"results":[{"id":"a","changes":[{"rev":"x"}]}],"last_seq":"1"})"},
+             {200, R"({"results":[],"last_seq":{}})"},
+             {200, "{\"results\": ["},
+         }) {
+        SCOPED_TRACE(answer.body);
+        EXPECT_EQ(readWatch(answer, local).kind, WatchResult::Kind::Failed);
+    }
+}
+
 }  // namespace
 }  // namespace kiln::sync

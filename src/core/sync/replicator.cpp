@@ -52,7 +52,51 @@ bool ok(int status) {
     return status >= 200 && status < 300;
 }
 
+// The revisions a _changes answer lists (design documents, the server's own code, left out),
+// with the ids in the server's order, which is the order of changes. Returns what is wrong with
+// the answer, or nullptr.
+const char* readChanges(const json& answer, std::map<std::string, std::vector<std::string>>& revs,
+                        std::vector<std::string>& order) {
+    const auto results = answer.is_object() ? answer.find("results") : json::const_iterator();
+    const auto last_seq = answer.is_object() ? answer.find("last_seq") : json::const_iterator();
+    if (!answer.is_object() || results == answer.end() || !results->is_array() || last_seq == answer.end() ||
+        !isSeq(*last_seq)) {
+        return "The list of changes lacks its results or last_seq.";
+    }
+    for (const json& change : *results) {
+        const std::string* id = stringMember(change, "id");
+        const auto changes = change.is_object() ? change.find("changes") : json::const_iterator();
+        if (!id || changes == change.end() || !changes->is_array())
+            return "A change in the list has no id or revisions.";
+        if (id->rfind("_design/", 0) == 0) continue;
+        if (!revs.count(*id)) order.push_back(*id);
+        for (const json& entry : *changes) {
+            const std::string* rev = stringMember(entry, "rev");
+            if (!rev || !parseRev(*rev)) return "A change in the list has a revision that is not one.";
+            revs[*id].push_back(*rev);
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace
+
+HttpRequest watchRequest(const json& since, int64_t timeout_ms) {
+    return {"GET",
+            "_changes?feed=longpoll&style=all_docs&since=" + encode(seqText(isSeq(since) ? since : json(0))) +
+                "&timeout=" + std::to_string(timeout_ms) + "&limit=100",
+            {}};
+}
+
+WatchResult readWatch(const HttpResponse& response, LocalDocs& local) {
+    if (!ok(response.status)) return {WatchResult::Kind::Failed, nullptr};
+    const json answer = parse(response.body);
+    std::map<std::string, std::vector<std::string>> revs;
+    std::vector<std::string> order;
+    if (readChanges(answer, revs, order)) return {WatchResult::Kind::Failed, nullptr};
+    const bool news = !revs.empty() && !local.missingRevs(revs).empty();
+    return {news ? WatchResult::Kind::Changed : WatchResult::Kind::Quiet, answer["last_seq"]};
+}
 
 Replicator::Replicator(LocalDocs& local, const std::string& local_id, const std::string& remote, Options options)
     : local_(local), options_(options) {
@@ -256,29 +300,15 @@ void Replicator::askChanges() {
 }
 
 const char* Replicator::takeChanges(const json& answer) {
+    std::map<std::string, std::vector<std::string>> revs;
+    std::vector<std::string> order;
+    if (const char* wrong = readChanges(answer, revs, order)) return wrong;
     const auto results = answer.find("results");
     const auto last_seq = answer.find("last_seq");
-    if (results == answer.end() || !results->is_array() || last_seq == answer.end() || !isSeq(*last_seq)) {
-        return "The list of changes lacks its results or last_seq.";
-    }
-    std::map<std::string, std::vector<std::string>> revs;
-    std::vector<std::string> order;  // the ids in the server's order, which is the order of changes
-    for (const json& change : *results) {
-        const std::string* id = stringMember(change, "id");
-        const auto changes = change.is_object() ? change.find("changes") : json::const_iterator();
-        if (!id || changes == change.end() || !changes->is_array())
-            return "A change in the list has no id or revisions.";
-        if (id->rfind("_design/", 0) == 0) continue;  // the server's own code, not Kiln's
-        if (!revs.count(*id)) order.push_back(*id);
-        for (const json& entry : *changes) {
-            const std::string* rev = stringMember(entry, "rev");
-            if (!rev || !parseRev(*rev)) return "A change in the list has a revision that is not one.";
-            revs[*id].push_back(*rev);
-        }
-    }
     const auto pending = answer.find("pending");
     progress_.pending = pending != answer.end() && pending->is_number_unsigned() ? pending->get<uint64_t>() : 0;
     if (results->empty()) {
+        since_ = *last_seq;  // the server's latest: where a watch after the pass starts
         send(Step::PushCheckpoint, "GET", "_local/" + push_id_);
         return nullptr;
     }

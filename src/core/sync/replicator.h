@@ -5,6 +5,7 @@
 //   LocalDocs                   the documents on this side, as the protocol needs to see them
 //   SyncError, SyncProgress     how a pass went, in terms a status line can show
 //   Replicator                  one pass: pull, then push
+//   watchRequest, readWatch     between passes, the server's changes as a long poll
 //
 // A pass is what CouchDB's replicator does, once in each direction, with the server's database
 // (any CouchDB-protocol peer: Apache CouchDB, Cloudant, PouchDB Server) on the other side:
@@ -126,6 +127,8 @@ public:
     void receive(const HttpResponse& response);
 
     const SyncProgress& progress() const { return progress_; }
+    // Where the pull got to on the server: its last sequence, once the pass is Done.
+    const nlohmann::json& pulledUpTo() const { return since_; }
 
 private:
     enum class Step {
@@ -181,5 +184,18 @@ private:
     size_t push_limit_ = SIZE_MAX;           // fewer changes per batch after a 413
     uint64_t pushing_ = 0;                   // documents in the _bulk_docs request in flight
 };
+
+// Between passes, the server is watched: its _changes as a long poll, which it answers once there
+// are changes after `since` (the sequence the last pull got to), or after `timeout_ms` without.
+HttpRequest watchRequest(const nlohmann::json& since, int64_t timeout_ms);
+
+struct WatchResult {
+    // Changed: a revision this side lacks, time for a pass. Quiet: none (no change, or only ones
+    // this side has, such as its own pushes): watch again from `since`. Failed: no valid answer.
+    enum class Kind { Changed, Quiet, Failed };
+    Kind kind = Kind::Failed;
+    nlohmann::json since;  // the server's last_seq in the answer (Quiet and Changed)
+};
+WatchResult readWatch(const HttpResponse& response, LocalDocs& local);
 
 }  // namespace kiln::sync
