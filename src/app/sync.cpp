@@ -249,6 +249,7 @@ void startPass(App& app) {
         sync.docs->refresh();
         sync.pass = std::make_unique<sync::Replicator>(*sync.docs, sync.docs->libraryId(), databaseUrl(sync.settings));
         sync.pass_serial++;
+        sync.waiting = sync.pass->unpushed();
     } catch (const std::exception& error) {
         failPass(app, sync::SyncError::Storage, error.what(), kSyncMaxBackoffMs);
         return;
@@ -266,6 +267,7 @@ void endPass(App& app) {
     if (sync.last->stage == sync::SyncStage::Done) {
         sync.failures = 0;
         sync.last_synced_ms = now(app);
+        sync.waiting = 0;
         sync.due_ms = now(app) + (sync.again ? kSyncAfterCommitMs : kSyncWatchedPollMs);
         if (!sync.again) watch(app, pulled_up_to);
     } else {
@@ -352,6 +354,7 @@ void loadSyncSettings(App& app) {
     sync.last.reset();
     sync.last_synced_ms = -1;
     sync.failures = 0;
+    sync.waiting = 0;
     sync.due_ms = 0;
     if (app.store) sync.settings = storedSyncSettings(app);
 }
@@ -558,11 +561,13 @@ void syncTick(App& app) {
 void syncAfterCommit(App& app) {
     SyncState& sync = app.sync;
     if (!sync.settings.enabled) return;
+    const bool offline = sync.last && sync.last->error == sync::SyncError::Offline;
     if (sync.pass) {
         sync.again = true;
-    } else if (sync.failures == 0 && sync.due_ms >= 0) {
+    } else if ((sync.failures == 0 || offline) && sync.due_ms >= 0) {
         // Soon, but never later than already due, and not more than once per kSyncMinGapMs for
-        // writes that come one after another (typing, an app saving its data).
+        // writes that come one after another (typing, an app saving its data). Offline too: an
+        // attempt costs one request that fails at once, and counts what waits.
         const int64_t soon = std::max(now(app) + kSyncAfterCommitMs, sync.last_pass_ended_ms + kSyncMinGapMs);
         sync.due_ms = std::min(sync.due_ms, soon);
     }
@@ -606,6 +611,7 @@ std::string syncStatusText(const App& app) {
             return text;
         }
         case sync::SyncError::Offline:
+            if (sync.waiting) return "Offline: " + plural(sync.waiting, "change", "changes") + " waiting";
             return "Sync: offline, will try again";
         case sync::SyncError::Unauthorized:
             return "Sync: wrong user name or password";

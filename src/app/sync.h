@@ -81,6 +81,7 @@ struct SyncState {
     int64_t due_ms = 0;                      // when the next pass may start
     int failures = 0;                        // passes failed in a row (the wait grows with them)
     bool again = false;                      // something was saved here while the pass ran
+    uint64_t waiting = 0;                    // documents here not on the server, at the last pass's start
     uint64_t watch_id = 0;                   // the watch in flight between passes, if any
     uint64_t watch_serial = 0;               // which watch the answer on its way belongs to
     int64_t watch_started_ms = 0;

@@ -4,10 +4,13 @@
 // one device arrives on the other, a version made there comes back, and what the server holds is
 // read with CouchDB's own API and replicated by PouchDB itself, which renames the project and
 // Kiln takes the new name. The phone (a phone-sized window) reaches Sync through Storage. A
-// wrong password is named as such, in the dialog and the status line. Runs in Chromium and in
-// Firefox.
+// wrong password is named as such, in the dialog and the status line. A library of a few hundred
+// versions arrives whole and once on a device whose pass met a server stopped mid-answer and a
+// tab closed mid-request; two devices that each made a version offline keep both. Runs in
+// Chromium and in Firefox.
 
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
@@ -36,6 +39,33 @@ async function setUpSync(page, url, { user = '', password = '', phone = false } 
   if (user) await replaceText(page, '##sync_user', user);
   if (password) await replaceText(page, '##sync_password', password);
   await clickItem(page, 'Sync this library');
+}
+
+// A proxy in front of the server, as the network between Kiln and it. `rule(request)` says what
+// happens to each request: undefined passes it on; 'drop' cuts its connection; 'hold' keeps it
+// unanswered (held.length counts them) until close().
+async function startProxy(target) {
+  const proxy = { rule: () => undefined, held: [] };
+  const server = http.createServer((request, response) => {
+    const action = proxy.rule(request);
+    if (action === 'drop') return request.socket.destroy();
+    if (action === 'hold') return proxy.held.push(response);
+    const onward = http.request(`${target}${request.url}`, { method: request.method, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(response);
+      });
+    onward.on('error', () => request.socket.destroy());
+    request.pipe(onward);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${server.address().port}`;
+  proxy.close = () => {
+    for (const response of proxy.held) response.socket?.destroy();
+    server.closeAllConnections();
+    server.close();
+  };
+  return proxy;
 }
 
 async function couch(url, method = 'GET', body = undefined, auth = '') {
@@ -175,4 +205,109 @@ for (const engine of browsers()) {
     // Chromium logs each answer of 401 or 404 (a missing checkpoint is a 404) as a failed load.
     assert.deepEqual(errors.filter((e) => !/Failed to load resource: .* status of (401|404)/.test(e)), []);
   });
+
+  test(`sync: a server stopped mid-sync and a tab closed mid-request lose nothing; offline edits on two devices are both kept (${engine})`,
+    { timeout: 240_000 }, async (t) => {
+      const couchServer = await startCouchServer();
+      t.after(() => couchServer.stop());
+      const proxy = await startProxy(couchServer.url);
+      t.after(() => proxy.close());
+      assert.equal((await couch(`${couchServer.url}/kiln`, 'PUT')).status, 201);
+      const server = await startServer(webDir());
+      t.after(() => server.stop());
+      const laptopBrowser = await newBrowser(t, engine);
+      const phoneBrowser = await newBrowser(t, engine);
+      // The browsers log each cut connection (Firefox as a CORS request that "did not succeed"),
+      // and Chromium each answer of 404 (a checkpoint not written yet).
+      const unexpected = (errors) => errors.filter((e) => !/Failed to load resource|CORS request did not succeed/.test(e));
+
+      // The laptop: a project of 210 versions (3 batches of changes), synced.
+      const kVersions = 210;
+      const laptop = await openKiln(laptopBrowser, server.url);
+      await act(laptop.page, 'newProject', 'Many');
+      const project = (await waitForState(laptop.page, (s) => s.open?.name === 'Many')).open.id;
+      await laptop.page.evaluate(async (count) => {
+        for (let i = 1; i <= count; i++) {
+          window.kilnTest.act('addVersion', `<!doctype html><p>${i}</p>${'x'.repeat(2000)}`);
+          while (window.kilnTest.state().open.version !== i) await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }, kVersions);
+      await waitForState(laptop.page, (s) => s.open?.versions.length === kVersions && s.saved === 'saved');
+      await setUpSync(laptop.page, proxy.url);
+      await clickItem(laptop.page, 'Save');
+      await waitForState(laptop.page, (s) => s.sync.last?.error === '' && !s.sync.running && s.sync.watching, 60_000);
+      const library = `SELECT v.number, v.code FROM versions v JOIN projects p ON p.id = v.project_id
+        WHERE p.public_id = '${project}' ORDER BY v.number`;
+      const laptopVersions = await query(laptop.page, library);
+      const versionCount = 'SELECT count(*), count(DISTINCT code), min(number), max(number) FROM versions';
+
+      // The phone's first pass: the server stops while it answers the second batch.
+      let bulkGets = 0;
+      let halted = null;
+      proxy.rule = (request) => {
+        // (POST only: the browser asks first with OPTIONS, CORS's preflight.)
+        if (request.method !== 'POST' || !request.url.includes('/_bulk_get') || ++bulkGets !== 2) return undefined;
+        halted = couchServer.halt();
+        return 'drop';
+      };
+      let phone = await openKiln(phoneBrowser, server.url);
+      await setUpSync(phone.page, proxy.url);
+      await clickItem(phone.page, 'Save');
+      const stopped = await waitForState(phone.page, (s) => s.sync.last?.error === 'offline', 60_000);
+      assert.equal(stopped.sync.status, 'Sync: offline, will try again');
+      await halted;
+      const [[partial]] = await query(phone.page, 'SELECT count(*) FROM versions');
+      assert.ok(Number(partial) > 0 && Number(partial) < kVersions, `the first batch is kept: ${partial} versions`);
+      assert.deepEqual(unexpected(phone.errors), []);
+      await phone.page.close({ runBeforeUnload: false });
+
+      // The server back; the tab, opened again, resumes from its checkpoint, and is closed while
+      // its next request waits for an answer.
+      await couchServer.resume();
+      proxy.rule = (request) => (request.method === 'POST' && request.url.includes('/_bulk_get') ? 'hold' : undefined);
+      phone = await openKiln(phoneBrowser, server.url);
+      for (const deadline = Date.now() + 30_000; proxy.held.length === 0;) {
+        assert.ok(Date.now() < deadline, 'the resumed pass asked for documents');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await phone.page.close({ runBeforeUnload: false });
+
+      // Once more: the pass ends, with every version once, as the laptop has them.
+      proxy.rule = () => undefined;
+      phone = await openKiln(phoneBrowser, server.url);
+      await waitForState(phone.page, (s) => s.sync.last?.error === '' && !s.sync.running && s.projects.length === 1, 60_000);
+      assert.deepEqual(await query(phone.page, versionCount), [[String(kVersions), String(kVersions), '1', String(kVersions)]]);
+      assert.deepEqual(await query(phone.page, library), laptopVersions);
+
+      // Offline, each device makes a version of its own: each counts it as waiting.
+      await couchServer.halt();
+      await phone.page.evaluate((id) => { location.hash = `#/p/${id}`; }, project);
+      await waitForState(phone.page, (s) => s.open?.id === project);
+      for (const [device, code] of [[laptop, '<p>made on the laptop</p>'], [phone, '<p>made on the phone</p>']]) {
+        await device.page.bringToFront();  // Firefox hardly draws a window that another covers
+        await act(device.page, 'addVersion', code);
+        await clickItem(device.page, 'Sync');
+        await clickItem(device.page, 'Sync now');
+        const waiting = await waitForState(device.page, (s) => s.sync.last?.error === 'offline' && !s.sync.running, 30_000);
+        assert.equal(waiting.sync.status, 'Offline: 1 change waiting');
+      }
+      await screenshot(phone.page, `sync-offline-waiting-${engine}.png`);
+
+      // The server back: both versions on both devices, the laptop's first, as it was made first;
+      // each device marks the one the other made.
+      await couchServer.resume();
+      for (const device of [laptop, phone]) {
+        await device.page.bringToFront();
+        await clickItem(device.page, 'Sync now');
+        await waitForState(device.page, (s) => s.sync.last?.error === '' && !s.sync.running, 30_000);
+      }
+      for (const [device, elsewhere] of [[laptop, [false, true]], [phone, [true, false]]]) {
+        const merged = await waitForState(device.page, (s) => s.open?.versions.length === kVersions + 2, 30_000);
+        assert.deepEqual(merged.open.versions.slice(-2).map((v) => v.made_elsewhere), elsewhere);
+        assert.deepEqual((await query(device.page, library)).slice(-2),
+          [[String(kVersions + 1), '<p>made on the laptop</p>'], [String(kVersions + 2), '<p>made on the phone</p>']]);
+      }
+      assert.deepEqual(unexpected(laptop.errors), []);
+      assert.deepEqual(unexpected(phone.errors), []);
+    });
 }

@@ -318,9 +318,14 @@ TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
     device.turnOn();
     EXPECT_EQ(app::syncStatusText(device.app), "Sync: offline, will try again");
     EXPECT_EQ(app::syncDueInMs(device.app), 5000);
+    // A change made offline: an attempt soon (not later than kSyncMinGapMs after the last), which
+    // counts the documents waiting: the project and its version.
+    app::newProject(device.app, "Timer", "<p>1</p>");
+    EXPECT_EQ(app::syncDueInMs(device.app), 5000);
     device.now += 5000;
     app::syncTick(device.app);
     device.http.pump();
+    EXPECT_EQ(app::syncStatusText(device.app), "Offline: 2 changes waiting");
     EXPECT_EQ(app::syncDueInMs(device.app), 10000);
     // Back online: the next pass works and the waits start over.
     device.http.offline = false;
@@ -328,6 +333,8 @@ TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
     app::syncTick(device.app);
     device.http.pump();
     EXPECT_EQ(app::syncStatusText(device.app), "Synced just now");
+    EXPECT_EQ(device.app.sync.last->pushed, 2u);
+    EXPECT_EQ(device.app.sync.waiting, 0u);
     EXPECT_EQ(device.app.sync.due_ms - device.now, app::kSyncWatchedPollMs);  // the server is watched
 
     device.http.forced =

@@ -103,6 +103,9 @@ Replicator::Replicator(LocalDocs& local, const std::string& local_id, const std:
     if (options_.batch == 0) options_.batch = 1;
     pull_id_ = "kiln-pull-" + contentHash(local_id + "\n" + remote + "\npull");
     push_id_ = "kiln-push-" + contentHash(local_id + "\n" + remote + "\npush");
+    const std::optional<std::string> pushed = local_.checkpoint(push_id_);
+    const json pushed_seq = pushed ? parse(*pushed) : json(0);
+    unpushed_ = local_.changesAfter(pushed_seq.is_number_unsigned() ? pushed_seq.get<uint64_t>() : 0);
     send(Step::PullCheckpoint, "GET", "_local/" + pull_id_);
 }
 
