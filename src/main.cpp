@@ -394,7 +394,12 @@ int main() {
     g.app.page_url = kiln::web::pageUrl();
     openStorage();
     kiln::app::setStarterPrompts(g.app, readFile(kStarterPrompts));
-    g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] { kiln::web::requestFrame(); });
+    // An answer may change when sync is due (the watch between passes); a hidden tab draws no
+    // frame to find out, so the sync timer is set here too.
+    g.platform.fetch = std::make_unique<kiln::web::FetchClient>([] {
+        kiln::web::requestFrame();
+        scheduleSyncPass();
+    });
     g.app.http = g.platform.fetch.get();
     g.app.clock_ms = kiln::web::monotonicMs;
     static BrowserPreviewMarks preview_marks;

@@ -185,6 +185,7 @@ void failPass(App& app, sync::SyncError error, const std::string& detail, int64_
     failed.error = error;
     failed.detail = detail;
     sync.last = failed;
+    sync.timed_out = false;
     sync.failures++;
     sync.due_ms = now(app) + wait_ms;
 }
@@ -221,9 +222,21 @@ void watch(App& app, const nlohmann::json& since) {
         sync.watch_id = 0;
         sync::WatchResult result;
         internal::guarded(app, [&] { result = sync::readWatch(response, *sync.docs); });
+        // A server that answers at once again and again (one that ignores feed=longpoll, or
+        // lists changes it never delivers) is not asked in a loop: a pass it asks for at once
+        // starts at least kSyncWatchGapMs after the last, and after kSyncQuickWatches answers in
+        // a row that came at once, it is polled instead.
+        const bool quick = now(app) - sync.watch_started_ms < kSyncWatchGapMs;
+        sync.quick_watches = quick ? sync.quick_watches + 1 : 0;
+        if (result.kind != sync::WatchResult::Kind::Failed && sync.quick_watches >= kSyncQuickWatches) {
+            result.kind = sync::WatchResult::Kind::Failed;
+            sync.quick_watches = 0;
+        }
         switch (result.kind) {
             case sync::WatchResult::Kind::Changed:
-                syncNow(app);
+                if (!quick) return syncNow(app);
+                sync.due_ms = std::max(now(app), sync.last_pass_ended_ms + kSyncWatchGapMs);
+                if (sync.due_ms <= now(app)) syncNow(app);
                 break;
             case sync::WatchResult::Kind::Quiet:
                 watch(app, result.since);
@@ -246,10 +259,9 @@ void startPass(App& app) {
     if (!sync.docs) sync.docs = std::make_unique<sync::LibraryDocs>(*app.store);
     sync.due_ms = -1;
     try {
-        sync.docs->refresh();
+        sync.waiting += sync.docs->refresh();
         sync.pass = std::make_unique<sync::Replicator>(*sync.docs, sync.docs->libraryId(), databaseUrl(sync.settings));
         sync.pass_serial++;
-        sync.waiting = sync.pass->unpushed();
     } catch (const std::exception& error) {
         failPass(app, sync::SyncError::Storage, error.what(), kSyncMaxBackoffMs);
         return;
@@ -260,6 +272,7 @@ void startPass(App& app) {
 void endPass(App& app) {
     SyncState& sync = app.sync;
     sync.last = sync.pass->progress();
+    sync.timed_out = false;
     const nlohmann::json pulled_up_to = sync.pass->pulledUpTo();
     sync.pass.reset();
     sync.request_id = 0;
@@ -548,6 +561,7 @@ void syncTick(App& app) {
         failPass(app, sync::SyncError::Offline,
                  "The sync server did not answer within " + std::to_string(kSyncRequestTimeoutMs / 1000) + " s.",
                  std::min<int64_t>(kSyncMaxBackoffMs, 5000LL << std::min(sync.failures, 16)));
+        sync.timed_out = true;
         cancelPass(app);
         return;
     }
@@ -561,13 +575,14 @@ void syncTick(App& app) {
 void syncAfterCommit(App& app) {
     SyncState& sync = app.sync;
     if (!sync.settings.enabled) return;
-    const bool offline = sync.last && sync.last->error == sync::SyncError::Offline;
+    const bool offline = sync.last && sync.last->error == sync::SyncError::Offline && !sync.timed_out;
     if (sync.pass) {
         sync.again = true;
     } else if ((sync.failures == 0 || offline) && sync.due_ms >= 0) {
         // Soon, but never later than already due, and not more than once per kSyncMinGapMs for
-        // writes that come one after another (typing, an app saving its data). Offline too: an
-        // attempt costs one request that fails at once, and counts what waits.
+        // writes that come one after another (typing, an app saving its data). Offline too (no
+        // answer at all, not one that never came): an attempt costs one request that fails at
+        // once, and counts what waits.
         const int64_t soon = std::max(now(app) + kSyncAfterCommitMs, sync.last_pass_ended_ms + kSyncMinGapMs);
         sync.due_ms = std::min(sync.due_ms, soon);
     }

@@ -58,6 +58,8 @@ constexpr int64_t kSyncMaxBackoffMs = 5 * 60 * 1000;
 // kSyncRequestTimeoutMs: the watch is dropped and a pass finds out what is wrong.
 constexpr int64_t kSyncWatchMs = 25000;
 constexpr int64_t kSyncWatchedPollMs = 5 * 60 * 1000;
+constexpr int64_t kSyncWatchGapMs = 1000;  // a watch answered sooner than this came "at once"
+constexpr int kSyncQuickWatches = 3;
 
 // What "Test sync" found.
 struct SyncTest {
@@ -81,11 +83,13 @@ struct SyncState {
     int64_t due_ms = 0;                      // when the next pass may start
     int failures = 0;                        // passes failed in a row (the wait grows with them)
     bool again = false;                      // something was saved here while the pass ran
-    uint64_t waiting = 0;                    // documents here not on the server, at the last pass's start
+    uint64_t waiting = 0;                    // documents changed here since the last pass that ended Done
+    bool timed_out = false;                  // the last pass failed for want of an answer
     uint64_t watch_id = 0;                   // the watch in flight between passes, if any
     uint64_t watch_serial = 0;               // which watch the answer on its way belongs to
     int64_t watch_started_ms = 0;
-    SyncTest test;  // the Sync dialog's Test sync
+    int quick_watches = 0;  // watches in a row the server answered at once
+    SyncTest test;          // the Sync dialog's Test sync
 };
 
 // ---- Settings ----------------------------------------------------------------------------

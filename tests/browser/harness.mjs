@@ -335,6 +335,7 @@ export async function startCouchServer() {
   return {
     url,
     async halt() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       kill();
       await exited;

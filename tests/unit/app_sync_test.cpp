@@ -31,6 +31,7 @@ struct CouchHttp : app::HttpClient {
     std::deque<Waiting> waiting;
     std::vector<codegen::HttpRequest> sent;
     bool offline = false;
+    bool ignores_longpoll = false;             // answers a watch at once, as _changes without feed
     std::optional<sync::HttpResponse> forced;  // answers every request instead of the server
     std::string authorization;                 // when set, what the database's requests must carry
 
@@ -67,7 +68,9 @@ struct CouchHttp : app::HttpClient {
 
     // Whether `request` is a watch the server holds: a long poll with no change after its since.
     bool held(const codegen::HttpRequest& request) const {
-        if (request.url.find("feed=longpoll") == std::string::npos || offline || forced) return false;
+        if (request.url.find("feed=longpoll") == std::string::npos || offline || forced || ignores_longpoll) {
+            return false;
+        }
         const std::map<std::string, std::string> query =
             sync::testing::parsePath(request.url.substr(std::string(kDatabaseUrl).size())).query;
         const std::string since = query.count("since") ? query.at("since") : "0";
@@ -271,9 +274,15 @@ TEST(AppSync, TwoDevicesShareTheirProjectsThroughTheServer) {
     app::syncTick(phone.app);
     phone.http.pump();
     ASSERT_TRUE(laptop.http.watching());
-    laptop.http.pump();  // the watch answers: a pass runs, with no time gone by
+    laptop.now += 2000;
+    laptop.http.pump();  // the watch answers: a pass runs at once
     EXPECT_EQ(laptop.app.projects[0].project.name, "Pomodoro");
     EXPECT_TRUE(laptop.http.watching());  // and it watches on
+    // What came from the server is not counted as waiting when the server goes away.
+    phone.http.offline = true;
+    app::syncNow(phone.app);
+    phone.http.pump();
+    EXPECT_EQ(app::syncStatusText(phone.app), "Sync: offline, will try again");
     laptop.now += 3 * 60000;
     EXPECT_EQ(app::syncStatusText(laptop.app), "Synced 3 min ago");
 }
@@ -327,9 +336,21 @@ TEST(AppSync, FailuresSayWhatToDoAndTryAgainLaterAndLater) {
     device.http.pump();
     EXPECT_EQ(app::syncStatusText(device.app), "Offline: 2 changes waiting");
     EXPECT_EQ(app::syncDueInMs(device.app), 10000);
+    device.now += 10000;
+    app::syncTick(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncDueInMs(device.app), 20000);
+    // Waiting 20 s; a change 10 s in is tried 2 s after it.
+    device.now += 10000;
+    app::renameProject(device.app, device.app.projects[0].project.id, "Pomodoro");
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncAfterCommitMs);
+    device.now += app::kSyncAfterCommitMs;
+    app::syncTick(device.app);
+    device.http.pump();
+    EXPECT_EQ(app::syncStatusText(device.app), "Offline: 3 changes waiting");  // and the rename
     // Back online: the next pass works and the waits start over.
     device.http.offline = false;
-    device.now += 10000;
+    device.now += app::syncDueInMs(device.app);
     app::syncTick(device.app);
     device.http.pump();
     EXPECT_EQ(app::syncStatusText(device.app), "Synced just now");
@@ -435,12 +456,14 @@ TEST(AppSync, BetweenPassesTheServerIsWatchedAndItsOwnPushesStartNoPass) {
     device.turnOn();
     ASSERT_EQ(device.app.sync.last->pushed, 2u);
     EXPECT_TRUE(device.http.watching());
-    EXPECT_NE(device.http.sent.back().url.find("_changes?feed=longpoll"), std::string::npos);
-    // The watch saw this device's own push, which asks for no pass: it watches on from there.
-    const size_t sent = device.http.sent.size();
-    device.http.pump();
-    EXPECT_EQ(device.http.sent.size(), sent);
-    EXPECT_TRUE(device.http.watching());
+    // The first watch saw this device's own push, which asks for no pass (one _revs_diff in all):
+    // the second watches on from there.
+    const auto count = [&](const char* what) {
+        return std::count_if(device.http.sent.begin(), device.http.sent.end(),
+                             [&](const codegen::HttpRequest& r) { return r.url.find(what) != std::string::npos; });
+    };
+    EXPECT_EQ(count("_changes?feed=longpoll"), 2);
+    EXPECT_EQ(count("_revs_diff"), 1);
     // The password goes with the watch as with the passes.
     const auto& headers = device.http.sent.back().headers;
     EXPECT_TRUE(std::any_of(headers.begin(), headers.end(), [](const auto& h) { return h.first == "Authorization"; }));
@@ -476,6 +499,20 @@ TEST(AppSync, AWatchThatFailsLeavesPassesEveryPollAndOneNeverAnsweredIsDropped) 
     app::syncTick(device.app);
     EXPECT_TRUE(device.app.sync.pass);
     EXPECT_FALSE(device.http.watching());
+}
+
+TEST(AppSync, AServerThatAnswersTheWatchAtOnceIsPolledNotAskedInALoop) {
+    FakeCouchServer server;
+    Device device(server);
+    device.http.ignores_longpoll = true;
+    device.turnOn();
+    EXPECT_FALSE(device.http.watching());
+    size_t watches = 0;
+    for (const codegen::HttpRequest& request : device.http.sent) {
+        watches += request.url.find("feed=longpoll") != std::string::npos;
+    }
+    EXPECT_EQ(watches, static_cast<size_t>(app::kSyncQuickWatches));
+    EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncPollMs);
 }
 
 }  // namespace

@@ -679,7 +679,14 @@ TEST(SyncWatch, AChangeThisSideLacksCallsForAPassAndItsOwnPushesDoNot) {
 
 TEST(SyncWatch, AnAnswerThatIsNotAListOfChangesEndsTheWatch) {
     MemoryDocs local;
+    json more_than_asked = {{"results", json::array()}, {"last_seq", "101"}};
+    for (int i = 0; i < 101; i++) {
+        more_than_asked["results"].push_back({{"id", "d" + std::to_string(i)}, {"changes", {{{"rev", "1-abc"}}}}});
+    }
+    const json endless_seq = {{"results", json::array()}, {"last_seq", std::string(20000, '7')}};
     for (const HttpResponse& answer : std::vector<HttpResponse>{
+             {200, more_than_asked.dump()},
+             {200, endless_seq.dump()},
              {0, ""},
              {401, R"({"error":"unauthorized"})"},
              {500, R"({"results":[],"last_seq":"1"})"},

@@ -331,10 +331,10 @@ std::optional<LibraryDocs::ProjectRow> LibraryDocs::projectRow(const std::string
 // Refresh
 // ---------------------------------------------------------------------------------------------
 
-void LibraryDocs::refreshProject(const ProjectRow& row) {
+bool LibraryDocs::refreshProject(const ProjectRow& row) {
     // A project made for versions that came before its document is not a document of this
     // library's making: what the user does to it waits for that document (putProject).
-    if (row.placeholder) return;
+    if (row.placeholder) return false;
     const store::Project& project = row.project;
     const std::string doc_id = kProjectPrefix + project.public_id;
     const json body = projectBody(project.name, project.created_at, project.deleted_at);
@@ -342,8 +342,8 @@ void LibraryDocs::refreshProject(const ProjectRow& row) {
     const std::string winner = tree.winner();
     if (!winner.empty()) {
         if (const std::optional<RevBody> stored = revBody(doc_id, winner)) {
-            if (stored->deleted && project.deleted_at) return;  // a deletion, and in the trash here
-            if (stored->body == body) return;
+            if (stored->deleted && project.deleted_at) return false;  // a deletion, and in the trash here
+            if (stored->body == body) return false;
         }
     }
     RevPath path = winner.empty() ? RevPath{0, {}} : tree.pathTo(winner, 1);
@@ -357,15 +357,17 @@ void LibraryDocs::refreshProject(const ProjectRow& row) {
         .bind(":body", body.dump())
         .run();
     bumpChange(doc_id);
+    return true;
 }
 
-void LibraryDocs::refresh() {
+size_t LibraryDocs::refresh() {
     store_.requireWritable();
     libraryId();
     store::Transaction transaction(store_.database());
     Query(*this, store::kGiveGlobalIds)->run();  // versions an older Kiln (another tab) added
     const std::vector<ProjectRow> projects = projectRows(std::nullopt);
-    for (const ProjectRow& row : projects) refreshProject(row);
+    size_t changed = 0;
+    for (const ProjectRow& row : projects) changed += refreshProject(row) ? 1 : 0;
     std::vector<std::string> unlisted;
     {
         Query query(*this, kUnlistedVersions);
@@ -373,6 +375,7 @@ void LibraryDocs::refresh() {
     }
     for (const std::string& global_id : unlisted) bumpChange(kVersionPrefix + global_id);
     transaction.commit();
+    return changed + unlisted.size();
 }
 
 // ---------------------------------------------------------------------------------------------

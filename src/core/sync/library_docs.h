@@ -57,8 +57,9 @@ public:
 
     // Makes the documents follow the library: a revision for each project changed since the last
     // refresh (or never seen), a change for each version not yet listed. One transaction; does
-    // not write when nothing changed. A pass calls it first.
-    void refresh();
+    // not write when nothing changed. A pass calls it first. Returns how many documents changed:
+    // changes made here since the last refresh.
+    size_t refresh();
 
     std::vector<LocalChange> changesSince(uint64_t since, size_t limit) override;
     uint64_t changesAfter(uint64_t since) override;
@@ -88,7 +89,7 @@ private:
     std::vector<ProjectRow> projectRows(const std::optional<std::string>& public_id);  // nullopt: all
     std::optional<ProjectRow> projectRow(const std::string& public_id);
     bool hasVersion(const std::string& global_id);
-    void refreshProject(const ProjectRow& row);
+    bool refreshProject(const ProjectRow& row);  // whether it made a revision
     bool putProject(const nlohmann::json& doc, const RevPath& path, bool deleted);
     bool putVersion(const nlohmann::json& doc, std::set<int64_t>& renumber);
     void applyWinner(const std::string& public_id);

@@ -34,8 +34,11 @@ std::string seqText(const json& seq) {
     return seq.is_string() ? seq.get<std::string>() : seq.dump();
 }
 
+// A sequence as CouchDB (a string, a few hundred bytes even for a cluster) or PouchDB (a number)
+// writes it; a longer string is not one (it would go back into every request's URL).
 bool isSeq(const json& seq) {
-    return seq.is_string() || seq.is_number_unsigned() || seq.is_number_integer();
+    return (seq.is_string() && seq.get_ref<const std::string&>().size() <= 16 * 1024) || seq.is_number_unsigned() ||
+           seq.is_number_integer();
 }
 
 json parse(const std::string& body) {
@@ -51,6 +54,9 @@ const std::string* stringMember(const json& object, const char* name) {
 bool ok(int status) {
     return status >= 200 && status < 300;
 }
+
+// Changes a watch asks for at most (more in its answer: not the server it says it is).
+constexpr size_t kWatchLimit = 100;
 
 // The revisions a _changes answer lists (design documents, the server's own code, left out),
 // with the ids in the server's order, which is the order of changes. Returns what is wrong with
@@ -84,7 +90,7 @@ const char* readChanges(const json& answer, std::map<std::string, std::vector<st
 HttpRequest watchRequest(const json& since, int64_t timeout_ms) {
     return {"GET",
             "_changes?feed=longpoll&style=all_docs&since=" + encode(seqText(isSeq(since) ? since : json(0))) +
-                "&timeout=" + std::to_string(timeout_ms) + "&limit=100",
+                "&timeout=" + std::to_string(timeout_ms) + "&limit=" + std::to_string(kWatchLimit),
             {}};
 }
 
@@ -93,7 +99,9 @@ WatchResult readWatch(const HttpResponse& response, LocalDocs& local) {
     const json answer = parse(response.body);
     std::map<std::string, std::vector<std::string>> revs;
     std::vector<std::string> order;
-    if (readChanges(answer, revs, order)) return {WatchResult::Kind::Failed, nullptr};
+    if (readChanges(answer, revs, order) || answer["results"].size() > kWatchLimit) {
+        return {WatchResult::Kind::Failed, nullptr};
+    }
     const bool news = !revs.empty() && !local.missingRevs(revs).empty();
     return {news ? WatchResult::Kind::Changed : WatchResult::Kind::Quiet, answer["last_seq"]};
 }
@@ -103,9 +111,6 @@ Replicator::Replicator(LocalDocs& local, const std::string& local_id, const std:
     if (options_.batch == 0) options_.batch = 1;
     pull_id_ = "kiln-pull-" + contentHash(local_id + "\n" + remote + "\npull");
     push_id_ = "kiln-push-" + contentHash(local_id + "\n" + remote + "\npush");
-    const std::optional<std::string> pushed = local_.checkpoint(push_id_);
-    const json pushed_seq = pushed ? parse(*pushed) : json(0);
-    unpushed_ = local_.changesAfter(pushed_seq.is_number_unsigned() ? pushed_seq.get<uint64_t>() : 0);
     send(Step::PullCheckpoint, "GET", "_local/" + pull_id_);
 }
 

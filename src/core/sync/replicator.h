@@ -129,8 +129,6 @@ public:
     const SyncProgress& progress() const { return progress_; }
     // Where the pull got to on the server: its last sequence, once the pass is Done.
     const nlohmann::json& pulledUpTo() const { return since_; }
-    // The changes here after the last one this side recorded as pushed, when the pass began.
-    uint64_t unpushed() const { return unpushed_; }
 
 private:
     enum class Step {
@@ -185,7 +183,6 @@ private:
     std::vector<LocalChange> push_changes_;  // the batch being pushed
     size_t push_limit_ = SIZE_MAX;           // fewer changes per batch after a 413
     uint64_t pushing_ = 0;                   // documents in the _bulk_docs request in flight
-    uint64_t unpushed_ = 0;
 };
 
 // Between passes, the server is watched: its _changes as a long poll, which it answers once there
