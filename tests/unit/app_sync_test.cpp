@@ -83,6 +83,12 @@ struct CouchHttp : app::HttpClient {
     }
     std::deque<Waiting> parked;  // the watches held
 
+    // How many requests sent had `part` in their URL.
+    size_t sentWith(const char* part) const {
+        return std::count_if(sent.begin(), sent.end(),
+                             [&](const codegen::HttpRequest& r) { return r.url.find(part) != std::string::npos; });
+    }
+
     // Answers the requests until none waits (at most `limit`); a watch held before is answered
     // if the server has changed since.
     void pump(size_t limit = 10000) {
@@ -458,12 +464,8 @@ TEST(AppSync, BetweenPassesTheServerIsWatchedAndItsOwnPushesStartNoPass) {
     EXPECT_TRUE(device.http.watching());
     // The first watch saw this device's own push, which asks for no pass (one _revs_diff in all):
     // the second watches on from there.
-    const auto count = [&](const char* what) {
-        return std::count_if(device.http.sent.begin(), device.http.sent.end(),
-                             [&](const codegen::HttpRequest& r) { return r.url.find(what) != std::string::npos; });
-    };
-    EXPECT_EQ(count("_changes?feed=longpoll"), 2);
-    EXPECT_EQ(count("_revs_diff"), 1);
+    EXPECT_EQ(device.http.sentWith("_changes?feed=longpoll"), 2u);
+    EXPECT_EQ(device.http.sentWith("_revs_diff"), 1u);
     // The password goes with the watch as with the passes.
     const auto& headers = device.http.sent.back().headers;
     EXPECT_TRUE(std::any_of(headers.begin(), headers.end(), [](const auto& h) { return h.first == "Authorization"; }));
@@ -507,11 +509,7 @@ TEST(AppSync, AServerThatAnswersTheWatchAtOnceIsPolledNotAskedInALoop) {
     device.http.ignores_longpoll = true;
     device.turnOn();
     EXPECT_FALSE(device.http.watching());
-    size_t watches = 0;
-    for (const codegen::HttpRequest& request : device.http.sent) {
-        watches += request.url.find("feed=longpoll") != std::string::npos;
-    }
-    EXPECT_EQ(watches, static_cast<size_t>(app::kSyncQuickWatches));
+    EXPECT_EQ(device.http.sentWith("feed=longpoll"), static_cast<size_t>(app::kSyncQuickWatches));
     EXPECT_EQ(app::syncDueInMs(device.app), app::kSyncPollMs);
 }
 
